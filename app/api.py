@@ -1,0 +1,141 @@
+"""JSON API /api/v1: the park's layers as RFC 7946 GeoJSON (EPSG:4326), and plot edits.
+
+Routes are one line: parse the request, call one domain function. Errors are JSON
+{"error": {"code", "message"}} with their HTTP status (see web.py's handlers).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+
+from . import geojson, networks, openapi, parks, plots, projects, roads, zones
+from .auth import access
+from .db import get_db
+from .errors import BadRequest
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _page() -> geojson.Page:
+    return geojson.parse_page(request.args.get("limit"), request.args.get("offset"))
+
+
+def _bbox():
+    return geojson.parse_bbox(request.args.get("bbox"))
+
+
+def _park() -> int | None:
+    """?park= as a park id or code; None means every park."""
+    value = request.args.get("park")
+    if not value:
+        return None
+    return int(value) if value.isdigit() else parks.resolve(get_db(), value)
+
+
+def _next_href(offset: int) -> str:
+    args = {**request.args.to_dict(), "offset": offset}
+    return url_for(request.endpoint, **request.view_args, **args)
+
+
+def _arg(name: str) -> str | None:
+    return request.args.get(name) or None
+
+
+def _edit() -> tuple[int, dict, dict | None]:
+    """version (body or If-Match), properties and geometry of an edit request."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("send a JSON object {\"version\": n, \"properties\": {...}}")
+    version = body.get("version", request.headers.get("If-Match", "").strip('"') or None)
+    try:
+        version = int(version)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest("an edit needs the version you read (\"version\" or If-Match)") from exc
+    props = body.get("properties") or {}
+    if not isinstance(props, dict):
+        raise BadRequest("properties must be a JSON object")
+    return version, props, body.get("geometry")
+
+
+def geo(data: dict, status: int = 200):
+    """A GeoJSON response."""
+    response = jsonify(data)
+    response.status_code = status
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/")
+@access("viewer")
+def index():
+    return jsonify(openapi.landing(url_for))
+
+
+@bp.get("/openapi.json")
+@access("public")
+def openapi_document():
+    return jsonify(openapi.document())
+
+
+@bp.get("/parks")
+@access("viewer")
+def park_list():
+    return geo(parks.feature_collection(get_db()))
+
+
+@bp.get("/parks/<int:park_id>")
+@access("viewer")
+def park_detail(park_id: int):
+    return geo(parks.get(get_db(), park_id))
+
+
+@bp.get("/zones")
+@access("viewer")
+def zone_list():
+    return geo(zones.search(get_db(), _park(), _bbox(), _page(), next_href=_next_href))
+
+
+@bp.get("/plots")
+@access("viewer")
+def plot_list():
+    return geo(plots.search(get_db(), _park(), _bbox(), _page(), code=_arg("code"),
+                            stage=_arg("stage"), zone=_arg("zone"), next_href=_next_href))
+
+
+@bp.get("/plots/<int:plot_id>")
+@access("viewer")
+def plot_detail(plot_id: int):
+    return geo(plots.get(get_db(), plot_id))
+
+
+@bp.patch("/plots/<int:plot_id>")
+@access("planner")
+def plot_edit(plot_id: int):
+    return geo(plots.update(get_db(), plot_id, *_edit()))
+
+
+@bp.get("/roads")
+@access("viewer")
+def road_list():
+    return geo(roads.search(get_db(), _park(), _bbox(), _page(), status=_arg("status"),
+                            next_href=_next_href))
+
+
+@bp.get("/networks")
+@access("viewer")
+def network_list():
+    return geo(networks.search(get_db(), _park(), _bbox(), _page(), utility=_arg("utility"),
+                               status=_arg("status"), next_href=_next_href))
+
+
+@bp.get("/projects")
+@access("viewer")
+def project_list():
+    return geo(projects.search(get_db(), _park(), _page(), stage=_arg("stage"),
+                               next_href=_next_href))
+
+
+@bp.get("/projects/<int:project_id>")
+@access("viewer")
+def project_detail(project_id: int):
+    return geo(projects.get(get_db(), project_id))

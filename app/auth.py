@@ -1,0 +1,157 @@
+"""Authentication and access rules: sessions (Flask-Login), Bearer tokens, roles, CSRF.
+
+Every endpoint declares who may use it with @access(level); a request to an endpoint
+without a rule is refused (fail closed), and tests walk the URL map to prove every route
+has one. Levels: "public", "viewer", "planner", "admin".
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFProtect
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from . import users
+from .db import get_db, set_actor
+from .errors import Forbidden, Unauthorized
+
+LEVELS = ("public", "viewer", "planner", "admin")
+PUBLIC_ENDPOINTS = frozenset({"static"})  # Flask's own endpoints, which cannot carry a rule
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+bp = Blueprint("auth", __name__)
+
+
+class User(UserMixin):
+    """The logged-in user as Flask-Login sees it."""
+
+    def __init__(self, row: dict):
+        self.id = row["id"]
+        self.username = row["username"]
+        self.display_name = row.get("display_name") or row["username"]
+        self.role = row["role"]
+
+    def can(self, level: str) -> bool:
+        return level == "public" or users.role_rank(self.role) >= users.role_rank(level)
+
+
+def access(level: str):
+    """Declare who may call a view: public, viewer, planner or admin."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown access level {level!r}")
+
+    def mark(view):
+        view.access = level
+        return view
+    return mark
+
+
+def access_level(app, endpoint: str) -> str | None:
+    """The access level declared for an endpoint, or None when it has none."""
+    if endpoint in PUBLIC_ENDPOINTS:
+        return "public"
+    return getattr(app.view_functions.get(endpoint), "access", None)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    row = users.by_id(get_db(), int(user_id))
+    return User(row) if row else None
+
+
+@login_manager.request_loader
+def _load_token_user(req):
+    token = _bearer_token(req)
+    if token is None:
+        return None
+    row = users.by_token(get_db(), token)
+    if row is None:
+        raise Unauthorized("the API token is not valid")
+    return User(row)
+
+
+def _bearer_token(req) -> str | None:
+    header = req.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def _enforce() -> None:
+    """Check the access rule of the requested endpoint (runs before every request)."""
+    if request.endpoint is None:
+        return  # no route: the 404 handler answers
+    level = access_level(current_app, request.endpoint)
+    if level is None:
+        current_app.logger.error("endpoint %s has no access rule", request.endpoint)
+        raise Forbidden("this address has no access rule")
+    token_request = _bearer_token(request) is not None
+    if request.method not in SAFE_METHODS and not token_request:
+        csrf.protect()  # cookies are sent by any site; a token is not
+    user = current_user if current_user.is_authenticated else None
+    g.actor = user.username if user else "anonymous"
+    if "db" in g:
+        set_actor(g.db, g.actor)
+    if level == "public":
+        return
+    if user is None:
+        if (current_app.config["PUBLIC_READ"] and level == "viewer"
+                and request.method in SAFE_METHODS):
+            return
+        raise Unauthorized(_("Please log in."))
+    if not user.can(level):
+        raise Forbidden(_("Your role (%(role)s) may not do this; it needs %(level)s.",
+                          role=user.role, level=level))
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    app.before_request(_enforce)
+    app.register_blueprint(bp)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("password", validators=[DataRequired(), Length(max=256)])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect to a path on this site after login."""
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") \
+            and not target.startswith("//"):
+        return target
+    return url_for("web.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access("public")
+def login():
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        row = users.authenticate(get_db(), form.username.data, form.password.data)
+        if row:
+            login_user(User(row))
+            return redirect(_safe_next(request.args.get("next")))
+        error = _("Wrong user name or password.")
+    return render_template("login.html", form=form, error=error), 401 if error else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@access("public")
+def logout():
+    logout_user()
+    flash(_("You have logged out."))
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,166 @@
+"""The `parkatlas` command line: database, data loading, users and serving."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import create_app, importer, migrations, users
+from .db import connect
+from .errors import AtlasError
+
+DEMO_USERS = (("demo-admin", "admin"), ("demo-planner", "planner"), ("demo-viewer", "viewer"))
+
+
+def _conn():
+    return connect(current_app.config["DATABASE_URL"], actor=f"cli:{getpass.getuser()}")
+
+
+def _fail(exc: AtlasError):
+    raise click.ClickException(exc.message) from exc
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
+             load_dotenv=False)
+def main():
+    """ParkAtlas (园区一张图): the web GIS of an industrial park's land."""
+
+
+@main.group()
+def db():
+    """Database schema."""
+
+
+@db.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Apply the SQL migrations that have not run yet (idempotent)."""
+    with _conn() as conn:
+        done = migrations.upgrade(conn)
+    click.echo("Applied: " + ", ".join(done) if done else "Schema is up to date.")
+
+
+@db.command("status")
+@with_appcontext
+def db_status():
+    """List applied and pending migrations."""
+    with _conn() as conn:
+        pending = migrations.pending(conn)
+        for version in sorted(migrations.applied(conn)):
+            click.echo(f"applied  {version:04d}")
+    for name in pending:
+        click.echo(f"pending  {name}")
+
+
+@main.command("load")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@with_appcontext
+def load(folder):
+    """Load a data set folder (format: gis_data/README.md)."""
+    with _conn() as conn:
+        try:
+            for park in importer.load_dataset(conn, folder):
+                click.echo(f"Loaded park {park['code']}: " + ", ".join(
+                    f"{v} {k}" for k, v in park.items() if k not in ("park_id", "code")))
+        except AtlasError as exc:
+            _fail(exc)
+
+
+@main.command("load-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when a park is already loaded.")
+@with_appcontext
+def load_demo(if_empty):
+    """Load the demo park from gis_data/demo and create one demo account per role."""
+    with _conn() as conn:
+        if if_empty and not importer.is_empty(conn):
+            return
+        try:
+            for park in importer.load_dataset(conn, importer.DEMO_DIR):
+                click.echo(f"Loaded demo park {park['code']}: {park['plots']} plots, "
+                           f"{park['roads']} roads, {park['networks']} network features, "
+                           f"{park.get('projects', 0)} projects")
+        except AtlasError as exc:
+            _fail(exc)
+        existing = {u["username"] for u in users.list_users(conn)}
+        created = [(name, role, users.add(conn, name, role)[1])
+                   for name, role in DEMO_USERS if name not in existing]
+    if created:
+        click.echo("Demo accounts (shown once; reset with `parkatlas user passwd NAME`):")
+        for name, role, password in created:
+            click.echo(f"  {role:8} {name:14} {password}")
+
+
+@main.group()
+def user():
+    """User accounts and API tokens."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(users.ROLES), required=True)
+@click.option("--name", "display_name", help="Display name.")
+@click.option("--password", envvar="PARKATLAS_NEW_PASSWORD",
+              help="Password (default: generated and printed; or PARKATLAS_NEW_PASSWORD).")
+@with_appcontext
+def user_add(username, role, display_name, password):
+    """Create a user with a role (viewer, planner or admin)."""
+    with _conn() as conn:
+        try:
+            _row, password_used = users.add(conn, username, role, password, display_name)
+        except AtlasError as exc:
+            _fail(exc)
+    click.echo(f"Created {role} {username}" + ("" if password else f"; password: {password_used}"))
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password", envvar="PARKATLAS_NEW_PASSWORD",
+              help="New password (default: generated and printed).")
+@with_appcontext
+def user_passwd(username, password):
+    """Set a user's password."""
+    with _conn() as conn:
+        try:
+            used = users.set_password(conn, username, password)
+        except AtlasError as exc:
+            _fail(exc)
+    click.echo(f"Password of {username} changed" + ("" if password else f": {used}"))
+
+
+@user.command("list")
+@with_appcontext
+def user_list():
+    """List users with role, state and number of API tokens."""
+    with _conn() as conn:
+        for u in users.list_users(conn):
+            state = "active" if u["active"] else "disabled"
+            click.echo(f"{u['username']:20} {u['role']:8} {state:8} tokens={u['tokens']}")
+
+
+@user.command("token")
+@click.argument("username")
+@click.option("--label", help="What the token is for.")
+@with_appcontext
+def user_token(username, label):
+    """Issue a personal API token (send as `Authorization: Bearer …`)."""
+    with _conn() as conn:
+        try:
+            click.echo(users.issue_token(conn, username, label))
+        except AtlasError as exc:
+            _fail(exc)
+
+
+@main.command("serve")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), show_default="5000")
+@click.option("--workers", default=2, show_default=True)
+def serve(port, workers):
+    """Serve the app with gunicorn on 127.0.0.1 (production WSGI server)."""
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    os.execv(gunicorn,  # noqa: S606 - replace this process, as a service manager expects
+             [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+                        "--access-logfile", "-", "app:create_app()"])

@@ -1,0 +1,51 @@
+"""Configuration from the environment, with the embedded local cluster as the default."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+SQL_DIR = ROOT / "sql"
+LANGUAGES = ("zh", "en")
+
+
+def local_database_url() -> str:
+    """The URL of the project-local cluster that scripts/pg.sh runs."""
+    port = os.environ.get("PARKATLAS_PGPORT", "54329")
+    return f"postgresql://parkatlas@127.0.0.1:{port}/parkatlas"
+
+
+def secret_key() -> str:
+    """PARKATLAS_SECRET_KEY, else a random key kept in var/secret_key (made once, mode 600)."""
+    if os.environ.get("PARKATLAS_SECRET_KEY"):
+        return os.environ["PARKATLAS_SECRET_KEY"]
+    path = VAR / "secret_key"
+    if not path.exists():
+        VAR.mkdir(exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def from_env(environ=os.environ) -> dict:
+    """Flask config values read from environment variables (see README, Configuration)."""
+    return {
+        "DATABASE_URL": environ.get("DATABASE_URL") or local_database_url(),
+        "DB_POOL_MAX": int(environ.get("PARKATLAS_DB_POOL_MAX", "10")),
+        "PUBLIC_READ": environ.get("PARKATLAS_PUBLIC_READ") == "1",
+        "TIANDITU_KEY": environ.get("PARKATLAS_TIANDITU_KEY") or None,
+        "SESSION_COOKIE_SECURE": environ.get("PARKATLAS_COOKIE_SECURE") == "1",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": environ.get("PARKATLAS_COOKIE_SECURE") == "1",
+        "MAX_CONTENT_LENGTH": int(environ.get("PARKATLAS_MAX_UPLOAD_MB", "64")) * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "WTF_CSRF_CHECK_DEFAULT": False,  # app.auth checks every unsafe request itself
+        "WTF_CSRF_TIME_LIMIT": None,      # valid for the session's life
+    }

@@ -1,0 +1,94 @@
+"""Database access: a connection pool per app, one connection per request, named queries.
+
+Connections run in autocommit mode; a write opens `with conn.transaction():` so that it
+is all-or-nothing. The acting user is set on the connection as `parkatlas.actor`, which
+the audit triggers record.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import cache
+
+import aiosql
+import psycopg
+from flask import current_app, g
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from .config import SQL_DIR
+
+
+@cache
+def queries():
+    """The named queries of sql/queries/*.sql (aiosql), loaded once."""
+    return aiosql.from_path(SQL_DIR / "queries", "psycopg")
+
+
+def connect(url: str, actor: str | None = None) -> psycopg.Connection:
+    """A standalone connection (CLI, scripts, tests) with the app's settings."""
+    conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
+    if actor:
+        set_actor(conn, actor)
+    return conn
+
+
+def set_actor(conn: psycopg.Connection, actor: str) -> None:
+    """Name the user the audit log records for this connection's writes."""
+    conn.execute("SELECT set_config('parkatlas.actor', %s, false)", (actor,))
+
+
+@contextmanager
+def transaction(conn: psycopg.Connection):
+    """All-or-nothing block; database errors from bad input become domain errors."""
+    from .errors import from_database
+
+    try:
+        with conn.transaction():
+            yield conn
+    except psycopg.Error as exc:
+        domain = from_database(exc)
+        if domain is None:
+            raise
+        raise domain from exc
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    conn.autocommit = True
+    conn.row_factory = dict_row
+
+
+def _reset(conn: psycopg.Connection) -> None:
+    # Forget the previous request's actor before the connection serves another user.
+    conn.execute("RESET ALL")
+
+
+def init_app(app) -> None:
+    """Create the app's pool (opened on first use, so create_app does no I/O)."""
+    pool = ConnectionPool(
+        app.config["DATABASE_URL"], min_size=1, max_size=app.config["DB_POOL_MAX"],
+        configure=_configure, reset=_reset, open=False, name="parkatlas")
+    app.extensions["parkatlas_pool"] = pool
+    app.teardown_appcontext(close_db)
+
+
+def pool() -> ConnectionPool:
+    """The current app's pool, opened on first use."""
+    p = current_app.extensions["parkatlas_pool"]
+    if p.closed:
+        p.open(wait=True, timeout=30)
+    return p
+
+
+def get_db() -> psycopg.Connection:
+    """The request's connection, taken from the pool on first use."""
+    if "db" not in g:
+        g.db = pool().getconn()
+        set_actor(g.db, g.get("actor") or "anonymous")
+    return g.db
+
+
+def close_db(_exc=None) -> None:
+    conn = g.pop("db", None)
+    if conn is not None:
+        current_app.extensions["parkatlas_pool"].putconn(conn)

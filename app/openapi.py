@@ -1,0 +1,120 @@
+"""The OpenAPI 3.1 description of /api/v1."""
+
+from __future__ import annotations
+
+from .geojson import DEFAULT_LIMIT, MAX_LIMIT
+from .networks import UTILITIES
+from .plots import STAGES
+from .roads import STATUSES
+
+_PARAMS = {
+    "park": {"name": "park", "in": "query", "description": "park id or code",
+             "schema": {"type": "string"}},
+    "bbox": {"name": "bbox", "in": "query", "style": "form", "explode": False,
+             "description": "minx,miny,maxx,maxy in longitude/latitude degrees",
+             "schema": {"type": "array", "items": {"type": "number"}, "minItems": 4,
+                        "maxItems": 4}},
+    "limit": {"name": "limit", "in": "query",
+              "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT,
+                         "default": DEFAULT_LIMIT}},
+    "offset": {"name": "offset", "in": "query",
+               "schema": {"type": "integer", "minimum": 0, "default": 0}},
+    "status": {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}},
+}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/{name}"}
+
+
+def _id(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _op(summary: str, *params: str, response: str = "FeatureCollection",
+        extra: list | None = None) -> dict:
+    return {"summary": summary,
+            "parameters": [_ref(f"parameters/{p}") for p in params] + (extra or []),
+            "responses": {"200": {"description": summary, "content": {"application/geo+json": {
+                "schema": _ref(f"schemas/{response}")}}},
+                "400": _ref("responses/Error"), "401": _ref("responses/Error"),
+                "403": _ref("responses/Error"), "404": _ref("responses/Error")}}
+
+
+def document() -> dict:
+    """The OpenAPI document served at /api/v1/openapi.json."""
+    query = {"in": "query", "schema": {"type": "string"}}
+    plot_filters = [{"name": "code", "description": "plot code prefix, case-insensitive", **query},
+                    {"name": "stage", "in": "query", "schema": {"enum": list(STAGES)}},
+                    {"name": "zone", "description": "zone code", **query}]
+    edit = _op("Edit a plot (planner); needs the version read", response="Feature",
+               extra=[_id("plot_id")])
+    edit["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["version"],
+        "properties": {"version": {"type": "integer"}, "properties": {"type": "object"},
+                       "geometry": {"type": "object"}}}}}}
+    edit["responses"]["409"] = _ref("responses/Error")
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "ParkAtlas API", "version": "1.0.0",
+                 "description": "园区一张图: plots, zones, roads, utility networks and projects "
+                                "of industrial parks as GeoJSON (EPSG:4326). Areas are computed "
+                                "in each park's CGCS2000 Gauss-Krüger CRS."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"session": []}, {"bearer": []}],
+        "paths": {
+            "/parks": {"get": _op("Parks")},
+            "/parks/{park_id}": {"get": _op("One park with settings", response="Feature",
+                                            extra=[_id("park_id")])},
+            "/zones": {"get": _op("Zones", "park", "bbox", "limit", "offset")},
+            "/plots": {"get": _op("Plots", "park", "bbox", "limit", "offset",
+                                  extra=plot_filters)},
+            "/plots/{plot_id}": {"get": _op("One plot", response="Feature",
+                                            extra=[_id("plot_id")]),
+                                 "patch": edit},
+            "/roads": {"get": _op("Roads", "park", "bbox", "status", "limit", "offset")},
+            "/networks": {"get": _op("Utility networks", "park", "bbox", "status", "limit",
+                                     "offset", extra=[{"name": "utility", "in": "query",
+                                                       "schema": {"enum": list(UTILITIES)}}])},
+            "/projects": {"get": _op("Projects", "park", "limit", "offset")},
+            "/projects/{project_id}": {"get": _op("One project", response="Feature",
+                                                  extra=[_id("project_id")])},
+        },
+        "components": {
+            "parameters": _PARAMS,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": "personal token from `parkatlas user token NAME`"}},
+            "responses": {"Error": {"description": "an error", "content": {"application/json": {
+                "schema": _ref("schemas/Error")}}}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+                "Feature": {"type": "object", "required": ["type", "geometry", "properties"],
+                            "properties": {"type": {"const": "Feature"},
+                                           "id": {"type": "integer"},
+                                           "geometry": {"type": ["object", "null"]},
+                                           "properties": {"type": "object"}}},
+                "FeatureCollection": {
+                    "type": "object", "required": ["type", "features"],
+                    "properties": {"type": {"const": "FeatureCollection"},
+                                   "features": {"type": "array",
+                                                "items": _ref("schemas/Feature")},
+                                   "numberMatched": {"type": "integer"},
+                                   "numberReturned": {"type": "integer"},
+                                   "links": {"type": "array"}}},
+            },
+        },
+    }
+
+
+def landing(url_for) -> dict:
+    """Links to the API's collections."""
+    names = ("park_list", "zone_list", "plot_list", "road_list", "network_list", "project_list")
+    links = [{"rel": "data", "href": url_for(f"api.{n}"), "title": n.removesuffix("_list")}
+             for n in names]
+    links.append({"rel": "service-desc", "href": url_for("api.openapi_document"),
+                  "type": "application/vnd.oai.openapi+json;version=3.1"})
+    return {"title": "ParkAtlas API", "links": links}

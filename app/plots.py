@@ -1,0 +1,76 @@
+"""Plots (地块): the land parcels, their lifecycle stage, areas and edits."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+
+from . import geojson
+from .db import queries, transaction
+from .errors import BadRequest, Conflict, NotFound
+
+# Lifecycle stages in order (DESIGN §4.1); the stage is derived from the dated events.
+STAGES = ("planned", "approved", "requisitioned", "banked", "supplied", "delivered",
+          "under_construction", "completed", "operating")
+
+# Attributes a planner may edit through the API (geometry travels separately).
+EDITABLE = frozenset({
+    "name", "land_class", "planned_use", "owner", "owner_type", "price_zone", "levelled",
+    "special_crop", "house_floor_area_m2", "approved_on", "requisitioned_on", "banked_on",
+    "supplied_on", "agreed_start_on", "delivered_on", "started_on", "completed_on",
+    "operating_on", "supply_method", "land_price", "planned_investment", "actual_investment",
+    "planned_floor_area_m2", "floor_area_m2", "high_floor_area_m2", "building_footprint_m2",
+    "structure_footprint_m2", "open_storage_m2", "admin_living_area_m2", "developed_area_m2",
+    "annual_tax", "annual_output", "suspended_since", "government_cause",
+    "government_cause_note", "disposal", "disposal_on", "disposal_note"})
+
+
+def search(conn: psycopg.Connection, park_id: int | None, bbox, page: geojson.Page,
+           code: str | None = None, stage: str | None = None, zone: str | None = None,
+           next_href=None) -> dict:
+    """Plots as a paged FeatureCollection, filtered by bbox, code prefix, stage and zone."""
+    if stage is not None and stage not in STAGES:
+        raise BadRequest(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
+    rows = list(queries().search_plots(
+        conn, park_id=park_id, **geojson.bbox_params(bbox), code=code or None, stage=stage,
+        zone=zone or None, limit=page.limit, offset=page.offset))
+    return geojson.collection(rows, page, next_href)
+
+
+def get(conn: psycopg.Connection, plot_id: int) -> dict:
+    """One plot Feature with every attribute, its areas and the projects occupying it."""
+    row = queries().get_plot(conn, id=plot_id)
+    if row is None:
+        raise NotFound(f"no plot with id {plot_id}")
+    feature = geojson.feature(row)
+    feature["properties"]["projects"] = list(queries().plot_projects(conn, id=plot_id))
+    return feature
+
+
+def update(conn: psycopg.Connection, plot_id: int, version: int, changes: dict,
+           geometry: dict | None = None) -> dict:
+    """Edit a plot if nobody changed it since `version` was read; return the new Feature.
+
+    A stale version is a Conflict, never a silent overwrite; bad values (dates out of
+    order, invalid geometry) are refused by the database with a message naming them.
+    """
+    unknown = sorted(set(changes) - EDITABLE)
+    if unknown:
+        raise BadRequest(f"these plot fields cannot be edited: {', '.join(unknown)}")
+    if geometry is not None and not isinstance(geometry, dict):
+        raise BadRequest("geometry must be a GeoJSON Polygon or MultiPolygon object")
+    if geometry is not None and geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        raise BadRequest("geometry must be a GeoJSON Polygon or MultiPolygon object")
+    with transaction(conn):
+        new_version = queries().update_plot(
+            conn, id=plot_id, version=version, changes=json.dumps(changes),
+            geometry=json.dumps(geometry) if geometry is not None else None)
+        if new_version is None:
+            current = queries().plot_version(conn, id=plot_id)
+            if current is None:
+                raise NotFound(f"no plot with id {plot_id}")
+            raise Conflict(f"plot {plot_id} was changed by someone else (now version {current},"
+                           f" you edited version {version}); reload it and edit again",
+                           details={"current_version": current})
+    return get(conn, plot_id)

@@ -1,0 +1,92 @@
+"""Web pages (the map, a plot's page) and the error handlers for pages and the API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from . import labels, maps, parks, plots
+from .auth import access
+from .db import get_db
+from .errors import AtlasError, BadRequest, PayloadTooLarge, Unauthorized
+from .i18n import current_language
+
+bp = Blueprint("web", __name__)
+
+
+def map_messages() -> dict:
+    """The map's UI strings in the current language."""
+    return {key: gettext(text) for key, text in maps.MAP_MESSAGE_KEYS.items()}
+
+
+def map_page(park_code: str | None) -> dict:
+    """What the map template needs: the park and the rendered Folium parts."""
+    conn = get_db()
+    park = parks.get(conn, parks.resolve(conn, park_code))
+    props = park["properties"]
+    map_parts = maps.render_park_map(
+        park={"id": props["id"], "code": props["code"], "bbox": props["bbox"],
+              "name": props["name"] if current_language() == "zh" else
+              (props["name_en"] or props["name"])},
+        layers_config={"api": url_for("api.index").rstrip("/"), "lang": current_language(),
+                       "login": url_for("auth.login"),
+                       "plot_page": url_for("web.index") + "plots/"},
+        messages=map_messages(),
+        static_url=lambda filename: url_for("static", filename=filename),
+        basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
+    return {"park": props, "map": map_parts}
+
+
+@bp.get("/")
+@access("viewer")
+def index():
+    return render_template("map.html", **map_page(request.args.get("park")))
+
+
+@bp.get("/plots/<int:plot_id>")
+@access("viewer")
+def plot_page(plot_id: int):
+    return render_template("plot.html", plot=plots.get(get_db(), plot_id),
+                           stage_labels=labels.STAGES, event_fields=labels.EVENTS)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def handle_atlas_error(exc: AtlasError):
+    """An AtlasError as JSON for the API, as a page (or a login redirect) otherwise."""
+    if _wants_json():
+        response = jsonify(exc.to_dict())
+        response.status_code = exc.status
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="parkatlas"'
+        return response
+    if isinstance(exc, Unauthorized):
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return render_template("error.html", error=exc), exc.status
+
+
+def handle_http_error(exc: HTTPException):
+    """Werkzeug's HTTP errors (404, 405, 413 …) in the same shape as domain errors."""
+    if exc.code == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return handle_atlas_error(PayloadTooLarge(f"the upload exceeds the {limit} MB limit"))
+    error = AtlasError(exc.description or exc.name,
+                       code=exc.name.lower().replace(" ", "_"))
+    error.status = exc.code or 500
+    return handle_atlas_error(error)
+
+
+def handle_csrf_error(exc: CSRFError):
+    return handle_atlas_error(BadRequest(f"CSRF check failed: {exc.description}",
+                                         code="csrf_failed"))
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.register_error_handler(AtlasError, handle_atlas_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)

@@ -1,0 +1,55 @@
+-- name: search_plots(park_id, minx, miny, maxx, maxy, code, stage, zone, limit, offset)
+-- Plots filtered by park, bbox, code prefix (case-insensitive), stage and zone code.
+SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 7)::json AS geometry, f.properties,
+       count(*) OVER () AS matched
+FROM plot_features f
+WHERE (:park_id::int IS NULL OR f.park_id = :park_id)
+  AND (:minx::float8 IS NULL OR f.geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4490))
+  AND (:code::text IS NULL OR starts_with(upper(f.code), upper(:code)))
+  AND (:stage::text IS NULL OR f.stage = :stage)
+  AND (:zone::text IS NULL OR f.zone_code = :zone)
+ORDER BY f.park_id, f.code
+LIMIT :limit OFFSET :offset;
+
+-- name: get_plot(id)^
+-- One plot with every stored attribute besides its summary properties.
+SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 7)::json AS geometry,
+       (to_jsonb(p) - 'geom' - 'geom_gk') || f.properties AS properties
+FROM plot_features f JOIN plots p ON p.id = f.id
+WHERE f.id = :id;
+
+-- name: plot_projects(id)
+-- The projects occupying a plot.
+SELECT pr.id, pr.code, pr.name, pr.company, pr.stage
+FROM project_plots pp JOIN projects pr ON pr.id = pp.project_id
+WHERE pp.plot_id = :id ORDER BY pr.code;
+
+-- name: plot_version(id)$
+-- A plot's current version (to tell a conflict from a missing plot).
+SELECT version FROM plots WHERE id = :id;
+
+-- name: update_plot(id, version, changes, geometry)$
+-- Apply attribute changes (a JSON object of column → value) and optionally a new GeoJSON
+-- geometry, only if the plot still has the version the editor read; returns the new version.
+UPDATE plots p SET
+  (name, land_class, planned_use, owner, owner_type, price_zone, levelled, special_crop,
+   house_floor_area_m2, approved_on, requisitioned_on, banked_on, supplied_on, agreed_start_on,
+   delivered_on, started_on, completed_on, operating_on, supply_method, land_price,
+   planned_investment, actual_investment, planned_floor_area_m2, floor_area_m2,
+   high_floor_area_m2, building_footprint_m2, structure_footprint_m2, open_storage_m2,
+   admin_living_area_m2, developed_area_m2, annual_tax, annual_output, suspended_since,
+   government_cause, government_cause_note, disposal, disposal_on, disposal_note) =
+  (SELECT r.name, r.land_class, r.planned_use, r.owner, r.owner_type, r.price_zone, r.levelled,
+          r.special_crop, r.house_floor_area_m2, r.approved_on, r.requisitioned_on, r.banked_on,
+          r.supplied_on, r.agreed_start_on, r.delivered_on, r.started_on, r.completed_on,
+          r.operating_on, r.supply_method, r.land_price, r.planned_investment,
+          r.actual_investment, r.planned_floor_area_m2, r.floor_area_m2, r.high_floor_area_m2,
+          r.building_footprint_m2, r.structure_footprint_m2, r.open_storage_m2,
+          r.admin_living_area_m2, r.developed_area_m2, r.annual_tax, r.annual_output,
+          r.suspended_since, r.government_cause, r.government_cause_note, r.disposal,
+          r.disposal_on, r.disposal_note
+   FROM jsonb_populate_record(p, :changes::jsonb) AS r),
+  geom = CASE WHEN :geometry::text IS NULL THEN p.geom
+              ELSE ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:geometry::text), 4490)) END
+WHERE p.id = :id AND p.version = :version
+RETURNING p.version;

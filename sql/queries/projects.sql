@@ -1,0 +1,19 @@
+-- name: search_projects(park_id, stage, limit, offset)
+-- Projects of a park with the outline of their plots.
+SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 7)::json AS geometry, f.properties,
+       count(*) OVER () AS matched
+FROM project_features f
+WHERE (:park_id::int IS NULL OR f.park_id = :park_id)
+  AND (:stage::text IS NULL OR f.properties ->> 'stage' = :stage)
+ORDER BY f.park_id, f.properties ->> 'code'
+LIMIT :limit OFFSET :offset;
+
+-- name: get_project(id)^
+-- One project with its milestones and latest progress.
+SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 7)::json AS geometry,
+       f.properties || jsonb_build_object(
+         'milestones', (SELECT coalesce(jsonb_agg(to_jsonb(m) - 'project_id' ORDER BY m.planned_on), '[]')
+                        FROM milestones m WHERE m.project_id = f.id),
+         'progress', (SELECT coalesce(jsonb_agg(to_jsonb(r) - 'project_id' ORDER BY r.reported_on), '[]')
+                      FROM progress_reports r WHERE r.project_id = f.id)) AS properties
+FROM project_features f WHERE f.id = :id;

@@ -1,0 +1,170 @@
+"""Test fixtures: a real PostGIS, a throwaway database per test, the app and a live server.
+
+A session-wide template database is migrated and loaded with the demo park once; every
+test that asks for `db_url` gets its own copy (CREATE DATABASE … TEMPLATE), so tests are
+isolated and can commit freely. The server is the one `make test` starts (the local
+cluster in var/pg), or the one DATABASE_URL names.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import subprocess
+import threading
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from app import create_app, db, importer, migrations, users
+
+ROOT = Path(__file__).resolve().parent.parent
+_counter = itertools.count()
+DEMO_PASSWORDS = {"viewer": "viewer-pass-123", "planner": "planner-pass-123",
+                  "admin": "admin-pass-123"}
+
+
+def _with_database(url: str, name: str) -> str:
+    """The same server URL with another database name."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    info["dbname"] = name
+    return psycopg.conninfo.make_conninfo(**info)
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    """URL of a database on the PostgreSQL server under test (started if local)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        subprocess.run([str(ROOT / "scripts" / "pg.sh"), "start"], check=True)
+        url = subprocess.run([str(ROOT / "scripts" / "pg.sh"), "url"], check=True,
+                             capture_output=True, text=True).stdout.strip()
+    return url
+
+
+@pytest.fixture(scope="session")
+def admin_conn(server_url):
+    """A connection for creating and dropping the test databases."""
+    with psycopg.connect(_with_database(server_url, "postgres"), autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture(scope="session")
+def template_db(server_url, admin_conn):
+    """Name of a migrated database holding the demo park and one user per role."""
+    name = f"parkatlas_test_{os.getpid()}_template"
+    admin_conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    admin_conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    with db.connect(_with_database(server_url, name), actor="test-setup") as conn:
+        migrations.upgrade(conn)
+        importer.load_dataset(conn, importer.DEMO_DIR)
+        for role, password in DEMO_PASSWORDS.items():
+            users.add(conn, f"test-{role}", role, password)
+    yield name
+    admin_conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                       .format(sql.Identifier(name)))
+
+
+def _clone(admin_conn, template: str) -> str:
+    name = f"parkatlas_test_{os.getpid()}_{next(_counter)}"
+    admin_conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+        sql.Identifier(name), sql.Identifier(template)))
+    return name
+
+
+def _drop(admin_conn, name: str) -> None:
+    admin_conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                       .format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def db_url(server_url, admin_conn, template_db):
+    """URL of this test's own copy of the demo database."""
+    name = _clone(admin_conn, template_db)
+    yield _with_database(server_url, name)
+    _drop(admin_conn, name)
+
+
+@pytest.fixture
+def empty_db_url(server_url, admin_conn):
+    """URL of a new, empty database (no PostGIS, no schema)."""
+    name = f"parkatlas_test_{os.getpid()}_{next(_counter)}"
+    admin_conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield _with_database(server_url, name)
+    _drop(admin_conn, name)
+
+
+@pytest.fixture
+def conn(db_url):
+    """An autocommit connection to this test's database, acting as 'pytest'."""
+    with db.connect(db_url, actor="pytest") as connection:
+        yield connection
+
+
+def make_app(db_url: str, **overrides):
+    config = {"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test-secret",
+              "DB_POOL_MAX": 4, **overrides}
+    return create_app(config)
+
+
+@pytest.fixture
+def app(db_url):
+    application = make_app(db_url)
+    yield application
+    application.extensions["parkatlas_pool"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token a page of the session embeds."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match[1]
+
+
+def login(client, role: str):
+    """Log the test client in through the login form as the test user of a role."""
+    token = csrf_token(client)
+    response = client.post("/login", data={"username": f"test-{role}",
+                                           "password": DEMO_PASSWORDS[role],
+                                           "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def demo_users() -> dict:
+    """role → (username, password) of the test accounts."""
+    return {role: (f"test-{role}", pw) for role, pw in DEMO_PASSWORDS.items()}
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where tests leave screenshots and exported files for a person to look at."""
+    path = ROOT / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def live_server(db_url):
+    """Base URL of the app served on 127.0.0.1 by a real WSGI server in a thread."""
+    from werkzeug.serving import make_server
+
+    application = make_app(db_url)
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    application.extensions["parkatlas_pool"].close()
