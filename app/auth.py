@@ -17,7 +17,7 @@ from flask_wtf.csrf import CSRFProtect
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from . import users
+from . import labels, users
 from .db import get_db, set_actor
 from .errors import Forbidden, Unauthorized
 
@@ -110,7 +110,7 @@ def _enforce() -> None:
         raise Unauthorized(_("Please log in."))
     if not user.can(level):
         raise Forbidden(_("Your role (%(role)s) may not do this; it needs %(level)s.",
-                          role=user.role, level=level))
+                          role=_(labels.ROLES[user.role]), level=_(labels.ROLES[level])))
 
 
 def init_app(app) -> None:

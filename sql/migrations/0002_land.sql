@@ -125,6 +125,7 @@ CREATE INDEX IF NOT EXISTS roads_park_idx ON roads (park_id);
 CREATE INDEX IF NOT EXISTS networks_geom_idx ON networks USING gist (geom);
 CREATE INDEX IF NOT EXISTS networks_geom_gk_idx ON networks USING gist (geom_gk);
 CREATE INDEX IF NOT EXISTS networks_park_utility_idx ON networks (park_id, utility);
+CREATE INDEX IF NOT EXISTS price_zones_geom_idx ON price_zones USING gist (geom);
 CREATE INDEX IF NOT EXISTS price_zones_geom_gk_idx ON price_zones USING gist (geom_gk);
 
 -- The lifecycle events in their legal order, with their names for error messages.

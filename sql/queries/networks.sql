@@ -1,6 +1,6 @@
 -- name: search_networks(park_id, minx, miny, maxx, maxy, utility, status, limit, offset)
 -- Utility network features of a park, optionally in a bbox, of one utility or status.
-SELECT n.id, ST_AsGeoJSON(ST_Transform(n.geom, 4326), 7)::json AS geometry,
+SELECT n.id, ST_AsGeoJSON(ST_Transform(n.geom, 4326), 9)::json AS geometry,
        jsonb_build_object('id', n.id, 'park_id', n.park_id, 'utility', n.utility,
                           'subtype', n.subtype, 'name', n.name, 'status', n.status,
                           'planned_completion', n.planned_completion,

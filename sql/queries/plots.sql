@@ -1,6 +1,6 @@
 -- name: search_plots(park_id, minx, miny, maxx, maxy, code, stage, zone, limit, offset)
 -- Plots filtered by park, bbox, code prefix (case-insensitive), stage and zone code.
-SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 7)::json AS geometry, f.properties,
+SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 9)::json AS geometry, f.properties,
        count(*) OVER () AS matched
 FROM plot_features f
 WHERE (:park_id::int IS NULL OR f.park_id = :park_id)
@@ -13,7 +13,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: get_plot(id)^
 -- One plot with every stored attribute besides its summary properties.
-SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 7)::json AS geometry,
+SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 9)::json AS geometry,
        (to_jsonb(p) - 'geom' - 'geom_gk') || f.properties AS properties
 FROM plot_features f JOIN plots p ON p.id = f.id
 WHERE f.id = :id;

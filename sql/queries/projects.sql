@@ -1,6 +1,6 @@
 -- name: search_projects(park_id, stage, limit, offset)
 -- Projects of a park with the outline of their plots.
-SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 7)::json AS geometry, f.properties,
+SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 9)::json AS geometry, f.properties,
        count(*) OVER () AS matched
 FROM project_features f
 WHERE (:park_id::int IS NULL OR f.park_id = :park_id)
@@ -10,7 +10,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: get_project(id)^
 -- One project with its milestones and latest progress.
-SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 7)::json AS geometry,
+SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 9)::json AS geometry,
        f.properties || jsonb_build_object(
          'milestones', (SELECT coalesce(jsonb_agg(to_jsonb(m) - 'project_id' ORDER BY m.planned_on), '[]')
                         FROM milestones m WHERE m.project_id = f.id),

@@ -1,6 +1,6 @@
 -- name: search_roads(park_id, minx, miny, maxx, maxy, status, limit, offset)
 -- Roads of a park, optionally in a bbox or of one status.
-SELECT r.id, ST_AsGeoJSON(ST_Transform(r.geom, 4326), 7)::json AS geometry,
+SELECT r.id, ST_AsGeoJSON(ST_Transform(r.geom, 4326), 9)::json AS geometry,
        jsonb_build_object('id', r.id, 'park_id', r.park_id, 'name', r.name, 'class', r.class,
                           'width_m', r.width_m, 'status', r.status,
                           'planned_completion', r.planned_completion,

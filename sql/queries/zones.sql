@@ -1,7 +1,7 @@
 -- name: search_zones(park_id, minx, miny, maxx, maxy, limit, offset)
 -- Zones of a park, optionally in a bbox.
 SELECT z.id,
-       ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(z.geom, 4326)), 7)::json AS geometry,
+       ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(z.geom, 4326)), 9)::json AS geometry,
        jsonb_build_object('id', z.id, 'park_id', z.park_id, 'code', z.code, 'name', z.name,
                           'name_en', z.name_en, 'admitted_industries', z.admitted_industries,
                           'area_m2', ST_Area(z.geom_gk), 'version', z.version) AS properties,

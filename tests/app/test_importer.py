@@ -65,12 +65,14 @@ def _bowtie_last_plot(fc):
 
 def _swap_dates(fc):
     props = next(f["properties"] for f in fc["features"] if f["properties"].get("started_on"))
-    props["completed_on"], props["started_on"] = "2001-01-01", "2002-01-01"
+    props["started_on"], props["completed_on"] = "2024-03-02", "2024-03-01"
+    props["operating_on"] = None
 
 
 @pytest.mark.parametrize(("file", "change", "message"), [
     ("plots.geojson", _bowtie_last_plot, "invalid geometry: Self-intersection"),
-    ("plots.geojson", _swap_dates, "is earlier than 开工 start date 2002-01-01"),
+    ("plots.geojson", _swap_dates,
+     "竣工 completion date 2024-03-01 is earlier than 开工 start date 2024-03-02"),
     ("plots.geojson", lambda fc: fc["features"][0]["properties"].update(zone="NOPE"),
      "unknown zone codes NOPE"),
     ("plots.geojson", lambda fc: fc.update(crs={"type": "name", "properties": {

@@ -1,0 +1,77 @@
+"""Fill missing Chinese translations in app/translations/zh from the glossary below.
+
+Run after `make messages` when new message ids appear; existing translations are kept.
+Usage: .venv/bin/python scripts/zh_translations.py
+"""
+
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+PO = Path(__file__).resolve().parent.parent / "app/translations/zh/LC_MESSAGES/messages.po"
+
+GLOSSARY = {
+    "Please log in.": "请先登录。",
+    "Your role (%(role)s) may not do this; it needs %(level)s.":
+        "您的角色（%(role)s）无权执行此操作，需要 %(level)s 权限。",
+    "Wrong user name or password.": "用户名或密码错误。",
+    "You have logged out.": "您已退出登录。",
+    "Planned": "规划", "Approved": "已批", "Requisitioned": "已征收", "Banked": "已收储",
+    "Supplied": "已供地", "Delivered": "已交地", "Under construction": "已开工",
+    "Completed": "已竣工", "Operating": "已投产",
+    "Approval (conversion/requisition)": "农转用/征收批复", "Requisition completed": "征收完成",
+    "Land banked": "收储", "Supply contract": "供地（出让/划拨）合同",
+    "Agreed start date": "约定动工日期", "Land delivered": "交地",
+    "Construction started": "实际开工", "Production started": "投产",
+    "collective": "集体", "state": "国有",
+    "viewer": "查看者", "planner": "规划员", "admin": "管理员",
+    "Park map": "园区一张图", "Zones": "功能分区", "Plots": "地块", "Roads": "道路",
+    "Projects": "项目", "Water supply": "给水", "Drainage": "排水", "Power": "电力",
+    "Telecom": "通信", "Gas": "燃气", "Heat": "热力", "In service": "已建成",
+    "Arterial road": "主干路", "Secondary road": "次干路", "Branch road": "支路",
+    "Negotiating": "在谈", "Signed": "签约", "Land supplied": "供地", "Started": "开工",
+    "Code": "编号", "Name": "名称", "Stage": "阶段", "Area": "面积", "Land class": "地类",
+    "Planned use": "规划用途", "Owner": "权属", "Zone": "分区", "Status": "状态",
+    "Class": "等级", "Width": "宽度", "Planned completion": "计划完工", "Utility": "管线类型",
+    "Type": "类型", "Company": "企业", "Industry": "行业", "Admitted industries": "准入行业",
+    "Plot details": "地块详情", "m²": "平方米", "mu": "亩", "ha": "公顷", "m": "米",
+    "Legend": "图例", "Colour plots by": "地块着色依据", "Lifecycle stage": "土地阶段",
+    "Utility networks": "市政管网", "Line planned / under construction": "规划/在建管线",
+    "Facility": "设施", "Plot code": "地块编号", "Search": "搜索",
+    "No plot found with code “{code}”.": "未找到编号为“{code}”的地块。",
+    "Searching…": "正在搜索…", "Zoom to park": "缩放至园区", "Full screen": "全屏",
+    "Exit full screen": "退出全屏", "No basemap": "无底图", "OpenStreetMap": "OpenStreetMap",
+    "Tianditu": "天地图", "Gaode (GCJ-02)": "高德（GCJ-02）",
+    "Overlays are shifted to GCJ-02 to match the Gaode basemap.":
+        "叠加图层已偏移至 GCJ-02 坐标以匹配高德底图（仅用于显示）。",
+    "Loading map data…": "正在加载地图数据…",
+    "Loading map data… ({done}/{total})": "正在加载地图数据…（{done}/{total}）",
+    "Could not load {layer}: {message}": "无法加载{layer}：{message}",
+    "Network error": "网络错误", "HTTP error {status}": "HTTP 错误 {status}", "Close": "关闭",
+    "ParkAtlas": "园区一张图", "Map": "地图", "Log out": "退出", "Log in": "登录",
+    "Error": "错误", "Back to the map": "返回地图", "Log in to ParkAtlas": "登录园区一张图",
+    "User name": "用户名", "Password": "密码", "Plot": "地块", "Land": "土地",
+    "Site levelled": "场地平整", "yes": "是", "no": "否", "Version": "版本",
+    "Lifecycle": "土地生命周期", "No project occupies this plot.": "暂无项目占用此地块。",
+}
+
+
+def main() -> None:
+    with PO.open("rb") as f:
+        catalog = read_po(f, locale="zh")
+    missing = []
+    for message in catalog:
+        if not message.id or message.string:
+            continue
+        if message.id in GLOSSARY:
+            message.string = GLOSSARY[message.id]
+        else:
+            missing.append(message.id)
+    with PO.open("wb") as f:
+        write_po(f, catalog, width=100)
+    for msgid in missing:
+        print(f"untranslated: {msgid}")
+
+
+if __name__ == "__main__":
+    main()
