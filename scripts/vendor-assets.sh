@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Install the pinned browser assets (package.json / package-lock.json) from the
+# npm registry and copy the dist files the pages use into app/static/vendor/.
+#
+# The app serves every JS/CSS/font file itself: the map must work on an
+# intranet with no internet, so no page may point at a CDN.
+#
+# Idempotent and fast when already done: `npm ci` runs only when node_modules
+# is missing or older than package-lock.json, and the copy step is skipped
+# when the vendor stamp is newer than the lock file and this script.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+LOCK="package-lock.json"
+NM_LOCK="node_modules/.package-lock.json"
+VENDOR="app/static/vendor"
+STAMP="$VENDOR/.stamp"
+SELF="scripts/vendor-assets.sh"
+
+if [[ ! -f "$LOCK" ]]; then
+    echo "vendor-assets: $ROOT/$LOCK is missing" >&2
+    exit 1
+fi
+
+need_install=0
+if [[ ! -f "$NM_LOCK" || "$LOCK" -nt "$NM_LOCK" ]]; then
+    need_install=1
+fi
+
+if [[ $need_install -eq 0 && -f "$STAMP" && "$STAMP" -nt "$LOCK" && "$STAMP" -nt "$SELF" ]]; then
+    exit 0
+fi
+
+if [[ $need_install -eq 1 ]]; then
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "vendor-assets: npm is not installed; it is needed to install the map's" \
+             "JS/CSS assets (Debian/Ubuntu: apt-get install -y nodejs npm)" >&2
+        exit 1
+    fi
+    echo "vendor-assets: npm ci" >&2
+    npm ci --no-audit --no-fund --loglevel=error
+    # npm ci rewrites node_modules/.package-lock.json; make sure it is newer
+    # than the lock file even on coarse-mtime file systems.
+    touch "$NM_LOCK"
+fi
+
+NM="node_modules"
+mkdir -p "$(dirname "$VENDOR")"
+tmp="$(mktemp -d "$ROOT/app/static/.vendor.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+
+# copy SRC_DIR DEST_DIR FILE... : copy files keeping their relative paths, so
+# the url(...) references inside the CSS files keep working.
+copy() {
+    local src="$1" dest="$2"
+    shift 2
+    local f
+    for f in "$@"; do
+        if [[ ! -f "$NM/$src/$f" ]]; then
+            echo "vendor-assets: $NM/$src/$f not found (package layout changed?)" >&2
+            exit 1
+        fi
+        mkdir -p "$tmp/$dest/$(dirname "$f")"
+        cp "$NM/$src/$f" "$tmp/$dest/$f"
+    done
+}
+
+copy leaflet/dist leaflet \
+    leaflet.js leaflet.css \
+    images/layers.png images/layers-2x.png \
+    images/marker-icon.png images/marker-icon-2x.png images/marker-shadow.png
+copy jquery/dist jquery jquery.min.js
+copy bootstrap/dist bootstrap css/bootstrap.min.css js/bootstrap.bundle.min.js
+copy @fortawesome/fontawesome-free fontawesome-free \
+    css/all.min.css \
+    webfonts/fa-brands-400.woff2 webfonts/fa-brands-400.ttf \
+    webfonts/fa-regular-400.woff2 webfonts/fa-regular-400.ttf \
+    webfonts/fa-solid-900.woff2 webfonts/fa-solid-900.ttf \
+    webfonts/fa-v4compatibility.woff2 webfonts/fa-v4compatibility.ttf
+copy leaflet.fullscreen leaflet.fullscreen \
+    Control.FullScreen.js Control.FullScreen.css icon-fullscreen.svg
+copy leaflet-measure/dist leaflet-measure \
+    leaflet-measure.min.js leaflet-measure.css \
+    images/cancel.png images/cancel_@2X.png images/check.png images/check_@2X.png \
+    images/focus.png images/focus_@2X.png images/rulers.png images/rulers_@2X.png \
+    images/start.png images/start_@2X.png images/trash.png images/trash_@2X.png
+
+# Swap the finished tree in at once so a running server never sees half a copy.
+touch "$tmp/.stamp"
+rm -rf "$VENDOR.old"
+if [[ -d "$VENDOR" ]]; then
+    mv "$VENDOR" "$VENDOR.old"
+fi
+mv "$tmp" "$VENDOR"
+chmod 755 "$VENDOR"
+rm -rf "$VENDOR.old"
+trap - EXIT
+echo "vendor-assets: copied to $VENDOR" >&2
