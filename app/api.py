@@ -29,7 +29,9 @@ def _park() -> int | None:
     value = request.args.get("park")
     if not value:
         return None
-    return int(value) if value.isdigit() else parks.resolve(get_db(), value)
+    if value.isascii() and value.isdigit():
+        return parks.check_id(int(value))
+    return parks.resolve(get_db(), value)
 
 
 def _next_href(offset: int) -> str:

@@ -67,23 +67,25 @@ def _load_user(user_id: str):
     return User(row) if row else None
 
 
-@login_manager.request_loader
-def _load_token_user(req):
-    token = _bearer_token(req)
-    if token is None:
-        return None
-    row = users.by_token(get_db(), token)
-    if row is None:
-        raise Unauthorized("the API token is not valid")
-    return User(row)
-
-
 def _bearer_token(req) -> str | None:
+    """The token of an `Authorization: Bearer` header ("" when empty), else None."""
     header = req.headers.get("Authorization", "")
     scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer":
         return None
-    return token.strip() or None
+    return token.strip()
+
+
+def _authenticate_token(token: str) -> None:
+    """Make the token's owner the request's user; a bad token is a 401 even with a session.
+
+    The user goes where Flask-Login keeps the request's user (g._login_user), so a token
+    request neither reads nor creates a session.
+    """
+    row = users.by_token(get_db(), token) if token else None
+    if row is None:
+        raise Unauthorized("the API token is not valid")
+    g._login_user = User(row)
 
 
 def _enforce() -> None:
@@ -94,8 +96,10 @@ def _enforce() -> None:
     if level is None:
         current_app.logger.error("endpoint %s has no access rule", request.endpoint)
         raise Forbidden("this address has no access rule")
-    token_request = _bearer_token(request) is not None
-    if request.method not in SAFE_METHODS and not token_request:
+    token = _bearer_token(request)
+    if token is not None:
+        _authenticate_token(token)
+    elif request.method not in SAFE_METHODS:
         csrf.protect()  # cookies are sent by any site; a token is not
     user = current_user if current_user.is_authenticated else None
     g.actor = user.username if user else "anonymous"
@@ -146,7 +150,13 @@ def login():
             login_user(User(row))
             return redirect(_safe_next(request.args.get("next")))
         error = _("Wrong user name or password.")
-    return render_template("login.html", form=form, error=error), 401 if error else 200
+        status = 401
+    elif request.method == "POST":
+        error = _("Enter your user name and password.")
+        status = 400
+    else:
+        status = 200
+    return render_template("login.html", form=form, error=error), status
 
 
 @bp.route("/logout", methods=["POST"])

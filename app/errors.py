@@ -55,8 +55,7 @@ class PayloadTooLarge(AtlasError):
 
 
 # SQLSTATE classes that mean "the input was wrong" rather than "the server broke".
-_BAD_INPUT = (pg.CheckViolation, pg.NotNullViolation, pg.ForeignKeyViolation,
-              pg.DataException, pg.RaiseException, pg.InvalidParameterValue)
+_BAD_INPUT = (psycopg.DataError, psycopg.IntegrityError, pg.RaiseException)
 _CONFLICT = (pg.UniqueViolation, pg.ExclusionViolation, pg.SerializationFailure,
              pg.LockNotAvailable)
 
@@ -66,7 +65,7 @@ def from_database(exc: psycopg.Error) -> AtlasError | None:
     message = (exc.diag.message_primary or str(exc)).strip()
     if exc.diag.message_hint:
         message = f"{message} ({exc.diag.message_hint})"
-    if isinstance(exc, _CONFLICT):
+    if isinstance(exc, _CONFLICT):  # before _BAD_INPUT: a unique violation is an IntegrityError
         return Conflict(message)
     if isinstance(exc, _BAD_INPUT) or _is_geometry_parse_error(exc, message):
         return BadRequest(message, code="invalid_input")

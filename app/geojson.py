@@ -9,6 +9,7 @@ from .errors import BadRequest
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
+MAX_OFFSET = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,8 @@ def parse_page(limit: str | None, offset: str | None) -> Page:
         raise BadRequest("limit and offset must be whole numbers") from exc
     if not 1 <= lim <= MAX_LIMIT:
         raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}")
-    if off < 0:
-        raise BadRequest("offset must not be negative")
+    if not 0 <= off <= MAX_OFFSET:
+        raise BadRequest(f"offset must be between 0 and {MAX_OFFSET}")
     return Page(lim, off)
 
 
@@ -60,19 +61,21 @@ def feature(row: dict) -> dict:
             "properties": row["properties"]}
 
 
-def collection(rows: list[dict], page: Page | None = None, next_href=None) -> dict:
-    """A FeatureCollection; with a page, numberMatched/numberReturned and a next link.
+def collection(rows: list[dict]) -> dict:
+    """A FeatureCollection of rows with id, geometry and properties."""
+    return {"type": "FeatureCollection", "features": [feature(r) for r in rows]}
 
-    Rows carry `matched` (the total count, from a window function) when paged;
-    next_href(offset) builds the URL of the following page.
+
+def page_of(result: dict, page: Page, next_href=None) -> dict:
+    """A paged FeatureCollection from a search query's {matched, features} row.
+
+    Adds numberMatched, numberReturned and, while more remain, a next link built by
+    next_href(offset).
     """
-    fc = {"type": "FeatureCollection", "features": [feature(r) for r in rows]}
-    if page is not None:
-        matched = rows[0]["matched"] if rows else 0
-        fc["numberMatched"] = matched
-        fc["numberReturned"] = len(rows)
-        fc["links"] = []
-        if next_href and page.offset + len(rows) < matched:
-            fc["links"].append({"rel": "next", "type": "application/geo+json",
-                                "href": next_href(page.offset + page.limit)})
+    features = result["features"]
+    fc = {"type": "FeatureCollection", "features": features,
+          "numberMatched": result["matched"], "numberReturned": len(features), "links": []}
+    if next_href and page.offset + len(features) < result["matched"]:
+        fc["links"].append({"rel": "next", "type": "application/geo+json",
+                            "href": next_href(page.offset + page.limit)})
     return fc

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import psycopg
 
-from . import geojson
+from . import geojson, labels
 from .db import queries
 from .errors import BadRequest
 from .roads import check_status
 
-UTILITIES = ("water", "drainage", "power", "telecom", "gas", "heat")
+UTILITIES = tuple(labels.UTILITIES)
 
 
 def search(conn: psycopg.Connection, park_id: int | None, bbox, page: geojson.Page,
@@ -18,7 +18,7 @@ def search(conn: psycopg.Connection, park_id: int | None, bbox, page: geojson.Pa
     if utility is not None and utility not in UTILITIES:
         raise BadRequest(f"utility must be one of {', '.join(UTILITIES)}, not {utility!r}")
     check_status(status)
-    rows = list(queries().search_networks(
+    result = queries().search_networks(
         conn, park_id=park_id, **geojson.bbox_params(bbox), utility=utility, status=status,
-        limit=page.limit, offset=page.offset))
-    return geojson.collection(rows, page, next_href)
+        limit=page.limit, offset=page.offset)
+    return geojson.page_of(result, page, next_href)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .geojson import DEFAULT_LIMIT, MAX_LIMIT
 from .networks import UTILITIES
 from .plots import STAGES
+from .projects import STAGES as PROJECT_STAGES
 from .roads import STATUSES
 
 _PARAMS = {
@@ -76,7 +77,8 @@ def document() -> dict:
             "/networks": {"get": _op("Utility networks", "park", "bbox", "status", "limit",
                                      "offset", extra=[{"name": "utility", "in": "query",
                                                        "schema": {"enum": list(UTILITIES)}}])},
-            "/projects": {"get": _op("Projects", "park", "limit", "offset")},
+            "/projects": {"get": _op("Projects", "park", "limit", "offset", extra=[
+                {"name": "stage", "in": "query", "schema": {"enum": list(PROJECT_STAGES)}}])},
             "/projects/{project_id}": {"get": _op("One project", response="Feature",
                                                   extra=[_id("project_id")])},
         },

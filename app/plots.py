@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 
 import psycopg
 
-from . import geojson
+from . import geojson, labels
 from .db import queries, transaction
 from .errors import BadRequest, Conflict, NotFound
 
-# Lifecycle stages in order (DESIGN §4.1); the stage is derived from the dated events.
-STAGES = ("planned", "approved", "requisitioned", "banked", "supplied", "delivered",
-          "under_construction", "completed", "operating")
+STAGES = tuple(labels.STAGES)
 
 # Attributes a planner may edit through the API (geometry travels separately).
 EDITABLE = frozenset({
@@ -26,16 +26,32 @@ EDITABLE = frozenset({
     "government_cause_note", "disposal", "disposal_on", "disposal_note"})
 
 
+DATE_FIELDS = frozenset(f for f in EDITABLE if f.endswith("_on") or f == "suspended_since")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _check_date(name: str, value) -> None:
+    """A date field must be null or a real calendar date written YYYY-MM-DD."""
+    if value is None:
+        return
+    try:
+        if not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be a date written YYYY-MM-DD, not {value!r}") from None
+
+
 def search(conn: psycopg.Connection, park_id: int | None, bbox, page: geojson.Page,
            code: str | None = None, stage: str | None = None, zone: str | None = None,
            next_href=None) -> dict:
     """Plots as a paged FeatureCollection, filtered by bbox, code prefix, stage and zone."""
     if stage is not None and stage not in STAGES:
         raise BadRequest(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
-    rows = list(queries().search_plots(
+    result = queries().search_plots(
         conn, park_id=park_id, **geojson.bbox_params(bbox), code=code or None, stage=stage,
-        zone=zone or None, limit=page.limit, offset=page.offset))
-    return geojson.collection(rows, page, next_href)
+        zone=zone or None, limit=page.limit, offset=page.offset)
+    return geojson.page_of(result, page, next_href)
 
 
 def get(conn: psycopg.Connection, plot_id: int) -> dict:
@@ -58,6 +74,8 @@ def update(conn: psycopg.Connection, plot_id: int, version: int, changes: dict,
     unknown = sorted(set(changes) - EDITABLE)
     if unknown:
         raise BadRequest(f"these plot fields cannot be edited: {', '.join(unknown)}")
+    for name in DATE_FIELDS & set(changes):
+        _check_date(name, changes[name])
     if geometry is not None and not isinstance(geometry, dict):
         raise BadRequest("geometry must be a GeoJSON Polygon or MultiPolygon object")
     if geometry is not None and geometry.get("type") not in ("Polygon", "MultiPolygon"):

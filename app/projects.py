@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import psycopg
 
-from . import geojson
+from . import geojson, labels
 from .db import queries
 from .errors import BadRequest, NotFound
 
-STAGES = ("negotiating", "signed", "land_supplied", "started", "completed", "operating")
+STAGES = tuple(labels.PROJECT_STAGES)
 
 
 def search(conn: psycopg.Connection, park_id: int | None, page: geojson.Page,
@@ -16,9 +16,9 @@ def search(conn: psycopg.Connection, park_id: int | None, page: geojson.Page,
     """Projects as a paged FeatureCollection (geometry: their plots)."""
     if stage is not None and stage not in STAGES:
         raise BadRequest(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
-    rows = list(queries().search_projects(conn, park_id=park_id, stage=stage,
-                                          limit=page.limit, offset=page.offset))
-    return geojson.collection(rows, page, next_href)
+    result = queries().search_projects(conn, park_id=park_id, stage=stage,
+                                          limit=page.limit, offset=page.offset)
+    return geojson.page_of(result, page, next_href)
 
 
 def get(conn: psycopg.Connection, project_id: int) -> dict:

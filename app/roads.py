@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import psycopg
 
-from . import geojson
+from . import geojson, labels
 from .db import queries
 from .errors import BadRequest
 
-STATUSES = ("planned", "under_construction", "in_service")
+STATUSES = tuple(labels.STATUSES)
 
 
 def check_status(status: str | None) -> None:
@@ -21,6 +21,6 @@ def search(conn: psycopg.Connection, park_id: int | None, bbox, page: geojson.Pa
            status: str | None = None, next_href=None) -> dict:
     """Roads as a paged FeatureCollection."""
     check_status(status)
-    rows = list(queries().search_roads(conn, park_id=park_id, **geojson.bbox_params(bbox),
-                                       status=status, limit=page.limit, offset=page.offset))
-    return geojson.collection(rows, page, next_href)
+    result = queries().search_roads(conn, park_id=park_id, **geojson.bbox_params(bbox),
+                                       status=status, limit=page.limit, offset=page.offset)
+    return geojson.page_of(result, page, next_href)

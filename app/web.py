@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import psycopg
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
@@ -10,15 +11,10 @@ from werkzeug.exceptions import HTTPException
 from . import labels, maps, parks, plots
 from .auth import access
 from .db import get_db
-from .errors import AtlasError, BadRequest, PayloadTooLarge, Unauthorized
+from .errors import AtlasError, BadRequest, PayloadTooLarge, Unauthorized, from_database
 from .i18n import current_language
 
 bp = Blueprint("web", __name__)
-
-
-def map_messages() -> dict:
-    """The map's UI strings in the current language."""
-    return {key: gettext(text) for key, text in maps.MAP_MESSAGE_KEYS.items()}
 
 
 def map_page(park_code: str | None) -> dict:
@@ -33,7 +29,7 @@ def map_page(park_code: str | None) -> dict:
         layers_config={"api": url_for("api.index").rstrip("/"), "lang": current_language(),
                        "login": url_for("auth.login"),
                        "plot_page": url_for("web.index") + "plots/"},
-        messages=map_messages(),
+        messages=maps.map_messages(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
     return {"park": props, "map": map_parts}
@@ -49,7 +45,8 @@ def index():
 @access("viewer")
 def plot_page(plot_id: int):
     return render_template("plot.html", plot=plots.get(get_db(), plot_id),
-                           stage_labels=labels.STAGES, event_fields=labels.EVENTS)
+                           stage_labels=labels.STAGES, event_fields=labels.EVENTS,
+                           stage_colours=maps.STAGE_COLOURS)
 
 
 def _wants_json() -> bool:
@@ -77,7 +74,18 @@ def handle_http_error(exc: HTTPException):
     error = AtlasError(exc.description or exc.name,
                        code=exc.name.lower().replace(" ", "_"))
     error.status = exc.code or 500
-    return handle_atlas_error(error)
+    response = handle_atlas_error(error)
+    if getattr(exc, "valid_methods", None):  # a 405 must say what is allowed (RFC 9110)
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def handle_database_error(exc: psycopg.Error):
+    """Bad input the database caught (e.g. a number out of range) is a 400, not a 500."""
+    domain = from_database(exc)
+    if domain is None:
+        raise exc
+    return handle_atlas_error(domain)
 
 
 def handle_csrf_error(exc: CSRFError):
@@ -90,3 +98,4 @@ def init_app(app) -> None:
     app.register_error_handler(AtlasError, handle_atlas_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(psycopg.Error, handle_database_error)

@@ -11,6 +11,6 @@ from .db import queries
 def search(conn: psycopg.Connection, park_id: int | None, bbox, page: geojson.Page,
            next_href=None) -> dict:
     """Zones as a paged FeatureCollection."""
-    rows = list(queries().search_zones(conn, park_id=park_id, **geojson.bbox_params(bbox),
-                                       limit=page.limit, offset=page.offset))
-    return geojson.collection(rows, page, next_href)
+    result = queries().search_zones(conn, park_id=park_id, **geojson.bbox_params(bbox),
+                                       limit=page.limit, offset=page.offset)
+    return geojson.page_of(result, page, next_href)

@@ -152,6 +152,10 @@ DECLARE
   prev_label text;
 BEGIN
   FOR e IN SELECT * FROM plot_events(NEW) WHERE on_date IS NOT NULL ORDER BY ord LOOP
+    IF NOT isfinite(e.on_date) THEN
+      RAISE EXCEPTION 'plot %: % date must be a calendar date, not %', NEW.code, e.label, e.on_date
+        USING ERRCODE = 'check_violation';
+    END IF;
     IF e.on_date < prev_on THEN
       RAISE EXCEPTION 'plot %: % date % is earlier than % date %',
         NEW.code, e.label, e.on_date, prev_label, prev_on

@@ -1,7 +1,7 @@
 -- name: list_parks(id)
 -- Every park as a Feature whose geometry is the extent of its zones and plots.
 SELECT p.id,
-       ST_AsGeoJSON(ST_Transform(e.extent, 4326), 9)::json AS geometry,
+       ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(e.extent, 4326)), 9)::json AS geometry,
        jsonb_build_object('id', p.id, 'code', p.code, 'name', p.name, 'name_en', p.name_en,
                           'gk_zone', p.gk_zone, 'gk_epsg', p.gk_epsg,
                           'gk_epsg_prefixed', p.gk_epsg_prefixed,

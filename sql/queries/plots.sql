@@ -1,15 +1,21 @@
--- name: search_plots(park_id, minx, miny, maxx, maxy, code, stage, zone, limit, offset)
--- Plots filtered by park, bbox, code prefix (case-insensitive), stage and zone code.
-SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 9)::json AS geometry, f.properties,
-       count(*) OVER () AS matched
-FROM plot_features f
-WHERE (:park_id::int IS NULL OR f.park_id = :park_id)
-  AND (:minx::float8 IS NULL OR f.geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4490))
-  AND (:code::text IS NULL OR starts_with(upper(f.code), upper(:code)))
-  AND (:stage::text IS NULL OR f.stage = :stage)
-  AND (:zone::text IS NULL OR f.zone_code = :zone)
-ORDER BY f.park_id, f.code
-LIMIT :limit OFFSET :offset;
+-- name: search_plots(park_id, minx, miny, maxx, maxy, code, stage, zone, limit, offset)^
+-- A page of plots filtered by park, bbox, code prefix (case-insensitive), stage and zone
+-- code, and how many match in all.
+WITH sel AS (
+  SELECT f.* FROM plot_features f
+  WHERE (:park_id::int IS NULL OR f.park_id = :park_id)
+    AND (:minx::float8 IS NULL OR ST_Intersects(f.geom, ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4490)))
+    AND (:code::text IS NULL OR starts_with(upper(f.code), upper(:code)))
+    AND (:stage::text IS NULL OR f.stage = :stage)
+    AND (:zone::text IS NULL OR f.zone_code = :zone)
+)
+SELECT (SELECT count(*) FROM sel) AS matched,
+       coalesce((SELECT json_agg(json_build_object(
+                   'type', 'Feature', 'id', f.id,
+                   'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 9)::json,
+                   'properties', f.properties) ORDER BY f.park_id, f.code)
+                 FROM (SELECT * FROM sel ORDER BY park_id, code LIMIT :limit OFFSET :offset) AS f),
+                '[]') AS features;
 
 -- name: get_plot(id)^
 -- One plot with every stored attribute besides its summary properties.
