@@ -71,4 +71,5 @@ lint: venv
 	$(BIN)/ruff check .
 
 bench: setup migrate
-	$(PY) bench/api.py
+	$(PY) -m bench.api
+	$(PY) -m bench.status

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+
+
+class JSONProvider(DefaultJSONProvider):
+    """JSON with ISO 8601 dates (Flask's default writes RFC 1123 for dates)."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, date):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -12,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app = Flask(__name__, static_folder="static",
                 template_folder=str(settings.ROOT / "templates"))
+    app.json = JSONProvider(app)
     app.config.update(settings.from_env())
     app.config.update(config or {})
     if not app.config.get("SECRET_KEY"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from . import geojson, networks, openapi, parks, plots, projects, roads, zones
+from . import geojson, networks, openapi, parks, plots, projects, readiness, roads, status, zones
 from .auth import access
 from .db import get_db
 from .errors import BadRequest
@@ -41,6 +41,24 @@ def _next_href(offset: int) -> str:
 
 def _arg(name: str) -> str | None:
     return request.args.get(name) or None
+
+
+def _as_of():
+    return status.parse_as_of(request.args.get("as_of"))
+
+
+def _bool(name: str) -> bool | None:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return None
+    if value.lower() not in ("true", "false", "1", "0"):
+        raise BadRequest(f"{name} must be true or false, not {value!r}")
+    return value.lower() in ("true", "1")
+
+
+def _park_required() -> int:
+    """?park= for endpoints about one park; the first park when absent."""
+    return _park() or parks.resolve(get_db())
 
 
 def _edit() -> tuple[int, dict, dict | None]:
@@ -101,13 +119,14 @@ def zone_list():
 @access("viewer")
 def plot_list():
     return geo(plots.search(get_db(), _park(), _bbox(), _page(), code=_arg("code"),
-                            stage=_arg("stage"), zone=_arg("zone"), next_href=_next_href))
+                            stage=_arg("stage"), zone=_arg("zone"), flag=_arg("flag"),
+                            serviced=_bool("serviced"), as_of=_as_of(), next_href=_next_href))
 
 
 @bp.get("/plots/<int:plot_id>")
 @access("viewer")
 def plot_detail(plot_id: int):
-    return geo(plots.get(get_db(), plot_id))
+    return geo(plots.get(get_db(), plot_id, _as_of()))
 
 
 @bp.patch("/plots/<int:plot_id>")
@@ -141,3 +160,21 @@ def project_list():
 @access("viewer")
 def project_detail(project_id: int):
     return geo(projects.get(get_db(), project_id))
+
+
+@bp.get("/status/summary")
+@access("viewer")
+def status_summary():
+    return jsonify(status.summary(get_db(), _park_required(), _as_of()))
+
+
+@bp.get("/idle")
+@access("viewer")
+def idle_list():
+    return jsonify(status.idle_plots(get_db(), _park_required(), _as_of()))
+
+
+@bp.get("/readiness/priority")
+@access("viewer")
+def readiness_priority():
+    return geo(readiness.priority(get_db(), _park_required(), _as_of())["collection"])

@@ -164,3 +164,25 @@ def serve(port, workers):
     os.execv(gunicorn,  # noqa: S606 - replace this process, as a service manager expects
              [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
                         "--access-logfile", "-", "app:create_app()"])
+
+
+@main.command("recompute")
+@click.option("--as-of", "as_of", help="Evaluate as of this date (YYYY-MM-DD; default today).")
+@click.option("--park", help="Only this park (code or id).")
+@click.option("--workers", default=2, show_default=True, help="Parallel database connections.")
+@with_appcontext
+def recompute(as_of, park, workers):
+    """Recompute every plot's status and readiness (run it nightly: the clock matters)."""
+    from . import parks, status
+
+    try:
+        day = status.parse_as_of(as_of)
+        with _conn() as conn:
+            park_id = None
+            if park:
+                park_id = int(park) if park.isdigit() else parks.resolve(conn, park)
+        done = status.recompute(current_app.config["DATABASE_URL"], park_id, day, workers)
+    except AtlasError as exc:
+        _fail(exc)
+    click.echo(f"Recomputed {done['plots']} plots in {done['parks']} park(s) as of "
+               f"{day or 'today'} in {done['seconds']:.1f} s")

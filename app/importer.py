@@ -68,6 +68,8 @@ def load_park(conn: psycopg.Connection, folder: Path) -> dict:
     q = queries()
     counts = {}
     with transaction(conn):
+        # one recompute at the end instead of one per inserted layer
+        conn.execute("SET LOCAL parkatlas.defer_recompute = 'on'")
         park_id = q.insert_park(conn, code=park["code"], name=park["name"],
                                 name_en=park.get("name_en"),
                                 gk_zone=crs.gk_zone(float(park["centre"][0])),
@@ -83,6 +85,7 @@ def load_park(conn: psycopg.Connection, folder: Path) -> dict:
         if projects.exists():
             counts["projects"] = q.insert_projects(
                 conn, park_id=park_id, projects=json.dumps(_read_json(projects)))
+        q.recompute_park(conn, park_id=park_id, as_of=None, ids=None)
     return {"park_id": park_id, "code": park["code"], **counts}
 
 

@@ -7,6 +7,7 @@ from .networks import UTILITIES
 from .plots import STAGES
 from .projects import STAGES as PROJECT_STAGES
 from .roads import STATUSES
+from .status import FLAGS
 
 _PARAMS = {
     "park": {"name": "park", "in": "query", "description": "park id or code",
@@ -21,6 +22,8 @@ _PARAMS = {
     "offset": {"name": "offset", "in": "query",
                "schema": {"type": "integer", "minimum": 0, "default": 0}},
     "status": {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}},
+    "as_of": {"name": "as_of", "in": "query", "description": "evaluate the rules as of this "
+              "date (default today)", "schema": {"type": "string", "format": "date"}},
 }
 
 
@@ -36,7 +39,8 @@ def _op(summary: str, *params: str, response: str = "FeatureCollection",
         extra: list | None = None) -> dict:
     return {"summary": summary,
             "parameters": [_ref(f"parameters/{p}") for p in params] + (extra or []),
-            "responses": {"200": {"description": summary, "content": {"application/geo+json": {
+            "responses": {"200": {"description": summary, "content": {
+                "application/json" if response == "Object" else "application/geo+json": {
                 "schema": _ref(f"schemas/{response}")}}},
                 "400": _ref("responses/Error"), "401": _ref("responses/Error"),
                 "403": _ref("responses/Error"), "404": _ref("responses/Error")}}
@@ -47,7 +51,10 @@ def document() -> dict:
     query = {"in": "query", "schema": {"type": "string"}}
     plot_filters = [{"name": "code", "description": "plot code prefix, case-insensitive", **query},
                     {"name": "stage", "in": "query", "schema": {"enum": list(STAGES)}},
-                    {"name": "zone", "description": "zone code", **query}]
+                    {"name": "zone", "description": "zone code", **query},
+                    {"name": "flag", "in": "query", "schema": {"enum": list(FLAGS)}},
+                    {"name": "serviced", "in": "query", "schema": {"type": "boolean"},
+                     "description": "serviced land (熟地, at least 三通一平)"}]
     edit = _op("Edit a plot (planner); needs the version read", response="Feature",
                extra=[_id("plot_id")])
     edit["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
@@ -68,9 +75,10 @@ def document() -> dict:
             "/parks/{park_id}": {"get": _op("One park with settings", response="Feature",
                                             extra=[_id("park_id")])},
             "/zones": {"get": _op("Zones", "park", "bbox", "limit", "offset")},
-            "/plots": {"get": _op("Plots", "park", "bbox", "limit", "offset",
-                                  extra=plot_filters)},
-            "/plots/{plot_id}": {"get": _op("One plot", response="Feature",
+            "/plots": {"get": _op("Plots with status flags and readiness level", "park", "bbox",
+                                  "limit", "offset", "as_of", extra=plot_filters)},
+            "/plots/{plot_id}": {"get": _op("One plot with its status and readiness",
+                                            "as_of", response="Feature",
                                             extra=[_id("plot_id")]),
                                  "patch": edit},
             "/roads": {"get": _op("Roads", "park", "bbox", "status", "limit", "offset")},
@@ -81,6 +89,12 @@ def document() -> dict:
                 {"name": "stage", "in": "query", "schema": {"enum": list(PROJECT_STAGES)}}])},
             "/projects/{project_id}": {"get": _op("One project", response="Feature",
                                                   extra=[_id("project_id")])},
+            "/status/summary": {"get": _op("Count and area (亩) per stage, flag and readiness "
+                                           "level", "park", "as_of", response="Object")},
+            "/idle": {"get": _op("Idle and soon-idle plots with their legal clock", "park",
+                                 "as_of", response="Object")},
+            "/readiness/priority": {"get": _op("Planned roads and networks ranked by the land "
+                                               "they would serve", "park", "as_of")},
         },
         "components": {
             "parameters": _PARAMS,
@@ -94,6 +108,7 @@ def document() -> dict:
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                     "type": "object", "required": ["code", "message"],
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+                "Object": {"type": "object"},
                 "Feature": {"type": "object", "required": ["type", "geometry", "properties"],
                             "properties": {"type": {"const": "Feature"},
                                            "id": {"type": "integer"},

@@ -8,7 +8,7 @@ from datetime import date
 
 import psycopg
 
-from . import geojson, labels
+from . import geojson, labels, readiness, status
 from .db import queries, transaction
 from .errors import BadRequest, Conflict, NotFound
 
@@ -44,23 +44,32 @@ def _check_date(name: str, value) -> None:
 
 def search(conn: psycopg.Connection, park_id: int | None, bbox, page: geojson.Page,
            code: str | None = None, stage: str | None = None, zone: str | None = None,
+           flag: str | None = None, serviced: bool | None = None, as_of: date | None = None,
            next_href=None) -> dict:
-    """Plots as a paged FeatureCollection, filtered by bbox, code prefix, stage and zone."""
+    """Plots as a paged FeatureCollection, filtered by bbox, code prefix, stage, zone, status
+    flag and serviced land, with each plot's flags and readiness level as of a date."""
     if stage is not None and stage not in STAGES:
         raise BadRequest(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
+    status.check_flag(flag)
     result = queries().search_plots(
         conn, park_id=park_id, **geojson.bbox_params(bbox), code=code or None, stage=stage,
-        zone=zone or None, limit=page.limit, offset=page.offset)
+        zone=zone or None, flag=flag, serviced=serviced, as_of=as_of, limit=page.limit,
+        offset=page.offset)
     return geojson.page_of(result, page, next_href)
 
 
-def get(conn: psycopg.Connection, plot_id: int) -> dict:
-    """One plot Feature with every attribute, its areas and the projects occupying it."""
+def get(conn: psycopg.Connection, plot_id: int, as_of: date | None = None) -> dict:
+    """One plot Feature with every attribute, areas, occupying projects, and its status and
+    readiness as of a date."""
     row = queries().get_plot(conn, id=plot_id)
     if row is None:
         raise NotFound(f"no plot with id {plot_id}")
     feature = geojson.feature(row)
-    feature["properties"]["projects"] = list(queries().plot_projects(conn, id=plot_id))
+    props = feature["properties"]
+    props["projects"] = list(queries().plot_projects(conn, id=plot_id))
+    props["status"] = status.get(conn, props["park_id"], plot_id, as_of)
+    props["readiness"] = readiness.get(conn, props["park_id"], plot_id, as_of)
+    props["stage"] = props["status"].get("stage", props["stage"])
     return feature
 
 

@@ -9,7 +9,7 @@ database `parkatlas_bench` on the server under test, then times, in the same run
   3. the total GK area of every plot: the stored `area_m2` column summed in SQL versus
      the obvious alternative, geopandas reading the plots and projecting them itself.
 
-Usage: .venv/bin/python bench/api.py [--plots 100000] [--parks 4] [--queries 200]
+Usage: .venv/bin/python -m bench.api [--plots 100000] [--parks 4] [--queries 200]
 """
 
 from __future__ import annotations
@@ -17,46 +17,14 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import geopandas as gpd
 import psycopg
-from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from app import config, db, geojson, importer, migrations, plots  # noqa: E402
+from app import db, geojson, importer, migrations, plots
+from bench.common import fresh_database, generated, machine, timed
 
 BENCH_DB = "parkatlas_bench"
-
-
-def _server_url() -> str:
-    import os
-    return os.environ.get("DATABASE_URL") or config.local_database_url()
-
-
-def _url_for(name: str) -> str:
-    info = psycopg.conninfo.conninfo_to_dict(_server_url())
-    info["dbname"] = name
-    return psycopg.conninfo.make_conninfo(**info)
-
-
-def _fresh_database() -> str:
-    with psycopg.connect(_url_for("postgres"), autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                      .format(sql.Identifier(BENCH_DB)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
-    return _url_for(BENCH_DB)
-
-
-def _timed(fn, *args, **kwargs):
-    start = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return result, time.perf_counter() - start
 
 
 def _windows(conn, count: int, rng: random.Random) -> list[tuple]:
@@ -75,7 +43,7 @@ def _query_times(conn, windows) -> list[float]:
     times = []
     page = geojson.Page(limit=10000, offset=0)
     for park_id, bbox in windows:
-        _fc, seconds = _timed(plots.search, conn, park_id, bbox, page)
+        _fc, seconds = timed(plots.search, conn, park_id, bbox, page)
         times.append(seconds)
     return times
 
@@ -93,22 +61,15 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
 
-    data = ROOT / "var" / f"bench-data-{args.plots}-{args.parks}"
-    if not (data / "P001" / "park.json").exists():
-        print(f"generating {args.plots} plots in {args.parks} parks into {data} ...")
-        subprocess.run([sys.executable, str(ROOT / "gis_data" / "generate.py"), "--plots",
-                        str(args.plots), "--parks", str(args.parks), "--out", str(data),
-                        "--quiet"], check=True)
-
-    url = _fresh_database()
+    data = generated(args.plots, args.parks)
+    url = fresh_database(BENCH_DB)
     with db.connect(url, actor="bench") as conn:
         migrations.upgrade(conn)
-        loaded, seconds = _timed(importer.load_dataset, conn, data)
+        loaded, seconds = timed(importer.load_dataset, conn, data)
         n_plots = sum(p["plots"] for p in loaded)
         n_net = sum(p["networks"] for p in loaded)
         conn.execute("VACUUM ANALYZE")
-        print(f"machine: {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()}"
-              f" cores; PostgreSQL {conn.info.server_version}")
+        print(machine(conn))
         print(f"load      {n_plots} plots + {n_net} network features in {seconds:6.1f} s "
               f"({n_plots / seconds:,.0f} plots/s, audit and GK triggers included)")
 
@@ -122,7 +83,7 @@ def main() -> None:
         print(f"bbox 500 m, sequential     {_summary(seqscan)}  "
               f"(x{statistics.median(seqscan) / statistics.median(indexed):.0f} slower)")
 
-        total, sql_s = _timed(lambda: conn.execute(
+        total, sql_s = timed(lambda: conn.execute(
             "SELECT sum(area_m2) AS a FROM plots").fetchone()["a"])
         park_epsg = {r["id"]: r["gk_epsg"] for r in conn.execute("SELECT id, gk_epsg FROM parks")}
 
@@ -135,7 +96,7 @@ def main() -> None:
         return sum(part.to_crs(park_epsg[pid]).area.sum()
                    for pid, part in frame.groupby("park_id"))
 
-    gp_total, gp_s = _timed(geopandas_area)
+    gp_total, gp_s = timed(geopandas_area)
     print(f"GK area of all plots, SQL (stored)   {sql_s * 1000:8.1f} ms   "
           f"{total / 666.667:,.1f} 亩")
     print(f"GK area of all plots, geopandas      {gp_s * 1000:8.1f} ms   "

@@ -1,0 +1,56 @@
+"""What the benchmarks share: a fresh database, generated data, timing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from app import config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def server_url(dbname: str) -> str:
+    """The server under test (DATABASE_URL or the local cluster) with another database."""
+    info = psycopg.conninfo.conninfo_to_dict(os.environ.get("DATABASE_URL")
+                                             or config.local_database_url())
+    info["dbname"] = dbname
+    return psycopg.conninfo.make_conninfo(**info)
+
+
+def fresh_database(name: str) -> str:
+    """Drop and create a database; return its URL."""
+    with psycopg.connect(server_url("postgres"), autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                      .format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return server_url(name)
+
+
+def generated(plots: int, parks: int) -> Path:
+    """A generated data set of that size under var/ (made once, then reused)."""
+    data = ROOT / "var" / f"bench-data-{plots}-{parks}"
+    if not (data / "P001" / "park.json").exists():
+        print(f"generating {plots} plots in {parks} park(s) into {data} ...", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "gis_data" / "generate.py"), "--plots",
+                        str(plots), "--parks", str(parks), "--out", str(data), "--quiet"],
+                       check=True)
+    return data
+
+
+def timed(fn, *args, **kwargs):
+    """(result, seconds) of a call."""
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def machine(conn) -> str:
+    cores = os.cpu_count()
+    return f"machine: {cores} cores; PostgreSQL {conn.info.server_version}"
