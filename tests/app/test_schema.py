@@ -106,7 +106,7 @@ def test_gk_copy_follows_geometry_edits(conn):
                  [SQUARE, plot["id"]])
     row = conn.execute("SELECT area_m2, ST_SRID(geom_gk) AS srid FROM plots WHERE id = %s",
                        [plot["id"]]).fetchone()
-    assert row["srid"] == 4547
+    assert row["srid"] == 4526  # CGCS2000 GK zone 38 with the zone prefix
     assert row["area_m2"] != plot["area_m2"]
     assert 40_000 < row["area_m2"] < 45_000  # 0.002° × 0.002° near 29.45°N
 
