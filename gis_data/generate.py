@@ -1078,7 +1078,8 @@ def block_cells(block: Block, dr: Draws) -> list[tuple[Polygon | MultiPolygon, s
     backs: dict[float, np.ndarray] = {}
     for row in block.rows:  # every vertex on a back line, from both rows
         extra = [v for d in row.ditches.values() for v in d[2:]]
-        backs[row.wb] = np.union1d(backs.get(row.wb, []), np.concatenate([row.ub, extra]))
+        vals = np.concatenate([np.atleast_1d(row.ub), np.asarray(extra, dtype=float)])
+        backs[row.wb] = np.union1d(backs.get(row.wb, []), vals)
     points = {wb: block.point(vals, wb) for wb, vals in backs.items()}
     out = []
     for row in block.rows:

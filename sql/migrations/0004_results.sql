@@ -14,7 +14,6 @@ CREATE TABLE IF NOT EXISTS plot_status (
   computed_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS plot_status_park_idx ON plot_status (park_id);
-CREATE INDEX IF NOT EXISTS plot_status_flags_idx ON plot_status USING gin (flags);
 
 CREATE TABLE IF NOT EXISTS plot_readiness (
   plot_id integer PRIMARY KEY REFERENCES plots (id) ON DELETE CASCADE,

@@ -231,3 +231,6 @@ ALTER FUNCTION fmt(double precision, integer) PARALLEL SAFE;
 ALTER FUNCTION rule_flag(text) PARALLEL SAFE;
 ALTER FUNCTION evaluate_status(integer, date, integer[]) PARALLEL SAFE;
 ALTER FUNCTION evaluate_readiness(integer, date, integer[]) PARALLEL SAFE;
+
+-- Flags are filtered with = ANY after reading a park's rows: a GIN index only slowed writes.
+DROP INDEX IF EXISTS plot_status_flags_idx;
