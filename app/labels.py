@@ -49,3 +49,50 @@ EVENTS = (
 
 OWNER_TYPES = {"collective": N_("collective"), "state": N_("state")}
 ROLES = {"viewer": N_("viewer"), "planner": N_("planner"), "admin": N_("admin")}
+
+# Status flags of a plot (DESIGN §4.2–4.4) in the order the map ranks them (most
+# severe first for the colours; the rest follow in the API's vocabulary).
+FLAGS: dict[str, str] = {
+    "reclaim_due": N_("Reclaim due"),
+    "idle": N_("Idle land"),
+    "idle_a": N_("Idle: not started"),
+    "idle_b": N_("Idle: construction suspended"),
+    "government_cause": N_("Government cause"),
+    "idle_fee_due": N_("Idle fee due"),
+    "idle_warning": N_("Soon idle"),
+    "idle_disposed": N_("Disposed"),
+    "low_efficiency": N_("Low efficiency"),
+    "zoning_conflict": N_("Zoning conflict"),
+    "use_conflict": N_("Use conflict"),
+    "double_claim": N_("Double claim"),
+    "approved_not_supplied": N_("Approved, not supplied"),
+    "supplied_not_used": N_("Supplied, not used"),
+}
+
+# Government causes that exempt an idle plot, and the recorded disposals (§4.2).
+GOVERNMENT_CAUSES: dict[str, str] = {
+    "late_delivery": N_("Land not delivered on time"),
+    "plan_change": N_("Plan changed"),
+    "policy_change": N_("Policy changed"),
+    "petition": N_("Petitions"),
+    "military_heritage": N_("Military or heritage control"),
+    "government_action": N_("Other government action"),
+    "force_majeure": N_("Force majeure"),
+}
+DISPOSALS: dict[str, str] = {
+    "deadline": N_("Start deadline set"),
+    "fee": N_("Idle fee levied"),
+    "reclaimed": N_("Reclaimed"),
+    "agreement": N_("Agreement"),
+    "exchange": N_("Land exchange"),
+}
+
+# States of a utility in the readiness rule (DESIGN §4.5).
+READINESS_STATES: dict[str, str] = {
+    "available": N_("Available"),
+    "planned": N_("Planned"),
+    "missing": N_("Missing"),
+}
+
+# The seven utilities of 七通一平 with their names, road first.
+READINESS_UTILITIES = {"road": N_("Road"), **UTILITIES}

@@ -11,6 +11,10 @@ overlay layers declared here from the JSON API. Every JS/CSS asset is served
 by the app from ``app/static/vendor/`` (see ``scripts/vendor-assets.sh``);
 Folium's CDN defaults are replaced on each instance, so the page makes no
 request to another host unless the user picks an online basemap.
+
+MAP_MESSAGE_KEYS also holds the strings of the status pages (/idle,
+/priorities: ``static/js/parkatlas-idle.js`` and ``parkatlas-priorities.js``),
+so the map and those pages share one set of flag, cause and utility names.
 """
 
 from __future__ import annotations
@@ -48,6 +52,24 @@ STAGE_COLOURS: dict[str, str] = {
     "operating": "#2e9e4f",
 }
 UTILITIES = tuple(labels.UTILITIES)
+
+FLAGS = labels.FLAGS
+# Colour classes of the "flags" plot view, most severe first (a plot takes the first
+# that applies); idle_disposed is drawn as an outline on top of its class.
+FLAG_CLASSES: dict[str, str] = {
+    "reclaim_due": N_("Reclaim due"),
+    "idle": N_("Idle land"),
+    "idle_government": N_("Idle, government cause"),
+    "idle_warning": N_("Soon idle"),
+    "low_efficiency": N_("Low efficiency"),
+    "conflict": N_("Conflict (zoning, use, double claim)"),
+    "none": N_("No flag"),
+}
+GOVERNMENT_CAUSES = labels.GOVERNMENT_CAUSES
+DISPOSALS = labels.DISPOSALS
+# The seven utilities of 七通一平, in the trade's order (road first).
+READINESS_UTILITIES = ("road", *UTILITIES)
+READINESS_STATES = labels.READINESS_STATES
 
 # Every user-facing string of the map page, keyed by a short English key, with
 # the English text as default. The server translates the values (Chinese is
@@ -89,6 +111,26 @@ MAP_MESSAGE_KEYS: dict[str, str] = {
     "field.plots": N_("Plots"),
     "field.admitted_industries": N_("Admitted industries"),
     "popup.details": N_("Plot details"),
+    # status flags and readiness (DESIGN §4.2–4.5)
+    **{f"flag.{code}": text for code, text in FLAGS.items()},
+    **{f"flag_class.{code}": text for code, text in FLAG_CLASSES.items()},
+    **{f"cause.{code}": text for code, text in GOVERNMENT_CAUSES.items()},
+    **{f"disposal.{code}": text for code, text in DISPOSALS.items()},
+    **{f"readiness.state.{code}": text for code, text in READINESS_STATES.items()},
+    "utility.road": N_("Road"),
+    **{f"utility.{code}": text for code, text in labels.UTILITIES.items()},
+    "popup.status": N_("Status"),
+    "popup.no_flags": N_("No status flag."),
+    "popup.loading_status": N_("Loading status…"),
+    "popup.readiness": N_("Readiness (七通一平)"),
+    "popup.levelled": N_("Site levelled"),
+    "popup.serviced": N_("Serviced land, ready for supply"),
+    "popup.not_serviced": N_("Not serviced"),
+    "popup.as_of": N_("As of {date}"),
+    "readiness.distance": N_("{distance} m away"),
+    "readiness.planned_on": N_("planned {date}"),
+    "yes": N_("yes"),
+    "no": N_("no"),
     # units
     "unit.m2": N_("m²"),
     "unit.mu": N_("mu"),
@@ -98,6 +140,17 @@ MAP_MESSAGE_KEYS: dict[str, str] = {
     "legend.title": N_("Legend"),
     "legend.view": N_("Colour plots by"),
     "view.stage": N_("Lifecycle stage"),
+    "view.flags": N_("Status flags"),
+    "view.readiness": N_("Readiness (七通一平)"),
+    "legend.count": N_("{label} ({count})"),
+    "legend.disposed": N_("Idle, disposed (outline)"),
+    "legend.not_evaluated": N_("Not evaluated"),
+    "legend.serviced": N_("Serviced land (熟地)"),
+    "legend.not_serviced": N_("Not serviced"),
+    "legend.raw_land": N_("Raw land (生地)"),
+    "legend.level": N_("{level} of 8 in place"),
+    "legend.highlighted": N_("Plots served by the selected segment"),
+    "legend.selected_segment": N_("Selected segment"),
     "legend.networks": N_("Utility networks"),
     "legend.network.planned": N_("Line planned / under construction"),
     "legend.network.point": N_("Facility"),
@@ -121,6 +174,44 @@ MAP_MESSAGE_KEYS: dict[str, str] = {
     "error.network": N_("Network error"),
     "error.http": N_("HTTP error {status}"),
     "error.dismiss": N_("Close"),
+    "error.plot_not_found": N_("No plot with id {id}."),
+    # idle land page (/idle)
+    "idle.title": N_("Idle land"),
+    "idle.col.code": N_("Plot"),
+    "idle.col.zone": N_("Zone"),
+    "idle.col.owner": N_("Owner"),
+    "idle.col.area_mu": N_("Area (mu)"),
+    "idle.col.agreed_start_on": N_("Agreed start"),
+    "idle.col.mark_1y": N_("1-year mark"),
+    "idle.col.mark_2y": N_("2-year mark"),
+    "idle.col.days_left": N_("Days left"),
+    "idle.col.flags": N_("Flags"),
+    "idle.col.cause": N_("Cause / disposal"),
+    "idle.col.projects": N_("Projects"),
+    "idle.col.map": N_("Map"),
+    "idle.map_link": N_("map"),
+    "idle.overdue": N_("{days} days overdue"),
+    "idle.empty": N_("No idle or soon-idle plot on this date."),
+    "idle.count": N_("{count} plots, {area} mu, as of {date}"),
+    "idle.government_cause": N_("Government cause: {cause}"),
+    "idle.disposed": N_("{disposal} ({date})"),
+    # infrastructure priority page (/priorities)
+    "priority.title": N_("Infrastructure priority"),
+    "priority.col.rank": N_("Rank"),
+    "priority.col.utility": N_("Type"),
+    "priority.col.name": N_("Name"),
+    "priority.col.status": N_("Status"),
+    "priority.col.planned_completion": N_("Planned completion"),
+    "priority.col.plots_gained": N_("Plots gained"),
+    "priority.col.area_mu_gained": N_("Mu gained"),
+    "priority.col.newly_serviced": N_("Newly serviced"),
+    "priority.col.newly_serviced_mu": N_("Mu newly serviced"),
+    "priority.empty": N_("No planned road or network segment."),
+    "priority.count": N_("{count} planned segments, as of {date}"),
+    "priority.layer": N_("Planned segments"),
+    "priority.selected": N_("{name}: {count} plots, {area} mu would gain {utility}"),
+    "as_of": N_("As of"),
+    "as_of.apply": N_("Show"),
 }
 
 # Overlay layers in layer-control order. Networks start hidden so the default
@@ -198,7 +289,8 @@ FULLSCREEN_JS = [("Control.Fullscreen.js", "vendor/leaflet.fullscreen/Control.Fu
 FULLSCREEN_CSS = [("Control.FullScreen.css", "vendor/leaflet.fullscreen/Control.FullScreen.css")]
 MEASURE_JS = [("leaflet_measure_js", "vendor/leaflet-measure/leaflet-measure.min.js")]
 MEASURE_CSS = [("leaflet_measure_css", "vendor/leaflet-measure/leaflet-measure.css")]
-APP_JS = [("parkatlas_map_js", "js/parkatlas-map.js")]
+APP_JS = [("parkatlas_status_js", "js/parkatlas-status.js"),
+          ("parkatlas_map_js", "js/parkatlas-map.js")]
 APP_CSS = [("parkatlas_map_css", "css/parkatlas-map.css")]
 
 # Parts of Folium's standalone-page header that would override the page
@@ -376,6 +468,8 @@ def render_park_map(
         "stages": list(STAGES),
         "stageColours": STAGE_COLOURS,
         "utilities": list(UTILITIES),
+        "readinessUtilities": list(READINESS_UTILITIES),
+        "flags": list(FLAGS),
         "pageSize": 5000,
     }
     ParkAtlasInit(groups, layer_control, config, static_url).add_to(m)

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from . import labels, maps, parks, plots
+from . import labels, maps, parks, plots, status
 from .auth import access
 from .db import get_db
 from .errors import AtlasError, BadRequest, PayloadTooLarge, Unauthorized, from_database
@@ -41,11 +41,30 @@ def index():
     return render_template("map.html", **map_page(request.args.get("park")))
 
 
+def park_page(park_code: str | None) -> dict:
+    """What a park's status page needs: the park and the UI strings its JS uses."""
+    conn = get_db()
+    return {"park": parks.get(conn, parks.resolve(conn, park_code))["properties"],
+            "messages": maps.map_messages(gettext)}
+
+
+@bp.get("/idle")
+@access("viewer")
+def idle_page():
+    return render_template("idle.html", **park_page(request.args.get("park")))
+
+
+@bp.get("/priorities")
+@access("viewer")
+def priorities_page():
+    return render_template("priorities.html", **map_page(request.args.get("park")))
+
+
 @bp.get("/plots/<int:plot_id>")
 @access("viewer")
 def plot_page(plot_id: int):
-    return render_template("plot.html", plot=plots.get(get_db(), plot_id),
-                           stage_labels=labels.STAGES, event_fields=labels.EVENTS,
+    as_of = status.parse_as_of(request.args.get("as_of"))
+    return render_template("plot.html", plot=plots.get(get_db(), plot_id, as_of), labels=labels,
                            stage_colours=maps.STAGE_COLOURS)
 
 

@@ -58,18 +58,6 @@ CREATE INDEX IF NOT EXISTS networks_knn_idx ON networks USING gist (park_id, uti
 CREATE INDEX IF NOT EXISTS roads_knn_idx ON roads USING gist (park_id, geom_gk)
   WHERE status = 'in_service';
 
--- One reason for a status flag: the rule, the numbers that fired it, Chinese and English.
-CREATE OR REPLACE FUNCTION reason(rule text, vals jsonb, zh text, en text) RETURNS jsonb
-LANGUAGE sql IMMUTABLE AS $$
-SELECT jsonb_build_object('rule', rule, 'values', vals, 'zh', zh, 'en', en);
-$$;
-
--- Numbers in reasons: rounded for people, exact numbers stay in 'values'.
-CREATE OR REPLACE FUNCTION fmt(x double precision, digits integer DEFAULT 2) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-SELECT CASE WHEN x IS NULL THEN '—' ELSE round(x::numeric, digits)::text END;
-$$;
-
 -- The flag a rule raises: several rules can raise one flag (e.g. every low-efficiency
 -- indicator raises low_efficiency).
 CREATE OR REPLACE FUNCTION rule_flag(rule text) RETURNS text
@@ -87,6 +75,19 @@ SELECT CASE
   WHEN rule = 'conflict.double_claim' THEN 'double_claim'
   WHEN rule LIKE 'conflict.%' THEN split_part(rule, '.', 2) || '_conflict'
 END;
+$$;
+
+-- One reason for a status flag: the rule, its flag, the numbers that fired it, Chinese and
+-- English.
+CREATE OR REPLACE FUNCTION reason(rule text, vals jsonb, zh text, en text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+SELECT jsonb_build_object('rule', rule, 'flag', rule_flag(rule), 'values', vals, 'zh', zh, 'en', en);
+$$;
+
+-- Numbers in reasons: rounded for people, exact numbers stay in 'values'.
+CREATE OR REPLACE FUNCTION fmt(x double precision, digits integer DEFAULT 2) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+SELECT CASE WHEN x IS NULL THEN '—' ELSE round(x::numeric, digits)::text END;
 $$;
 
 -- The status of plots as of a date (DESIGN §4.1–4.4): stage, flags, reasons, details.
@@ -121,7 +122,7 @@ base AS (
          (p.agreed_start_on + make_interval(years => c.reclaim_years))::date AS mark_2y,
          (p.suspended_since + make_interval(years => c.suspension_years))::date AS suspension_mark
   FROM plots p CROSS JOIN cfg c
-  WHERE p.park_id = p_park AND (p_ids IS NULL OR p.id = ANY (p_ids))),
+  WHERE p.park_id = p_park AND (p_ids IS NULL OR p.id IN (SELECT unnest(p_ids)))),
 -- projects on each plot, with what the conflict rules need
 claims AS (
   SELECT pp.plot_id,
@@ -333,25 +334,32 @@ RETURNS TABLE (plot_id integer, park_id integer, evaluated_on date, utilities js
 LANGUAGE sql STABLE AS $$
 WITH dist AS MATERIALIZED (SELECT * FROM service_distances(p_park)),  -- settings read once
 pl AS (SELECT p.id, p.geom_gk, p.levelled FROM plots p
-       WHERE p.park_id = p_park AND (p_ids IS NULL OR p.id = ANY (p_ids))),
+       WHERE p.park_id = p_park AND (p_ids IS NULL OR p.id IN (SELECT unnest(p_ids)))),
+-- Where the evaluated plots are, with the longest service distance around them: only
+-- infrastructure in this box can serve them (an edit or a chunk touches a small part).
+reach AS MATERIALIZED (
+  SELECT ST_Expand(ST_SetSRID(ST_Extent(pl.geom_gk)::geometry, max(ST_SRID(pl.geom_gk))),
+                   (SELECT max(distance_m) FROM dist)) AS box
+  FROM pl),
 -- A road centreline crosses the park: its bounding box would offer the index thousands of
--- plots. Cut into pieces of at most 200 m, each with a tight box.
+-- plots. Cut into pieces of at most ~200 m, each with a tight box.
 road_pieces AS MATERIALIZED (
   SELECT r.status, r.planned_completion, piece AS geom_gk
-  FROM roads r CROSS JOIN LATERAL ST_Subdivide(ST_Segmentize(r.geom_gk, 50), 5) AS piece
-  WHERE r.park_id = p_park),
+  FROM roads r CROSS JOIN reach
+  CROSS JOIN LATERAL ST_Subdivide(ST_Segmentize(ST_ClipByBox2D(r.geom_gk, reach.box), 50), 5) AS piece
+  WHERE r.park_id = p_park AND r.geom_gk && reach.box),
 -- plots read directly (not through pl) so the planner may drive the join from either side
 near AS (
   SELECT p.id, n.utility, n.status, n.planned_completion
-  FROM plots p CROSS JOIN dist
+  FROM plots p CROSS JOIN dist CROSS JOIN reach
   JOIN networks n ON n.park_id = p_park AND n.utility = dist.utility
-   AND ST_DWithin(p.geom_gk, n.geom_gk, dist.distance_m)
-  WHERE p.park_id = p_park AND (p_ids IS NULL OR p.id = ANY (p_ids))
+   AND n.geom_gk && reach.box AND ST_DWithin(p.geom_gk, n.geom_gk, dist.distance_m)
+  WHERE p.park_id = p_park AND (p_ids IS NULL OR p.id IN (SELECT unnest(p_ids)))
   UNION ALL
   SELECT p.id, 'road', r.status, r.planned_completion
   FROM road_pieces r CROSS JOIN dist
   JOIN plots p ON p.park_id = p_park AND ST_DWithin(p.geom_gk, r.geom_gk, dist.distance_m)
-  WHERE dist.utility = 'road' AND (p_ids IS NULL OR p.id = ANY (p_ids))),
+  WHERE dist.utility = 'road' AND (p_ids IS NULL OR p.id IN (SELECT unnest(p_ids)))),
 agg AS (
   SELECT id, utility, bool_or(status = 'in_service') AS available,
          bool_or(status <> 'in_service') AS planned,
@@ -400,7 +408,7 @@ DECLARE n integer;
 BEGIN
   IF p_ids IS NOT NULL THEN
     -- plots that left the park or were deleted
-    DELETE FROM plot_status s WHERE s.plot_id = ANY (p_ids)
+    DELETE FROM plot_status s WHERE s.plot_id IN (SELECT unnest(p_ids))
       AND NOT EXISTS (SELECT 1 FROM plots p WHERE p.id = s.plot_id AND p.park_id = p_park);
   END IF;
   INSERT INTO plot_status AS t (plot_id, park_id, evaluated_on, stage, flags, reasons, details, computed_at)

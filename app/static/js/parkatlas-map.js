@@ -8,6 +8,12 @@
  *
  * This file fills the groups from the JSON API (GeoJSON, EPSG:4326), styles
  * them, and adds the legend, plot search, zoom-to-park and basemap switcher.
+ * Plots can be coloured by lifecycle stage, status flags (idle, low efficiency,
+ * conflicts) or infrastructure readiness (七通一平), picked in the legend; a
+ * plot's popup shows its flags with their reasons and its readiness, loaded
+ * from /plots/<id>. The page URL may carry ?plot=<id> (open that plot),
+ * ?view=stage|flags|readiness and ?as_of=YYYY-MM-DD (evaluate on that date).
+ * Shared status helpers live in parkatlas-status.js (loaded first).
  *
  * Rules kept here:
  *  - every user-facing string comes from config.messages (the server's i18n);
@@ -19,8 +25,11 @@
  *  - areas come from the API (computed in the park's Gauss-Krüger CRS), never
  *    from the browser.
  */
-(function (window, document, L) {
+(function (window, document, L, Status) {
   'use strict';
+
+  // Shared with the status pages (parkatlas-status.js, loaded first).
+  var sortFlags = Status.sortFlags;
 
   // ---------------------------------------------------------------- helpers
 
@@ -173,11 +182,98 @@
     return style;
   }
 
+  // ---- status flags (DESIGN §4.2–4.4) ----
+
+  // Colour classes of the flags view, most severe first: a plot takes the first
+  // class that applies. Keep in step with the .pa-flag-badge colours in parkatlas-map.css.
+  var FLAG_CLASSES = ['reclaim_due', 'idle', 'idle_government', 'idle_warning',
+    'low_efficiency', 'conflict', 'none'];
+  var HATCH_GOVERNMENT = 'pa-hatch-government';
+  var FLAG_CLASS_COLOURS = {
+    reclaim_due: '#67000d',
+    idle: '#e31a1c',
+    idle_government: 'url(#' + HATCH_GOVERNMENT + ')',  // red hatching on pink
+    idle_warning: '#fd8d3c',
+    low_efficiency: '#8e63b8',
+    conflict: '#2f7fc1',
+    none: '#ececec'
+  };
+  // What the legend shows for the hatched class (an SVG pattern cannot fill a span).
+  var FLAG_CLASS_SWATCHES = {
+    idle_government: 'repeating-linear-gradient(45deg, #e31a1c 0 2px, #fcbba1 2px 6px)'
+  };
+  var DISPOSED_OUTLINE = {color: '#111111', weight: 2.6, opacity: 1, dashArray: '6 3'};
+  /** The colour class of a plot in the flags view; null when it was not evaluated. */
+  function flagClass(props) {
+    var flags = props.flags;
+    if (!Array.isArray(flags)) { return null; }
+    var has = {};
+    flags.forEach(function (f) { has[f] = true; });
+    if (has.reclaim_due) { return 'reclaim_due'; }
+    if (has.idle || has.idle_a || has.idle_b || has.government_cause) {
+      return has.government_cause ? 'idle_government' : 'idle';
+    }
+    if (has.idle_warning) { return 'idle_warning'; }
+    if (has.low_efficiency) { return 'low_efficiency'; }
+    if (has.zoning_conflict || has.use_conflict || has.double_claim) { return 'conflict'; }
+    return 'none';
+  }
+
+  // ---- infrastructure readiness (DESIGN §4.5) ----
+
+  // Serviced land (熟地: road + water + power + levelled) in greens by its trade
+  // name; land that is not serviced in yellows to greys by its level (the count of
+  // available utilities plus levelled); raw land (生地, level 0) grey.
+  var SERVICED_CLASSES = ['serviced_7', 'serviced_5', 'serviced_3'];
+  var SERVICED_NAMES = {serviced_7: '七通一平', serviced_5: '五通一平', serviced_3: '三通一平'};
+  var READINESS_COLOURS = {
+    serviced_7: '#006d2c',
+    serviced_5: '#31a354',
+    serviced_3: '#a1d99b',
+    level_7: '#f2c12e',
+    level_6: '#f6cf55',
+    level_5: '#f9dc7c',
+    level_4: '#fce8a4',
+    level_3: '#eee7c3',
+    level_2: '#dfdbc7',
+    level_1: '#cfccc2',
+    level_0: '#9a9a9a'
+  };
+  var READINESS_STATE_ICONS = {
+    available: 'fa-solid fa-circle-check',
+    planned: 'fa-solid fa-clock',
+    missing: 'fa-solid fa-circle-xmark'
+  };
+
+  /** The colour class of a plot in the readiness view; null when it was not evaluated. */
+  function readinessClass(props) {
+    var level = Number(props.level);
+    if (isBlank(props.level) || !isFinite(level)) { return null; }
+    if (props.serviced) {
+      var name = String(props.level_name || '');
+      if (name === SERVICED_NAMES.serviced_7 || level >= 8) { return 'serviced_7'; }
+      if (name === SERVICED_NAMES.serviced_5) { return 'serviced_5'; }
+      return 'serviced_3';
+    }
+    return 'level_' + Math.max(0, Math.min(7, Math.round(level)));
+  }
+
+  /** How many loaded plots fall in each class of classify(props). */
+  function countBy(ctx, classify) {
+    var counts = {};
+    ((ctx.map && ctx.map.data.plots) || []).forEach(function (f) {
+      var key = classify(f.properties || {});
+      counts[key] = (counts[key] || 0) + 1;
+    });
+    return counts;
+  }
+
   /*
    * Thematic views of the plot layer: each entry styles a plot from its
-   * properties and describes its own legend. Later views (flags, readiness)
-   * register here with ParkAtlas.registerPlotView(id, view); a view may have
-   * prepare(ctx) -> Promise to load extra data before it is applied.
+   * properties and describes its own legend (items {id, label, fill, count,
+   * pattern, stroke, dashArray} or {heading}). More views may register with
+   * ParkAtlas.registerPlotView(id, view); a view may have prepare(ctx) ->
+   * Promise to load extra data before it is applied.
    */
   var PLOT_VIEWS = {
     stage: {
@@ -186,23 +282,102 @@
         return {fillColor: STAGE_COLOURS[props.stage] || UNKNOWN_COLOUR};
       },
       legend: function (ctx) {
+        var counts = countBy(ctx, function (p) { return p.stage; });
         return ctx.stages.map(function (stage) {
-          return {label: ctx.msg('stage.' + stage), fill: STAGE_COLOURS[stage] || UNKNOWN_COLOUR};
+          return {id: stage, label: ctx.msg('stage.' + stage),
+            fill: STAGE_COLOURS[stage] || UNKNOWN_COLOUR, count: counts[stage] || 0};
         });
+      }
+    },
+    flags: {
+      title: 'view.flags',
+      style: function (props) {
+        var cls = flagClass(props);
+        var style = {fillColor: cls ? FLAG_CLASS_COLOURS[cls] : UNKNOWN_COLOUR};
+        if (cls === 'none') { style.fillOpacity = 0.55; }
+        if (Array.isArray(props.flags) && props.flags.indexOf('idle_disposed') >= 0) {
+          L.extend(style, DISPOSED_OUTLINE);
+        }
+        return style;
+      },
+      legend: function (ctx) {
+        var counts = countBy(ctx, function (p) { return flagClass(p) || 'unknown'; });
+        var disposed = countBy(ctx, function (p) {
+          return Array.isArray(p.flags) && p.flags.indexOf('idle_disposed') >= 0;
+        });
+        var items = FLAG_CLASSES.map(function (cls) {
+          return {id: cls, label: ctx.msg('flag_class.' + cls), count: counts[cls] || 0,
+            fill: FLAG_CLASS_COLOURS[cls], pattern: FLAG_CLASS_SWATCHES[cls]};
+        });
+        items.push({id: 'idle_disposed', label: ctx.msg('legend.disposed'),
+          count: disposed['true'] || 0, fill: '#ffffff', stroke: DISPOSED_OUTLINE.color,
+          dashed: true});
+        if (counts.unknown) {
+          items.push({id: 'unknown', label: ctx.msg('legend.not_evaluated'),
+            count: counts.unknown, fill: UNKNOWN_COLOUR});
+        }
+        return items;
+      }
+    },
+    readiness: {
+      title: 'view.readiness',
+      style: function (props) {
+        var cls = readinessClass(props);
+        return {fillColor: cls ? READINESS_COLOURS[cls] : UNKNOWN_COLOUR};
+      },
+      legend: function (ctx) {
+        var counts = countBy(ctx, function (p) { return readinessClass(p) || 'unknown'; });
+        // The English names of the serviced classes, as the plots carry them.
+        var names = {};
+        ((ctx.map && ctx.map.data.plots) || []).forEach(function (f) {
+          var p = f.properties || {};
+          var cls = readinessClass(p);
+          if (cls && p.serviced && !names[cls] && !isBlank(p.level_name_en)) {
+            names[cls] = p.level_name_en;
+          }
+        });
+        var items = [{heading: ctx.msg('legend.serviced')}];
+        SERVICED_CLASSES.forEach(function (cls) {
+          var label = SERVICED_NAMES[cls];
+          if (ctx.map.locale === 'en' && names[cls]) { label += ' · ' + names[cls]; }
+          items.push({id: cls, label: label, fill: READINESS_COLOURS[cls],
+            count: counts[cls] || 0});
+        });
+        items.push({heading: ctx.msg('legend.not_serviced')});
+        for (var level = 7; level >= 1; level--) {
+          var cls = 'level_' + level;
+          if (!counts[cls]) { continue; }
+          // By count only: the level's names (e.g. 四通一平, 五通) are in the popups.
+          items.push({id: cls, label: format(ctx.msg('legend.level'), {level: level}),
+            fill: READINESS_COLOURS[cls], count: counts[cls]});
+        }
+        items.push({id: 'level_0', label: ctx.msg('legend.raw_land'),
+          fill: READINESS_COLOURS.level_0, count: counts.level_0 || 0});
+        if (counts.unknown) {
+          items.push({id: 'unknown', label: ctx.msg('legend.not_evaluated'),
+            count: counts.unknown, fill: UNKNOWN_COLOUR});
+        }
+        return items;
       }
     }
   };
   var PLOT_BASE_STYLE = {color: '#5f5f5f', weight: 0.8, opacity: 0.9, fillOpacity: 0.72};
   var PLOT_HOVER_STYLE = {color: '#111111', weight: 2.5};
+  // Plots picked out by highlightPlots (e.g. those a planned segment would serve);
+  // while some are, the others fade.
+  var PLOT_HIGHLIGHT_STYLE = {color: '#00bcd4', weight: 3, opacity: 1, fillOpacity: 0.9,
+    dashArray: null};
+  var PLOT_FADED_STYLE = {fillOpacity: 0.28, opacity: 0.5};
 
   // Overlay stacking, bottom to top (panes nested in Leaflet's overlayPane).
-  var PANES = {plots: 410, zones: 420, projects: 430, roads: 440, networks: 450};
+  var PANES = {plots: 410, zones: 420, projects: 430, roads: 440, networks: 450, extra: 460};
 
   // English fallbacks; the server normally sends every key in config.messages.
   var FALLBACK_MESSAGES = {
     'loading.progress': 'Loading map data… ({done}/{total})',
     'error.load': 'Could not load {layer}: {message}',
-    'search.not_found': 'No plot found with code “{code}”.'
+    'search.not_found': 'No plot found with code “{code}”.',
+    'legend.count': '{label} ({count})'
   };
 
   // ---------------------------------------------------------------- the map
@@ -228,6 +403,17 @@
     this.errors = [];
     this.redirecting = false;
     this.numberFormats = {};
+    this.details = {};
+    this.highlighted = null;
+    // ?as_of=YYYY-MM-DD evaluates the plots' status on another date; ?plot=<id>
+    // opens that plot once the map has loaded; ?view= picks the plot view.
+    var params = new URLSearchParams(window.location.search);
+    var asOf = config.asOf || params.get('as_of');
+    this.asOf = /^\d{4}-\d{2}-\d{2}$/.test(asOf || '') ? asOf : null;
+    var focus = config.focusPlot || params.get('plot');
+    this.focusPlotId = /^\d+$/.test(String(focus || '')) ? String(focus) : null;
+    var view = config.plotView || params.get('view');
+    if (view && PLOT_VIEWS[view]) { this.plotView = view; }
   }
 
   ParkMap.prototype.msg = function (key) {
@@ -256,8 +442,28 @@
     };
     this.map.on('zoomend', toggleLabels);
     toggleLabels();
-    this.loadAll();
+    this.addPatterns();
+    this.container.setAttribute('data-plot-view', this.plotView);
+    this.loadAll().then(function () {
+      if (self.focusPlotId) { self.focusPlot(self.focusPlotId); }
+    });
     return this;
+  };
+
+  /** SVG fill patterns the plot styles name as url(#id) (hatching), defined once per page. */
+  ParkMap.prototype.addPatterns = function () {
+    if (document.getElementById(HATCH_GOVERNMENT)) { return; }
+    var root = svg('svg', {width: 0, height: 0, 'class': 'pa-svg-defs', 'aria-hidden': 'true',
+      focusable: 'false'});
+    var defs = svg('defs');
+    var pattern = svg('pattern', {id: HATCH_GOVERNMENT, patternUnits: 'userSpaceOnUse',
+      width: 8, height: 8, patternTransform: 'rotate(45)'});
+    pattern.appendChild(svg('rect', {width: 8, height: 8, fill: '#fcbba1'}));
+    pattern.appendChild(svg('line', {x1: 1.5, y1: 0, x2: 1.5, y2: 8, stroke: '#e31a1c',
+      'stroke-width': 3}));
+    defs.appendChild(pattern);
+    root.appendChild(defs);
+    document.body.appendChild(root);
   };
 
   ParkMap.prototype.createPanes = function () {
@@ -439,7 +645,7 @@
     }
     if (this.geo.plots) {
       jobs.push({key: 'plots', label: 'layer.plots',
-        url: this.apiUrl('/plots', {park: park, limit: pageSize})});
+        url: this.apiUrl('/plots', {park: park, limit: pageSize, as_of: this.asOf})});
     }
     if (this.geo.projects) {
       jobs.push({key: 'projects', label: 'layer.projects',
@@ -493,6 +699,7 @@
     this.drawLayer(key);
     if (key === 'plots') {
       this.container.setAttribute('data-plot-count', String(usable.length));
+      this.updateLegend();  // the legend counts the plots of each class
     }
   };
 
@@ -557,7 +764,7 @@
     return cell;
   };
 
-  ParkMap.prototype.plotPopup = function (feature) {
+  ParkMap.prototype.plotPopup = function (feature, layer) {
     var p = feature.properties || {};
     var id = isBlank(p.id) ? feature.id : p.id;
     var area = el('div', 'pa-area');
@@ -574,15 +781,189 @@
       [this.msg('field.owner'), p.owner],
       [this.msg('field.zone'), p.zone]
     ]);
+    // Status flags with their reasons and the readiness table come from the
+    // plot's own document (/plots/<id>): shown as they arrive.
+    var status = el('div', 'pa-popup-status');
+    root.appendChild(status);
     if (!isBlank(id)) {
+      var self = this;
       var link = el('a', 'pa-popup-link', this.msg('popup.details'));
       link.href = String(this.cfg.urls.plot || '/plots/{id}')
         .replace('{id}', encodeURIComponent(String(id)));
       var footer = el('div', 'pa-popup-footer');
       footer.appendChild(link);
       root.appendChild(footer);
+      var cached = this.details[this.detailKey(id)];
+      if (cached && cached.feature) {
+        this.fillStatus(status, cached.feature.properties || {});
+      } else {
+        this.fillStatus(status, p, true);
+        this.plotDetail(id).then(function (detail) {
+          self.fillStatus(status, detail.properties || {});
+        }, function (err) {
+          if (err instanceof AuthRedirect) { return; }
+          self.fillStatus(status, p, false, (err && err.message) || String(err));
+        }).then(function () { relayoutPopup(layer, root); });
+      }
     }
     return root;
+  };
+
+  /*
+   * Resize and re-pan an open popup whose content grew. Popup.update() would call
+   * the content function again (a new fetch); this is the rest of what it does.
+   */
+  function relayoutPopup(layer, node) {
+    var popup = layer && layer.getPopup && layer.getPopup();
+    if (!popup || !popup.isOpen() || !popup.getElement() || !popup.getElement().contains(node)) {
+      return;
+    }
+    if (typeof popup._updateLayout === 'function') { popup._updateLayout(); }
+    if (typeof popup._updatePosition === 'function') { popup._updatePosition(); }
+    if (typeof popup._adjustPan === 'function') { popup._adjustPan(); }
+  }
+
+  ParkMap.prototype.detailKey = function (id) {
+    return String(id) + '@' + (this.asOf || '');
+  };
+
+  /** The plot Feature with its status and readiness (cached per plot and date). */
+  ParkMap.prototype.plotDetail = function (id) {
+    var key = this.detailKey(id);
+    var entry = this.details[key];
+    if (!entry) {
+      entry = this.details[key] = {};
+      entry.promise = this.fetchJson(this.apiUrl('/plots/' + encodeURIComponent(String(id)),
+        {as_of: this.asOf})).then(function (feature) {
+        entry.feature = feature;
+        return feature;
+      }, function (err) {
+        delete this.details[key];
+        throw err;
+      }.bind(this));
+    }
+    return entry.promise;
+  };
+
+  ParkMap.prototype.flagBadge = function (flag) {
+    var self = this;
+    return Status.flagBadge(function (key) { return self.msg(key); }, flag);
+  };
+
+  /**
+   * Fill a popup's status part from plot properties: the flags as badges, each
+   * reason as a sentence, and the seven-utility readiness table. `loading` marks
+   * list properties (flags only) while the plot's document is on its way.
+   */
+  ParkMap.prototype.fillStatus = function (box, props, loading, error) {
+    var self = this;
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    var status = props.status || {};
+    var flags = Array.isArray(status.flags) ? status.flags : props.flags;
+    var evaluated = status.evaluated_on || props.evaluated_on;
+    if (!Array.isArray(flags) && !loading && !props.readiness && !error) { return; }
+
+    var head = el('div', 'pa-popup-section', this.msg('popup.status'));
+    if (!isBlank(evaluated)) {
+      head.appendChild(el('span', 'pa-popup-asof',
+        format(this.msg('popup.as_of'), {date: evaluated})));
+    }
+    box.appendChild(head);
+    if (Array.isArray(flags)) {
+      if (flags.length) {
+        var badges = el('div', 'pa-flag-badges');
+        sortFlags(flags).forEach(function (flag) { badges.appendChild(self.flagBadge(flag)); });
+        box.appendChild(badges);
+      } else {
+        box.appendChild(el('div', 'pa-popup-muted', this.msg('popup.no_flags')));
+      }
+    }
+    var reasons = Array.isArray(status.reasons) ? status.reasons : [];
+    if (reasons.length) { box.appendChild(Status.reasonList(this.cfg.locale, reasons)); }
+    if (loading) {
+      var wait = el('div', 'pa-popup-muted pa-popup-loading');
+      wait.appendChild(el('span', 'pa-spinner'));
+      wait.appendChild(el('span', null, this.msg('popup.loading_status')));
+      box.appendChild(wait);
+    }
+    if (error) { box.appendChild(el('div', 'pa-popup-error', error)); }
+    if (props.readiness) { box.appendChild(this.readinessTable(props.readiness)); }
+  };
+
+  /** The seven utilities of 七通一平 and site levelling as a compact table. */
+  ParkMap.prototype.readinessTable = function (readiness) {
+    var self = this;
+    var wrap = el('div', 'pa-readiness');
+    var head = el('div', 'pa-popup-section', this.msg('popup.readiness'));
+    var name = this.localLevelName(readiness);
+    if (!isBlank(name)) {
+      var level = el('span', 'pa-level-badge' + (readiness.serviced ? ' pa-level-serviced' : ''),
+        name);
+      level.title = this.msg(readiness.serviced ? 'popup.serviced' : 'popup.not_serviced');
+      head.appendChild(level);
+    }
+    wrap.appendChild(head);
+    var table = el('table', 'pa-readiness-table');
+    var body = el('tbody');
+    var utilities = readiness.utilities || {};
+    var order = this.cfg.readinessUtilities ||
+      ['road', 'water', 'drainage', 'power', 'telecom', 'gas', 'heat'];
+    order.forEach(function (utility) {
+      var u = utilities[utility] || {};
+      var state = isBlank(u.state) ? 'missing' : String(u.state);
+      var tr = el('tr', 'pa-readiness-' + state);
+      tr.setAttribute('data-utility', utility);
+      tr.appendChild(el('th', null, self.msg('utility.' + utility)));
+      var cell = el('td', 'pa-readiness-state');
+      var icon = el('i', READINESS_STATE_ICONS[state] || 'fa-solid fa-circle-question');
+      icon.setAttribute('aria-hidden', 'true');
+      cell.appendChild(icon);
+      cell.appendChild(document.createTextNode(' ' + self.msg('readiness.state.' + state)));
+      tr.appendChild(cell);
+      var note = '';
+      if (state === 'planned' && !isBlank(u.planned_date)) {
+        note = format(self.msg('readiness.planned_on'), {date: u.planned_date});
+      } else if (state === 'missing' && !isBlank(u.distance_m)) {
+        note = format(self.msg('readiness.distance'), {distance: self.number(u.distance_m, 0)});
+      }
+      tr.appendChild(el('td', 'pa-readiness-note', note));
+      body.appendChild(tr);
+    });
+    if (!isBlank(readiness.levelled)) {
+      var tr = el('tr', readiness.levelled ? 'pa-readiness-available' : 'pa-readiness-missing');
+      tr.setAttribute('data-utility', 'levelled');
+      tr.appendChild(el('th', null, this.msg('popup.levelled')));
+      var cell = el('td', 'pa-readiness-state');
+      var icon = el('i', READINESS_STATE_ICONS[readiness.levelled ? 'available' : 'missing']);
+      icon.setAttribute('aria-hidden', 'true');
+      cell.appendChild(icon);
+      cell.appendChild(document.createTextNode(' ' + this.msg(readiness.levelled ? 'yes' : 'no')));
+      tr.appendChild(cell);
+      tr.appendChild(el('td', 'pa-readiness-note', ''));
+      body.appendChild(tr);
+    }
+    table.appendChild(body);
+    wrap.appendChild(table);
+    return wrap;
+  };
+
+  /** Zoom to a plot by id and open its popup (fetching it if it is not drawn). */
+  ParkMap.prototype.focusPlot = function (id) {
+    var self = this;
+    var layer = this.plotLayers[String(id)];
+    if (layer) {
+      this.showPlot(layer.feature);
+      return Promise.resolve(layer.feature);
+    }
+    return this.plotDetail(id).then(function (feature) {
+      if (!feature || !feature.geometry) { throw new Error(''); }
+      self.showPlot(feature);
+      return feature;
+    }).catch(function (err) {
+      if (err instanceof AuthRedirect) { return null; }
+      self.showError([format(self.msg('error.plot_not_found'), {id: id})]);
+      return null;
+    });
   };
 
   ParkMap.prototype.bindPlot = function (feature, layer) {
@@ -590,8 +971,9 @@
     var p = feature.properties || {};
     var id = isBlank(p.id) ? feature.id : p.id;
     if (!isBlank(id)) { this.plotLayers[String(id)] = layer; }
-    layer.bindPopup(function () { return self.plotPopup(feature); },
-      {maxWidth: 340, minWidth: 240, className: 'pa-leaflet-popup'});
+    layer.bindPopup(function () { return self.plotPopup(feature, layer); },
+      {maxWidth: 360, minWidth: 260, className: 'pa-leaflet-popup pa-leaflet-popup-plot',
+        maxHeight: Math.max(260, this.map.getSize().y - 120)});
     layer.bindTooltip(function () { return el('span', null, p.code); },
       {sticky: true, direction: 'top', offset: [0, -6], className: 'pa-plot-tooltip'});
     layer.on('mouseover', function () { layer.setStyle(PLOT_HOVER_STYLE); });
@@ -682,7 +1064,60 @@
 
   ParkMap.prototype.plotStyle = function (feature) {
     var view = PLOT_VIEWS[this.plotView] || PLOT_VIEWS.stage;
-    return L.extend({}, PLOT_BASE_STYLE, view.style(feature.properties || {}, this.viewContext()));
+    var props = feature.properties || {};
+    var style = L.extend({}, PLOT_BASE_STYLE, view.style(props, this.viewContext()));
+    if (this.highlighted) {
+      var id = String(isBlank(props.id) ? feature.id : props.id);
+      L.extend(style, this.highlighted[id] ? PLOT_HIGHLIGHT_STYLE : PLOT_FADED_STYLE);
+    }
+    return style;
+  };
+
+  ParkMap.prototype.restylePlots = function () {
+    var self = this;
+    if (this.geo.plots) { this.geo.plots.setStyle(function (f) { return self.plotStyle(f); }); }
+  };
+
+  /** A plot's readiness level name in the page's language. */
+  ParkMap.prototype.localLevelName = function (props) {
+    if (this.locale === 'en' && !isBlank(props.level_name_en)) { return props.level_name_en; }
+    return props.level_name;
+  };
+
+  /**
+   * Pick out some plots (ids) and fade the others; null or [] clears. Plots that
+   * are not loaded are fetched one by one. Resolves to the highlighted layers.
+   */
+  ParkMap.prototype.highlightPlots = function (ids) {
+    var self = this;
+    var wanted = (ids || []).map(String);
+    var token = {};
+    this.highlightToken = token;
+    if (!wanted.length) {
+      this.highlighted = null;
+      this.restylePlots();
+      this.container.removeAttribute('data-highlighted');
+      return Promise.resolve([]);
+    }
+    var set = {};
+    wanted.forEach(function (id) { set[id] = true; });
+    this.highlighted = set;
+    var missing = wanted.filter(function (id) { return !self.plotLayers[id]; });
+    return Promise.all(missing.map(function (id) {
+      return self.plotDetail(id).then(function (feature) {
+        if (self.highlightToken !== token || self.plotLayers[id] || !feature.geometry) { return; }
+        (self.data.plots = self.data.plots || []).push(feature);
+        self.geo.plots.addData(feature);
+      }).catch(function () { return null; });
+    })).then(function () {
+      if (self.highlightToken !== token) { return []; }
+      self.restylePlots();
+      var layers = wanted.map(function (id) { return self.plotLayers[id]; })
+        .filter(function (layer) { return layer; });
+      layers.forEach(function (layer) { layer.bringToFront(); });
+      self.container.setAttribute('data-highlighted', String(layers.length));
+      return layers;
+    });
   };
 
   ParkMap.prototype.viewContext = function () {
@@ -702,8 +1137,10 @@
     var ready = view.prepare ? view.prepare(this.viewContext()) : Promise.resolve();
     return Promise.resolve(ready).then(function () {
       self.plotView = id;
-      if (self.geo.plots) { self.geo.plots.setStyle(function (f) { return self.plotStyle(f); }); }
+      self.restylePlots();
       self.updateLegend();
+      self.container.setAttribute('data-plot-view', id);
+      self.map.fire('parkatlas:plotview', {view: id});
       return true;
     }).catch(function (err) {
       self.showError([format(self.msg('error.load'), {
@@ -999,8 +1436,20 @@
         label.appendChild(select);
         list.parentNode.insertBefore(label, list);
       }
+      list.setAttribute('data-view', this.plotView);
       view.legend(this.viewContext()).forEach(function (item) {
-        list.appendChild(legendItem(fillSwatch(item.fill, item.stroke), item.label));
+        if (item.heading) {
+          list.appendChild(el('li', 'pa-legend-subheading', item.heading));
+          return;
+        }
+        var swatch = fillSwatch(item.pattern ? 'transparent' : item.fill, item.stroke);
+        if (item.pattern) { swatch.style.backgroundImage = item.pattern; }
+        if (item.dashed) { swatch.classList.add('pa-swatch-dashed'); }
+        var label = isBlank(item.count) ? item.label
+          : format(self.msg('legend.count'), {label: item.label, count: item.count});
+        var row = legendItem(swatch, label);
+        if (!isBlank(item.id)) { row.setAttribute('data-class', item.id); }
+        list.appendChild(row);
       });
     }
     if (this.isShown('zones') || this.isShown('projects')) {
@@ -1032,10 +1481,28 @@
         this.msg('legend.network.planned')));
       nets.appendChild(legendItem(circleSwatch('#555555', false), this.msg('legend.network.point')));
     }
+    (this.legendSections || []).forEach(function (fill) {
+      fill({section: section, item: legendItem, fillSwatch: fillSwatch, lineSwatch: lineSwatch,
+        circleSwatch: circleSwatch});
+    });
+    if (this.asOf) {
+      body.appendChild(el('p', 'pa-legend-note pa-legend-asof',
+        format(this.msg('popup.as_of'), {date: this.asOf})));
+    }
     if (this.gcj) {
       body.appendChild(el('p', 'pa-legend-note', this.msg('basemap.gcj_note')));
     }
     body.parentNode.hidden = !body.firstChild;
+  };
+
+  /**
+   * Add a legend section for a layer another script draws: fill(tools) is called
+   * on every legend update with {section(title) -> <ul>, item(swatch, label),
+   * fillSwatch, lineSwatch, circleSwatch}.
+   */
+  ParkMap.prototype.addLegendSection = function (fill) {
+    (this.legendSections = this.legendSections || []).push(fill);
+    this.updateLegend();
   };
 
   // ---------------------------------------------------------------- status
@@ -1090,6 +1557,7 @@
     escapeHtml: escapeHtml,
     stageColours: STAGE_COLOURS,
     utilityColours: UTILITY_COLOURS,
+    status: Status,
 
     /** Fill a Folium-rendered map; called by the script maps.py emits. */
     init: function (map, groups, layerControl, config) {
@@ -1097,6 +1565,15 @@
       ParkAtlas.instances.push(instance);
       ParkAtlas.current = instance;
       return instance;
+    },
+
+    /** Resolve with the map instance once its layers have loaded (at once if they have). */
+    whenLoaded: function (instance) {
+      var pa = instance || ParkAtlas.current;
+      return new Promise(function (resolve) {
+        if (pa.container.getAttribute('data-loaded') !== 'false') { resolve(pa); return; }
+        pa.map.once('parkatlas:loaded', function () { resolve(pa); });
+      });
     },
 
     /** Register a thematic plot view: {title, style(props, ctx), legend(ctx), prepare?(ctx)}. */
@@ -1109,4 +1586,4 @@
   };
 
   window.ParkAtlas = ParkAtlas;
-}(window, document, window.L));
+}(window, document, window.L, window.ParkAtlasStatus));
