@@ -7,8 +7,9 @@ SELECT recompute_plots(:park_id, coalesce(:as_of::date, current_date), :ids::int
 SELECT id FROM parks ORDER BY id;
 
 -- name: plot_ids(park_id)
--- The ids of a park's plots, in order.
-SELECT id FROM plots WHERE park_id = :park_id ORDER BY id;
+-- The ids of a park's plots in geohash order, so that a run of them is a compact area
+-- (recompute chunks then touch little infrastructure each).
+SELECT id FROM plots WHERE park_id = :park_id ORDER BY ST_GeoHash(ST_PointOnSurface(geom), 12);
 
 -- name: plot_status(park_id, plot_id, as_of)^
 -- One plot's status as of a date (stored if evaluated that day, else evaluated now).
