@@ -25,7 +25,7 @@ import geopandas as gpd
 import pandas as pd
 
 from app import db, importer, migrations, status
-from bench.common import fresh_database, generated, machine, timed
+from bench.common import fresh_database, generated, machine, server_url, timed
 
 BENCH_DB = "parkatlas_bench_status"
 UTILITIES = ("road", "water", "drainage", "power", "telecom", "gas", "heat")
@@ -92,14 +92,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--plots", type=int, default=100_000)
     parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the data loaded by an earlier run (only migrate)")
     args = parser.parse_args()
 
     data = generated(args.plots, 1)
-    url = fresh_database(BENCH_DB)
+    url = server_url(BENCH_DB) if args.reuse else fresh_database(BENCH_DB)
     rng = random.Random(11)
     with db.connect(url, actor="bench") as conn:
         migrations.upgrade(conn)
-        _loaded, load_s = timed(importer.load_dataset, conn, data)
+        load_s = 0.0
+        if not args.reuse:
+            _loaded, load_s = timed(importer.load_dataset, conn, data)
         conn.execute("VACUUM ANALYZE")
         park = conn.execute("SELECT id, gk_epsg_prefixed AS epsg FROM parks").fetchone()
         counts = conn.execute("""SELECT (SELECT count(*) FROM plots) AS plots,
@@ -107,7 +111,8 @@ def main() -> None:
                                         (SELECT count(*) FROM roads) AS roads""").fetchone()
         print(machine(conn))
         print(f"park: {counts['plots']} plots, {counts['segments']} network segments, "
-              f"{counts['roads']} roads (loaded with a first recompute in {load_s:.1f} s)")
+              f"{counts['roads']} roads" + (f" (loaded with a first recompute in {load_s:.1f} s)"
+                                            if load_s else " (loaded by an earlier run)"))
 
     full = [status.recompute(url, workers=2)["seconds"] for _ in range(2)]
     print(f"full recompute, 2 connections   {min(full):7.2f} s  (runs: "

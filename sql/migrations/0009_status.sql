@@ -115,8 +115,10 @@ cfg AS (
   FROM s),
 base AS (
   SELECT p.*, plot_stage(p, p_as_of) AS stage_now, p.area_m2 * 15 / 10000 AS mu,
-         (p.supplied_on <= p_as_of) AS supplied,
-         (p.started_on <= p_as_of) AS started,
+         -- from the derived stage, so a later event (completion) implies the earlier ones
+         plot_stage(p, p_as_of) IN ('supplied', 'delivered', 'under_construction', 'completed',
+                                    'operating') AS supplied,
+         plot_stage(p, p_as_of) IN ('under_construction', 'completed', 'operating') AS started,
          (p.disposal_on <= p_as_of) AS disposed,
          (p.agreed_start_on + make_interval(years => c.idle_years))::date AS mark_1y,
          (p.agreed_start_on + make_interval(years => c.reclaim_years))::date AS mark_2y,
@@ -316,9 +318,10 @@ SELECT CASE
     THEN CASE lang WHEN 'zh' THEN '三通一平' ELSE '3 utilities + levelled' END
   WHEN cardinality(avail) = 0 AND NOT levelled
     THEN CASE lang WHEN 'zh' THEN '生地' ELSE 'raw land' END
+  -- not a trade level: a count that cannot be mistaken for one (三通一平 is road, water
+  -- and power, not any three)
   ELSE CASE lang
-    WHEN 'zh' THEN (ARRAY['零', '一', '二', '三', '四', '五', '六', '七'])[cardinality(avail) + 1]
-                   || '通' || CASE WHEN levelled THEN '一平' ELSE '' END
+    WHEN 'zh' THEN cardinality(avail) || '项配套' || CASE WHEN levelled THEN '·已平整' ELSE '' END
     ELSE cardinality(avail) || ' utilities' || CASE WHEN levelled THEN ' + levelled' ELSE '' END END
 END;
 $$;
