@@ -40,24 +40,10 @@
     });
   }
 
-  /** Create an element with an optional class and text (set as textContent). */
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
-
-  /** Fill {name} placeholders of a message. */
-  function format(template, values) {
-    return String(template).replace(/\{(\w+)\}/g, function (whole, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
-    });
-  }
-
-  function isBlank(value) {
-    return value === undefined || value === null || value === '';
-  }
+  // DOM and message helpers shared with the status pages (parkatlas-status.js).
+  var el = Status.el;
+  var format = Status.format;
+  var isBlank = Status.isBlank;
 
   var SVG_NS = 'http://www.w3.org/2000/svg';
 
