@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 
 from app import db, importer, migrations, status
+from app.db import queries
 from bench.common import fresh_database, generated, machine, server_url, timed
 
 BENCH_DB = "parkatlas_bench_status"
@@ -146,7 +147,8 @@ def main() -> None:
         sql_rows, sql_s = timed(lambda: conn.execute(
             "SELECT plot_id, utilities FROM evaluate_readiness(%s, current_date)",
             [park["id"]]).fetchall())
-        halves = [sorted(plot_ids)[i::2] for i in range(2)]
+        ordered = [r["id"] for r in queries().plot_ids(conn, park_id=park["id"])]  # geohash
+        halves = [ordered[: len(ordered) // 2], ordered[len(ordered) // 2:]]
         distances = {r["utility"]: r["distance_m"] for r in conn.execute(
             "SELECT utility, distance_m FROM service_distances(%s)", [park["id"]])}
         (plots, feats), read_s = timed(load_frames, conn, park["id"], park["epsg"])
