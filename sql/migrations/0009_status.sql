@@ -144,7 +144,9 @@ r AS (
          -- §4.2 idle land
          (b.supplied AND b.agreed_start_on IS NOT NULL AND NOT coalesce(b.started, false)) AS not_started,
          b.supplied, b.started, b.disposed, b.mark_1y, b.mark_2y, b.suspension_mark,
-         b.agreed_start_on, b.approved_on, b.supplied_on, b.land_price, b.government_cause,
+         b.agreed_start_on, b.approved_on, b.land_price, b.government_cause,
+         -- a delivery recorded without a supply contract date still dates the supply
+         coalesce(b.supplied_on, b.delivered_on, b.started_on) AS supplied_on,
          b.government_cause_note, b.disposal, b.disposal_on, b.disposal_note,
          b.developed_area_m2 / nullif(b.planned_floor_area_m2, 0) AS developed_share,
          b.actual_investment / nullif(b.planned_investment, 0) AS investment_share,
