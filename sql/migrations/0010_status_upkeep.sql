@@ -74,23 +74,14 @@ BEGIN
   IF recompute_deferred() THEN
     RETURN NULL;
   END IF;
-  IF TG_OP = 'INSERT' THEN
-    CREATE TEMP TABLE IF NOT EXISTS pa_changed (park_id integer, utility text, geom_gk geometry)
-      ON COMMIT DROP;
-    EXECUTE format('INSERT INTO pa_changed SELECT park_id, %s, geom_gk FROM new_rows',
-                   CASE TG_TABLE_NAME WHEN 'roads' THEN quote_literal('road') ELSE 'utility' END);
-  ELSIF TG_OP = 'UPDATE' THEN
-    CREATE TEMP TABLE IF NOT EXISTS pa_changed (park_id integer, utility text, geom_gk geometry)
-      ON COMMIT DROP;
-    EXECUTE format('INSERT INTO pa_changed SELECT park_id, %1$s, geom_gk FROM new_rows
-                    UNION ALL SELECT park_id, %1$s, geom_gk FROM old_rows',
-                   CASE TG_TABLE_NAME WHEN 'roads' THEN quote_literal('road') ELSE 'utility' END);
-  ELSE
-    CREATE TEMP TABLE IF NOT EXISTS pa_changed (park_id integer, utility text, geom_gk geometry)
-      ON COMMIT DROP;
-    EXECUTE format('INSERT INTO pa_changed SELECT park_id, %s, geom_gk FROM old_rows',
-                   CASE TG_TABLE_NAME WHEN 'roads' THEN quote_literal('road') ELSE 'utility' END);
-  END IF;
+  CREATE TEMP TABLE IF NOT EXISTS pa_changed (park_id integer, utility text, geom_gk geometry)
+    ON COMMIT DROP;
+  -- the changed features' old and new geometries (a road's utility is 'road')
+  EXECUTE format('INSERT INTO pa_changed SELECT park_id, %s, geom_gk FROM (%s) AS changed',
+                 CASE TG_TABLE_NAME WHEN 'roads' THEN quote_literal('road') ELSE 'utility' END,
+                 CASE TG_OP WHEN 'INSERT' THEN 'SELECT * FROM new_rows'
+                            WHEN 'DELETE' THEN 'SELECT * FROM old_rows'
+                            ELSE 'SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows' END);
   SELECT coalesce(jsonb_agg(DISTINCT jsonb_build_object('park_id', p.park_id, 'plot_id', p.id)), '[]')
     INTO pairs
   FROM (SELECT DISTINCT park_id, utility FROM pa_changed) k
