@@ -114,16 +114,17 @@ cfg AS (
          ARRAY(SELECT jsonb_array_elements_text(j #> '{conflicts,project_uses}')) AS project_uses
   FROM s),
 base AS (
-  SELECT p.*, plot_stage(p, p_as_of) AS stage_now, p.area_m2 * 15 / 10000 AS mu,
+  SELECT p.*, st.stage_now, p.area_m2 * 15 / 10000 AS mu,
          -- from the derived stage, so a later event (completion) implies the earlier ones
-         plot_stage(p, p_as_of) IN ('supplied', 'delivered', 'under_construction', 'completed',
-                                    'operating') AS supplied,
-         plot_stage(p, p_as_of) IN ('under_construction', 'completed', 'operating') AS started,
+         st.stage_now IN ('supplied', 'delivered', 'under_construction', 'completed',
+                          'operating') AS supplied,
+         st.stage_now IN ('under_construction', 'completed', 'operating') AS started,
          (p.disposal_on <= p_as_of) AS disposed,
          (p.agreed_start_on + make_interval(years => c.idle_years))::date AS mark_1y,
          (p.agreed_start_on + make_interval(years => c.reclaim_years))::date AS mark_2y,
          (p.suspended_since + make_interval(years => c.suspension_years))::date AS suspension_mark
   FROM plots p CROSS JOIN cfg c
+  CROSS JOIN LATERAL (SELECT plot_stage(p, p_as_of) AS stage_now) st  -- derived once
   WHERE p.park_id = p_park AND (p_ids IS NULL OR p.id IN (SELECT unnest(p_ids)))),
 -- projects on each plot, with what the conflict rules need
 claims AS (
