@@ -6,9 +6,22 @@ Routes are one line: parse the request, call one domain function. Errors are JSO
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, Response, g, jsonify, request, url_for
 
-from . import geojson, networks, openapi, parks, plots, projects, readiness, roads, status, zones
+from . import (
+    exporters,
+    geojson,
+    networks,
+    openapi,
+    parks,
+    plots,
+    projects,
+    readiness,
+    requisition,
+    roads,
+    status,
+    zones,
+)
 from .auth import access
 from .db import get_db
 from .errors import BadRequest
@@ -75,6 +88,44 @@ def _edit() -> tuple[int, dict, dict | None]:
     if not isinstance(props, dict):
         raise BadRequest("properties must be a JSON object")
     return version, props, body.get("geometry")
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("send a JSON object")
+    return body
+
+
+def _version(body: dict | None = None) -> int:
+    """The row version the client read: "version" in the body, or an If-Match header."""
+    body = body if body is not None else (request.get_json(silent=True) or {})
+    version = body.get("version") if isinstance(body, dict) else None
+    version = version if version is not None else (
+        request.headers.get("If-Match", "").strip('"') or None)
+    try:
+        return int(version)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest("an edit needs the version you read (\"version\" or If-Match)") from exc
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return None
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= parks.MAX_ID:
+        raise BadRequest(f"{name} must be a positive whole number, not {value!r}")
+    return int(value)
+
+
+def _download(result, fmt: str) -> Response:
+    """An export as a file download (RFC 6266 name, also in UTF-8)."""
+    options = {k: v for k in ("lang", "encoding") if (v := request.args.get(k))}
+    data = exporters.export(result, fmt, **options)
+    name = exporters.filename(result, fmt)
+    return Response(data, mimetype=exporters.get_format(fmt).media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{name}\"",
+        "Cache-Control": "no-store"})
 
 
 def geo(data: dict, status: int = 200):
@@ -178,3 +229,98 @@ def idle_list():
 @access("viewer")
 def readiness_priority():
     return geo(readiness.priority(get_db(), _park_required(), _as_of())["collection"])
+
+
+@bp.get("/plans")
+@access("viewer")
+def plan_list():
+    return jsonify(requisition.list_plans(get_db(), _park()))
+
+
+@bp.post("/plans")
+@access("planner")
+def plan_create():
+    return jsonify(requisition.create(get_db(), _park_required(), **_plan_new(_body()))), 201
+
+
+def _plan_new(body: dict) -> dict:
+    return {"name": body.get("name"), "selection": body.get("selection"), "actor": g.actor}
+
+
+@bp.get("/plans/<int:plan_id>")
+@access("viewer")
+def plan_detail(plan_id: int):
+    return jsonify(requisition.get(get_db(), plan_id))
+
+
+@bp.patch("/plans/<int:plan_id>")
+@access("planner")
+def plan_edit(plan_id: int):
+    return jsonify(requisition.edit(get_db(), plan_id, _version(), **_plan_changes(_body())))
+
+
+def _plan_changes(body: dict) -> dict:
+    unknown = sorted(set(body) - {"version", "name", "add", "remove"})
+    if unknown:
+        raise BadRequest(f"a plan edit takes version, name, add and remove, not "
+                         f"{', '.join(unknown)}")
+    return {"name": body.get("name"), "add": body.get("add"), "remove": body.get("remove"),
+            "actor": g.actor}
+
+
+@bp.delete("/plans/<int:plan_id>")
+@access("planner")
+def plan_delete(plan_id: int):
+    requisition.delete(get_db(), plan_id, _version())
+    return "", 204
+
+
+@bp.post("/plans/<int:plan_id>/submit")
+@access("planner")
+def plan_submit(plan_id: int):
+    return jsonify(requisition.submit(get_db(), plan_id, _version(), g.actor))
+
+
+@bp.post("/plans/<int:plan_id>/approve")
+@access("admin")
+def plan_approve(plan_id: int):
+    return jsonify(requisition.approve(get_db(), plan_id, _version(), g.actor))
+
+
+@bp.get("/plans/<int:plan_id>/plots")
+@access("viewer")
+def plan_plots(plan_id: int):
+    return geo(requisition.plots_geojson(get_db(), plan_id, _int_arg("version")))
+
+
+@bp.get("/plans/<int:plan_id>/check")
+@access("viewer")
+def plan_check(plan_id: int):
+    return jsonify({"problems": requisition.check(get_db(), plan_id, _int_arg("version"))})
+
+
+@bp.get("/plans/<int:plan_id>/result")
+@access("viewer")
+def plan_result(plan_id: int):
+    return jsonify(requisition.compute(get_db(), plan_id, _int_arg("version")).summary())
+
+
+@bp.get("/plans/<int:plan_id>/export")
+@access("viewer")
+def plan_export(plan_id: int):
+    return _download(requisition.compute(get_db(), plan_id, _int_arg("version")),
+                     request.args.get("format", ""))
+
+
+@bp.get("/parks/<int:park_id>/compensation-rates")
+@access("viewer")
+def rate_list(park_id: int):
+    return jsonify(requisition.rates(get_db(), parks.check_id(park_id)))
+
+
+@bp.patch("/compensation-rates/<int:rate_id>")
+@access("admin")
+def rate_edit(rate_id: int):
+    body = _body()
+    return jsonify(requisition.update_rate(get_db(), rate_id, _version(body),
+                                           body.get("rates") or {}))

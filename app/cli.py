@@ -186,3 +186,87 @@ def recompute(as_of, park, workers):
         _fail(exc)
     click.echo(f"Recomputed {done['plots']} plots in {done['parks']} park(s) as of "
                f"{day or 'today'} in {done['seconds']:.1f} s")
+
+
+@main.group()
+def plan():
+    """Land-requisition plans (征地方案)."""
+
+
+@plan.command("list")
+@click.option("--park", help="Only this park (code or id).")
+@with_appcontext
+def plan_list(park):
+    """List the plans with their status, version, plot count and area."""
+    from . import parks, requisition
+    from .plan_result import to_mu
+
+    with _conn() as conn:
+        try:
+            park_id = (int(park) if park.isdigit() else parks.resolve(conn, park)) if park \
+                else None
+            rows = requisition.list_plans(conn, park_id)
+        except AtlasError as exc:
+            _fail(exc)
+    for r in rows:
+        click.echo(f"{r['id']:>5}  {r['park_code']:<8} v{r['current_version']:<3} "
+                   f"{r['status']:<10} {r['plot_count']:>5} plots "
+                   f"{to_mu(r['area_m2']):>12.4f} 亩  {r['name']}")
+
+
+@plan.command("create")
+@click.argument("name")
+@click.option("--park", help="Park code or id (default: the first park).")
+@click.option("--project", type=int, help="The plots of this project (id).")
+@click.option("--zone", help="The plots of this zone (code).")
+@click.option("--codes", help="Plot codes, separated by commas or spaces.")
+@with_appcontext
+def plan_create(name, park, project, zone, codes):
+    """Create a draft plan from a project's plots, a zone or a list of plot codes."""
+    from . import parks, requisition
+
+    selection = {k: v for k, v in (("project", project), ("zone", zone), ("codes", codes)) if v}
+    with _conn() as conn:
+        try:
+            park_id = int(park) if park and park.isdigit() else parks.resolve(conn, park)
+            made = requisition.create(conn, park_id, name, selection, f"cli:{getpass.getuser()}")
+        except AtlasError as exc:
+            _fail(exc)
+    click.echo(f"Created plan {made['id']} ({made['name']}), version 1, "
+               f"{made['versions'][0]['plot_count']} plots")
+
+
+@main.command("export-plan")
+@click.argument("plan_id", type=int)
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["xlsx", "txt", "points", "points-csv", "gpkg", "shp",
+                                 "geojson", "kml", "dxf", "pdf"]),
+              help="Export format.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="File to write ('-' for standard output).")
+@click.option("--version", "version_no", type=int, help="Plan version (default: current).")
+@click.option("--encoding", type=click.Choice(["gbk", "utf-8"]),
+              help="TXT only: file encoding (default gbk, as the land bureau's tools expect).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of headings in XLSX, PDF and the other documents.")
+@with_appcontext
+def export_plan(plan_id, fmt, output, version_no, encoding, lang):
+    """Export a requisition plan (the same numbers as the plan page and the API)."""
+    from . import exporters, requisition
+
+    options = {"lang": lang, **({"encoding": encoding} if encoding else {})}
+    if encoding and fmt != "txt":
+        raise click.UsageError("--encoding applies to --format txt only")
+    with _conn() as conn:
+        try:
+            result = requisition.compute(conn, plan_id, version_no)
+            data = exporters.export(result, fmt, **options)
+        except AtlasError as exc:
+            _fail(exc)
+    with click.open_file(output, "wb", atomic=output != "-") as out:
+        out.write(data)
+    if output != "-":
+        click.echo(f"Wrote {output}: plan {plan_id} v{result.version}, {len(result.plots)} plots,"
+                   f" {result.area_m2:.2f} m², {len(data)} bytes", err=True)
+        for e in result.excluded:
+            click.echo(f"Left out {e.code}: already requisitioned on {e.since}", err=True)

@@ -50,6 +50,13 @@ class Conflict(AtlasError):
     status, code = 409, "conflict"
 
 
+class Unprocessable(AtlasError):
+    """Well-formed, but the data it names cannot be processed (e.g. a plan that fails its
+    checks); `details` lists what to fix."""
+
+    status, code = 422, "unprocessable"
+
+
 class PayloadTooLarge(AtlasError):
     status, code = 413, "payload_too_large"
 

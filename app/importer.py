@@ -86,7 +86,27 @@ def load_park(conn: psycopg.Connection, folder: Path) -> dict:
             counts["projects"] = q.insert_projects(
                 conn, park_id=park_id, projects=json.dumps(_read_json(projects)))
         q.recompute_park(conn, park_id=park_id, as_of=None, ids=None)
+        plans = folder / "plans.json"
+        if plans.exists():
+            counts["plans"] = _load_plans(conn, park_id, _read_json(plans))
     return {"park_id": park_id, "code": park["code"], **counts}
+
+
+def _load_plans(conn: psycopg.Connection, park_id: int, plans) -> int:
+    """Create the draft requisition plans of plans.json ([{name, selection}])."""
+    from . import requisition
+
+    if not isinstance(plans, list):
+        raise BadRequest("plans.json: must be a list of {name, selection} objects")
+    for n, plan in enumerate(plans, 1):
+        if not isinstance(plan, dict):
+            raise BadRequest(f"plans.json: plan {n} must be an object")
+        try:
+            requisition.create(conn, park_id, plan.get("name"), plan.get("selection"),
+                               plan.get("created_by"))
+        except BadRequest as exc:
+            raise BadRequest(f"plans.json: plan {n}: {exc.message}") from exc
+    return len(plans)
 
 
 def load_dataset(conn: psycopg.Connection, folder: Path = DEMO_DIR) -> list[dict]:

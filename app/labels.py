@@ -96,3 +96,11 @@ READINESS_STATES: dict[str, str] = {
 
 # The seven utilities of 七通一平 with their names, road first.
 READINESS_UTILITIES = {"road": N_("Road"), **UTILITIES}
+
+# Requisition plan statuses (DESIGN §4.8) and the land groups of the rate table.
+PLAN_STATUSES = {"draft": N_("Draft"), "submitted": N_("Submitted"), "approved": N_("Approved")}
+LAND_GROUPS = {"cultivated": N_("Cultivated land"), "agricultural": N_("Other agricultural land"),
+               "construction": N_("Construction land"), "unused": N_("Unused land")}
+COMPENSATION = {"land": N_("Zone price (区片综合地价)"), "crops": N_("Young crops"),
+                "houses": N_("Attachments (houses)"),
+                "social_security": N_("Social security")}

@@ -62,6 +62,83 @@ def document() -> dict:
         "properties": {"version": {"type": "integer"}, "properties": {"type": "object"},
                        "geometry": {"type": "object"}}}}}}
     edit["responses"]["409"] = _ref("responses/Error")
+    return {**_document_head(), "paths": {**_paths(plot_filters, edit), **_plan_paths()},
+            "components": _components()}
+
+
+def _body(summary: str, response: str, properties: dict, required=("version",),
+          *params, extra=None) -> dict:
+    op = _op(summary, *params, response=response, extra=extra)
+    op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": list(required), "properties": properties}}}}
+    op["responses"]["409"] = _ref("responses/Error")
+    op["responses"]["422"] = _ref("responses/Error")
+    return op
+
+
+def _plan_paths() -> dict:
+    """The requisition-plan routes (DESIGN §4.8)."""
+    from .exporters import FORMATS
+
+    plan, version = _id("plan_id"), {"name": "version", "in": "query",
+                                     "schema": {"type": "integer"},
+                                     "description": "plan version (default: current)"}
+    selection = {"type": "object", "description": "exactly one of project (id), zone (code), "
+                 "polygon (GeoJSON in lon/lat; plots more than half inside) or codes (list)"}
+    only_version = {"version": {"type": "integer"}}
+    export = _op("Export a plan version (file download)", response="Object",
+                 extra=[plan, version,
+                        {"name": "format", "in": "query", "required": True,
+                         "schema": {"enum": list(FORMATS)}},
+                        {"name": "lang", "in": "query", "schema": {"enum": ["zh", "en"]}},
+                        {"name": "encoding", "in": "query",
+                         "schema": {"enum": ["gbk", "utf-8"]},
+                         "description": "txt only; default gbk"}])
+    export["responses"]["200"] = {"description": "the file", "content": {
+        f.media_type: {"schema": {"type": "string", "format": "binary"}}
+        for f in FORMATS.values()}}
+    export["responses"]["422"] = _ref("responses/Error")
+    result = _op("A plan version's computed numbers (areas, owners, compensation)",
+                 response="Object", extra=[plan, version])
+    result["responses"]["422"] = _ref("responses/Error")
+    return {
+        "/plans": {
+            "get": _op("Requisition plans", "park", response="Object"),
+            "post": _body("Create a plan (planner)", "Object",
+                          {"name": {"type": "string"}, "selection": selection},
+                          ("name", "selection"), "park"),
+        },
+        "/plans/{plan_id}": {
+            "get": _op("One plan with its versions", response="Object", extra=[plan]),
+            "patch": _body("Rename a plan, add or remove plots (planner); a submitted plan "
+                           "gets a new draft version", "Object",
+                           {**only_version, "name": {"type": "string"}, "add": selection,
+                            "remove": {"type": "array", "items": {"type": "string"}}},
+                           extra=[plan]),
+            "delete": _body("Delete a never-submitted plan (planner)", "Object", only_version,
+                            extra=[plan]),
+        },
+        "/plans/{plan_id}/submit": {"post": _body(
+            "Check, compute and freeze the draft (planner)", "Object", only_version,
+            extra=[plan])},
+        "/plans/{plan_id}/approve": {"post": _body(
+            "Approve the submitted version (admin)", "Object", only_version, extra=[plan])},
+        "/plans/{plan_id}/plots": {"get": _op("The plots of a plan version", extra=[plan,
+                                                                                   version])},
+        "/plans/{plan_id}/check": {"get": _op("Problems that stop a version's export",
+                                              response="Object", extra=[plan, version])},
+        "/plans/{plan_id}/result": {"get": result},
+        "/plans/{plan_id}/export": {"get": export},
+        "/parks/{park_id}/compensation-rates": {"get": _op(
+            "The park's compensation rate table", response="Object", extra=[_id("park_id")])},
+        "/compensation-rates/{rate_id}": {"patch": _body(
+            "Change one row of the rate table (admin, audited)", "Object",
+            {**only_version, "rates": {"type": "object"}}, ("version", "rates"),
+            extra=[_id("rate_id")])},
+    }
+
+
+def _document_head() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "ParkAtlas API", "version": "1.0.0",
@@ -70,7 +147,11 @@ def document() -> dict:
                                 "in each park's CGCS2000 Gauss-Krüger CRS."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"session": []}, {"bearer": []}],
-        "paths": {
+    }
+
+
+def _paths(plot_filters: list, edit: dict) -> dict:
+    return {
             "/parks": {"get": _op("Parks")},
             "/parks/{park_id}": {"get": _op("One park with settings", response="Feature",
                                             extra=[_id("park_id")])},
@@ -95,8 +176,11 @@ def document() -> dict:
                                  "as_of", response="Object")},
             "/readiness/priority": {"get": _op("Planned roads and networks ranked by the land "
                                                "they would serve", "park", "as_of")},
-        },
-        "components": {
+    }
+
+
+def _components() -> dict:
+    return {
             "parameters": _PARAMS,
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
@@ -123,7 +207,6 @@ def document() -> dict:
                                    "numberReturned": {"type": "integer"},
                                    "links": {"type": "array"}}},
             },
-        },
     }
 
 

@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import psycopg
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from . import labels, maps, parks, plots, status
+from . import exporters, labels, maps, parks, plots, requisition, status
 from .auth import access
 from .db import get_db
-from .errors import AtlasError, BadRequest, PayloadTooLarge, Unauthorized, from_database
+from .errors import (
+    AtlasError,
+    BadRequest,
+    PayloadTooLarge,
+    Unauthorized,
+    Unprocessable,
+    from_database,
+)
 from .i18n import current_language
 
 bp = Blueprint("web", __name__)
@@ -66,6 +84,144 @@ def plot_page(plot_id: int):
     as_of = status.parse_as_of(request.args.get("as_of"))
     return render_template("plot.html", plot=plots.get(get_db(), plot_id, as_of), labels=labels,
                            stage_colours=maps.STAGE_COLOURS)
+
+
+# --- requisition plans (征地方案) ------------------------------------------------------
+
+def plans_page(park_code: str | None) -> dict:
+    """The plan list of a park and what the create form offers."""
+    conn = get_db()
+    park = parks.get(conn, parks.resolve(conn, park_code))["properties"]
+    return {"park": park, "plans": requisition.list_plans(conn, park["id"]),
+            "labels_plan_status": labels.PLAN_STATUSES, **requisition.choices(conn, park["id"])}
+
+
+@bp.get("/plans")
+@access("viewer")
+def plans_list():
+    return render_template("plans.html", **plans_page(request.args.get("park")))
+
+
+def _form_selection(form) -> dict:
+    kind = form.get("kind", "")
+    value = form.get(kind, "")
+    if kind not in ("project", "zone", "codes"):
+        raise BadRequest(gettext("Choose how to select the plots."))
+    return {kind: value}
+
+
+def _acting(action, back: str):
+    """Run a form's action; a refused one comes back to the form with its message."""
+    try:
+        target = action()
+    except AtlasError as exc:
+        flash(exc.message, "danger")
+        return redirect(back)
+    return redirect(target)
+
+
+@bp.post("/plans")
+@access("planner")
+def plans_create():
+    return _acting(lambda: url_for("web.plan_page", plan_id=requisition.create(
+        get_db(), parks.resolve(get_db(), request.form.get("park")), request.form.get("name"),
+        _form_selection(request.form), g.actor)["id"]), url_for("web.plans_list"))
+
+
+def plan_page_context(plan_id: int, version_no: int | None) -> dict:
+    """What the plan page shows: the plan, its map, and its numbers or its problems."""
+    conn = get_db()
+    plan = requisition.get(conn, plan_id)
+    version_no = version_no or plan["current_version"]
+    result, problems = None, []
+    try:
+        result = requisition.compute(conn, plan_id, version_no)
+    except Unprocessable as exc:
+        problems = (exc.details or {}).get("problems", [])
+    page = map_page(plan["park_code"])
+    current = version_no == plan["current_version"]
+    return {**page, "plan": plan, "version_no": version_no, "result": result,
+            "problems": problems, "formats": exporters.FORMATS, "labels": labels,
+            "plan_config": {
+                "id": plan_id, "version": plan["version"], "versionNo": version_no,
+                "current": current, "status": plan["status"],
+                "editable": current and current_user.is_authenticated
+                and current_user.can("planner"),
+                "api": url_for("api.index").rstrip("/"), "parkId": plan["park_id"]}}
+
+
+def _version_arg() -> int | None:
+    value = request.args.get("version")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise BadRequest(f"version must be a whole number, not {value!r}")
+    return int(value)
+
+
+@bp.get("/plans/<int:plan_id>")
+@access("viewer")
+def plan_page(plan_id: int):
+    return render_template("plan.html", **plan_page_context(plan_id, _version_arg()))
+
+
+def _form_version() -> int:
+    value = request.form.get("version", "")
+    if not (value.isascii() and value.isdigit()):
+        raise BadRequest(f"the form lacks the version it was read at ({value!r})")
+    return int(value)
+
+
+def _plan_action(plan_id: int, action) -> object:
+    back = url_for("web.plan_page", plan_id=plan_id)
+    return _acting(lambda: (action(get_db(), plan_id, _form_version())
+                            and back), back)
+
+
+@bp.post("/plans/<int:plan_id>/edit")
+@access("planner")
+def plan_edit_form(plan_id: int):
+    return _plan_action(plan_id, lambda conn, pid, v: requisition.edit(
+        conn, pid, v, actor=g.actor, name=request.form.get("name") or None,
+        add={"codes": request.form["add"]} if request.form.get("add", "").strip() else None,
+        remove=request.form.get("remove", "").replace(",", " ").split() or None))
+
+
+@bp.post("/plans/<int:plan_id>/submit")
+@access("planner")
+def plan_submit_form(plan_id: int):
+    return _plan_action(plan_id, lambda conn, pid, v: requisition.submit(conn, pid, v, g.actor))
+
+
+@bp.post("/plans/<int:plan_id>/approve")
+@access("admin")
+def plan_approve_form(plan_id: int):
+    return _plan_action(plan_id, lambda conn, pid, v: requisition.approve(conn, pid, v, g.actor))
+
+
+@bp.post("/plans/<int:plan_id>/delete")
+@access("planner")
+def plan_delete_form(plan_id: int):
+    return _acting(lambda: requisition.delete(get_db(), plan_id, _form_version())
+                   or url_for("web.plans_list"), url_for("web.plan_page", plan_id=plan_id))
+
+
+@bp.get("/rates")
+@access("viewer")
+def rates_page():
+    conn = get_db()
+    park = parks.get(conn, parks.resolve(conn, request.args.get("park")))["properties"]
+    return render_template("rates.html", park=park, rates=requisition.rates(conn, park["id"]),
+                           fields=requisition.RATE_FIELDS, land_groups=labels.LAND_GROUPS)
+
+
+@bp.post("/rates/<int:rate_id>")
+@access("admin")
+def rate_update_form(rate_id: int):
+    back = url_for("web.rates_page", park=request.form.get("park") or None)
+    return _acting(lambda: requisition.update_rate(
+        get_db(), rate_id, _form_version(),
+        {f: request.form.get(f, "") for f in requisition.RATE_FIELDS}) and back, back)
 
 
 def _wants_json() -> bool:

@@ -21,7 +21,8 @@ command -v python3 >/dev/null || need+=(python3)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 command -v npm >/dev/null || need+=(npm)
 command -v node >/dev/null || need+=(nodejs)
-want fonts-noto-cjk          # Chinese text in PDF reports and map screenshots
+want fonts-noto-cjk          # Chinese text in map screenshots (browser)
+want fonts-wqy-microhei      # Chinese text embedded in PDF reports (TrueType outlines, which ReportLab can embed)
 if [ "$purpose" = test ]; then
   want chromium
   want chromium-driver

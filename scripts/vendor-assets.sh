@@ -86,6 +86,9 @@ copy leaflet-measure/dist leaflet-measure \
     images/cancel.png images/cancel_@2X.png images/check.png images/check_@2X.png \
     images/focus.png images/focus_@2X.png images/rulers.png images/rulers_@2X.png \
     images/start.png images/start_@2X.png images/trash.png images/trash_@2X.png
+copy leaflet-draw/dist leaflet-draw \
+    leaflet.draw.js leaflet.draw.css \
+    images/spritesheet.png images/spritesheet-2x.png images/spritesheet.svg
 
 # Swap the finished tree in at once so a running server never sees half a copy.
 touch "$tmp/.stamp"

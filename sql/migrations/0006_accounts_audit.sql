@@ -41,10 +41,11 @@ LANGUAGE sql STABLE AS $$
 SELECT coalesce(nullif(current_setting('parkatlas.actor', true), ''), 'db:' || session_user);
 $$;
 
--- A row as the audit log keeps it: without derived geometry and without secrets.
+-- A row as the audit log keeps it: without derived geometry, frozen plan results (large,
+-- derived from rows the log already has) and secrets.
 CREATE OR REPLACE FUNCTION audit_image(r jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE AS $$
-SELECT r - 'geom_gk' - 'password_hash' - 'token_sha256';
+SELECT r - 'geom_gk' - 'password_hash' - 'token_sha256' - 'result';
 $$;
 
 -- Statement-level audit with transition tables: one set-based INSERT per statement, so a

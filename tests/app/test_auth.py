@@ -19,7 +19,7 @@ SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SAMPLE_FILES = {"filename": "css/parkatlas.css"}
 # path arguments whose table is not simply the plural of their name
-ID_TABLES = {"plan_id": "requisition_plans"}
+ID_TABLES = {"plan_id": "requisition_plans", "rate_id": "compensation_rates"}
 
 
 def _url_map_app():

@@ -1,0 +1,425 @@
+"""The 报批坐标 TXT (land-submission coordinate file) of DESIGN §4.8: writer and reader.
+
+The file is what the land bureau's submission system imports::
+
+    [属性描述]
+    格式版本号=1.01
+    ...
+    [地块坐标]
+    界址点数,地块面积(公顷),地块编号,地块名称,面,图幅号,地块用途,地类编码,@
+    J1,1,<X northing>,<Y easting with zone prefix>
+    ...
+
+`write` produces it from a `PlanResult`; `read` parses one (ours or another tool's) back
+into parcels with shapely geometry, for the import pipeline. Both stay free of Flask.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.prepared import prep
+
+from app.errors import BadRequest
+from app.plan_result import BoundaryPoint, PlanResult
+
+ATTRIBUTES = "属性描述"
+PARCELS = "地块坐标"
+POLYGON = "面"
+FORMAT_VERSION = "1.01"
+# Coordinates to 0.1 mm (精度 says so): a vertex moves by at most 0.07 mm, and survey
+# coordinates, given in mm, not at all. Areas in 公顷 to 6 decimals = 0.01 m².
+COORD_DECIMALS = 4
+PRECISION = "0.0001"
+AREA_DECIMALS = 6
+NEWLINE = "\r\n"  # the bureau's tools are Windows programs
+
+_WRITE_ENCODINGS = {"gbk": "gbk", "utf-8": "utf-8", "utf8": "utf-8"}
+# Codecs a reader accepts by name (after codecs.lookup normalisation).
+_READ_ENCODINGS = {"utf-8", "utf-8-sig", "gbk", "gb18030", "gb2312"}
+_BOM = codecs.BOM_UTF8
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_WHOLE = re.compile(r"[0-9]+")
+_FIELD_BREAKERS = (",", "\r", "\n")
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One 地块 of a coordinate file, as written, with its reconstructed geometry.
+
+    `geometry` is in the GK CRS with x = easting (zone prefix kept), y = northing, the
+    axis order of PostGIS and shapely; `rings` keep the file's points as written:
+    (ring number, ((point name, X northing, Y easting), ...)).
+    """
+
+    line: int                     # line number of the parcel's header line
+    point_count: int              # 界址点数 as declared
+    area_ha: float                # 地块面积(公顷) as declared
+    code: str
+    name: str
+    feature_type: str             # 面
+    sheet: str                    # 图幅号
+    use: str                      # 地块用途
+    land_class: str               # 地类编码
+    geometry: MultiPolygon
+    rings: tuple[tuple[int, tuple[tuple[str, float, float], ...]], ...]
+
+
+@dataclass(frozen=True)
+class CoordinateFile:
+    """A parsed coordinate file: the [属性描述] keys and the parcels in file order."""
+
+    attributes: dict[str, str]
+    parcels: tuple[Parcel, ...]
+
+    @property
+    def zone(self) -> int | None:
+        """The 带号 as a number, or None when absent or not a whole number."""
+        value = self.attributes.get("带号", "").strip()
+        return int(value) if _WHOLE.fullmatch(value) else None
+
+
+# --- writing --------------------------------------------------------------------------------
+
+def write(result: PlanResult, encoding: str = "gbk", lang: str = "zh") -> bytes:
+    """The plan's 报批坐标 TXT, CRLF lines, in GBK (default) or UTF-8.
+
+    `lang` is accepted like every exporter's, but the format's keys are fixed Chinese.
+    """
+    codec = _WRITE_ENCODINGS.get(str(encoding).strip().lower())
+    if codec is None:
+        raise BadRequest(f"unknown encoding {encoding!r} for the coordinate file; "
+                         "use gbk or utf-8")
+    attributes = {
+        "格式版本号": FORMAT_VERSION,
+        "数据产生单位": result.organisation,
+        "数据产生日期": result.computed_on.isoformat(),
+        "坐标系": "2000国家大地坐标系",
+        "几度分带": "3",
+        "投影类型": "高斯克吕格",
+        "计量单位": "米",
+        "带号": str(result.gk_zone),
+        "精度": PRECISION,
+        "转换参数": ",,,,,,",  # seven empty slots: no datum transformation
+    }
+    if any(ch in result.organisation for ch in "\r\n"):
+        raise BadRequest("数据产生单位 (organisation) must be a single line")
+    lines = [f"[{ATTRIBUTES}]", *(f"{k}={v}" for k, v in attributes.items()), f"[{PARCELS}]"]
+    # owner of each line, to name the plot (or attribute) a character cannot be encoded in
+    owners: list[str] = [f"[{ATTRIBUTES}]", *attributes, f"[{PARCELS}]"]
+
+    points = _points_by_plot(result.boundary_points)  # by code: codes must be unique
+    seen: set[str] = set()
+    for plot in result.plots:
+        if plot.code in seen:
+            raise BadRequest(f"plot {plot.code} appears twice in the plan")
+        seen.add(plot.code)
+    for plot in result.plots:
+        plot_points = points.get(plot.code)
+        if not plot_points:
+            raise BadRequest(f"plot {plot.code} has no boundary points to write")
+        body = _point_lines(plot_points)
+        fields = [str(len(body)), f"{plot.area_ha:.{AREA_DECIMALS}f}", plot.code,
+                  plot.name or plot.code, POLYGON, "", plot.planned_use_name or "",
+                  plot.land_class or "", "@"]
+        for label, value in zip(("地块编号", "地块名称", "地块用途", "地类编码"),
+                                (fields[2], fields[3], fields[6], fields[7]), strict=True):
+            bad = next((ch for ch in _FIELD_BREAKERS if ch in value), None)
+            if bad:
+                raise BadRequest(f"plot {plot.code}: {label} {value!r} contains {bad!r}, "
+                                 "which would break the coordinate file's fields")
+        lines.append(",".join(fields))
+        lines.extend(body)
+        owners.extend([f"plot {plot.code}"] * (len(body) + 1))
+
+    text = NEWLINE.join(lines) + NEWLINE
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError as exc:
+        ch = text[exc.start]
+        owner = owners[text.count(NEWLINE, 0, exc.start)]
+        raise BadRequest(f"{owner}: character {ch!r} (U+{ord(ch):04X}) cannot be written in "
+                         f"{codec.upper()}; change the text or export with encoding=utf-8",
+                         details={"where": owner, "character": ch}) from None
+
+
+def _points_by_plot(points: tuple[BoundaryPoint, ...]) -> dict[str, list[BoundaryPoint]]:
+    grouped: dict[str, list[BoundaryPoint]] = defaultdict(list)
+    for pt in points:
+        grouped[pt.plot_code].append(pt)
+    return grouped
+
+
+def _point_lines(points: list[BoundaryPoint]) -> list[str]:
+    """Point lines of one plot, each ring closed by repeating its first point (same J)."""
+    lines: list[str] = []
+    first = None
+    for pt in points:
+        if first is not None and pt.ring != first.ring:
+            lines.append(_point_line(first))
+            first = None
+        if first is None:
+            first = pt
+        lines.append(_point_line(pt))
+    if first is not None:
+        lines.append(_point_line(first))
+    return lines
+
+
+def _point_line(pt: BoundaryPoint) -> str:
+    return f"J{pt.number},{pt.ring},{pt.x:.{COORD_DECIMALS}f},{pt.y:.{COORD_DECIMALS}f}"
+
+
+# --- reading --------------------------------------------------------------------------------
+
+@dataclass
+class _Draft:
+    """A parcel header and the point lines read under it so far."""
+
+    line: int
+    fields: list[str]
+    point_count: int
+    area_ha: float
+    area_decimals: int
+    points: list[tuple[int, str, int, float, float]]   # (line, name, ring, X, Y)
+    coord_decimals: int = 0
+
+
+def read(data: bytes, encoding: str | None = None) -> CoordinateFile:
+    """Parse a coordinate file; malformed input is a BadRequest naming the line.
+
+    Without `encoding`, UTF-8 (with or without BOM) is used when the bytes decode as
+    UTF-8, otherwise GB18030 (a superset of GBK).
+    """
+    text = _decode(data, encoding)
+    lines = re.split(r"\r\n|\r|\n", text)
+    attributes: dict[str, str] = {}
+    parcels: list[Parcel] = []
+    sections: dict[str, int] = {}
+    section = None
+    draft: _Draft | None = None
+    last = 1  # last non-blank line, where a missing section is reported
+
+    for no, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        last = no
+        if line.startswith("[") and line.endswith("]"):
+            name = line[1:-1].strip()
+            if name in sections:
+                raise BadRequest(f"line {no}: section [{name}] appears twice "
+                                 f"(first on line {sections[name]})")
+            if name == PARCELS and ATTRIBUTES not in sections:
+                raise BadRequest(f"line {no}: missing the [{ATTRIBUTES}] section "
+                                 f"before [{PARCELS}]")
+            if draft is not None:
+                parcels.append(_parcel(draft))
+                draft = None
+            section, sections[name] = name, no
+            continue
+        if section is None:
+            raise BadRequest(f"line {no}: missing the [{ATTRIBUTES}] section header; "
+                             f"found {_show(line)}")
+        if section == ATTRIBUTES:
+            key, sep, value = line.partition("=")
+            if not sep or not key.strip():
+                raise BadRequest(f"line {no}: expected key=value in [{ATTRIBUTES}], "
+                                 f"found {_show(line)}")
+            attributes[key.strip()] = value.strip()
+        elif section == PARCELS:
+            fields = [f.strip() for f in line.split(",")]
+            if fields[-1] == "@":
+                if draft is not None:
+                    parcels.append(_parcel(draft))
+                draft = _header(no, fields)
+            else:
+                if draft is None:
+                    raise BadRequest(f"line {no}: point line before any parcel header "
+                                     f"(界址点数,地块面积,…,@)")
+                _add_point(draft, no, fields)
+        # other sections (e.g. [扩展信息]) carry nothing this reader needs
+
+    if draft is not None:
+        parcels.append(_parcel(draft))
+    if ATTRIBUTES not in sections:
+        raise BadRequest(f"line 1: missing the [{ATTRIBUTES}] section")
+    if PARCELS not in sections:
+        raise BadRequest(f"line {last}: missing the [{PARCELS}] section (the file ends here)")
+    if not parcels:
+        raise BadRequest(f"line {sections[PARCELS]}: the [{PARCELS}] section holds no parcel")
+    return CoordinateFile(attributes, tuple(parcels))
+
+
+def _decode(data: bytes, encoding: str | None) -> str:
+    if encoding is None:
+        if data.startswith(_BOM):
+            return _decode_as(data, "utf-8-sig")  # a BOM says UTF-8: no falling back
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as utf8_error:
+            try:
+                return data.decode("gb18030")
+            except UnicodeDecodeError as gb_error:
+                # report the decoder that got further: its failure is the broken spot
+                exc = max(utf8_error, gb_error, key=lambda e: e.start)
+                raise _undecodable(data, exc, "neither UTF-8 nor GBK/GB18030") from None
+    try:
+        codec = codecs.lookup(str(encoding)).name
+    except LookupError:
+        codec = None
+    if codec not in _READ_ENCODINGS:
+        raise BadRequest(f"unknown encoding {encoding!r} for a coordinate file; "
+                         "use utf-8, gbk or gb18030")
+    return _decode_as(data, "utf-8-sig" if codec == "utf-8" else codec)  # tolerate a BOM
+
+
+def _decode_as(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise _undecodable(data, exc, f"not valid {codec.upper().removesuffix('-SIG')}") \
+            from None
+
+
+def _undecodable(data: bytes, exc: UnicodeDecodeError, what: str) -> BadRequest:
+    line = data.count(b"\n", 0, exc.start) + 1
+    return BadRequest(f"line {line}: the file is {what} text (bytes "
+                      f"{data[exc.start:exc.start + 4]!r} cannot be decoded)")
+
+
+def _show(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def _number(no: int, text: str, what: str) -> float:
+    if not _NUMBER.fullmatch(text):
+        raise BadRequest(f"line {no}: bad number {text!r} for {what}")
+    return float(text)
+
+
+def _decimals(text: str) -> int:
+    mantissa = text.split("e")[0].split("E")[0]
+    return len(mantissa) - mantissa.index(".") - 1 if "." in mantissa else 0
+
+
+def _header(no: int, fields: list[str]) -> _Draft:
+    values = fields[:-1]
+    if len(values) < 5:
+        raise BadRequest(f"line {no}: a parcel header needs at least 界址点数, 地块面积, "
+                         f"地块编号, 地块名称 and 面 before '@'; found {len(values)} fields")
+    values += [""] * (8 - len(values))
+    count_text, area_text = values[0], values[1]
+    if not _WHOLE.fullmatch(count_text):
+        raise BadRequest(f"line {no}: bad 界址点数 {count_text!r} (expected a whole number)")
+    area = _number(no, area_text, "地块面积")
+    if not values[2]:
+        raise BadRequest(f"line {no}: the parcel has no 地块编号")
+    if values[4] != POLYGON:
+        raise BadRequest(f"line {no}: parcel {values[2]} is of type {values[4]!r}; "
+                         f"only polygons ({POLYGON}) are supported")
+    return _Draft(no, values, int(count_text), area, _decimals(area_text), [])
+
+
+def _add_point(draft: _Draft, no: int, fields: list[str]) -> None:
+    while fields and not fields[-1]:  # tolerate trailing commas
+        fields.pop()
+    if len(fields) != 4:
+        raise BadRequest(f"line {no}: expected 点号,圈号,X,Y, found {len(fields)} fields "
+                         f"in {_show(','.join(fields))}")
+    name, ring_text, x_text, y_text = fields
+    if not name:
+        raise BadRequest(f"line {no}: the point has no 点号")
+    if not _WHOLE.fullmatch(ring_text) or int(ring_text) < 1:
+        raise BadRequest(f"line {no}: bad 圈号 {ring_text!r} (expected 1, 2, …)")
+    x = _number(no, x_text, "X")
+    y = _number(no, y_text, "Y")
+    draft.coord_decimals = max(draft.coord_decimals, _decimals(x_text), _decimals(y_text))
+    draft.points.append((no, name, int(ring_text), x, y))
+
+
+def _split_rings(points):
+    """Consecutive points form a ring; a new ring starts when the ring number changes or
+    after a ring has been closed by repeating its first point (files that number every
+    part's outer ring 1 are read correctly too)."""
+    rings: list[list] = []
+    closed = True
+    for pt in points:
+        if closed or pt[2] != rings[-1][0][2]:
+            rings.append([pt])
+            closed = False
+        else:
+            rings[-1].append(pt)
+            # back at the first point after at least two others: the ring is closed
+            closed = len(rings[-1]) > 3 and pt[3:] == rings[-1][0][3:]
+    return rings
+
+
+def _parcel(d: _Draft) -> Parcel:
+    code = d.fields[2]
+    where = f"line {d.line}: parcel {code}"
+    if not d.points:
+        raise BadRequest(f"{where} has no boundary points")
+    rings = _split_rings(d.points)
+    closing = sum(1 for r in rings if len(r) > 3 and r[-1][3:] == r[0][3:])
+    # 界址点数 counts the coordinate lines; some tools leave the closing points out.
+    if d.point_count not in (len(d.points), len(d.points) - closing):
+        raise BadRequest(f"{where}: 界址点数 is {d.point_count} but {len(d.points)} "
+                         f"coordinate lines follow")
+
+    parts: list[list] = []   # [shell polygon, prepared shell, [hole coords], [hole prepared]]
+    for ring in rings:
+        coords = [(y, x) for _, _, _, x, y in ring]       # swap to x = easting, y = northing
+        if len(coords) > 1 and coords[-1] == coords[0]:
+            coords.pop()
+        coords = [c for i, c in enumerate(coords) if i == 0 or c != coords[i - 1]]
+        ring_no, first_line = ring[0][2], ring[0][0]
+        if len(set(coords)) < 3:
+            raise BadRequest(f"line {first_line}: parcel {code} ring {ring_no} has "
+                             f"{len(set(coords))} distinct points; a ring needs at least 3")
+        polygon = Polygon(coords)
+        if not polygon.is_valid:
+            raise BadRequest(f"line {first_line}: parcel {code} ring {ring_no} is not a "
+                             f"simple closed ring ({shapely.is_valid_reason(polygon)})")
+        # a ring inside an earlier outer ring (and not inside one of its holes, which
+        # would make it an island) is a hole of it; otherwise it starts a new part
+        owner = next((part for part in parts if part[1].covers(polygon)
+                      and not any(h.covers(polygon) for h in part[3])), None)
+        if owner is None:
+            parts.append([polygon, prep(polygon), [], []])
+        else:
+            owner[2].append(coords)
+            owner[3].append(prep(polygon))
+    geometry = MultiPolygon([Polygon(part[0].exterior.coords, part[2]) for part in parts])
+    if not geometry.is_valid:
+        raise BadRequest(f"{where}: the polygon is not valid "
+                         f"({shapely.is_valid_reason(geometry)})")
+
+    _check_area(d, code, geometry)
+    as_written = tuple(
+        (ring[0][2], tuple((name, x, y) for _, name, _, x, y in ring)) for ring in rings)
+    return Parcel(d.line, d.point_count, d.area_ha, code, d.fields[3], d.fields[4],
+                  d.fields[5], d.fields[6], d.fields[7], geometry, as_written)
+
+
+def _check_area(d: _Draft, code: str, geometry: MultiPolygon) -> None:
+    """The declared area must match the polygon within what the file's decimals allow:
+    half a unit of the area's last decimal, plus what rounding the coordinates to their
+    last decimal can change: a vertex moves ≤ step/√2, changing the area by ≤ half that
+    times the distance between its neighbours, so in all ≤ step/√2 · perimeter."""
+    area_m2 = geometry.area
+    step = 10.0 ** -d.coord_decimals
+    tolerance_m2 = (0.5 * 10.0 ** -d.area_decimals * 1e4
+                    + step / math.sqrt(2) * geometry.length + 1e-9 * area_m2)
+    if abs(d.area_ha * 1e4 - area_m2) > tolerance_m2:
+        raise BadRequest(f"line {d.line}: parcel {code} declares {d.area_ha} 公顷 but its "
+                         f"boundary encloses {area_m2 / 1e4:.6f} 公顷")
+
+
+__all__ = ["CoordinateFile", "Parcel", "read", "write"]

@@ -1,0 +1,45 @@
+"""Names the exported documents use, in Chinese (default) and English.
+
+Exports are documents for the land bureau, written in one language chosen per export
+(`lang="zh"` or `"en"`); each writer keeps its own column headings next to its code and
+takes the shared domain names from here.
+"""
+
+from __future__ import annotations
+
+LAND_GROUPS = {
+    "cultivated": ("耕地", "Cultivated land"),
+    "agricultural": ("其他农用地", "Other agricultural land"),
+    "construction": ("建设用地", "Construction land"),
+    "unused": ("未利用地", "Unused land"),
+}
+FARMLAND = ("农用地", "Farmland")
+
+OWNER_TYPES = {"collective": ("集体", "Collective"), "state": ("国有", "State")}
+
+COMPONENTS = {
+    "land": ("区片综合地价", "Land (zone price)"),
+    "crops": ("青苗补偿", "Young crops"),
+    "houses": ("地上附着物（房屋）", "Attachments (houses)"),
+    "social_security": ("社会保障费用", "Social security"),
+    "total": ("合计", "Total"),
+}
+
+PLAN_STATUSES = {"draft": ("草稿", "Draft"), "submitted": ("已报批", "Submitted"),
+                 "approved": ("已批准", "Approved")}
+
+EXCLUSION_REASONS = {"requisitioned": ("已征收，不再列入", "already requisitioned, left out")}
+
+UNITS = {"m2": ("平方米", "m²"), "mu": ("亩", "mu"), "ha": ("公顷", "ha"), "yuan": ("元", "yuan")}
+
+
+def pick(pair: tuple[str, str], lang: str = "zh") -> str:
+    """The Chinese or English member of a (zh, en) pair; unknown languages get Chinese."""
+    return pair[1] if lang == "en" else pair[0]
+
+
+def name(table: dict[str, tuple[str, str]], key: str | None, lang: str = "zh") -> str:
+    """The name of `key` in one of the tables above; an unknown key is shown as itself."""
+    if key in table:
+        return pick(table[key], lang)
+    return key or ""

@@ -1,0 +1,466 @@
+"""Land-requisition plans (征地方案, DESIGN §4.8): plots chosen, versions, checks, numbers.
+
+A plan belongs to one park and has versions. The current version is a draft that
+planners edit; submitting it runs the checks, computes its `PlanResult` and freezes it
+(stored as JSON, so it exports later exactly as it was); an admin approves it. Editing a
+submitted or approved plan starts the next version as a draft copy of the last one.
+
+Areas are GK areas from PostGIS; money is Decimal, rounded to the fen per plot and
+component, and every total is the sum of those rounded amounts, so every export adds up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+import psycopg
+import shapely
+
+from .db import queries, transaction
+from .errors import BadRequest, Conflict, NotFound, Unprocessable
+from .plan_result import (
+    Compensation,
+    ContextFeature,
+    ExcludedPlot,
+    PlanPlot,
+    PlanResult,
+    PricePiece,
+    to_mu,
+    yuan,
+)
+
+STATUSES = ("draft", "submitted", "approved")
+SELECTION_KINDS = ("project", "zone", "polygon", "codes")
+MAX_NAME = 200
+# How far around the plan the map sheet shows roads, zones and neighbouring plots.
+CONTEXT_MARGIN_M = 150.0
+
+
+# --- choosing plots -------------------------------------------------------------------
+
+def parse_selection(selection) -> dict:
+    """Check a plot selection: exactly one of project (id), zone (code), polygon (GeoJSON
+    Polygon/MultiPolygon in lon/lat) or codes (list of plot codes)."""
+    if not isinstance(selection, dict):
+        raise BadRequest("the selection must be an object with one of: "
+                         + ", ".join(SELECTION_KINDS))
+    given = [k for k in SELECTION_KINDS if selection.get(k) not in (None, "", [])]
+    unknown = sorted(set(selection) - set(SELECTION_KINDS))
+    if unknown:
+        raise BadRequest(f"unknown selection keys: {', '.join(unknown)}; use one of: "
+                         + ", ".join(SELECTION_KINDS))
+    if len(given) != 1:
+        raise BadRequest("choose plots one way: give exactly one of "
+                         + ", ".join(SELECTION_KINDS))
+    kind = given[0]
+    value = selection[kind]
+    if kind == "project":
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise BadRequest(f"project must be a project id, not {value!r}") from None
+    elif kind == "zone":
+        if not isinstance(value, str):
+            raise BadRequest(f"zone must be a zone code, not {value!r}")
+    elif kind == "polygon":
+        if not isinstance(value, dict) or value.get("type") not in ("Polygon", "MultiPolygon"):
+            raise BadRequest("polygon must be a GeoJSON Polygon or MultiPolygon in lon/lat")
+    else:
+        if isinstance(value, str):
+            value = [c for c in value.replace(",", " ").replace("，", " ").split() if c]
+        if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+            raise BadRequest("codes must be a list of plot codes")
+        value = list(dict.fromkeys(c.strip() for c in value if c.strip()))
+    return {kind: value}
+
+
+def select_plots(conn: psycopg.Connection, park_id: int, selection: dict) -> list[int]:
+    """The ids of the park's plots a selection names; unknown codes or an empty result are
+    refused with what was not found."""
+    sel = parse_selection(selection)
+    kind, value = next(iter(sel.items()))
+    rows = list(queries().select_plot_ids(
+        conn, park_id=park_id, project_id=value if kind == "project" else None,
+        zone=value if kind == "zone" else None,
+        polygon=json.dumps(value) if kind == "polygon" else None,
+        codes=value if kind == "codes" else None))
+    if kind == "codes":
+        missing = sorted(set(value) - {r["code"] for r in rows})
+        if missing:
+            raise BadRequest(f"no plot with code {', '.join(missing)} in this park",
+                             details={"unknown_codes": missing})
+    if not rows:
+        what = {"project": "project {}", "zone": "zone {}", "polygon": "the drawn polygon",
+                "codes": "the codes"}[kind].format(value)
+        raise BadRequest(f"{what} selects no plot of this park")
+    return [r["id"] for r in rows]
+
+
+def choices(conn: psycopg.Connection, park_id: int) -> dict:
+    """The zones and projects of a park a plan can be made from."""
+    return {"zones": list(queries().zone_choices(conn, park_id=park_id)),
+            "projects": list(queries().project_choices(conn, park_id=park_id))}
+
+
+# --- plans and versions ---------------------------------------------------------------
+
+def list_plans(conn: psycopg.Connection, park_id: int | None = None) -> list[dict]:
+    """Every plan (of a park), newest first, with its current version's plot count and
+    area."""
+    return list(queries().list_plans(conn, park_id=park_id))
+
+
+def get(conn: psycopg.Connection, plan_id: int) -> dict:
+    """One plan with its versions."""
+    plan = queries().get_plan(conn, id=plan_id)
+    if plan is None:
+        raise NotFound(f"no requisition plan with id {plan_id}")
+    plan = dict(plan)
+    plan["versions"] = list(queries().plan_versions(conn, plan_id=plan_id))
+    return plan
+
+
+def create(conn: psycopg.Connection, park_id: int, name: str, selection: dict,
+           actor: str | None) -> dict:
+    """A new plan (version 1, draft) with the plots a selection names."""
+    name = _check_name(name)
+    sel = parse_selection(selection)
+    with transaction(conn):
+        ids = select_plots(conn, park_id, sel)
+        try:
+            plan_id = queries().insert_plan(conn, park_id=park_id, name=name,
+                                            selection=json.dumps(sel), created_by=actor)["id"]
+        except psycopg.errors.UniqueViolation:
+            raise Conflict(f"this park already has a plan called {name!r}") from None
+        queries().insert_version(conn, plan_id=plan_id, version_no=1, created_by=actor)
+        queries().add_plan_plots(conn, plan_id=plan_id, version_no=1, ids=ids)
+    return get(conn, plan_id)
+
+
+def edit(conn: psycopg.Connection, plan_id: int, version: int, *, actor: str | None,
+         name: str | None = None, add: dict | None = None,
+         remove: Iterable[str] | None = None) -> dict:
+    """Rename a plan, add plots (by any selection) or remove plots (by code).
+
+    `version` is the plan row's version the editor read: a stale one is a Conflict. A
+    submitted or approved plan gets a new draft version for the edit; the frozen one
+    stays as it was.
+    """
+    if name is None and not add and not remove:
+        raise BadRequest("nothing to change: give name, add or remove")
+    with transaction(conn):
+        plan = _lock(conn, plan_id, version)
+        version_no = plan["current_version"]
+        if (add or remove) and plan["status"] != "draft":
+            version_no = _new_version(conn, plan, actor)
+        if add:
+            ids = select_plots(conn, plan["park_id"], add)
+            queries().add_plan_plots(conn, plan_id=plan_id, version_no=version_no, ids=ids)
+        if remove:
+            codes = parse_selection({"codes": list(remove)})["codes"]
+            ids = select_plots(conn, plan["park_id"], {"codes": codes})
+            queries().remove_plan_plots(conn, plan_id=plan_id, version_no=version_no, ids=ids)
+        queries().set_plan(conn, id=plan_id, version=plan["version"],
+                           name=_check_name(name) if name is not None else None,
+                           status="draft" if version_no != plan["current_version"] else None,
+                           current_version=version_no)
+    return get(conn, plan_id)
+
+
+def submit(conn: psycopg.Connection, plan_id: int, version: int, actor: str | None) -> dict:
+    """Check and compute the draft version, freeze its result and mark it submitted."""
+    with transaction(conn):
+        plan = _lock(conn, plan_id, version)
+        if plan["status"] != "draft":
+            raise Conflict(f"plan {plan_id} is {plan['status']} already; edit it to start a "
+                           "new version")
+        result = _compute_live(conn, plan_id, plan["current_version"], author=actor,
+                               status="submitted")
+        queries().freeze_version(conn, plan_id=plan_id, version_no=plan["current_version"],
+                                 result=result.to_json(), submitted_by=actor)
+        queries().set_plan(conn, id=plan_id, version=plan["version"], name=None,
+                           status="submitted", current_version=None)
+    return get(conn, plan_id)
+
+
+def approve(conn: psycopg.Connection, plan_id: int, version: int, actor: str | None) -> dict:
+    """Approve the submitted version (the route lets only admins call this)."""
+    with transaction(conn):
+        plan = _lock(conn, plan_id, version)
+        if plan["status"] != "submitted":
+            raise Conflict(f"plan {plan_id} is {plan['status']}; only a submitted plan can be "
+                           "approved")
+        queries().approve_version(conn, plan_id=plan_id, version_no=plan["current_version"],
+                                  approved_by=actor)
+        queries().set_plan(conn, id=plan_id, version=plan["version"], name=None,
+                           status="approved", current_version=None)
+    return get(conn, plan_id)
+
+
+def delete(conn: psycopg.Connection, plan_id: int, version: int) -> None:
+    """Delete a plan that was never submitted (a submitted one is a record: it stays)."""
+    with transaction(conn):
+        plan = _lock(conn, plan_id, version)
+        frozen = [v for v in queries().plan_versions(conn, plan_id=plan_id)
+                  if v["status"] != "draft"]
+        if frozen:
+            raise Conflict(f"plan {plan_id} has been submitted (version "
+                           f"{frozen[0]['version_no']}) and cannot be deleted")
+        queries().delete_plan(conn, id=plan_id, version=plan["version"])
+
+
+def plots_geojson(conn: psycopg.Connection, plan_id: int, version_no: int | None = None) -> dict:
+    """The plots of a plan version as GeoJSON (lon/lat), for its map."""
+    plan = get(conn, plan_id)
+    version_no = _version_no(plan, version_no)
+    return queries().plan_geojson(conn, plan_id=plan_id, version_no=version_no)["collection"]
+
+
+# --- the numbers ----------------------------------------------------------------------
+
+def compute(conn: psycopg.Connection, plan_id: int, version_no: int | None = None,
+            on: date | None = None) -> PlanResult:
+    """The plan's result: frozen versions as they were submitted, the draft computed now.
+
+    A draft with problems (overlaps, invalid geometry, plots of another park, no price
+    zone or rate) is refused with the list of offending plots; already requisitioned plots
+    are left out and listed in the result.
+    """
+    plan = get(conn, plan_id)
+    version_no = _version_no(plan, version_no)
+    row = queries().get_version(conn, plan_id=plan_id, version_no=version_no)
+    if row["result"] is not None:
+        frozen = PlanResult.from_json(row["result"])
+        return dataclasses.replace(frozen, status=row["status"])
+    with transaction(conn):
+        return _compute_live(conn, plan_id, version_no, author=row["created_by"], on=on)
+
+
+def check(conn: psycopg.Connection, plan_id: int, version_no: int | None = None) -> list[dict]:
+    """The problems that stop a version from being exported or submitted (empty if none)."""
+    plan = get(conn, plan_id)
+    version_no = _version_no(plan, version_no)
+    row = queries().get_version(conn, plan_id=plan_id, version_no=version_no)
+    if row["result"] is not None:
+        return []
+    plots = list(queries().plan_plots(conn, plan_id=plan_id, version_no=version_no))
+    pieces = list(queries().plan_price_pieces(conn, plan_id=plan_id, version_no=version_no))
+    return _problems(conn, plan, version_no, plots, _by_plot(pieces), date.today())
+
+
+def _compute_live(conn, plan_id: int, version_no: int, *, author: str | None,
+                  status: str | None = None, on: date | None = None) -> PlanResult:
+    plan = get(conn, plan_id)
+    on = on or date.today()
+    plots = list(queries().plan_plots(conn, plan_id=plan_id, version_no=version_no))
+    pieces = _by_plot(queries().plan_price_pieces(conn, plan_id=plan_id,
+                                                  version_no=version_no))
+    problems = _problems(conn, plan, version_no, plots, pieces, on)
+    if problems:
+        raise Unprocessable(
+            f"plan {plan_id} version {version_no} cannot be exported: "
+            + "; ".join(f"{p['code']}: {p['problem']}" for p in problems[:10])
+            + (f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""),
+            code="plan_rejected", details={"problems": problems})
+    excluded, included = [], []
+    for p in plots:
+        if _requisitioned(p, on):
+            excluded.append(ExcludedPlot(p["code"], "requisitioned", p["area_m2"],
+                                         p["requisitioned_on"]))
+        else:
+            included.append(_plan_plot(p, pieces.get(p["id"], [])))
+    if not included:
+        raise Unprocessable(f"plan {plan_id} version {version_no} has no plot left to "
+                            "requisition" + (f": {len(excluded)} already requisitioned"
+                                             if excluded else ""),
+                            code="plan_rejected",
+                            details={"problems": [{"code": e.code, "problem": "requisitioned"}
+                                                  for e in excluded]})
+    context = tuple(
+        ContextFeature(r["kind"], r["label"], shapely.from_wkb(r["wkb"]), r["status"])
+        for r in queries().plan_context(conn, plan_id=plan_id, version_no=version_no,
+                                        margin=CONTEXT_MARGIN_M)
+        if r["wkb"] is not None)
+    return PlanResult(
+        plan_id=plan_id, plan_name=plan["name"], version=version_no,
+        status=status or plan_status(plan, version_no), park_id=plan["park_id"],
+        park_name=plan["park_name"], organisation=plan["organisation"],
+        gk_zone=plan["gk_zone"], gk_epsg=plan["gk_epsg"], computed_on=on, author=author,
+        plots=tuple(included), excluded=tuple(excluded), context=context)
+
+
+def _problems(conn, plan: dict, version_no: int, plots: list[dict],
+              pieces: dict[int, list[dict]], on: date) -> list[dict]:
+    """Every reason the version cannot be computed, one entry per plot and problem."""
+    problems: list[dict] = []
+    if not plots:
+        return [{"code": None, "problem": "the plan has no plots"}]
+    for p in plots:
+        if p["park_id"] != plan["park_id"]:
+            problems.append({"code": p["code"], "problem": "belongs to another park"})
+    for r in queries().plan_invalid(conn, plan_id=plan["id"], version_no=version_no):
+        problems.append({"code": r["code"], "problem": f"invalid geometry: {r['reason']}"})
+    for r in queries().plan_overlaps(conn, plan_id=plan["id"], version_no=version_no):
+        problems.append({"code": r["code"], "other": r["other"],
+                         "problem": f"overlaps {r['other']} by {r['area_m2']:.2f} m²"})
+    for p in plots:
+        if p["owner_type"] == "state" or _requisitioned(p, on):
+            continue  # no compensation is computed for these
+        if p["land_group"] is None:
+            problems.append({"code": p["code"],
+                             "problem": f"land class {p['land_class'] or '(none)'} is not a "
+                                        "GB/T 21010 class with a compensation group"})
+            continue
+        mine = pieces.get(p["id"], [])
+        if not mine:
+            problems.append({"code": p["code"], "problem": "lies in no price zone (区片)"})
+        for piece in mine:
+            if piece["land_price_yuan_mu"] is None:
+                problems.append({"code": p["code"],
+                                 "problem": f"no compensation rate for price zone "
+                                            f"{piece['price_zone']} and land group "
+                                            f"{p['land_group']}"})
+    return problems
+
+
+def _plan_plot(p: dict, pieces: list[dict]) -> PlanPlot:
+    state = p["owner_type"] == "state"
+    made = tuple(
+        PricePiece(x["price_zone"], x["area_m2"],
+                   *(Decimal(0) if state else x[k] for k in (
+                       "land_price_yuan_mu", "crop_yuan_mu", "house_yuan_m2",
+                       "social_security_yuan_mu"))) for x in pieces)
+    if not state and p["special_crop"]:
+        made = tuple(dataclasses.replace(piece, crop_yuan_mu=x["special_crop_yuan_mu"])
+                     for piece, x in zip(made, pieces, strict=True))
+    return PlanPlot(
+        code=p["code"], name=p["name"], land_class=p["land_class"],
+        land_class_name=p["land_class_name"], land_group=p["land_group"],
+        owner=p["owner"] or ("国有" if state else ""), owner_type=p["owner_type"],
+        planned_use=p["planned_use"], planned_use_name=p["planned_use_name"],
+        special_crop=p["special_crop"], house_floor_area_m2=p["house_floor_area_m2"],
+        area_m2=p["area_m2"], pieces=made, compensation=compensation(p, made),
+        geometry=shapely.from_wkb(p["wkb"]))
+
+
+def compensation(plot: dict, pieces: Iterable[PricePiece]) -> Compensation:
+    """A plot's compensation: per piece, 亩 × 元/亩 for land, crops and social security,
+    and the house floor area shared by area × 元/m²; state land owes nothing."""
+    if plot["owner_type"] == "state":
+        return Compensation()
+    pieces = list(pieces)
+    total_area = sum(p.area_m2 for p in pieces) or 1.0
+    land = crops = social = houses = Decimal(0)
+    for piece in pieces:
+        mu = Decimal(repr(to_mu(piece.area_m2)))
+        land += mu * piece.land_price_yuan_mu
+        crops += mu * piece.crop_yuan_mu
+        social += mu * piece.social_security_yuan_mu
+        share = Decimal(repr(piece.area_m2 / total_area))
+        houses += Decimal(repr(plot["house_floor_area_m2"])) * share * piece.house_yuan_m2
+    return Compensation(yuan(land), yuan(crops), yuan(houses), yuan(social))
+
+
+# --- rates ----------------------------------------------------------------------------
+
+RATE_FIELDS = ("land_price_yuan_mu", "crop_yuan_mu", "special_crop_yuan_mu", "house_yuan_m2",
+               "social_security_yuan_mu")
+
+
+def rates(conn: psycopg.Connection, park_id: int) -> list[dict]:
+    """The park's compensation rate table (区片综合地价 and the other rates)."""
+    return list(queries().rates(conn, park_id=park_id))
+
+
+def update_rate(conn: psycopg.Connection, rate_id: int, version: int, values: dict) -> dict:
+    """Set one row of the rate table (every rate given, ≥ 0, to the fen); a stale version
+    is a Conflict. The audit log records who changed what."""
+    unknown = sorted(set(values) - set(RATE_FIELDS))
+    if unknown:
+        raise BadRequest(f"these rate fields do not exist: {', '.join(unknown)}")
+    missing = [f for f in RATE_FIELDS if f not in values]
+    if missing:
+        raise BadRequest(f"give every rate; missing: {', '.join(missing)}")
+    clean = {}
+    for field in RATE_FIELDS:
+        try:
+            amount = Decimal(str(values[field]).strip().replace(",", ""))
+        except ArithmeticError:
+            raise BadRequest(f"{field} must be a number, not {values[field]!r}") from None
+        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+            raise BadRequest(f"{field} must be a number from 0 to 999999999999.99, "
+                             f"not {values[field]!r}")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise BadRequest(f"{field} has more than two decimals: {values[field]!r}")
+        clean[field] = amount
+    with transaction(conn):
+        new = queries().update_rate(conn, id=rate_id, version=version, **clean)
+        if new is None:
+            current = queries().rate_version(conn, id=rate_id)
+            if current is None:
+                raise NotFound(f"no compensation rate with id {rate_id}")
+            raise Conflict(f"rate {rate_id} was changed by someone else (now version "
+                           f"{current}, you edited version {version}); reload and edit again",
+                           details={"current_version": current})
+    return {"id": rate_id, "version": new, **clean}
+
+
+# --- helpers --------------------------------------------------------------------------
+
+def plan_status(plan: dict, version_no: int) -> str:
+    """The status of one version of a plan."""
+    for v in plan.get("versions", ()):
+        if v["version_no"] == version_no:
+            return v["status"]
+    return "draft"
+
+
+def _check_name(name) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise BadRequest("a plan needs a name")
+    name = name.strip()
+    if len(name) > MAX_NAME:
+        raise BadRequest(f"a plan name has at most {MAX_NAME} characters")
+    return name
+
+
+def _lock(conn, plan_id: int, version: int) -> dict:
+    plan = queries().lock_plan(conn, id=plan_id)
+    if plan is None:
+        raise NotFound(f"no requisition plan with id {plan_id}")
+    if plan["version"] != version:
+        raise Conflict(f"plan {plan_id} was changed by someone else (now version "
+                       f"{plan['version']}, you edited version {version}); reload it and "
+                       "edit again", details={"current_version": plan["version"]})
+    return dict(plan)
+
+
+def _new_version(conn, plan: dict, actor: str | None) -> int:
+    version_no = plan["current_version"] + 1
+    queries().insert_version(conn, plan_id=plan["id"], version_no=version_no, created_by=actor)
+    queries().copy_version_plots(conn, plan_id=plan["id"], from_version=plan["current_version"],
+                                 to_version=version_no)
+    return version_no
+
+
+def _version_no(plan: dict, version_no: int | None) -> int:
+    if version_no is None:
+        return plan["current_version"]
+    if not any(v["version_no"] == version_no for v in plan["versions"]):
+        raise NotFound(f"plan {plan['id']} has no version {version_no}")
+    return version_no
+
+
+def _by_plot(pieces) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {}
+    for piece in pieces:
+        out.setdefault(piece["plot_id"], []).append(piece)
+    return out
+
+
+def _requisitioned(plot: dict, on: date) -> bool:
+    return plot["requisitioned_on"] is not None and plot["requisitioned_on"] <= on

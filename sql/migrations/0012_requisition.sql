@@ -1,0 +1,81 @@
+-- 0012 requisition plans (DESIGN §4.8): versions with their status and frozen result.
+--
+-- A plan's plots belong to a version (plan_plots.plan_version). A draft version is
+-- edited in place; submitting freezes it: its computed result is stored as JSON and its
+-- plot list can no longer change, so an earlier version exports exactly as it was.
+-- Editing a submitted or approved plan starts the next version as a draft copy.
+
+CREATE TABLE IF NOT EXISTS plan_versions (
+  id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  plan_id integer NOT NULL REFERENCES requisition_plans (id) ON DELETE CASCADE,
+  version_no integer NOT NULL CHECK (version_no >= 1),
+  status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'submitted', 'approved')),
+  created_by text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  submitted_by text,
+  submitted_at timestamptz,
+  approved_by text,
+  approved_at timestamptz,
+  -- the PlanResult (app/plan_result.py) as computed when the version was submitted
+  result jsonb,
+  UNIQUE (plan_id, version_no),
+  CONSTRAINT plan_versions_frozen CHECK ((status = 'draft') = (result IS NULL)),
+  CONSTRAINT plan_versions_submitted CHECK (status = 'draft' OR submitted_at IS NOT NULL),
+  CONSTRAINT plan_versions_approved CHECK ((status = 'approved') = (approved_at IS NOT NULL))
+);
+
+ALTER TABLE requisition_plans ADD COLUMN IF NOT EXISTS updated_at timestamptz NOT NULL DEFAULT now();
+
+-- A frozen version never changes, besides being approved: its result and dates stay.
+CREATE OR REPLACE FUNCTION plan_version_frozen() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.status = 'draft' THEN
+    RETURN NEW;
+  END IF;
+  IF NEW.status = 'approved' AND OLD.status = 'submitted'
+     AND NEW.result = OLD.result AND NEW.submitted_at = OLD.submitted_at THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'version % of plan % is % and cannot change; edit the plan to start a new version',
+    OLD.version_no, OLD.plan_id, OLD.status
+    USING ERRCODE = 'check_violation';
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER plan_versions_frozen BEFORE UPDATE ON plan_versions
+  FOR EACH ROW EXECUTE FUNCTION plan_version_frozen();
+
+-- The plots of a submitted or approved version cannot be added, removed or changed (a
+-- plan with a frozen version is therefore not deletable either: app/requisition.py says so).
+CREATE OR REPLACE FUNCTION plan_plots_frozen() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  r record := CASE WHEN TG_OP = 'INSERT' THEN NEW ELSE OLD END;
+  frozen text;
+BEGIN
+  SELECT status INTO frozen FROM plan_versions
+  WHERE plan_id = r.plan_id AND version_no = r.plan_version AND status <> 'draft';
+  -- a deleted plot leaves the frozen version's row (its snapshot keeps code and geometry)
+  IF TG_OP = 'UPDATE' AND NEW.plot_id IS NULL AND NEW.plan_id = OLD.plan_id
+     AND NEW.plan_version = OLD.plan_version AND NEW.snapshot IS NOT DISTINCT FROM OLD.snapshot
+     AND NEW.geom IS NOT DISTINCT FROM OLD.geom THEN
+    RETURN NEW;
+  END IF;
+  IF frozen IS NOT NULL THEN
+    RAISE EXCEPTION 'version % of plan % is % and its plots cannot change; edit the plan to start a new version',
+      r.plan_version, r.plan_id, frozen
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER plan_plots_frozen BEFORE INSERT OR UPDATE OR DELETE ON plan_plots
+  FOR EACH ROW EXECUTE FUNCTION plan_plots_frozen();
+
+-- Plans are listed per park, and a plot's plans found from the plot.
+CREATE INDEX IF NOT EXISTS requisition_plans_park_idx ON requisition_plans (park_id);
+CREATE INDEX IF NOT EXISTS plan_plots_plot_idx ON plan_plots (plot_id);
+
+SELECT audit_table('plan_versions');
