@@ -74,6 +74,14 @@ $$;
 CREATE OR REPLACE TRIGGER plan_plots_frozen BEFORE INSERT OR UPDATE OR DELETE ON plan_plots
   FOR EACH ROW EXECUTE FUNCTION plan_plots_frozen();
 
+-- A plot's geometry as a plan submits it: on the 0.1 mm grid of the 报批坐标 file
+-- (coordinates written with 4 decimals), so areas computed from it are the areas the
+-- land bureau recomputes from the file.
+CREATE OR REPLACE FUNCTION plan_geometry(g geometry) RETURNS geometry
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT ST_SnapToGrid(g, 0.0001);
+$$;
+
 -- Plans are listed per park, and a plot's plans found from the plot.
 CREATE INDEX IF NOT EXISTS requisition_plans_park_idx ON requisition_plans (park_id);
 CREATE INDEX IF NOT EXISTS plan_plots_plot_idx ON plan_plots (plot_id);

@@ -36,8 +36,11 @@ def park_id(conn) -> int:
     return conn.execute("SELECT id FROM parks WHERE code = 'JSCY'").fetchone()["id"]
 
 
-def gk_areas(conn, codes) -> dict[str, float]:
-    rows = conn.execute("SELECT code, ST_Area(geom_gk) AS a FROM plots WHERE code = ANY(%s)",
+def gk_areas(conn, codes, snapped: bool = True) -> dict[str, float]:
+    """GK areas from PostGIS; by default of the geometry on the 0.1 mm grid the 报批坐标
+    file is written on (the areas a plan reports)."""
+    grid = "ST_SnapToGrid(geom_gk, 0.0001)" if snapped else "geom_gk"
+    rows = conn.execute(f"SELECT code, ST_Area({grid}) AS a FROM plots WHERE code = ANY(%s)",
                         (list(codes),)).fetchall()
     return {r["code"]: r["a"] for r in rows}
 
@@ -51,9 +54,11 @@ def test_demo_plan_areas_match_postgis_and_requisitioned_plot_is_left_out(conn, 
     assert [(e.code, e.reason, str(e.since)) for e in result.excluded] == [
         ("NQ-10-01", "requisitioned", "2025-12-28")]
     areas = gk_areas(conn, codes)
+    stored = gk_areas(conn, codes, snapped=False)
     for p in result.plots:
-        assert p.area_m2 == pytest.approx(areas[p.code], abs=0.005)
-        assert p.geometry.area == pytest.approx(areas[p.code], abs=0.005)
+        assert p.area_m2 == pytest.approx(areas[p.code], abs=1e-6)
+        assert p.geometry.area == pytest.approx(areas[p.code], abs=1e-6)
+        assert p.area_m2 == pytest.approx(stored[p.code], abs=0.05)  # 0.1 mm grid
     assert result.area_m2 == pytest.approx(sum(areas.values()), abs=0.01)
     assert result.area_mu == pytest.approx(sum(areas.values()) * 15 / 10000, abs=1e-6)
     assert sum(r.area_m2 for r in result.by_land_group) == pytest.approx(result.area_m2)
@@ -65,7 +70,7 @@ def test_demo_plan_areas_match_postgis_and_requisitioned_plot_is_left_out(conn, 
 def test_cultivated_land_is_counted_inside_farmland(conn, plan):
     result = requisition.compute(conn, plan["id"])
     rows = conn.execute(
-        "SELECT lc.land_group, sum(ST_Area(p.geom_gk)) AS a FROM plots p "
+        "SELECT lc.land_group, sum(ST_Area(ST_SnapToGrid(p.geom_gk, 0.0001))) AS a FROM plots p "
         "JOIN land_classes lc ON lc.code = p.land_class WHERE p.code = ANY(%s) "
         "GROUP BY 1", ([p.code for p in result.plots],)).fetchall()
     expected = {r["land_group"]: r["a"] for r in rows}
@@ -80,7 +85,8 @@ def test_cultivated_land_is_counted_inside_farmland(conn, plan):
 def expected_compensation(conn, code: str) -> dict[str, Decimal]:
     """Hand computation: split the plot by price-zone polygons, price each piece."""
     plot = conn.execute(
-        "SELECT p.*, lc.land_group FROM plots p JOIN land_classes lc ON lc.code = p.land_class "
+        "SELECT p.*, lc.land_group, ST_Area(ST_SnapToGrid(p.geom_gk, 0.0001)) AS plan_area "
+        "FROM plots p JOIN land_classes lc ON lc.code = p.land_class "
         "WHERE p.code = %s", (code,)).fetchone()
     pieces = conn.execute(
         "SELECT z.code, ST_Area(ST_Intersection(p.geom_gk, z.geom_gk)) AS a "
@@ -93,7 +99,7 @@ def expected_compensation(conn, code: str) -> dict[str, Decimal]:
         rate = conn.execute(
             "SELECT * FROM compensation_rates WHERE price_zone = %s AND land_group = %s",
             (x["code"], plot["land_group"])).fetchone()
-        area = plot["area_m2"] * x["a"] / whole
+        area = plot["plan_area"] * x["a"] / whole
         mu = Decimal(repr(area)) / MU
         crop = rate["special_crop_yuan_mu"] if plot["special_crop"] else rate["crop_yuan_mu"]
         totals["land"] += mu * rate["land_price_yuan_mu"]
