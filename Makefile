@@ -73,3 +73,4 @@ lint: venv
 bench: setup migrate
 	$(PY) -m bench.api
 	$(PY) -m bench.status
+	$(PY) -m bench.requisition
