@@ -11,6 +11,47 @@ from babel.messages.pofile import read_po, write_po
 PO = Path(__file__).resolve().parent.parent / "app/translations/zh/LC_MESSAGES/messages.po"
 
 GLOSSARY = {
+    # requisition plans (征地方案) and the rate table
+    "Draft": "草稿", "Submitted": "已报批", "Cultivated land": "耕地",
+    "Other agricultural land": "其他农用地", "Construction land": "建设用地",
+    "Unused land": "未利用地", "Zone price (区片综合地价)": "区片综合地价",
+    "Young crops": "青苗补偿", "Attachments (houses)": "地上附着物（房屋）",
+    "Social security": "社会保障费用", "Choose how to select the plots.": "请选择选取地块的方式。",
+    "Requisition plans": "征地方案", "Compensation rates": "补偿标准",
+    "An earlier version, shown exactly as it was submitted.": "历史版本，按报批时原样显示。",
+    "Current version": "当前版本",
+    "This version cannot be exported until these problems are fixed:":
+        "以下问题解决之前，此版本不能导出：",
+    "Total": "合计", "plots": "块", "Farmland": "农用地",
+    "Collective land to requisition": "征收集体土地",
+    "Compensation estimate (yuan)": "补偿测算（元）",
+    "By owner": "按权属", "Compensation (yuan)": "补偿（元）", "no requisition needed": "无需征收",
+    "By land class (GB/T 21010)": "按地类（GB/T 21010）", "Left out (already requisitioned):":
+        "未列入（已征收）：",
+    "Export": "导出", "Price zone": "区片", "Edit": "编辑",
+    "This version is frozen; an edit starts version %(n)s as a draft.":
+        "此版本已冻结；修改将生成第 %(n)s 版草稿。",
+    "Click plots on the map to pick them, or draw a polygon to add the plots mostly inside it.":
+        "在地图上点击地块进行选取，或绘制多边形添加大部分位于其中的地块。",
+    "Pick plots": "选取地块", "Add picked": "加入所选", "Remove picked": "移出所选",
+    "Add codes": "加入编号", "Remove codes": "移出编号", "Save changes": "保存修改",
+    "Submit for approval": "提交报批", "Approve": "批准", "Delete plan": "删除方案",
+    "Versions": "版本", "submitted": "报批", "approved": "批准",
+    "Plan plots (red line)": "方案地块（红线）", "{n} picked": "已选 {n} 块",
+    "in the plan": "在方案中", "not in the plan": "不在方案中",
+    "The change was refused:": "修改被拒绝：",
+    "Draw a polygon to add plots": "绘制多边形以加入地块", "Plan": "方案", "Created by": "编制人",
+    "Updated": "更新时间", "No plan yet.": "还没有征地方案。", "New plan": "新建方案",
+    "Plot codes": "地块编号", "All plots of a zone": "某分区的全部地块",
+    "A project's plots": "某项目的地块",
+    "You can add plots by drawing a polygon on the plan map afterwards.":
+        "创建后还可以在方案地图上绘制多边形加入地块。",
+    "Create plan": "创建方案", "Zone price (yuan/mu)": "区片综合地价（元/亩）",
+    "Young crops (yuan/mu)": "青苗补偿（元/亩）", "Special crops (yuan/mu)": "特殊作物（元/亩）",
+    "Houses (yuan/m²)": "房屋（元/平方米）", "Social security (yuan/mu)": "社会保障（元/亩）",
+    "Used by every draft plan; a submitted plan keeps the rates it was computed with.":
+        "所有草稿方案均按此标准测算；已报批的方案保留报批时的标准。",
+    "Land group": "地类组", "Save": "保存",
     "Please log in.": "请先登录。",
     "Your role (%(role)s) may not do this; it needs %(level)s.":
         "您的角色（%(role)s）无权执行此操作，需要 %(level)s 权限。",
