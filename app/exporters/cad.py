@@ -94,6 +94,9 @@ def write_dxf(result: PlanResult, lang: str = "zh") -> bytes:
                        ("DATE", result.computed_on.isoformat()),
                        ("CRS", f"EPSG:{result.gk_epsg}"), ("GK_ZONE", str(result.gk_zone))):
         doc.header.custom_vars.append(key, value)
+    if result.excluded:  # selected but already requisitioned: say they were left out
+        doc.header.custom_vars.append(
+            "EXCLUDED_REQUISITIONED", " ".join(e.code for e in result.excluded))
     doc.appids.add(APPID)
     style = doc.styles.add(TEXT_STYLE, font=FONT_FILE)
     style.set_extended_font_data(family=FONT_FAMILY)

@@ -167,11 +167,23 @@ def _text(values: list) -> pd.Series:
 def _describe(result: PlanResult, lang: str) -> str:
     status = heading(PLAN_STATUSES, result.status, lang)
     if lang == "en":
-        return (f"{result.title} ({status}), {result.park_name}, "
+        text = (f"{result.title} ({status}), {result.park_name}, "
                 f"{result.organisation}, computed {result.computed_on.isoformat()}, "
                 f"CRS EPSG:{result.gk_epsg}")
-    return (f"{result.title}（{status}），{result.park_name}，{result.organisation}，"
-            f"{result.computed_on.isoformat()}，坐标系 EPSG:{result.gk_epsg}")
+    else:
+        text = (f"{result.title}（{status}），{result.park_name}，{result.organisation}，"
+                f"{result.computed_on.isoformat()}，坐标系 EPSG:{result.gk_epsg}")
+    return text + excluded_note(result, lang)
+
+
+def excluded_note(result: PlanResult, lang: str) -> str:
+    """The sentence saying which selected plots were left out, or "" when none were."""
+    if not result.excluded:
+        return ""
+    codes = ", ".join(e.code for e in result.excluded)
+    if lang == "en":
+        return f". Left out (already requisitioned): {codes}"
+    return f"。未列入（已征收）：{codes}"
 
 
 # --- writers ---------------------------------------------------------------------------
@@ -203,6 +215,9 @@ def write_shapefile_zip(result: PlanResult, lang: str = "zh") -> bytes:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for part in sorted(Path(tmp).iterdir()):
                 archive.write(part, part.name)
+            # a Shapefile has no place for notes: say what the plan is (and what it left
+            # out) in a text file beside it
+            archive.writestr(f"{stem}.txt", (_describe(result, lang) + "\r\n").encode())
         return buffer.getvalue()
 
 

@@ -192,6 +192,7 @@ def test_ezdxf_reads_style_units_and_layers(dxf_path, result):
     assert 3 <= height <= 15   # plots of about 1–2 ha, 100–150 m across
     assert doc.header["$EXTMIN"][:2] == pytest.approx((38_403_000.0, 3_256_000.0))
     assert doc.header.custom_vars.get("CRS") == "EPSG:4526"
+    assert doc.header.custom_vars.get("EXCLUDED_REQUISITIONED") == "NQ-04-01"
     assert doc.modelspace().query("LWPOLYLINE")[0].dxf.extrusion == (0, 0, 1)
 
 

@@ -158,6 +158,14 @@ def test_gpkg_lists_the_excluded_plots(files, result):
         "since": "2025-06-30"}]
 
 
+def test_geojson_and_kml_say_what_was_left_out(files, result):
+    assert "未列入（已征收）：NQ-04-01" in json.loads(files["geojson"].read_bytes())["description"]
+    assert "NQ-04-01" in files["kml"].read_text(encoding="utf-8")
+    assert "Left out (already requisitioned): NQ-04-01" in write_geojson(
+        result, lang="en").decode()
+    assert "未列入" not in write_geojson(replace(result, excluded=())).decode()
+
+
 def test_gpkg_without_excluded_plots_still_has_the_table(result, tmp_path):
     path = tmp_path / "none.gpkg"
     path.write_bytes(write_gpkg(replace(result, excluded=())))
@@ -169,8 +177,11 @@ def test_gpkg_without_excluded_plots_still_has_the_table(result, tmp_path):
 def test_shapefile_zip_members_cpg_and_prj(files):
     with zipfile.ZipFile(files["shp"]) as archive:
         names = archive.namelist()
-        assert sorted(n.rsplit(".", 1)[1] for n in names) == ["cpg", "dbf", "prj", "shp", "shx"]
+        assert sorted(n.rsplit(".", 1)[1] for n in names) == [
+            "cpg", "dbf", "prj", "shp", "shx", "txt"]
         assert len({n.rsplit(".", 1)[0] for n in names}) == 1
+        note = archive.read(next(n for n in names if n.endswith(".txt"))).decode()
+        assert "未列入（已征收）：NQ-04-01" in note
         cpg = archive.read(next(n for n in names if n.endswith(".cpg"))).decode()
         prj = archive.read(next(n for n in names if n.endswith(".prj"))).decode()
     assert cpg.strip() == "UTF-8"
