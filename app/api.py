@@ -123,7 +123,11 @@ def _download(result, fmt: str) -> Response:
     options = {k: v for k in ("lang", "encoding") if (v := request.args.get(k))}
     data = exporters.export(result, fmt, **options)
     name = exporters.filename(result, fmt)
-    return Response(data, mimetype=exporters.get_format(fmt).media_type, headers={
+    content_type = exporters.get_format(fmt).media_type
+    if content_type.startswith("text/"):  # Flask would say utf-8; the TXT is GBK by default
+        gbk = fmt == "txt" and options.get("encoding", "gbk").strip().lower() == "gbk"
+        content_type += "; charset=" + ("gbk" if gbk else "utf-8")
+    return Response(data, content_type=content_type, headers={
         "Content-Disposition": f"attachment; filename=\"{name}\"",
         "Cache-Control": "no-store"})
 

@@ -40,8 +40,8 @@ def _op(summary: str, *params: str, response: str = "FeatureCollection",
     return {"summary": summary,
             "parameters": [_ref(f"parameters/{p}") for p in params] + (extra or []),
             "responses": {"200": {"description": summary, "content": {
-                "application/json" if response == "Object" else "application/geo+json": {
-                "schema": _ref(f"schemas/{response}")}}},
+                "application/json" if response in ("Object", "Array") else
+                "application/geo+json": {"schema": _ref(f"schemas/{response}")}}},
                 "400": _ref("responses/Error"), "401": _ref("responses/Error"),
                 "403": _ref("responses/Error"), "404": _ref("responses/Error")}}
 
@@ -76,6 +76,13 @@ def _body(summary: str, response: str, properties: dict, required=("version",),
     return op
 
 
+def _status(op: dict, status: str, content: bool = True) -> dict:
+    """An operation that answers `status` (201 Created, 204 No Content) instead of 200."""
+    ok = op["responses"].pop("200")
+    op["responses"][status] = ok if content else {"description": ok["description"]}
+    return op
+
+
 def _plan_paths() -> dict:
     """The requisition-plan routes (DESIGN §4.8)."""
     from .exporters import FORMATS
@@ -103,10 +110,10 @@ def _plan_paths() -> dict:
     result["responses"]["422"] = _ref("responses/Error")
     return {
         "/plans": {
-            "get": _op("Requisition plans", "park", response="Object"),
-            "post": _body("Create a plan (planner)", "Object",
-                          {"name": {"type": "string"}, "selection": selection},
-                          ("name", "selection"), "park"),
+            "get": _op("Requisition plans", "park", response="Array"),
+            "post": _status(_body("Create a plan (planner)", "Object",
+                                  {"name": {"type": "string"}, "selection": selection},
+                                  ("name", "selection"), "park"), "201"),
         },
         "/plans/{plan_id}": {
             "get": _op("One plan with its versions", response="Object", extra=[plan]),
@@ -115,8 +122,8 @@ def _plan_paths() -> dict:
                            {**only_version, "name": {"type": "string"}, "add": selection,
                             "remove": {"type": "array", "items": {"type": "string"}}},
                            extra=[plan]),
-            "delete": _body("Delete a never-submitted plan (planner)", "Object", only_version,
-                            extra=[plan]),
+            "delete": _status(_body("Delete a never-submitted plan (planner)", "Object",
+                                    only_version, extra=[plan]), "204", content=False),
         },
         "/plans/{plan_id}/submit": {"post": _body(
             "Check, compute and freeze the draft (planner)", "Object", only_version,
@@ -130,7 +137,7 @@ def _plan_paths() -> dict:
         "/plans/{plan_id}/result": {"get": result},
         "/plans/{plan_id}/export": {"get": export},
         "/parks/{park_id}/compensation-rates": {"get": _op(
-            "The park's compensation rate table", response="Object", extra=[_id("park_id")])},
+            "The park's compensation rate table", response="Array", extra=[_id("park_id")])},
         "/compensation-rates/{rate_id}": {"patch": _body(
             "Change one row of the rate table (admin, audited)", "Object",
             {**only_version, "rates": {"type": "object"}}, ("version", "rates"),
@@ -193,6 +200,7 @@ def _components() -> dict:
                     "type": "object", "required": ["code", "message"],
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
                 "Object": {"type": "object"},
+                "Array": {"type": "array", "items": {"type": "object"}},
                 "Feature": {"type": "object", "required": ["type", "geometry", "properties"],
                             "properties": {"type": {"const": "Feature"},
                                            "id": {"type": "integer"},

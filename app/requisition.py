@@ -161,7 +161,10 @@ def edit(conn: psycopg.Connection, plan_id: int, version: int, *, actor: str | N
             ids = select_plots(conn, plan["park_id"], add)
             queries().add_plan_plots(conn, plan_id=plan_id, version_no=version_no, ids=ids)
         if remove:
-            codes = parse_selection({"codes": list(remove)})["codes"]
+            if not isinstance(remove, str | list | tuple):
+                raise BadRequest("remove must be a list of plot codes")
+            codes = parse_selection({"codes": remove if isinstance(remove, str)
+                                     else list(remove)})["codes"]
             ids = select_plots(conn, plan["park_id"], {"codes": codes})
             queries().remove_plan_plots(conn, plan_id=plan_id, version_no=version_no, ids=ids)
         queries().set_plan(conn, id=plan_id, version=plan["version"],
@@ -373,12 +376,17 @@ RATE_FIELDS = ("land_price_yuan_mu", "crop_yuan_mu", "special_crop_yuan_mu", "ho
 
 def rates(conn: psycopg.Connection, park_id: int) -> list[dict]:
     """The park's compensation rate table (区片综合地价 and the other rates)."""
-    return list(queries().rates(conn, park_id=park_id))
+    rows = list(queries().rates(conn, park_id=park_id))
+    if not rows and queries().park_settings(conn, id=park_id) is None:
+        raise NotFound(f"no park with id {park_id}")
+    return rows
 
 
 def update_rate(conn: psycopg.Connection, rate_id: int, version: int, values: dict) -> dict:
     """Set one row of the rate table (every rate given, ≥ 0, to the fen); a stale version
     is a Conflict. The audit log records who changed what."""
+    if not isinstance(values, dict):
+        raise BadRequest("rates must be an object of " + ", ".join(RATE_FIELDS))
     unknown = sorted(set(values) - set(RATE_FIELDS))
     if unknown:
         raise BadRequest(f"these rate fields do not exist: {', '.join(unknown)}")
