@@ -131,6 +131,18 @@ def csrf_token(client, path: str = "/login") -> str:
     return match[1]
 
 
+def api_error(response, status: int) -> dict:
+    """The response is the API's JSON error with this status; return the error object."""
+    assert response.status_code == status, response.get_data(as_text=True)[:1000]
+    assert response.mimetype == "application/json", response.mimetype
+    body = response.get_json()
+    assert set(body) == {"error"}, body
+    error = body["error"]
+    assert isinstance(error.get("code"), str) and error["code"], body
+    assert isinstance(error.get("message"), str) and error["message"], body
+    return error
+
+
 def login(client, role: str):
     """Log the test client in through the login form as the test user of a role."""
     token = csrf_token(client)

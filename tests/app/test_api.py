@@ -20,7 +20,7 @@ from shapely.geometry.polygon import LinearRing
 from app.networks import UTILITIES
 from app.plots import STAGES
 from app.roads import STATUSES
-from tests.conftest import csrf_token, login, make_app
+from tests.conftest import api_error, csrf_token, login, make_app
 
 API = "/api/v1"
 LAYERS = ("parks", "zones", "plots", "roads", "networks", "projects")
@@ -68,14 +68,7 @@ def get_json(client, url: str, status: int = 200) -> dict:
 
 def assert_error(response, status: int) -> str:
     """The response is the API's JSON error with this status; return its message."""
-    assert response.status_code == status, response.get_data(as_text=True)[:500]
-    assert response.mimetype == "application/json", response.mimetype
-    body = response.get_json()
-    assert set(body) == {"error"}, body
-    error = body["error"]
-    assert isinstance(error.get("code"), str) and error["code"], body
-    assert isinstance(error.get("message"), str) and error["message"], body
-    return error["message"]
+    return api_error(response, status)["message"]
 
 
 def fetch_all(client, layer: str, **params) -> list[dict]:

@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 
 from app import exporters, requisition, users
-from tests.conftest import csrf_token, login
+from tests.conftest import api_error, csrf_token, login
 
 API = "/api/v1"
 DEMO_PLAN = "北区2026年度第一批次城镇建设用地征收方案"
@@ -75,16 +75,7 @@ def ok(response, status: int = 200):
     return response.get_json()
 
 
-def assert_error(response, status: int) -> dict:
-    """The response is the API's JSON error with this status; return the error object."""
-    assert response.status_code == status, response.get_data(as_text=True)[:1000]
-    assert response.mimetype == "application/json", response.mimetype
-    body = response.get_json()
-    assert set(body) == {"error"}, body
-    error = body["error"]
-    assert isinstance(error.get("code"), str) and error["code"], body
-    assert isinstance(error.get("message"), str) and error["message"], body
-    return error
+assert_error = api_error
 
 
 def plan_count(conn) -> int:
