@@ -1,13 +1,17 @@
 /*
  * The plan page (/plans/<id>): draws the plan's plots with the red line over the
  * park map (ParkAtlas.current), and lets a planner change them:
- *  - "Pick plots": clicks on the map pick the plot under the pointer (looked up
- *    through GET /api/v1/plots?bbox=<point>); "Add picked" / "Remove picked"
- *    send PATCH /api/v1/plans/<id> with {add: {codes}} or {remove: codes};
+ *  - "Pick plots": clicks on the map pick the plot under the pointer (the clicked
+ *    feature, else looked up through GET /api/v1/plots?bbox=<point>); "Add picked" /
+ *    "Remove picked" send PATCH /api/v1/plans/<id> with {add: {codes}} or {remove: codes};
  *  - a drawn polygon (Leaflet.draw) adds the plots more than half inside it
  *    (PATCH with {add: {polygon}}).
  * The server decides (versions, checks); the page reloads to show the result.
  * Text from the data is set with textContent or escaped, never parsed as HTML.
+ *
+ * Coordinates: the API speaks lon/lat (CGCS2000); while the Gaode basemap is shown the
+ * park map draws in GCJ-02 (pa.gcj), so features are drawn through pa.coordsToLatLng
+ * and clicked or drawn positions are turned back with ParkAtlas.gcj02.toWgs84.
  */
 (function (window, document, L, ParkAtlas) {
   'use strict';
@@ -17,13 +21,66 @@
   var pa = ParkAtlas.current;
   var map = pa.map;
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
+  // The red line and the picked plots get panes above the park's overlay panes
+  // (parkatlas-map.js nests those in overlayPane with z-index 410-460); in the plain
+  // overlayPane they would be drawn underneath the plot fills, out of sight.
+  var planPane = paneAbove('pa-plan', 470);
+  var pickPane = paneAbove('pa-plan-pick', 480);
+  var planRenderer = L.svg({pane: planPane});
+  var pickRenderer = L.svg({pane: pickPane});
   var planLayer = L.featureGroup().addTo(map);
   var pickLayer = L.featureGroup().addTo(map);
-  var inPlan = {};   // code -> true
-  var picked = {};   // code -> layer
+  var planData = null;  // the plan's plots as the API sent them (lon/lat)
+  var inPlan = {};      // code -> true
+  var picked = {};      // code -> feature (lon/lat)
   var picking = false;
+  var drawnInGcj = pa.gcj;
 
   pa.layerControl.addOverlay(planLayer, ParkAtlas.escapeHtml(msgs.layer));
+  // The red line (and the picked plots' blue) head the map's legend: they are what
+  // this page is about.
+  if (pa.addLegendSection) {
+    pa.addLegendSection(function (tools) {
+      if (!map.hasLayer(planLayer)) { return; }
+      var list = tools.section(msgs.legendTitle);
+      var wrap = list.parentNode;
+      wrap.parentNode.insertBefore(wrap, wrap.parentNode.firstChild);
+      wrap.setAttribute('data-section', 'plan');
+      var red = tools.fillSwatch('rgba(227, 0, 27, 0.12)', '#e3001b');
+      red.style.borderWidth = '2px';
+      list.appendChild(tools.item(red, msgs.layer));
+      if (cfg.editable) {
+        var blue = tools.fillSwatch('rgba(51, 136, 255, 0.25)', '#0d6efd');
+        blue.style.borderWidth = '2px';
+        list.appendChild(tools.item(blue, msgs.pickedLegend));
+      }
+    });
+  }
+
+  function paneAbove(name, zIndex) {
+    var pane = map.getPane(name) || map.createPane(name, map.getPane('overlayPane'));
+    pane.style.zIndex = String(zIndex);
+    return name;
+  }
+
+  function toDisplay(coords) { return pa.coordsToLatLng(coords); }
+
+  /** A map position as the API's [lon, lat]. */
+  function toData(latlng) {
+    return pa.gcj ? ParkAtlas.gcj02.toWgs84(latlng.lng, latlng.lat) : [latlng.lng, latlng.lat];
+  }
+
+  function geometryToData(geometry) {
+    function ring(points) {
+      return points.map(function (p) { return toData(L.latLng(p[1], p[0])); });
+    }
+    if (geometry.type === 'Polygon') {
+      return {type: 'Polygon', coordinates: geometry.coordinates.map(ring)};
+    }
+    return {type: 'MultiPolygon', coordinates: geometry.coordinates.map(function (poly) {
+      return poly.map(ring);
+    })};
+  }
 
   function apiUrl(path, params) {
     var url = new URL(cfg.api + path, window.location.href);
@@ -31,14 +88,20 @@
     return url;
   }
 
+  function errorMessage(r, body) {
+    return (body && body.error && body.error.message) || (r.status + ' ' + r.statusText);
+  }
+
+  function readJson(r) {
+    return r.json().catch(function () { return null; }).then(function (body) {
+      if (!r.ok || body === null) { throw new Error(errorMessage(r, body)); }
+      return body;
+    });
+  }
+
   function getJson(url) {
     return fetch(url, {credentials: 'same-origin', headers: {Accept: 'application/json'}})
-      .then(function (r) {
-        return r.json().then(function (body) {
-          if (!r.ok) { throw new Error((body.error && body.error.message) || r.statusText); }
-          return body;
-        });
-      });
+      .then(readJson);
   }
 
   function showError(message) {
@@ -48,23 +111,52 @@
     box.hidden = false;
   }
 
+  function drawPlan() {
+    planLayer.clearLayers();
+    if (!planData) { return; }
+    L.geoJSON(planData, {
+      pane: planPane, renderer: planRenderer, coordsToLatLng: toDisplay,
+      style: {color: '#e3001b', weight: 3, fillColor: '#e3001b', fillOpacity: 0.12},
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(ParkAtlas.escapeHtml(feature.properties.code), {sticky: true});
+      }
+    }).eachLayer(function (l) { planLayer.addLayer(l); });
+  }
+
+  function pickStyle(code) {
+    return {color: '#0d6efd', weight: 3, dashArray: inPlan[code] ? '6 4' : null,
+            fillOpacity: 0.25};
+  }
+
+  function drawPicked() {
+    pickLayer.clearLayers();
+    Object.keys(picked).forEach(function (code) {
+      L.geoJSON(picked[code], {pane: pickPane, renderer: pickRenderer,
+        coordsToLatLng: toDisplay, style: pickStyle(code)}).addTo(pickLayer);
+    });
+  }
+
   function loadPlan() {
     return getJson(apiUrl('/plans/' + cfg.id + '/plots', {version: cfg.versionNo}))
       .then(function (fc) {
-        planLayer.clearLayers();
-        L.geoJSON(fc, {
-          style: {color: '#e3001b', weight: 3, fillColor: '#e3001b', fillOpacity: 0.12},
-          onEachFeature: function (feature, layer) {
-            inPlan[feature.properties.code] = true;
-            layer.bindTooltip(ParkAtlas.escapeHtml(feature.properties.code), {sticky: true});
-          }
-        }).eachLayer(function (l) { planLayer.addLayer(l); });
-        planLayer.bringToFront();
+        planData = fc;
+        inPlan = {};
+        fc.features.forEach(function (f) { inPlan[f.properties.code] = true; });
+        drawPlan();
         map.getContainer().setAttribute('data-plan-plots', String(fc.features.length));
         if (fc.features.length) { map.fitBounds(planLayer.getBounds(), {padding: [20, 20]}); }
       })
       .catch(function (e) { showError(e.message); });
   }
+
+  // The park map redraws its layers when the basemap switches between WGS84 and
+  // GCJ-02 (its handler runs first); the plan's layers follow.
+  map.on('baselayerchange', function () {
+    if (pa.gcj === drawnInGcj) { return; }
+    drawnInGcj = pa.gcj;
+    drawPlan();
+    drawPicked();
+  });
 
   function updatePicked() {
     var codes = Object.keys(picked);
@@ -73,41 +165,98 @@
     var label = document.getElementById('pa-plan-picked');
     label.textContent = codes.length ? msgs.picked.replace('{n}', codes.length) + ': ' +
       codes.join(', ') : '';
+    label.setAttribute('data-codes', codes.join(' '));
     document.getElementById('pa-plan-add').disabled = adds.length === 0;
     document.getElementById('pa-plan-remove').disabled = removes.length === 0;
   }
 
+  function toggleFeature(feature) {
+    var code = feature.properties.code;
+    if (picked[code]) {
+      delete picked[code];
+    } else {
+      picked[code] = {type: 'Feature', geometry: feature.geometry,
+                      properties: {code: code}};
+    }
+    drawPicked();
+    updatePicked();
+  }
+
+  /** Pick or unpick the plot at a map position (looked up through the API). */
   function togglePick(latlng) {
     var d = 1e-7;
+    var at = toData(latlng);
     var url = apiUrl('/plots', {park: cfg.parkId, limit: 5,
-      bbox: [latlng.lng - d, latlng.lat - d, latlng.lng + d, latlng.lat + d].join(',')});
+      bbox: [at[0] - d, at[1] - d, at[0] + d, at[1] + d].join(',')});
     return getJson(url).then(function (fc) {
-      fc.features.slice(0, 1).forEach(function (feature) {
-        var code = feature.properties.code;
-        if (picked[code]) {
-          pickLayer.removeLayer(picked[code]);
-          delete picked[code];
-        } else {
-          picked[code] = L.geoJSON(feature, {style: {color: '#0d6efd', weight: 3,
-            dashArray: inPlan[code] ? '6 4' : null, fillOpacity: 0.25}}).addTo(pickLayer);
-        }
-      });
-      updatePicked();
+      fc.features.slice(0, 1).forEach(toggleFeature);
     }).catch(function (e) { showError(e.message); });
+  }
+
+  /**
+   * A click while picking. A park plot's click opens its popup, and Leaflet stops such a
+   * click before it reaches the map, so the plot layer is listened to as well as the map;
+   * the first handler to see a click takes it. A clicked feature with a code and a
+   * geometry (park plot, red line, picked plot) is used as it is; elsewhere the plot
+   * under the pointer is asked of the API.
+   */
+  function onPickClick(e) {
+    if (!picking) { return; }
+    var original = e.originalEvent;
+    if (original) {
+      if (original.paPickHandled) { return; }
+      original.paPickHandled = true;
+    }
+    map.closePopup();
+    var layer = e.propagatedFrom || e.layer;
+    var feature = layer && layer.feature;
+    if (feature && feature.geometry && feature.properties && feature.properties.code) {
+      toggleFeature(feature);
+    } else {
+      togglePick(e.latlng);
+    }
+  }
+
+  function setBusy(busy) {
+    ['pa-plan-add', 'pa-plan-remove', 'pa-plan-pick-toggle'].forEach(function (id) {
+      var button = document.getElementById(id);
+      if (button && busy) { button.disabled = true; }
+    });
+    if (!busy) {
+      document.getElementById('pa-plan-pick-toggle').disabled = false;
+      updatePicked();
+    }
   }
 
   function patch(change) {
     var body = Object.assign({version: cfg.version}, change);
+    setBusy(true);
     return fetch(apiUrl('/plans/' + cfg.id), {
       method: 'PATCH', credentials: 'same-origin',
       headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf, Accept: 'application/json'},
       body: JSON.stringify(body)
-    }).then(function (r) {
-      return r.json().then(function (res) {
-        if (!r.ok) { throw new Error((res.error && res.error.message) || r.statusText); }
-        window.location.assign(window.location.pathname);
-      });
-    }).catch(function (e) { showError(e.message); });
+    }).then(readJson).then(function () {
+      var here = new URL(window.location.href);
+      here.searchParams.delete('version');  // the edit made the current version
+      here.hash = '';
+      window.location.assign(here.toString());
+    }).catch(function (e) {
+      setBusy(false);
+      showError(e.message);
+    });
+  }
+
+  /** Leaflet.draw's polygon texts in the page's language (it sets them as HTML). */
+  function localiseDraw() {
+    var t = function (key) { return ParkAtlas.escapeHtml(msgs[key]); };
+    var draw = L.drawLocal.draw;
+    draw.toolbar.buttons.polygon = t('drawPolygon');
+    draw.toolbar.actions = {title: t('drawCancelTitle'), text: t('drawCancel')};
+    draw.toolbar.finish = {title: t('drawFinishTitle'), text: t('drawFinish')};
+    draw.toolbar.undo = {title: t('drawUndoTitle'), text: t('drawUndo')};
+    draw.handlers.polygon.tooltip = {start: t('drawStart'), cont: t('drawCont'),
+                                     end: t('drawEnd')};
+    draw.handlers.polyline.error = t('drawCrossing');
   }
 
   if (cfg.editable) {
@@ -117,10 +266,8 @@
       toggle.setAttribute('aria-pressed', String(picking));
       L.DomUtil[picking ? 'addClass' : 'removeClass'](map.getContainer(), 'pa-picking');
     });
-    map.on('click', function (e) {
-      if (!picking) { return; }
-      map.closePopup();
-      togglePick(e.latlng);
+    [pa.geo && pa.geo.plots, planLayer, pickLayer, map].forEach(function (target) {
+      if (target) { target.on('click', onPickClick); }
     });
     map.on('popupopen', function () { if (picking) { map.closePopup(); } });
     document.getElementById('pa-plan-add').addEventListener('click', function () {
@@ -130,6 +277,7 @@
       patch({remove: Object.keys(picked).filter(function (c) { return inPlan[c]; })});
     });
     if (L.Control.Draw) {
+      localiseDraw();
       map.addControl(new L.Control.Draw({
         position: 'topleft',
         draw: {polygon: {allowIntersection: false, showArea: false},
@@ -137,10 +285,22 @@
                circlemarker: false},
         edit: false
       }));
+      // While drawing, a click finishes a vertex, not a pick.
+      map.on(L.Draw.Event.DRAWSTART, function () {
+        if (picking) { toggle.click(); }
+      });
       map.on(L.Draw.Event.CREATED, function (e) {
-        patch({add: {polygon: e.layer.toGeoJSON().geometry}});
+        patch({add: {polygon: geometryToData(e.layer.toGeoJSON().geometry)}});
       });
     }
+  }
+
+  // Deleting a draft plan cannot be undone: ask first.
+  var deleteForm = document.getElementById('pa-plan-delete');
+  if (deleteForm) {
+    deleteForm.addEventListener('submit', function (e) {
+      if (!window.confirm(msgs.confirmDelete)) { e.preventDefault(); }
+    });
   }
 
   ParkAtlas.whenLoaded(pa).then(loadPlan);
