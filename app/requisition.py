@@ -154,6 +154,10 @@ def edit(conn: psycopg.Connection, plan_id: int, version: int, *, actor: str | N
         raise BadRequest("nothing to change: give name, add or remove")
     with transaction(conn):
         plan = _lock(conn, plan_id, version)
+        if name is not None and _check_name(name) == plan["name"]:
+            name = None  # a form sends the name it shows: unchanged is no change
+            if not add and not remove:
+                return get(conn, plan_id)
         version_no = plan["current_version"]
         if (add or remove) and plan["status"] != "draft":
             version_no = _new_version(conn, plan, actor)

@@ -221,7 +221,8 @@ def rate_update_form(rate_id: int):
     back = url_for("web.rates_page", park=request.form.get("park") or None)
     return _acting(lambda: requisition.update_rate(
         get_db(), rate_id, _form_version(),
-        {f: request.form.get(f, "") for f in requisition.RATE_FIELDS}) and back, back)
+        {f: request.form.get(f, "") for f in requisition.RATE_FIELDS})
+        and (flash(gettext("Saved."), "info") or back), back)
 
 
 def _wants_json() -> bool:

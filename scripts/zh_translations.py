@@ -12,6 +12,20 @@ PO = Path(__file__).resolve().parent.parent / "app/translations/zh/LC_MESSAGES/m
 
 GLOSSARY = {
     # requisition plans (征地方案) and the rate table
+    "Saved.": "已保存。", "Excel workbook (XLSX)": "Excel 工作簿（XLSX）",
+    "Submission coordinates (TXT)": "报批坐标（TXT）",
+    "Boundary points (XLSX)": "界址点成果表（XLSX）",
+    "Boundary points (CSV)": "界址点成果表（CSV）", "GeoPackage": "GeoPackage",
+    "Shapefile (ZIP)": "Shapefile（ZIP）", "GeoJSON": "GeoJSON", "KML": "KML",
+    "DXF (CAD)": "DXF（CAD）", "PDF report": "PDF 报告", "Requisition plan": "征地方案",
+    "Picked plots": "已选地块",
+    "Delete this plan? This cannot be undone.": "删除此方案？删除后不能恢复。",
+    "Cancel": "取消", "Cancel drawing": "取消绘制", "Finish": "完成", "Finish drawing": "完成绘制",
+    "Delete last point": "删除最后一点", "Delete the last point drawn": "删除最后绘制的点",
+    "Click to start drawing the polygon.": "点击开始绘制多边形。",
+    "Click to continue drawing the polygon.": "点击继续绘制多边形。",
+    "Click the first point to close the polygon.": "点击第一个点闭合多边形。",
+    "The edges of the polygon must not cross.": "多边形的边不能相交。",
     "Draft": "草稿", "Submitted": "已报批", "Cultivated land": "耕地",
     "Other agricultural land": "其他农用地", "Construction land": "建设用地",
     "Unused land": "未利用地", "Zone price (区片综合地价)": "区片综合地价",

@@ -11,6 +11,7 @@ import inspect
 from dataclasses import dataclass
 
 from app.errors import BadRequest
+from app.labels import N_
 from app.plan_result import PlanResult
 
 
@@ -23,29 +24,29 @@ class Format:
     media_type: str
     module: str        # app.exporters.<module>
     function: str      # the writer in that module
-    label: str         # shown on the plan page
+    label: str         # shown on the plan page (an English message id, translated there)
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "workbook", "write_workbook", "Excel workbook (XLSX)"),
+           "workbook", "write_workbook", N_("Excel workbook (XLSX)")),
     Format("txt", "txt", "text/plain", "app.coordinate_file", "write",
-           "报批坐标 TXT"),
+           N_("Submission coordinates (TXT)")),
     Format("points", "xlsx",
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "workbook", "write_points_xlsx", "界址点成果表 (XLSX)"),
+           "workbook", "write_points_xlsx", N_("Boundary points (XLSX)")),
     Format("points-csv", "csv", "text/csv", "workbook", "write_points_csv",
-           "界址点成果表 (CSV)"),
+           N_("Boundary points (CSV)")),
     Format("gpkg", "gpkg", "application/geopackage+sqlite3", "gis_files", "write_gpkg",
-           "GeoPackage"),
+           N_("GeoPackage")),
     Format("shp", "zip", "application/zip", "gis_files", "write_shapefile_zip",
-           "Shapefile (ZIP)"),
+           N_("Shapefile (ZIP)")),
     Format("geojson", "geojson", "application/geo+json", "gis_files", "write_geojson",
-           "GeoJSON"),
+           N_("GeoJSON")),
     Format("kml", "kml", "application/vnd.google-earth.kml+xml", "gis_files", "write_kml",
-           "KML"),
-    Format("dxf", "dxf", "image/vnd.dxf", "cad", "write_dxf", "DXF (CAD)"),
-    Format("pdf", "pdf", "application/pdf", "report", "write_pdf", "PDF report"),
+           N_("KML")),
+    Format("dxf", "dxf", "image/vnd.dxf", "cad", "write_dxf", N_("DXF (CAD)")),
+    Format("pdf", "pdf", "application/pdf", "report", "write_pdf", N_("PDF report")),
 )}
 
 
