@@ -413,3 +413,11 @@ def test_the_boundary_points_follow_the_geometry(conn, plan):
     assert points[0].name == "J1"
     assert sum(p.side_m for p in points) == pytest.approx(
         plot.geometry.geoms[0].exterior.length, abs=1e-6)
+
+
+def test_an_unchanged_name_is_no_edit(conn, plan):
+    same = requisition.edit(conn, plan["id"], plan["version"], actor="pytest", name=DEMO_PLAN)
+    assert same["version"] == plan["version"]
+    renamed = requisition.edit(conn, plan["id"], plan["version"], actor="pytest",
+                               name=" 改名后的方案 ")
+    assert renamed["name"] == "改名后的方案" and renamed["version"] == plan["version"] + 1
