@@ -66,31 +66,34 @@ END;
 $$;
 
 -- A road or network feature changed: recompute the plots within its service distance of
--- its old and of its new geometry.
+-- its old and of its new geometry. The transition tables differ by operation (and roads
+-- have no utility column), so the query text is built; no temporary table, whose creation
+-- in every transaction cost more than the recompute of a few plots.
 CREATE OR REPLACE FUNCTION recompute_after_infrastructure() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE pairs jsonb;
+DECLARE r record;
 BEGIN
   IF recompute_deferred() THEN
     RETURN NULL;
   END IF;
-  CREATE TEMP TABLE IF NOT EXISTS pa_changed (park_id integer, utility text, geom_gk geometry)
-    ON COMMIT DROP;
-  -- the changed features' old and new geometries (a road's utility is 'road')
-  EXECUTE format('INSERT INTO pa_changed SELECT park_id, %s, geom_gk FROM (%s) AS changed',
-                 CASE TG_TABLE_NAME WHEN 'roads' THEN quote_literal('road') ELSE 'utility' END,
-                 CASE TG_OP WHEN 'INSERT' THEN 'SELECT * FROM new_rows'
-                            WHEN 'DELETE' THEN 'SELECT * FROM old_rows'
-                            ELSE 'SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows' END);
-  SELECT coalesce(jsonb_agg(DISTINCT jsonb_build_object('park_id', p.park_id, 'plot_id', p.id)), '[]')
-    INTO pairs
-  FROM (SELECT DISTINCT park_id, utility FROM pa_changed) k
-  CROSS JOIN LATERAL service_distances(k.park_id) d
-  JOIN pa_changed c ON c.park_id = k.park_id AND c.utility = k.utility
-  JOIN plots p ON p.park_id = c.park_id AND ST_DWithin(p.geom_gk, c.geom_gk, d.distance_m)
-  WHERE d.utility = k.utility;
-  TRUNCATE pa_changed;
-  PERFORM recompute_affected(pairs);
+  FOR r IN EXECUTE format($q$
+    WITH changed AS MATERIALIZED (SELECT park_id, %s AS utility, geom_gk FROM (%s) AS x),
+    -- each park's service distance of each changed utility, its settings read once
+    reach AS MATERIALIZED (
+      SELECT k.park_id, k.utility, d.distance_m
+      FROM (SELECT DISTINCT park_id, utility FROM changed) k
+      CROSS JOIN LATERAL service_distances(k.park_id) d
+      WHERE d.utility = k.utility)
+    SELECT c.park_id, array_agg(DISTINCT p.id) AS ids
+    FROM changed c JOIN reach d ON d.park_id = c.park_id AND d.utility = c.utility
+    JOIN plots p ON p.park_id = c.park_id AND ST_DWithin(p.geom_gk, c.geom_gk, d.distance_m)
+    GROUP BY c.park_id$q$,
+    CASE TG_TABLE_NAME WHEN 'roads' THEN quote_literal('road') ELSE 'utility' END,
+    CASE TG_OP WHEN 'INSERT' THEN 'SELECT * FROM new_rows'
+               WHEN 'DELETE' THEN 'SELECT * FROM old_rows'
+               ELSE 'SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows' END) LOOP
+    PERFORM recompute_plots(r.park_id, current_date, r.ids);
+  END LOOP;
   RETURN NULL;
 END;
 $$;

@@ -2,6 +2,10 @@
 -- Recompute and store the status and readiness of a park's plots (or of some) as of a date.
 SELECT recompute_plots(:park_id, coalesce(:as_of::date, current_date), :ids::int[]);
 
+-- name: rebuild_knn_indexes()$
+-- Rebuild the nearest-feature indexes of the readiness rule at their fillfactor.
+SELECT rebuild_knn_indexes();
+
 -- name: park_ids()
 -- Every park id.
 SELECT id FROM parks ORDER BY id;

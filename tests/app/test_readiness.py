@@ -461,6 +461,79 @@ def test_trigger_deferred_for_bulk_loads(site, recompute_triggers):
 
 
 # ---------------------------------------------------------------------------------------
+# Road pieces: roads as the rule reads them (derived data kept by triggers on roads)
+# ---------------------------------------------------------------------------------------
+
+def _pieces(conn, road: int) -> list[dict]:
+    return conn.execute(
+        "SELECT park_id, status, planned_completion, ST_Length(geom_gk) AS m,"
+        " ST_AsBinary(geom_gk) AS wkb FROM road_pieces WHERE road_id = %s", [road]).fetchall()
+
+
+def _road_gk(conn, road: int):
+    row = conn.execute("SELECT ST_AsBinary(geom_gk) AS wkb FROM roads WHERE id = %s",
+                       [road]).fetchone()
+    return shapely.from_wkb(row["wkb"])
+
+
+def _assert_pieces_make_the_road(conn, road: int, park: int, status: str, planned) -> None:
+    pieces = _pieces(conn, road)
+    line = _road_gk(conn, road)
+    assert {(p["park_id"], p["status"], p["planned_completion"]) for p in pieces} == \
+        {(park, status, planned)}
+    assert all(p["m"] <= 200 + 1e-6 for p in pieces)
+    assert sum(p["m"] for p in pieces) == pytest.approx(line.length, abs=1e-6)
+    whole = shapely.union_all([shapely.from_wkb(p["wkb"]) for p in pieces])
+    assert shapely.hausdorff_distance(whole, line) < 1e-6
+
+
+def test_road_pieces_follow_their_road(site):
+    """Inserted, moved, put in service, deleted: the pieces follow in the same statement."""
+    x, y = site.next_slot()
+    road = site.road([(x, y), (x + 1500, y + 40), (x + 1500, y + 900)], status="planned",
+                     planned_completion=date(2027, 6, 30))
+    assert len(_pieces(site.conn, road)) == 12  # 1500.5 m + 860 m along one line, every 200 m
+    _assert_pieces_make_the_road(site.conn, road, site.park, "planned", date(2027, 6, 30))
+
+    site.conn.execute(
+        "UPDATE roads SET status = 'in_service', planned_completion = NULL,"
+        " geom = ST_GeomFromText(%s, 4490) WHERE id = %s",
+        [line_wkt([(x, y + 300), (x + 450, y + 300)]), road])
+    assert len(_pieces(site.conn, road)) == 3
+    _assert_pieces_make_the_road(site.conn, road, site.park, "in_service", None)
+
+    site.conn.execute("DELETE FROM roads WHERE id = %s", [road])
+    assert _pieces(site.conn, road) == []
+
+
+def test_rebuilding_road_pieces_from_scratch_gives_what_the_triggers_keep(site):
+    x, y = site.next_slot()
+    for k in range(3):
+        site.road([(x, y + 50 * k), (x + 700 + 130 * k, y + 50 * k + 9)])
+    query = ("SELECT road_id, park_id, status, planned_completion, ST_AsEWKB(geom_gk) AS g"
+             " FROM road_pieces ORDER BY road_id, ST_AsEWKB(geom_gk)")
+    kept = site.conn.execute(query).fetchall()
+    total = site.conn.execute("SELECT rebuild_road_pieces() AS n").fetchone()["n"]
+    assert site.conn.execute(query).fetchall() == kept
+    assert total == len(kept) > 0
+
+
+def test_a_moved_road_is_read_from_its_new_pieces(site, recompute_triggers):
+    """The piece triggers (and the foreign key's cascade) act before the recompute triggers
+    of the same statement."""
+    near, far = site.plot(), site.plot()
+    road = site.road(near.south(29.99))
+    assert stored(site.conn, near)["utilities"]["road"]["state"] == "available"
+    assert stored(site.conn, far)["utilities"]["road"]["state"] == "missing"
+    site.conn.execute("UPDATE roads SET geom = ST_GeomFromText(%s, 4490) WHERE id = %s",
+                      [line_wkt(far.north(29.99)), road])
+    assert stored(site.conn, near)["utilities"]["road"]["state"] == "missing"
+    assert stored(site.conn, far)["utilities"]["road"]["state"] == "available"
+    site.conn.execute("DELETE FROM roads WHERE id = %s", [road])
+    assert stored(site.conn, far)["utilities"]["road"]["state"] == "missing"
+
+
+# ---------------------------------------------------------------------------------------
 # Infrastructure priority
 # ---------------------------------------------------------------------------------------
 

@@ -420,6 +420,19 @@ def test_stage_is_the_last_event_on_or_before_the_date(site, as_of, stage):
     assert evaluate(site, plot, as_of).row["stage"] == stage == expected_stage(LIFECYCLE, as_of)
 
 
+@pytest.mark.parametrize("as_of", [date(2019, 12, 31), date(2023, 6, 30), DEMO_TODAY,
+                                   date(2030, 1, 1)])
+def test_evaluate_status_derives_the_stage_like_plot_stage(conn, as_of):
+    """evaluate_status spells plot_stage() out for speed: both agree on every demo plot."""
+    park = conn.execute("SELECT id FROM parks WHERE code = 'JSCY'").fetchone()["id"]
+    rows = conn.execute(
+        "SELECT e.stage, plot_stage(p, %s) AS by_events FROM evaluate_status(%s, %s) e"
+        " JOIN plots p ON p.id = e.plot_id", [as_of, park, as_of]).fetchall()
+    assert len(rows) == 400
+    assert all(r["stage"] == r["by_events"] for r in rows)
+    assert len({r["stage"] for r in rows}) == 9  # every stage occurs on each of these dates
+
+
 # ---------------------------------------------------------------------------------------
 # §4.2 idle type A, reclaim, early warning
 # ---------------------------------------------------------------------------------------
