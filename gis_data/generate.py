@@ -155,6 +155,18 @@ MIN_PLOT_RATIO = {  # DESIGN §4.3, by GB/T 4754 division
     **dict.fromkeys(("27", "31", "34", "35", "36", "37", "39", "43"), 0.7),
     **dict.fromkeys(("26", "32", "33"), 0.6), "25": 0.5,
 }
+# The table above numbers divisions by GB/T 4754-2002; projects carry 2017 codes, which
+# from 29 on are renumbered (DESIGN §4.3; sql function industry_division_2002).
+DIVISION_2002 = {"30": "31", "31": "32", "32": "33", "33": "34", "34": "35", "35": "36",
+                 "36": "37", "37": "37", "38": "39", "39": "40", "40": "41", "41": "42",
+                 "42": "43", "43": "35"}
+
+
+def min_plot_ratio(industry: str | None) -> float:
+    """The minimum plot ratio of a GB/T 4754-2017 industry code (1.0 when unknown)."""
+    code = industry or "13"
+    division = "30" if code.startswith("292") else DIVISION_2002.get(code[:2], code[:2])
+    return MIN_PLOT_RATIO.get(division, 1.0)
 
 LEADERS = ("李卫国", "周建新", "刘志勇", "彭立军", "胡海燕", "谭国庆")
 OFFICIALS = ("易小平", "谭晓峰", "陈敏", "何俊", "罗婷", "汤志华", "任杰", "黎明辉", "方芳")
@@ -1971,7 +1983,7 @@ def low_efficiency_reasons(p: dict, industry: str | None) -> set[str]:
     if p["actual_investment"] / mu < 200:
         out.add("low_intensity")
     ratio = (p["floor_area_m2"] + p["high_floor_area_m2"]) / area
-    if ratio < MIN_PLOT_RATIO.get((industry or "13")[:2], 1.0):
+    if ratio < min_plot_ratio(industry):
         out.add("low_plot_ratio")
     cover = (p["building_footprint_m2"] + p["structure_footprint_m2"] + p["open_storage_m2"])
     if cover / area < 0.3:

@@ -24,6 +24,9 @@ SELECT jsonb_build_object(
     'tax_per_mu_min', 15,             -- 万元/亩
     'high_floor_m', 8,                -- floors higher than this count twice in the plot ratio
     'uses', jsonb_build_array('1001', '1101'),
+    -- the edition of GB/T 4754 that projects' industry codes follow ('2017' or '2002');
+    -- plot_ratio_min below is keyed by the 2002 divisions of the 2008 control indicators
+    'industry_code_edition', '2017',
     'plot_ratio_min', jsonb_build_object(
       '13', 1.0, '14', 1.0, '15', 1.0, '16', 1.0, '18', 1.0, '19', 1.0, '24', 1.0,
       '30', 1.0, '40', 1.0, '41', 1.0, '42', 1.0,

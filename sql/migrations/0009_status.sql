@@ -177,6 +177,29 @@ SELECT CASE
 END;
 $$;
 
+-- The GB/T 4754-2002 division whose minimum plot ratio applies to an industry code.
+-- The minimums of DESIGN §4.3 come from the 2008 control indicators (工业项目建设用地
+-- 控制指标), numbered by GB/T 4754-2002; projects carry today's codes (GB/T 4754-2017,
+-- the same manufacturing divisions as 2011), where from rubber and plastics on the
+-- numbers shift: 2017 39 electronics is 2002 40, 38 electrical machinery is 39, and so
+-- on. Rubber and plastics share 2017 division 29 (2002: 29 rubber, 30 plastics): the
+-- four-digit code decides, a bare "29" gets the rubber minimum, the lower one, as a flag
+-- has legal consequences. Repair of machinery (2017 43) counts as machinery (2002 35).
+CREATE OR REPLACE FUNCTION industry_division_2002(code text, edition text DEFAULT '2017')
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE
+  WHEN code IS NULL THEN NULL
+  WHEN edition = '2002' OR left(code, 2) < '29' THEN left(code, 2)
+  WHEN left(code, 3) = '292' THEN '30'
+  ELSE coalesce((SELECT m.d FROM (VALUES ('29', '29'), ('30', '31'), ('31', '32'), ('32', '33'),
+                                         ('33', '34'), ('34', '35'), ('35', '36'), ('36', '37'),
+                                         ('37', '37'), ('38', '39'), ('39', '40'), ('40', '41'),
+                                         ('41', '42'), ('42', '43'), ('43', '35')) AS m (s, d)
+                 WHERE m.s = left(code, 2)), left(code, 2))
+END;
+$$;
+
 -- One reason for a status flag: the rule, its flag, the numbers that fired it, Chinese and
 -- English. STABLE like jsonb_build_object: a function declared more constant than its body
 -- is not inlined, and then runs as a query of its own for every reason of every plot.
@@ -211,6 +234,7 @@ cfg AS (
          (j #>> '{low_efficiency,admin_living_share_max}')::float8 AS admin_max,
          (j #>> '{low_efficiency,tax_per_mu_min}')::float8 AS tax_min,
          j #> '{low_efficiency,plot_ratio_min}' AS ratio_min,
+         coalesce(j #>> '{low_efficiency,industry_code_edition}', '2017') AS code_edition,
          ARRAY(SELECT jsonb_array_elements_text(j #> '{low_efficiency,uses}')) AS le_uses,
          ARRAY(SELECT jsonb_array_elements_text(j #> '{conflicts,project_uses}')) AS project_uses
   FROM s),
@@ -254,15 +278,24 @@ claims AS (
                                       'industry', left(pr.industry_code, 2)) ORDER BY pr.code) AS projects,
          count(*) AS n,
          sum(coalesce(pp.claimed_area_m2, b.area_m2)) AS claimed_m2,
-         min(left(pr.industry_code, 2)) FILTER (WHERE pr.industry_code IS NOT NULL) AS industry,
+         -- several industries on one plot: the strictest minimum plot ratio applies
+         (array_agg(left(pr.industry_code, 2) ORDER BY d.min_ratio DESC NULLS LAST, pr.industry_code)
+            FILTER (WHERE pr.industry_code IS NOT NULL))[1] AS industry,
+         (array_agg(d.division ORDER BY d.min_ratio DESC NULLS LAST, pr.industry_code)
+            FILTER (WHERE pr.industry_code IS NOT NULL))[1] AS ratio_division,
          jsonb_agg(DISTINCT left(pr.industry_code, 2)) FILTER (WHERE pr.industry_code IS NOT NULL) AS industries
   FROM project_plots pp
   JOIN base b ON b.id = pp.plot_id
   JOIN projects pr ON pr.id = pp.project_id AND pr.stage <> 'negotiating'
+  CROSS JOIN cfg c
+  CROSS JOIN LATERAL (SELECT industry_division_2002(pr.industry_code, c.code_edition) AS division) dv
+  CROSS JOIN LATERAL (SELECT dv.division,
+                             (c.ratio_min ->> dv.division)::float8 AS min_ratio) d
   GROUP BY pp.plot_id),
 r AS (
   SELECT b.id, b.park_id, b.stage_now, b.mu, b.area_m2, c.*, cl.projects, cl.n AS n_projects,
-         cl.claimed_m2, cl.industry, cl.industries, z.code AS zone_code, z.admitted_industries,
+         cl.claimed_m2, cl.industry, cl.ratio_division, cl.industries, z.code AS zone_code,
+         z.admitted_industries,
          -- §4.2 idle land
          (b.supplied AND b.agreed_start_on IS NOT NULL AND NOT coalesce(b.started, false)) AS not_started,
          b.supplied, b.started, b.disposed, b.mark_1y, b.mark_2y, b.suspension_mark,
@@ -292,7 +325,7 @@ idle AS (
          (r.not_started AND p_as_of >= r.mark_2y) AS reclaim,
          r.mark_1y - p_as_of AS days_to_1y, r.mark_2y - p_as_of AS days_to_2y,
          r.plot_ratio_min_j::float8 AS ratio_floor
-  FROM (SELECT r.*, r.ratio_min -> r.industry AS plot_ratio_min_j FROM r) r),
+  FROM (SELECT r.*, r.ratio_min -> r.ratio_division AS plot_ratio_min_j FROM r) r),
 judged AS (
   SELECT i.*,
          (i.idle_a OR i.idle_b) AS is_idle,

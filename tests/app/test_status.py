@@ -42,6 +42,17 @@ PLOT_RATIO_MIN = {
     **dict.fromkeys(["26", "32", "33"], 0.6),
     "25": 0.5,
 }
+# GB/T 4754-2017 division -> the 2002 division PLOT_RATIO_MIN (2008 indicators) is keyed
+# by; 29 splits on the group (291 rubber -> 29, 292 plastics -> 30).
+DIVISION_2002 = {"30": "31", "31": "32", "32": "33", "33": "34", "34": "35", "35": "36",
+                 "36": "37", "37": "37", "38": "39", "39": "40", "40": "41", "41": "42",
+                 "42": "43", "43": "35"}
+
+
+def ratio_minimum(code: str) -> float | None:
+    """The minimum plot ratio of a GB/T 4754-2017 industry code."""
+    division = "30" if code.startswith("292") else DIVISION_2002.get(code[:2], code[:2])
+    return PLOT_RATIO_MIN.get(division)
 EVENTS = ["approved_on", "requisitioned_on", "banked_on", "supplied_on", "delivered_on",
           "started_on", "completed_on", "operating_on"]
 STAGES = ["approved", "requisitioned", "banked", "supplied", "delivered", "under_construction",
@@ -344,7 +355,8 @@ def expected_flags(p: dict, projects: list[dict], admitted: list[str] | None,
     area = p["area_m2"]
     industries = sorted({pr["industry_code"][:2] for pr in projects if pr["industry_code"]})
     if (expected_stage(p, as_of) in ("completed", "operating") and use.startswith(LE_USES)
-            and low_efficiency_failures(p, industries)):
+            and low_efficiency_failures(p, [pr["industry_code"] for pr in projects
+                                            if pr["industry_code"]])):
         flags.add("low_efficiency")
     if admitted and any(i not in admitted for i in industries):
         flags.add("zoning_conflict")
@@ -358,7 +370,8 @@ def expected_flags(p: dict, projects: list[dict], admitted: list[str] | None,
 
 
 def low_efficiency_failures(p: dict, industries: list[str]) -> set[str]:
-    """The DESIGN §4.3 indicators a completed industrial plot fails."""
+    """The DESIGN §4.3 indicators a completed industrial plot fails (industries: the
+    projects' GB/T 4754-2017 codes)."""
     area = p["area_m2"]
     mu = area * 15 / 10_000  # 1 亩 = 10000/15 m²
     failed = set()
@@ -368,8 +381,8 @@ def low_efficiency_failures(p: dict, industries: list[str]) -> set[str]:
 
     if p.get("actual_investment") is not None and p["actual_investment"] / mu < INTENSITY_MIN:
         failed.add("investment_intensity")
-    minima = [PLOT_RATIO_MIN[i] for i in industries if i in PLOT_RATIO_MIN]
-    if minima:  # a plot shared by several industries: the strictest minimum (none in tests)
+    minima = [m for m in map(ratio_minimum, industries) if m is not None]
+    if minima:  # a plot shared by several industries: the strictest minimum
         ratio = (value("floor_area_m2") + value("high_floor_area_m2")) / area
         if ratio < max(minima):
             failed.add("plot_ratio")
@@ -909,10 +922,20 @@ def test_tax_per_mu_threshold(site, value, low):
 
 
 @pytest.mark.parametrize(("industry", "minimum"), [
-    ("2511", 0.5), ("2611", 0.6), ("3971", 0.7), ("1711", 0.8), ("1371", 1.0), ("40", 1.0)])
+    ("2511", 0.5), ("2611", 0.6), ("1711", 0.8), ("1371", 1.0),
+    # GB/T 4754-2017 codes past 28 are renumbered against the 2008 table (2002 divisions)
+    ("3971", 1.0),   # electronic components: 2017 39 = 2002 40
+    ("3825", 0.7),   # electrical machinery: 2017 38 = 2002 39
+    ("2927", 1.0),   # plastic products: 2002 30
+    ("2911", 0.8),   # rubber products: 2002 29
+    ("29", 0.8),     # rubber or plastics, unknown: the lower minimum
+    ("3110", 0.6),   # iron and steel: 2017 31 = 2002 32
+    ("3670", 0.7),   # motor vehicle parts: 2002 37 transport equipment
+    ("40", 1.0),     # instruments: 2017 40 = 2002 41
+])
 @pytest.mark.parametrize("past", [False, True])
 def test_plot_ratio_minimum_by_industry(site, industry, minimum, past):
-    assert PLOT_RATIO_MIN[industry[:2]] == minimum
+    assert ratio_minimum(industry) == minimum
     plot = le_plot(site)
     site.project(industry, [plot])
     a = plot.area_m2
@@ -944,6 +967,26 @@ def test_floors_higher_than_8m_count_twice(site, high_share, low):
     st = evaluate(site, plot, AS_OF_LE)
     assert le_rules(st) == ({"plot_ratio"} if low else set())
     assert st.row["details"]["indicators"]["plot_ratio"] == pytest.approx(0.3 + high_share)
+
+
+def test_several_industries_on_one_plot_take_the_strictest_minimum(site):
+    plot = le_plot(site)
+    site.project("3825", [plot], claims=[plot.area_m2 / 2])   # 0.7
+    site.project("3971", [plot], claims=[plot.area_m2 / 2])   # 1.0
+    site.update(plot, floor_area_m2=0.9 * plot.area_m2, high_floor_area_m2=0.0)
+    st = evaluate(site, plot, AS_OF_LE)
+    assert st.row["details"]["indicators"]["plot_ratio_min"] == 1.0
+    assert st.reason("low_efficiency.plot_ratio")["values"]["industry"] == "39"
+
+
+def test_codes_of_the_2002_edition_can_be_configured(site):
+    site.conn.execute("UPDATE parks SET settings = jsonb_set(settings, "
+                      "'{low_efficiency,industry_code_edition}', '\"2002\"') WHERE id = %s",
+                      [site.park])
+    plot = le_plot(site)
+    site.project("3971", [plot])   # 2002: 39 electrical machinery, 0.7
+    st = evaluate(site, plot, AS_OF_LE)
+    assert st.row["details"]["indicators"]["plot_ratio_min"] == 0.7
 
 
 def test_negotiating_project_sets_no_plot_ratio_minimum(site):
@@ -1259,8 +1302,7 @@ def test_demo_planted_case(conn, code, planted):
         assert p["disposal_on"] <= today
     if planted == {"low_efficiency"}:
         assert expected_stage(p, today) in ("completed", "operating")
-        industries = [pr["industry_code"][:2] for pr in projects]
-        assert low_efficiency_failures(p, industries)
+        assert low_efficiency_failures(p, [pr["industry_code"] for pr in projects])
     if "zoning_conflict" in planted:
         assert admitted and any(pr["industry_code"][:2] not in admitted for pr in projects)
     if "use_conflict" in planted:
@@ -1275,7 +1317,7 @@ def test_demo_planted_case(conn, code, planted):
         fee = next(r for r in got["reasons"] if r["rule"] == "idle.fee_due")
         assert fee["values"]["fee"] == pytest.approx(p["land_price"] * IDLE_FEE_SHARE)
     if planted == {"low_efficiency"}:
-        failed = low_efficiency_failures(p, [pr["industry_code"][:2] for pr in projects])
+        failed = low_efficiency_failures(p, [pr["industry_code"] for pr in projects])
         assert {r["rule"] for r in got["reasons"] if r["rule"].startswith("low_eff")} == \
             {f"low_efficiency.{f}" for f in failed}
 
