@@ -104,3 +104,8 @@ LAND_GROUPS = {"cultivated": N_("Cultivated land"), "agricultural": N_("Other ag
 COMPENSATION = {"land": N_("Zone price (区片综合地价)"), "crops": N_("Young crops"),
                 "houses": N_("Attachments (houses)"),
                 "social_security": N_("Social security")}
+
+# The low-efficiency indicators of DESIGN §4.3 (details.indicators of a plot's status).
+INDICATORS = {"investment_intensity": N_("Investment intensity"), "plot_ratio": N_("Plot ratio"),
+              "building_coefficient": N_("Building coefficient"),
+              "admin_living_share": N_("Admin and living share"), "tax_per_mu": N_("Tax per mu")}

@@ -11,6 +11,9 @@ from babel.messages.pofile import read_po, write_po
 PO = Path(__file__).resolve().parent.parent / "app/translations/zh/LC_MESSAGES/messages.po"
 
 GLOSSARY = {
+    "Investment intensity": "投资强度", "Plot ratio": "容积率", "Building coefficient": "建筑系数",
+    "Admin and living share": "行政办公及生活服务设施用地比例", "Tax per mu": "亩均税收",
+    "Not assessable for lack of data:": "缺少数据，无法评价：",
     # requisition plans (征地方案) and the rate table
     "Saved.": "已保存。", "Excel workbook (XLSX)": "Excel 工作簿（XLSX）",
     "Submission coordinates (TXT)": "报批坐标（TXT）",

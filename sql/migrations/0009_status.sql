@@ -308,9 +308,16 @@ r AS (
          b.suspended_since, b.planned_use,
          -- §4.3 indicators
          b.actual_investment / nullif(b.mu, 0) AS intensity,
-         (coalesce(b.floor_area_m2, 0) + coalesce(b.high_floor_area_m2, 0)) / nullif(b.area_m2, 0) AS plot_ratio,
-         (coalesce(b.building_footprint_m2, 0) + coalesce(b.structure_footprint_m2, 0)
-          + coalesce(b.open_storage_m2, 0)) / nullif(b.area_m2, 0) AS coefficient,
+         -- an indicator whose inputs are all missing is not assessable (NULL: no flag, and
+         -- listed in details.indicators.not_assessable), as missing investment or tax are
+         CASE WHEN num_nonnulls(b.floor_area_m2, b.high_floor_area_m2) > 0 THEN
+           (coalesce(b.floor_area_m2, 0) + coalesce(b.high_floor_area_m2, 0)) / nullif(b.area_m2, 0)
+         END AS plot_ratio,
+         CASE WHEN num_nonnulls(b.building_footprint_m2, b.structure_footprint_m2,
+                                b.open_storage_m2) > 0 THEN
+           (coalesce(b.building_footprint_m2, 0) + coalesce(b.structure_footprint_m2, 0)
+            + coalesce(b.open_storage_m2, 0)) / nullif(b.area_m2, 0)
+         END AS coefficient,
          b.admin_living_area_m2 / nullif(b.area_m2, 0) AS admin_share,
          b.annual_tax / nullif(b.mu, 0) AS tax_per_mu,
          b.floor_area_m2, b.actual_investment, b.annual_tax
@@ -449,7 +456,15 @@ SELECT x.id, x.park_id, p_as_of, x.stage_now,
          'indicators', CASE WHEN x.le_applies THEN jsonb_build_object(
                                     'investment_intensity', x.intensity, 'plot_ratio', x.plot_ratio,
                                     'plot_ratio_min', x.ratio_floor, 'building_coefficient', x.coefficient,
-                                    'admin_living_share', x.admin_share, 'tax_per_mu', x.tax_per_mu) END)
+                                    'admin_living_share', x.admin_share, 'tax_per_mu', x.tax_per_mu,
+                                    'not_assessable', (
+                                      SELECT coalesce(jsonb_agg(v.k), '[]') FROM (VALUES
+                                        ('investment_intensity', x.intensity),
+                                        ('plot_ratio', x.plot_ratio),
+                                        ('building_coefficient', x.coefficient),
+                                        ('admin_living_share', x.admin_share),
+                                        ('tax_per_mu', x.tax_per_mu)) AS v (k, val)
+                                      WHERE v.val IS NULL)) END)
 FROM reasons x;
 $$;
 

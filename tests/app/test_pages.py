@@ -81,6 +81,17 @@ def test_plot_page_shows_lifecycle_dates(client, conn):
     assert row["approved_on"].isoformat() in page
 
 
+def test_plot_page_names_indicators_without_data(client, conn):
+    login(client, "viewer")
+    row = conn.execute("SELECT id FROM plots WHERE operating_on IS NOT NULL "
+                       "AND planned_use LIKE '1001%' ORDER BY id LIMIT 1").fetchone()
+    conn.execute("UPDATE plots SET building_footprint_m2 = NULL, structure_footprint_m2 = NULL,"
+                 " open_storage_m2 = NULL WHERE id = %s", (row["id"],))
+    page = client.get(f"/plots/{row['id']}").get_data(as_text=True)
+    assert 'id="plot-not-assessable"' in page and "建筑系数" in page
+    assert "缺少数据，无法评价" in page
+
+
 @pytest.mark.parametrize("column", ["name", "owner"])
 def test_plot_page_escapes_html(client, conn, column):
     login(client, "viewer")

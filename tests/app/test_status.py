@@ -381,14 +381,17 @@ def low_efficiency_failures(p: dict, industries: list[str]) -> set[str]:
 
     if p.get("actual_investment") is not None and p["actual_investment"] / mu < INTENSITY_MIN:
         failed.add("investment_intensity")
+    def given(*cols):  # an indicator with none of its inputs recorded is not assessable
+        return any(p.get(c) is not None for c in cols)
+
     minima = [m for m in map(ratio_minimum, industries) if m is not None]
-    if minima:  # a plot shared by several industries: the strictest minimum
+    if minima and given("floor_area_m2", "high_floor_area_m2"):
         ratio = (value("floor_area_m2") + value("high_floor_area_m2")) / area
-        if ratio < max(minima):
+        if ratio < max(minima):  # several industries on a plot: the strictest minimum
             failed.add("plot_ratio")
-    cover = value("building_footprint_m2") + value("structure_footprint_m2") \
-        + value("open_storage_m2")
-    if cover / area < COEFFICIENT_MIN:
+    footprints = ("building_footprint_m2", "structure_footprint_m2", "open_storage_m2")
+    cover = sum(value(c) for c in footprints)
+    if given(*footprints) and cover / area < COEFFICIENT_MIN:
         failed.add("building_coefficient")
     if p.get("admin_living_area_m2") is not None and p["admin_living_area_m2"] / area \
             > ADMIN_SHARE_MAX:
@@ -987,6 +990,23 @@ def test_codes_of_the_2002_edition_can_be_configured(site):
     site.project("3971", [plot])   # 2002: 39 electrical machinery, 0.7
     st = evaluate(site, plot, AS_OF_LE)
     assert st.row["details"]["indicators"]["plot_ratio_min"] == 0.7
+
+
+def test_indicators_without_data_are_not_assessable_not_failed(site):
+    plot = le_plot(site)
+    site.project("1371", [plot])
+    site.update(plot, floor_area_m2=None, high_floor_area_m2=None, building_footprint_m2=None,
+                structure_footprint_m2=None, open_storage_m2=None, annual_tax=None)
+    st = evaluate(site, plot, AS_OF_LE)
+    assert "low_efficiency" not in st.flags
+    ind = st.row["details"]["indicators"]
+    assert ind["plot_ratio"] is None and ind["building_coefficient"] is None
+    assert ind["not_assessable"] == ["plot_ratio", "building_coefficient", "tax_per_mu"]
+    # one footprint recorded makes the coefficient assessable again (the others count 0)
+    site.update(plot, building_footprint_m2=0.1 * plot.area_m2)
+    st = evaluate(site, plot, AS_OF_LE)
+    assert le_rules(st) == {"building_coefficient"}
+    assert st.row["details"]["indicators"]["not_assessable"] == ["plot_ratio", "tax_per_mu"]
 
 
 def test_negotiating_project_sets_no_plot_ratio_minimum(site):
