@@ -47,6 +47,20 @@ def to_ha(area_m2: float) -> float:
     return area_m2 / M2_PER_HA
 
 
+class Areas:
+    """`area_mu` and `area_ha` of anything with an `area_m2`."""
+
+    area_m2: float
+
+    @property
+    def area_mu(self) -> float:
+        return to_mu(self.area_m2)
+
+    @property
+    def area_ha(self) -> float:
+        return to_ha(self.area_m2)
+
+
 @dataclass(frozen=True)
 class Compensation:
     """Compensation estimate of one plot (or a sum), in 元 to the fen."""
@@ -65,7 +79,7 @@ class Compensation:
 
 
 @dataclass(frozen=True)
-class PricePiece:
+class PricePiece(Areas):
     """The part of a plot inside one price zone (区片), with its rates.
 
     A plot in two price zones is split by area; the pieces' areas sum to the plot's area.
@@ -78,13 +92,9 @@ class PricePiece:
     house_yuan_m2: Decimal
     social_security_yuan_mu: Decimal
 
-    @property
-    def area_mu(self) -> float:
-        return to_mu(self.area_m2)
-
 
 @dataclass(frozen=True)
-class PlanPlot:
+class PlanPlot(Areas):
     """One plot of a plan with its computed areas and compensation."""
 
     code: str
@@ -102,14 +112,6 @@ class PlanPlot:
     pieces: tuple[PricePiece, ...]
     compensation: Compensation
     geometry: MultiPolygon        # GK, x = prefixed easting, y = northing
-
-    @property
-    def area_mu(self) -> float:
-        return to_mu(self.area_m2)
-
-    @property
-    def area_ha(self) -> float:
-        return to_ha(self.area_m2)
 
     @property
     def needs_requisition(self) -> bool:
@@ -143,7 +145,7 @@ class ContextFeature:
 
 
 @dataclass(frozen=True)
-class ClassRow:
+class ClassRow(Areas):
     """Area of one GB/T 21010 land class in the plan."""
 
     land_class: str | None
@@ -152,34 +154,18 @@ class ClassRow:
     plots: int
     area_m2: float
 
-    @property
-    def area_mu(self) -> float:
-        return to_mu(self.area_m2)
-
-    @property
-    def area_ha(self) -> float:
-        return to_ha(self.area_m2)
-
 
 @dataclass(frozen=True)
-class GroupRow:
+class GroupRow(Areas):
     """Area of one land group (cultivated, other agricultural, construction, unused)."""
 
     land_group: str
     plots: int
     area_m2: float
 
-    @property
-    def area_mu(self) -> float:
-        return to_mu(self.area_m2)
-
-    @property
-    def area_ha(self) -> float:
-        return to_ha(self.area_m2)
-
 
 @dataclass(frozen=True)
-class OwnerRow:
+class OwnerRow(Areas):
     """Totals of one owner: a village collective, or the state."""
 
     owner: str
@@ -188,14 +174,6 @@ class OwnerRow:
     area_m2: float
     area_by_group: dict[str, float]
     compensation: Compensation
-
-    @property
-    def area_mu(self) -> float:
-        return to_mu(self.area_m2)
-
-    @property
-    def area_ha(self) -> float:
-        return to_ha(self.area_m2)
 
 
 @dataclass(frozen=True)
@@ -221,7 +199,7 @@ class BoundaryPoint:
 
 
 @dataclass(frozen=True)
-class PlanResult:
+class PlanResult(Areas):
     """Everything a plan's page and exports show, computed once in the park's GK CRS."""
 
     plan_id: int
@@ -244,14 +222,6 @@ class PlanResult:
     @cached_property
     def area_m2(self) -> float:
         return sum(p.area_m2 for p in self.plots)
-
-    @property
-    def area_mu(self) -> float:
-        return to_mu(self.area_m2)
-
-    @property
-    def area_ha(self) -> float:
-        return to_ha(self.area_m2)
 
     @cached_property
     def compensation(self) -> Compensation:
