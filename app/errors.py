@@ -57,6 +57,13 @@ class Unprocessable(AtlasError):
     status, code = 422, "unprocessable"
 
 
+def stale(what: str, current: int, version: int) -> Conflict:
+    """The Conflict of an edit made to an old version of a row: never a silent overwrite."""
+    return Conflict(f"{what} was changed by someone else (now version {current}, you edited "
+                    f"version {version}); reload it and edit again",
+                    details={"current_version": current})
+
+
 class PayloadTooLarge(AtlasError):
     status, code = 413, "payload_too_large"
 

@@ -10,7 +10,7 @@ import psycopg
 
 from . import geojson, labels, readiness, status
 from .db import queries, transaction
-from .errors import BadRequest, Conflict, NotFound
+from .errors import BadRequest, NotFound, stale
 
 STAGES = tuple(labels.STAGES)
 
@@ -97,7 +97,5 @@ def update(conn: psycopg.Connection, plot_id: int, version: int, changes: dict,
             current = queries().plot_version(conn, id=plot_id)
             if current is None:
                 raise NotFound(f"no plot with id {plot_id}")
-            raise Conflict(f"plot {plot_id} was changed by someone else (now version {current},"
-                           f" you edited version {version}); reload it and edit again",
-                           details={"current_version": current})
+            raise stale(f"plot {plot_id}", current, version)
     return get(conn, plot_id)

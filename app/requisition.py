@@ -21,7 +21,7 @@ import psycopg
 import shapely
 
 from .db import queries, transaction
-from .errors import BadRequest, Conflict, NotFound, Unprocessable
+from .errors import BadRequest, Conflict, NotFound, Unprocessable, stale
 from .plan_result import (
     Compensation,
     ContextFeature,
@@ -415,9 +415,7 @@ def update_rate(conn: psycopg.Connection, rate_id: int, version: int, values: di
             current = queries().rate_version(conn, id=rate_id)
             if current is None:
                 raise NotFound(f"no compensation rate with id {rate_id}")
-            raise Conflict(f"rate {rate_id} was changed by someone else (now version "
-                           f"{current}, you edited version {version}); reload and edit again",
-                           details={"current_version": current})
+            raise stale(f"rate {rate_id}", current, version)
     return {"id": rate_id, "version": new, **clean}
 
 
@@ -445,9 +443,7 @@ def _lock(conn, plan_id: int, version: int) -> dict:
     if plan is None:
         raise NotFound(f"no requisition plan with id {plan_id}")
     if plan["version"] != version:
-        raise Conflict(f"plan {plan_id} was changed by someone else (now version "
-                       f"{plan['version']}, you edited version {version}); reload it and "
-                       "edit again", details={"current_version": plan["version"]})
+        raise stale(f"plan {plan_id}", plan["version"], version)
     return dict(plan)
 
 
