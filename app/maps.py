@@ -292,6 +292,8 @@ MEASURE_CSS = [("leaflet_measure_css", "vendor/leaflet-measure/leaflet-measure.c
 APP_JS = [("parkatlas_status_js", "js/parkatlas-status.js"),
           ("parkatlas_map_js", "js/parkatlas-map.js")]
 APP_CSS = [("parkatlas_map_css", "css/parkatlas-map.css")]
+# The id of the JSON element holding the page config (templates/_map_config.html).
+CONFIG_ELEMENT_ID = "pa-map-config"
 
 # Parts of Folium's standalone-page header that would override the page
 # template: its viewport (which disables pinch zoom), a charset meta, and
@@ -315,6 +317,13 @@ class ParkAtlasInit(JSCSSMixin, MacroElement):
     """Call ``ParkAtlas.init`` with the map, its overlay groups and the page config.
 
     Added after the LayerControl, so every variable it names already exists.
+
+    Branca renders a macro's output and then wraps it in an ``Element``, whose text
+    is compiled as a Jinja template a second time: anything in the macro output is
+    template *source*. So the macro emits only constants and Folium's generated
+    variable names; the page config (park name, messages: data) is rendered by our
+    own template as ``<script type="application/json" id="pa-map-config">`` (see
+    ``templates/_map_config.html``) and read here with ``JSON.parse``.
     """
 
     _template = Template(
@@ -324,7 +333,8 @@ class ParkAtlasInit(JSCSSMixin, MacroElement):
             {%- for key, group in this.groups.items() %}
                 {{ key|tojson }}: {{ group.get_name() }},
             {%- endfor %}
-            }, {{ this.layer_control.get_name() }}, {{ this.config|tojson }});
+            }, {{ this.layer_control.get_name() }},
+            JSON.parse(document.getElementById({{ this.config_id|tojson }}).textContent));
         {% endmacro %}
         """
     )
@@ -333,14 +343,14 @@ class ParkAtlasInit(JSCSSMixin, MacroElement):
         self,
         groups: Mapping[str, folium.FeatureGroup],
         layer_control: folium.LayerControl,
-        config: Mapping[str, Any],
         static_url: StaticUrl,
     ):
         super().__init__()
         self._name = "ParkAtlasInit"
-        self.groups = dict(groups)
+        # Keys are our constant layer ids (DEFAULT_LAYERS), never data.
+        self.groups = {key: group for key, group in groups.items() if key in DEFAULT_LAYERS}
         self.layer_control = layer_control
-        self.config = dict(config)
+        self.config_id = CONFIG_ELEMENT_ID
         # Instance lists: JSCSSMixin.add_js_link mutates the list it is given.
         self.default_js = _local(APP_JS, static_url)
         self.default_css = _local(APP_CSS, static_url)
@@ -380,7 +390,11 @@ def render_park_map(
     static_url: StaticUrl,
     basemaps: Mapping[str, Any] | None = None,
 ) -> dict[str, str]:
-    """Render the park map and return its ``header``, ``html``, ``script`` and ``title``.
+    """Render the park map: its ``header``, ``html``, ``script``, ``title`` and ``config``.
+
+    The Folium parts (``header``, ``html``, ``script``) hold only constants and
+    translated UI text; every datum (the park's name, id, extent) is in ``config``,
+    which the page template must render as JSON with ``templates/_map_config.html``.
 
     ``park`` needs ``id``, ``name`` and ``bbox`` ([minx, miny, maxx, maxy] in
     lon/lat); ``centre`` ([lon, lat]) is optional.
@@ -472,7 +486,7 @@ def render_park_map(
         "flags": list(FLAGS),
         "pageSize": 5000,
     }
-    ParkAtlasInit(groups, layer_control, config, static_url).add_to(m)
+    ParkAtlasInit(groups, layer_control, static_url).add_to(m)
 
     root = m.get_root()
     root.render()
@@ -483,4 +497,6 @@ def render_park_map(
         "html": root.html.render(),
         "script": root.script.render(),
         "title": str(park.get("name") or msgs["page.title"]),
+        "config": config,
+        "config_id": CONFIG_ELEMENT_ID,
     }

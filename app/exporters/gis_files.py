@@ -244,7 +244,9 @@ def write_kml(result: PlanResult, lang: str = "zh") -> bytes:
     driver = kml_driver()
     if driver == "LIBKML":
         options = {"NAME": result.title}
-        dataset_options = {"NAME": result.title, "DESCRIPTION": _describe(result, lang)}
+        # Google Earth shows a description as HTML: the plan and park names are data.
+        dataset_options = {"NAME": result.title,
+                           "DESCRIPTION": html.escape(_describe(result, lang))}
     else:
         # GDAL's own KML driver looks for "Name"/"Description" unless told otherwise.
         options = {}

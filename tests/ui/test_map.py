@@ -83,7 +83,9 @@ def test_rendered_map_uses_only_local_assets():
     assert "ParkAtlas.init(" in parts["script"]
     keyed = maps.render_park_map({"id": 1, "bbox": [113.0, 29.4, 113.1, 29.5]}, None, {},
                                  lambda f: "/static/" + f, {"tianditu_key": "k123"})
-    assert "tianditu.gov.cn/vec_w" in keyed["script"] and "tk=k123" in keyed["script"]
+    offered = {b["id"]: b for b in keyed["config"]["basemaps"]}
+    assert "tianditu.gov.cn/vec_w" in offered["tianditu"]["layers"][0]["url"]
+    assert "tk=k123" in offered["tianditu"]["layers"][0]["url"]
     assert parts["title"] == "<测试园区>"  # escaped by Jinja in the template
 
 
