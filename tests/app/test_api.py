@@ -20,7 +20,8 @@ from shapely.geometry.polygon import LinearRing
 from app.networks import UTILITIES
 from app.plots import STAGES
 from app.roads import STATUSES
-from tests.conftest import api_error, csrf_token, login, make_app
+from tests.builders import make_app
+from tests.client import api_error, csrf_token, login
 
 API = "/api/v1"
 LAYERS = ("parks", "zones", "plots", "roads", "networks", "projects")
