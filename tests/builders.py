@@ -7,13 +7,16 @@ Test modules import these (never each other); fixtures stay in tests/conftest.py
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from pyproj import Transformer
 
 from app import create_app
 
+ROOT = Path(__file__).resolve().parent.parent
 GK_EPSG = 4526  # CGCS2000 3-degree GK zone 38, zone-prefixed: the demo park's metric CRS
 ORIGIN = (38_410_000.0, 3_259_000.0)  # ≈ 5 km east of every demo plot, road and network
 SPACING = 400.0  # between scenario plots: far beyond every service distance
@@ -196,3 +199,50 @@ def make_app(db_url: str, **overrides):
     config = {"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test-secret",
               "DB_POOL_MAX": 4, **overrides}
     return create_app(config)
+
+
+# ---------------------------------------------------------------------------------------
+# Data set folders (the gis_data format) for the loader and the CLI
+# ---------------------------------------------------------------------------------------
+
+def lonlat_square(lon: float, lat: float, size: float = 0.001) -> dict:
+    """A GeoJSON square in CGCS2000 degrees with its south-west corner at (lon, lat)."""
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size],
+            [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def write_dataset(folder, code: str = "TINY", centre=(113.0, 29.45), plots=None,
+                  settings: dict | None = None) -> Path:
+    """A park folder `folder/<code>` with one zone around `plots` (property dicts with a
+    `geometry`; default two plots near the centre); returns the data set folder."""
+    lon, lat = centre
+    plots = plots if plots is not None else [
+        {"code": "T-01", "geometry": lonlat_square(lon, lat)},
+        {"code": "T-02", "geometry": lonlat_square(lon + 0.002, lat)}]
+    lons = [x for p in plots for x, _y in p["geometry"]["coordinates"][0]] + [lon]
+    lats = [y for p in plots for _x, y in p["geometry"]["coordinates"][0]] + [lat]
+    west, east, south, north = min(lons) - 0.01, max(lons) + 0.01, min(lats) - 0.01, \
+        max(lats) + 0.01
+    park = Path(folder) / code
+    park.mkdir(parents=True)
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4490"}}
+
+    def collection(features):
+        return {"type": "FeatureCollection", "crs": crs, "features": features}
+
+    zone = {"type": "Polygon", "coordinates": [[[west, south], [east, south], [east, north],
+                                                [west, north], [west, south]]]}
+    files = {
+        "park.json": {"code": code, "name": f"测试园区 {code}", "centre": [lon, lat],
+                      "settings": settings or {}},
+        "zones.geojson": collection([{"type": "Feature", "geometry": zone, "properties": {
+            "code": "Z", "name": "测试片区", "admitted_industries": []}}]),
+        "plots.geojson": collection([
+            {"type": "Feature", "geometry": p["geometry"],
+             "properties": {"zone": "Z", **{k: v for k, v in p.items() if k != "geometry"}}}
+            for p in plots]),
+    }
+    for name, data in files.items():
+        (park / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return Path(folder)

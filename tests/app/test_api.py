@@ -961,3 +961,30 @@ def test_new_geometry_changes_the_area(planner, conn):
     assert props["area_m2"] == pytest.approx(abs(geodesic), rel=1e-3)
     assert props["area_m2"] != pytest.approx(plot["area_m2"], rel=1e-6)
     assert props["area_mu"] == pytest.approx(props["area_m2"] * 15 / 10000)
+
+
+# --- a broken rule and a bad date, in the user's language (issue 8) ------------------------
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh", "地块 {code}，字段 disposal_on：处置方式（disposal）与处置日期"),
+    ("en", "plot {code}, field disposal_on: a disposal (disposal) and its date")])
+def test_a_broken_plot_rule_names_plot_and_field_in_the_users_language(planner, conn, lang,
+                                                                        words):
+    row = conn.execute("SELECT id, code, version FROM plots WHERE disposal IS NULL "
+                       "ORDER BY id LIMIT 1").fetchone()
+    planner.get(f"/login?lang={lang}")
+    response = _patch(planner, row["id"], {"version": row["version"],
+                                           "properties": {"disposal": "fee"}})
+    error = api_error(response, 400)
+    assert error["code"] == "invalid_input"
+    assert error["message"].startswith(words.format(code=row["code"])), error["message"]
+    assert not re.search(r"violates|plots_disposal_dated|Failing row", error["message"])
+    assert plot_row(conn, row["id"])["disposal"] is None
+
+
+@pytest.mark.parametrize("as_of", ["2026-02-30", "2026-13-01", "tomorrow", "20261122x"])
+def test_a_malformed_as_of_is_a_400(viewer, as_of):
+    for path in ("plots", "status/summary", "idle"):
+        response = viewer.get(f"{API}/{path}?{urlencode({'park': 'JSCY', 'as_of': as_of})}")
+        message = assert_error(response, 400)
+        assert as_of in message and "as_of" in message, message
