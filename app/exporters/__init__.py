@@ -21,36 +21,21 @@ from app.plan_result import PlanResult
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-# Adapters for the writers whose libraries take about a second to import (geopandas and
-# GDAL, ezdxf, ReportLab): they load on the first export, not when the app or CLI starts.
-def _gpkg(result: PlanResult, lang: str) -> bytes:
+# GDAL and geopandas, ezdxf and ReportLab take about a second each to import: their
+# writers' modules load on the first export, not when the app or the CLI starts.
+def _gis_files():
     from app.exporters import gis_files
-    return gis_files.write_gpkg(result, lang)
+    return gis_files
 
 
-def _shapefile_zip(result: PlanResult, lang: str) -> bytes:
-    from app.exporters import gis_files
-    return gis_files.write_shapefile_zip(result, lang)
-
-
-def _geojson(result: PlanResult, lang: str) -> bytes:
-    from app.exporters import gis_files
-    return gis_files.write_geojson(result, lang)
-
-
-def _kml(result: PlanResult, lang: str) -> bytes:
-    from app.exporters import gis_files
-    return gis_files.write_kml(result, lang)
-
-
-def _dxf(result: PlanResult, lang: str) -> bytes:
+def _cad():
     from app.exporters import cad
-    return cad.write_dxf(result, lang)
+    return cad
 
 
-def _pdf(result: PlanResult, lang: str) -> bytes:
+def _report():
     from app.exporters import report
-    return report.write_pdf(result, lang)
+    return report
 
 
 @dataclass(frozen=True)
@@ -72,16 +57,19 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("points", "xlsx", XLSX, workbook.write_points_xlsx, N_("Boundary points (XLSX)")),
     Format("points-csv", "csv", "text/csv", workbook.write_points_csv,
            N_("Boundary points (CSV)")),
-    Format("gpkg", "gpkg", "application/geopackage+sqlite3", _gpkg,
-           N_("GeoPackage")),
-    Format("shp", "zip", "application/zip", _shapefile_zip,
+    Format("gpkg", "gpkg", "application/geopackage+sqlite3",
+           lambda result, lang: _gis_files().write_gpkg(result, lang), N_("GeoPackage")),
+    Format("shp", "zip", "application/zip",
+           lambda result, lang: _gis_files().write_shapefile_zip(result, lang),
            N_("Shapefile (ZIP)")),
-    Format("geojson", "geojson", "application/geo+json", _geojson,
-           N_("GeoJSON")),
-    Format("kml", "kml", "application/vnd.google-earth.kml+xml", _kml,
-           N_("KML")),
-    Format("dxf", "dxf", "image/vnd.dxf", _dxf, N_("DXF (CAD)")),
-    Format("pdf", "pdf", "application/pdf", _pdf, N_("PDF report")),
+    Format("geojson", "geojson", "application/geo+json",
+           lambda result, lang: _gis_files().write_geojson(result, lang), N_("GeoJSON")),
+    Format("kml", "kml", "application/vnd.google-earth.kml+xml",
+           lambda result, lang: _gis_files().write_kml(result, lang), N_("KML")),
+    Format("dxf", "dxf", "image/vnd.dxf",
+           lambda result, lang: _cad().write_dxf(result, lang), N_("DXF (CAD)")),
+    Format("pdf", "pdf", "application/pdf",
+           lambda result, lang: _report().write_pdf(result, lang), N_("PDF report")),
 )}
 
 
