@@ -119,7 +119,8 @@ PROBLEMS: dict[str, tuple[str | None, str]] = {
     "22007": (None, N_("a date or time is not written YYYY-MM-DD")),  # invalid format
 }
 RECORD_PROBLEM = N_("%(record)s, field %(field)s: %(problem)s")
-RECORD = {"plots": N_("plot %(code)s"), "parks": N_("park %(code)s")}
+RECORD = {"plots": N_("plot %(code)s"), "parks": N_("park %(code)s"),
+          "projects": N_("project %(code)s")}
 UNNAMED = {"plots": N_("a plot"), "parks": N_("a park")}
 # The record's code in a violation's detail: "Key (park_id, code)=(3, NQ-01-01) already
 # exists."; for a plot's CHECK, the failing row starts (id, park_id, zone_id, code, …).

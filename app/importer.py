@@ -89,18 +89,28 @@ def _record(layer: str, n: int, props: dict) -> Text:
     return Text(N_("%(file)s feature %(n)d"), file=f"{layer}.geojson", n=n)
 
 
-def _check_dates(layers: dict[str, list[dict]]) -> None:
+def _check_date(record: Text, field: str, value) -> None:
+    if value is None:
+        return
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise BadRequest(record_problem(record, field, NOT_A_DATE, value=value)) from None
+
+
+def _check_dates(layers: dict[str, list[dict]], projects) -> None:
     for layer, fields in _DATES.items():
         for n, f in enumerate(layers[layer], 1):
             for field in fields:
-                value = f["properties"].get(field)
-                if value is None:
-                    continue
-                try:
-                    date.fromisoformat(value)
-                except (TypeError, ValueError):
-                    raise BadRequest(record_problem(_record(layer, n, f["properties"]), field,
-                                                    NOT_A_DATE, value=value)) from None
+                _check_date(_record(layer, n, f["properties"]), field,
+                            f["properties"].get(field))
+    for project in projects if isinstance(projects, list) else []:
+        record = Text(RECORD["projects"], code=project.get("code"))
+        for key, fields in (("milestones", ("planned_on", "actual_on")),
+                            ("progress", ("reported_on",))):
+            for i, item in enumerate(project.get(key) or [], 1):
+                for field in fields:
+                    _check_date(record, f"{key}[{i}].{field}", item.get(field))
 
 
 def _check_plot_rules(features: list[dict]) -> None:
@@ -168,7 +178,9 @@ def load_park(conn: psycopg.Connection, folder: Path) -> dict:
     layers = {name: read_features(folder / f"{name}.geojson") if
               (folder / f"{name}.geojson").exists() else [] for name in LAYERS}
     _check_zone_codes(layers["plots"], layers["zones"])
-    _check_dates(layers)
+    projects_file = folder / "projects.json"
+    projects = _read_json(projects_file) if projects_file.exists() else None
+    _check_dates(layers, projects)
     _check_plot_rules(layers["plots"])
     zone = crs.gk_zone(float(park["centre"][0]))
     limit = float(((park.get("settings") or {}).get("crs") or {}).get(
@@ -190,10 +202,9 @@ def load_park(conn: psycopg.Connection, folder: Path) -> dict:
         if rates.exists():
             counts["compensation_rates"] = q.insert_compensation_rates(
                 conn, park_id=park_id, rates=json.dumps(_read_json(rates)))
-        projects = folder / "projects.json"
-        if projects.exists():
+        if projects is not None:
             counts["projects"] = q.insert_projects(
-                conn, park_id=park_id, projects=json.dumps(_read_json(projects)))
+                conn, park_id=park_id, projects=json.dumps(projects))
         q.recompute_park(conn, park_id=park_id, as_of=None, ids=None)
         plans = folder / "plans.json"
         if plans.exists():

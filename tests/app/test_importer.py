@@ -174,6 +174,18 @@ def test_a_road_date_off_the_calendar_names_the_feature(conn, copy_of_demo):
     assert "roads.geojson 第 1 个要素" in in_chinese(caught.value)
 
 
+def test_a_milestone_date_off_the_calendar_names_the_project(conn, copy_of_demo):
+    def feb_30(projects):
+        projects[0]["milestones"][1]["actual_on"] = "2014-02-30"
+    _rewrite(copy_of_demo / "projects.json", feb_30)
+    code = json.loads((copy_of_demo / "projects.json").read_text(encoding="utf-8"))[0]["code"]
+    with pytest.raises(BadRequest) as caught:
+        _load_into_fresh_park(conn, copy_of_demo)
+    assert caught.value.message.startswith(
+        f"project {code}, field milestones[2].actual_on: 2014-02-30 is not a date")
+    assert conn.execute("SELECT count(*) AS n FROM parks WHERE code = 'COPY'").fetchone()["n"] == 0
+
+
 def test_reloading_a_park_names_the_park_and_writes_nothing(conn):
     counts = conn.execute("SELECT (SELECT count(*) FROM parks) AS parks,"
                           " (SELECT count(*) FROM plots) AS plots").fetchone()
