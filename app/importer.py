@@ -133,10 +133,18 @@ def _check_plot_rules(features: list[dict]) -> None:
 
 
 def _longitudes(geometry: dict) -> list[float]:
+    """Every longitude of a GeoJSON geometry; none if it is malformed (the database's
+    geometry check names that plot and its problem)."""
     def walk(c):
         return [float(c[0])] if c and not isinstance(c[0], list) else \
             [x for part in c for x in walk(part)]
-    return walk(geometry.get("coordinates") or [])
+    try:
+        lons = walk(geometry.get("coordinates") or [])
+    except (TypeError, ValueError, IndexError, RecursionError):
+        return []
+    west, east = 3 * crs.FIRST_ZONE - 1.5, 3 * crs.LAST_ZONE + 1.5  # China's GK zones
+    outside = not all(math.isfinite(x) and west <= x < east for x in lons)
+    return [] if outside else lons
 
 
 def _check_gk_zone(features: list[dict], zone: int, latitude: float,

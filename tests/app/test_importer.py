@@ -249,3 +249,12 @@ def test_a_plot_far_beyond_the_zone_edge_is_refused_unless_the_park_allows_it(
         "zone 38, in zone 39, more than the park setting crs.max_gk_zone_offset_deg (1.5°)")
     assert conn.execute("SELECT count(*) AS n FROM parks WHERE code = 'TINY'"
                         ).fetchone()["n"] == 0
+
+
+def test_malformed_coordinates_are_left_to_the_geometry_check(conn, tmp_path):
+    folder = write_dataset(tmp_path)
+    _rewrite(folder / "TINY" / "plots.geojson", lambda fc: fc["features"][1].update(
+        geometry={"type": "Polygon", "coordinates": [[["x", 29.4]]]}))
+    with pytest.raises(BadRequest, match="GeoJSON|geometry|coordinate"):
+        importer.load_dataset(conn, folder)
+    assert conn.execute("SELECT count(*) AS n FROM parks WHERE code = 'TINY'").fetchone()["n"] == 0
