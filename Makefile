@@ -20,8 +20,11 @@ run: setup migrate demo
 	@echo "ParkAtlas on http://127.0.0.1:$(PORT)  (stop the database with: make stop)"
 	@exec $(BIN)/parkatlas serve --port $(PORT)
 
+# The 20 slowest tests and the branch coverage of app/ after the results.
+TEST_REPORT ?= --durations=20 --cov=app --cov-branch --cov-report=term
+
 test: setup-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(TEST_REPORT) $(PYTEST_ARGS)
 
 stop:
 	@scripts/pg.sh stop

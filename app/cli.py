@@ -9,10 +9,11 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale, gettext
 
 from . import create_app, importer, migrations, users
 from .db import connect
-from .errors import AtlasError
+from .errors import AtlasError, Text
 
 DEMO_USERS = (("demo-admin", "admin"), ("demo-planner", "planner"), ("demo-viewer", "viewer"))
 
@@ -22,7 +23,18 @@ def _conn():
 
 
 def _fail(exc: AtlasError):
-    raise click.ClickException(exc.message) from exc
+    raise click.ClickException(_bilingual(exc.text) if exc.text else exc.message) from exc
+
+
+def _warn(warnings: list[Text]) -> None:
+    for text in warnings:
+        click.echo(f"警告 Warning: {_bilingual(text)}", err=True)
+
+
+def _bilingual(text: Text) -> str:
+    """A message in Chinese then English: the CLI has no language option."""
+    with force_locale("zh"):
+        return f"{text.translate(gettext)}\n{text}"
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
@@ -65,8 +77,10 @@ def load(folder):
     with _conn() as conn:
         try:
             for park in importer.load_dataset(conn, folder):
+                _warn(park["warnings"])
                 click.echo(f"Loaded park {park['code']}: " + ", ".join(
-                    f"{v} {k}" for k, v in park.items() if k not in ("park_id", "code")))
+                    f"{v} {k}" for k, v in park.items()
+                    if k not in ("park_id", "code", "warnings")))
         except AtlasError as exc:
             _fail(exc)
 
@@ -81,6 +95,7 @@ def load_demo(if_empty):
             return
         try:
             for park in importer.load_dataset(conn, importer.DEMO_DIR):
+                _warn(park["warnings"])
                 click.echo(f"Loaded demo park {park['code']}: {park['plots']} plots, "
                            f"{park['roads']} roads, {park['networks']} network features, "
                            f"{park.get('projects', 0)} projects")

@@ -10,6 +10,11 @@ The file is what the land bureau's submission system imports::
     J1,1,<X northing>,<Y easting with zone prefix>
     ...
 
+Per plot the points are numbered J1, J2, … through all its rings (each part's outer ring,
+then its holes); outer rings run clockwise and holes anticlockwise, each from its
+northernmost vertex (the westernmost of equally northern ones; `plan_result.plot_rings`),
+and each ring is closed by repeating its first point with the same J number.
+
 `write` produces it from a `PlanResult`; `read` parses one (ours or another tool's) back
 into parcels with shapely geometry, for the import pipeline. Both stay free of Flask.
 """

@@ -231,6 +231,7 @@ def _wants_json() -> bool:
 
 def handle_atlas_error(exc: AtlasError):
     """An AtlasError as JSON for the API, as a page (or a login redirect) otherwise."""
+    exc.localize(gettext)
     if _wants_json():
         response = jsonify(exc.to_dict())
         response.status_code = exc.status

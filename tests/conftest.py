@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import subprocess
 import threading
 from pathlib import Path
@@ -19,12 +18,11 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from app import create_app, db, importer, migrations, users
+from app import db, importer, migrations, users
+from tests.builders import DEMO_PASSWORDS, make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 _counter = itertools.count()
-DEMO_PASSWORDS = {"viewer": "viewer-pass-123", "planner": "planner-pass-123",
-                  "admin": "admin-pass-123"}
 
 
 def _with_database(url: str, name: str) -> str:
@@ -104,12 +102,6 @@ def conn(db_url):
         yield connection
 
 
-def make_app(db_url: str, **overrides):
-    config = {"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test-secret",
-              "DB_POOL_MAX": 4, **overrides}
-    return create_app(config)
-
-
 @pytest.fixture
 def app(db_url):
     application = make_app(db_url)
@@ -120,37 +112,6 @@ def app(db_url):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def csrf_token(client, path: str = "/login") -> str:
-    """The CSRF token a page of the session embeds."""
-    html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
-        re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert match, f"no CSRF token on {path}"
-    return match[1]
-
-
-def api_error(response, status: int) -> dict:
-    """The response is the API's JSON error with this status; return the error object."""
-    assert response.status_code == status, response.get_data(as_text=True)[:1000]
-    assert response.mimetype == "application/json", response.mimetype
-    body = response.get_json()
-    assert set(body) == {"error"}, body
-    error = body["error"]
-    assert isinstance(error.get("code"), str) and error["code"], body
-    assert isinstance(error.get("message"), str) and error["message"], body
-    return error
-
-
-def login(client, role: str):
-    """Log the test client in through the login form as the test user of a role."""
-    token = csrf_token(client)
-    response = client.post("/login", data={"username": f"test-{role}",
-                                           "password": DEMO_PASSWORDS[role],
-                                           "csrf_token": token})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from shapely.geometry.polygon import LinearRing
 from app.networks import UTILITIES
 from app.plots import STAGES
 from app.roads import STATUSES
-from tests.conftest import api_error, csrf_token, login, make_app
+from tests.builders import make_app
+from tests.client import api_error, csrf_token, login
 
 API = "/api/v1"
 LAYERS = ("parks", "zones", "plots", "roads", "networks", "projects")
@@ -101,11 +102,15 @@ def next_link(fc: dict) -> str | None:
 
 # --- paging --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("limit", [1, 7, 50])
-def test_plot_pages_cover_every_plot_exactly_once(viewer, conn, limit):
-    total = conn.execute("SELECT count(*) AS n FROM plots").fetchone()["n"]
+# limit=1 walks one block's 16 plots rather than the park's 400: a page costs about the same
+# whatever its size, so 400 one-plot pages took a minute and proved nothing 16 do not; the
+# tail of the whole park is checked at limit=1 by the next test.
+@pytest.mark.parametrize(("limit", "code"), [(1, "NQ-11"), (7, None), (50, None)])
+def test_plot_pages_cover_every_plot_exactly_once(viewer, conn, limit, code):
+    total = conn.execute("SELECT count(*) AS n FROM plots WHERE code ILIKE %s",
+                         (f"{code or ''}%",)).fetchone()["n"]
     assert total > limit, "the demo needs more plots than one page"
-    url = f"{API}/plots?limit={limit}"
+    url = f"{API}/plots?" + urlencode({"limit": limit, **({"code": code} if code else {})})
     seen: list[int] = []
     pages = 0
     while url:
@@ -119,12 +124,31 @@ def test_plot_pages_cover_every_plot_exactly_once(viewer, conn, limit):
         if len(seen) < total:
             assert url, f"no next link after {len(seen)} of {total} plots"
             assert f"limit={limit}" in url and f"offset={len(seen)}" in url, url
+            assert code is None or f"code={code}" in url, url
         else:
             assert url is None, "a next link after the last page"
     assert pages == math.ceil(total / limit)
     assert len(seen) == len(set(seen)), "a plot appeared on two pages"
-    ids = {r["id"] for r in conn.execute("SELECT id FROM plots")}
+    ids = {r["id"] for r in conn.execute("SELECT id FROM plots WHERE code ILIKE %s",
+                                         (f"{code or ''}%",))}
     assert set(seen) == ids
+
+
+def test_one_plot_pages_follow_the_order_of_one_big_page(viewer, conn):
+    """Pages of one plot at the start, middle and end of the park are the plots of one
+    10000-plot page at those offsets, and only the last page has no next link."""
+    total = conn.execute("SELECT count(*) AS n FROM plots").fetchone()["n"]
+    order = [f["id"] for f in fetch_all(viewer, "plots")]
+    assert sorted(order) == sorted(r["id"] for r in conn.execute("SELECT id FROM plots"))
+    for offset in (0, 1, total // 2, total - 2, total - 1):
+        fc = get_json(viewer, f"{API}/plots?limit=1&offset={offset}")
+        assert [f["id"] for f in fc["features"]] == [order[offset]]
+        url = next_link(fc)
+        if offset < total - 1:
+            assert url and f"offset={offset + 1}" in url, url
+            assert [f["id"] for f in get_json(viewer, url)["features"]] == [order[offset + 1]]
+        else:
+            assert url is None, "a next link after the last plot"
 
 
 @pytest.mark.parametrize("layer", ["zones", "roads", "networks", "projects"])
@@ -937,3 +961,30 @@ def test_new_geometry_changes_the_area(planner, conn):
     assert props["area_m2"] == pytest.approx(abs(geodesic), rel=1e-3)
     assert props["area_m2"] != pytest.approx(plot["area_m2"], rel=1e-6)
     assert props["area_mu"] == pytest.approx(props["area_m2"] * 15 / 10000)
+
+
+# --- a broken rule and a bad date, in the user's language (issue 8) ------------------------
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh", "地块 {code}，字段 disposal_on：处置方式（disposal）与处置日期"),
+    ("en", "plot {code}, field disposal_on: a disposal (disposal) and its date")])
+def test_a_broken_plot_rule_names_plot_and_field_in_the_users_language(planner, conn, lang,
+                                                                        words):
+    row = conn.execute("SELECT id, code, version FROM plots WHERE disposal IS NULL "
+                       "ORDER BY id LIMIT 1").fetchone()
+    planner.get(f"/login?lang={lang}")
+    response = _patch(planner, row["id"], {"version": row["version"],
+                                           "properties": {"disposal": "fee"}})
+    error = api_error(response, 400)
+    assert error["code"] == "invalid_input"
+    assert error["message"].startswith(words.format(code=row["code"])), error["message"]
+    assert not re.search(r"violates|plots_disposal_dated|Failing row", error["message"])
+    assert plot_row(conn, row["id"])["disposal"] is None
+
+
+@pytest.mark.parametrize("as_of", ["2026-02-30", "2026-13-01", "tomorrow", "20261122x"])
+def test_a_malformed_as_of_is_a_400(viewer, as_of):
+    for path in ("plots", "status/summary", "idle"):
+        response = viewer.get(f"{API}/{path}?{urlencode({'park': 'JSCY', 'as_of': as_of})}")
+        message = assert_error(response, 400)
+        assert as_of in message and "as_of" in message, message

@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 
 from app import exporters, requisition, users
-from tests.conftest import api_error, csrf_token, login
+from tests.client import api_error, csrf_token, login
 
 API = "/api/v1"
 DEMO_PLAN = "北区2026年度第一批次城镇建设用地征收方案"

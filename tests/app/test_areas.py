@@ -7,7 +7,7 @@ from pyproj import Transformer
 from shapely.geometry import shape
 
 from app import crs
-from tests.conftest import login
+from tests.client import login
 
 
 def _stack(transform, xy):

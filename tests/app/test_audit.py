@@ -5,7 +5,7 @@ import pytest
 from app import plots
 from app.db import set_actor
 from app.errors import BadRequest, Conflict
-from tests.conftest import csrf_token, login
+from tests.client import csrf_token, login
 
 
 def _audit(conn, table, row_id):

@@ -12,7 +12,8 @@ import pytest
 
 from app import create_app, users
 from app.auth import LEVELS, access_level
-from tests.conftest import DEMO_PASSWORDS, csrf_token, login, make_app
+from tests.builders import DEMO_PASSWORDS, make_app
+from tests.client import csrf_token, login
 
 IDENTITIES = ("anonymous", "viewer", "planner", "admin")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import login
+from tests.client import login
 
 XSS = "<script>alert(1)</script>"
 

@@ -22,7 +22,7 @@ import shapely
 from pyproj import Transformer
 
 from app import coordinate_file, exporters, requisition
-from tests.conftest import login
+from tests.client import login
 
 DEMO_PLAN = "北区2026年度第一批次城镇建设用地征收方案"
 

@@ -20,7 +20,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import shape
 
-from tests.app.test_status import DEMO_TODAY, GK_EPSG, Plot, Site, line_wkt
+from tests.builders import DEMO_TODAY, GK_EPSG, Plot, Site, line_wkt
 
 UTILITIES = ["road", "water", "drainage", "power", "telecom", "gas", "heat"]
 PIPES = UTILITIES[1:]

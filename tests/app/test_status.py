@@ -9,54 +9,29 @@ never from the SQL. Thresholds are the DESIGN defaults, written out here on purp
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import psycopg
 import pytest
-from pyproj import Transformer
 
-GK_EPSG = 4526  # CGCS2000 3-degree GK zone 38, zone-prefixed: the demo park's metric CRS
-ORIGIN = (38_410_000.0, 3_259_000.0)  # ≈ 5 km east of every demo plot, road and network
-SPACING = 400.0  # between scenario plots: far beyond every service distance
-DEMO_TODAY = date(2026, 11, 22)
+from tests.builders import DEMO_TODAY, Plot, Site, Status, evaluate
+from tests.expected import (
+    ADMIN_SHARE_MAX,
+    COEFFICIENT_MIN,
+    IDLE_FEE_SHARE,
+    INTENSITY_MIN,
+    TAX_PER_MU_MIN,
+    WARNING_DAYS,
+    add_years,
+    expected_flags,
+    expected_stage,
+    load_plot_facts,
+    low_efficiency_failures,
+    ratio_minimum,
+)
 
-# DESIGN §4 defaults
-IDLE_FEE_SHARE = 0.20
-WARNING_DAYS = 90
-DEVELOPED_SHARE_MIN = 1 / 3
-INVESTMENT_SHARE_MIN = 0.25
-INTENSITY_MIN = 200.0  # 万元/亩
-COEFFICIENT_MIN = 0.30
-ADMIN_SHARE_MAX = 0.07
-TAX_PER_MU_MIN = 15.0  # 万元/亩
-LE_USES = ("1001", "1101")
-PROJECT_USES = ("1001", "1101")
-PLOT_RATIO_MIN = {
-    **dict.fromkeys(["13", "14", "15", "16", "18", "19", "24", "30", "40", "41", "42"], 1.0),
-    **dict.fromkeys(["17", "20", "21", "22", "23", "28", "29"], 0.8),
-    **dict.fromkeys(["27", "31", "34", "35", "36", "37", "39", "43"], 0.7),
-    **dict.fromkeys(["26", "32", "33"], 0.6),
-    "25": 0.5,
-}
-# GB/T 4754-2017 division -> the 2002 division PLOT_RATIO_MIN (2008 indicators) is keyed
-# by; 29 splits on the group (291 rubber -> 29, 292 plastics -> 30).
-DIVISION_2002 = {"30": "31", "31": "32", "32": "33", "33": "34", "34": "35", "35": "36",
-                 "36": "37", "37": "37", "38": "39", "39": "40", "40": "41", "41": "42",
-                 "42": "43", "43": "35"}
-
-
-def ratio_minimum(code: str) -> float | None:
-    """The minimum plot ratio of a GB/T 4754-2017 industry code."""
-    division = "30" if code.startswith("292") else DIVISION_2002.get(code[:2], code[:2])
-    return PLOT_RATIO_MIN.get(division)
-EVENTS = ["approved_on", "requisitioned_on", "banked_on", "supplied_on", "delivered_on",
-          "started_on", "completed_on", "operating_on"]
-STAGES = ["approved", "requisitioned", "banked", "supplied", "delivered", "under_construction",
-          "completed", "operating"]
 ALL_FLAGS = {"idle", "idle_a", "idle_b", "government_cause", "idle_fee_due", "reclaim_due",
              "idle_warning", "idle_disposed", "approved_not_supplied", "supplied_not_used",
              "low_efficiency", "zoning_conflict", "use_conflict", "double_claim"}
@@ -76,186 +51,10 @@ RULE_FLAG = {
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-_TO_CGCS = Transformer.from_crs(GK_EPSG, 4490, always_xy=True)
-_codes = itertools.count(1)
-
-
-# ---------------------------------------------------------------------------------------
-# Scenario building
-# ---------------------------------------------------------------------------------------
-
-def _lonlat(points):
-    return [_TO_CGCS.transform(x, y) for x, y in points]
-
-
-def _coords(points) -> str:
-    # repr keeps every bit of the double: the GK round trip stays within a nanometre
-    return ", ".join(f"{lon!r} {lat!r}" for lon, lat in _lonlat(points))
-
-
-def polygon_wkt(points) -> str:
-    return f"MULTIPOLYGON((({_coords(points)})))"
-
-
-def line_wkt(points) -> str:
-    return f"MULTILINESTRING(({_coords(points)}))"
-
-
-def point_wkt(point) -> str:
-    return f"POINT({_coords([point])})"
-
-
-def square(x0: float, y0: float, size: float) -> list[tuple[float, float]]:
-    return [(x0, y0), (x0 + size, y0), (x0 + size, y0 + size), (x0, y0 + size), (x0, y0)]
-
-
-@dataclass(eq=False)
-class Plot:
-    """A scenario plot: a GK square with its lower-left corner at (x0, y0)."""
-
-    id: int
-    code: str
-    x0: float
-    y0: float
-    size: float
-    area_m2: float
-
-    # lines parallel to one edge, at exactly d metres from it (overhanging both ends)
-    def south(self, d: float, overhang: float = 10.0):
-        return [(self.x0 - overhang, self.y0 - d), (self.x0 + self.size + overhang, self.y0 - d)]
-
-    def north(self, d: float, overhang: float = 10.0):
-        y = self.y0 + self.size + d
-        return [(self.x0 - overhang, y), (self.x0 + self.size + overhang, y)]
-
-    def east(self, d: float, overhang: float = 10.0):
-        x = self.x0 + self.size + d
-        return [(x, self.y0 - overhang), (x, self.y0 + self.size + overhang)]
-
-    def west(self, d: float, overhang: float = 10.0):
-        return [(self.x0 - d, self.y0 - overhang), (self.x0 - d, self.y0 + self.size + overhang)]
-
-    def side(self, name: str, d: float, overhang: float = 10.0):
-        return getattr(self, name)(d, overhang)
-
-    @property
-    def mu(self) -> float:
-        return self.area_m2 * 15 / 10_000
-
-
-class Site:
-    """Builds scenario plots, roads, networks, zones and projects in one test's database."""
-
-    def __init__(self, conn, park: int | None = None):
-        self.conn = conn
-        self.park = park or conn.execute("SELECT id FROM parks WHERE code = 'JSCY'"
-                                         ).fetchone()["id"]
-        self._slots = itertools.count()
-
-    def next_slot(self) -> tuple[float, float]:
-        k = next(self._slots)
-        return ORIGIN[0] + SPACING * (k % 10), ORIGIN[1] + SPACING * (k // 10)
-
-    def plot(self, at: tuple[float, float] | None = None, size: float = 100.0,
-             **cols) -> Plot:
-        """A square plot at absolute GK `at` (else the next free slot) with these columns."""
-        x0, y0 = at if at is not None else self.next_slot()
-        code = cols.pop("code", f"T-{next(_codes)}")
-        names = ["park_id", "code", "geom", *cols]
-        marks = ["%s", "%s", "ST_GeomFromText(%s, 4490)", *["%s"] * len(cols)]
-        row = self.conn.execute(
-            f"INSERT INTO plots ({', '.join(names)}) VALUES ({', '.join(marks)})"
-            " RETURNING id, area_m2",
-            [self.park, code, polygon_wkt(square(x0, y0, size)), *cols.values()]).fetchone()
-        return Plot(row["id"], code, x0, y0, size, row["area_m2"])
-
-    def update(self, plot: Plot | int, **cols) -> None:
-        pid = plot.id if isinstance(plot, Plot) else plot
-        sets = ", ".join(f"{k} = %s" for k in cols)
-        self.conn.execute(f"UPDATE plots SET {sets} WHERE id = %s", [*cols.values(), pid])
-
-    def road(self, points, status: str = "in_service", planned_completion=None,
-             name: str = "test road") -> int:
-        return self.conn.execute(
-            "INSERT INTO roads (park_id, name, status, planned_completion, geom)"
-            " VALUES (%s, %s, %s, %s, ST_GeomFromText(%s, 4490)) RETURNING id",
-            [self.park, name, status, planned_completion, line_wkt(points)]).fetchone()["id"]
-
-    def network(self, utility: str, geometry, status: str = "in_service",
-                planned_completion=None, name: str | None = None) -> int:
-        """A network feature: a line (list of GK points) or a facility (one GK point)."""
-        wkt = point_wkt(geometry) if isinstance(geometry, tuple) else line_wkt(geometry)
-        return self.conn.execute(
-            "INSERT INTO networks (park_id, utility, name, status, planned_completion, geom)"
-            " VALUES (%s, %s, %s, %s, %s, ST_GeomFromText(%s, 4490)) RETURNING id",
-            [self.park, utility, name or f"test {utility}", status, planned_completion,
-             wkt]).fetchone()["id"]
-
-    def zone(self, admitted: list[str], code: str | None = None) -> int:
-        code = code or f"TZ-{next(_codes)}"
-        x0, y0 = ORIGIN
-        return self.conn.execute(
-            "INSERT INTO zones (park_id, code, name, admitted_industries, geom)"
-            " VALUES (%s, %s, %s, %s, ST_GeomFromText(%s, 4490)) RETURNING id",
-            [self.park, code, f"test zone {code}", admitted,
-             polygon_wkt(square(x0 - 500, y0 - 500, 5_000))]).fetchone()["id"]
-
-    def project(self, industry: str | None, plots=(), stage: str = "started",
-                claims=None, code: str | None = None) -> int:
-        """A project on `plots`; claims gives each plot's claimed_area_m2 (None = whole)."""
-        code = code or f"TP-{next(_codes)}"
-        pid = self.conn.execute(
-            "INSERT INTO projects (park_id, code, name, industry_code, stage)"
-            " VALUES (%s, %s, %s, %s, %s) RETURNING id",
-            [self.park, code, f"test project {code}", industry, stage]).fetchone()["id"]
-        claims = claims if claims is not None else [None] * len(plots)
-        for plot, claimed in zip(plots, claims, strict=True):
-            self.conn.execute(
-                "INSERT INTO project_plots (project_id, plot_id, claimed_area_m2)"
-                " VALUES (%s, %s, %s)", [pid, plot.id, claimed])
-        return pid
-
-
-@dataclass
-class Status:
-    """One evaluate_status() row, with helpers to read its flags and reasons."""
-
-    row: dict
-
-    @property
-    def flags(self) -> set[str]:
-        return set(self.row["flags"])
-
-    @property
-    def rules(self) -> list[str]:
-        return [r["rule"] for r in self.row["reasons"]]
-
-    def reason(self, rule: str) -> dict:
-        found = [r for r in self.row["reasons"] if r["rule"] == rule]
-        assert len(found) == 1, f"expected one {rule} reason, got {self.rules}"
-        return found[0]
-
-
-def evaluate(site: Site, plot: Plot | int, as_of: date) -> Status:
-    pid = plot.id if isinstance(plot, Plot) else plot
-    rows = site.conn.execute("SELECT * FROM evaluate_status(%s, %s, %s::int[])",
-                             [site.park, as_of, [pid]]).fetchall()
-    assert len(rows) == 1, rows
-    assert rows[0]["evaluated_on"] == as_of
-    return Status(rows[0])
-
 
 @pytest.fixture
 def site(conn) -> Site:
     return Site(conn)
-
-
-def add_years(d: date, years: int) -> date:
-    """d + n years the way PostgreSQL's interval arithmetic does it: Feb 29 → Feb 28."""
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return d.replace(year=d.year + years, day=28)
 
 
 def exact_input(target: float, fn, guess: float) -> float:
@@ -290,129 +89,6 @@ def stalled(since: date, developed: float, planned_floor: float, invested: float
 
 
 # ---------------------------------------------------------------------------------------
-# An independent reading of DESIGN §4.1–4.4 in Python
-# ---------------------------------------------------------------------------------------
-
-def expected_stage(p: dict, as_of: date) -> str:
-    stage = "planned"
-    for event, name in zip(EVENTS, STAGES, strict=True):
-        if p.get(event) is not None and p[event] <= as_of:
-            stage = name
-    return stage
-
-
-def _ratio(num, den):
-    return None if num is None or not den else num / den
-
-
-def expected_flags(p: dict, projects: list[dict], admitted: list[str] | None,
-                   as_of: date) -> set[str]:
-    """The flags DESIGN §4.2–4.4 give a plot `p` (raw plots columns incl. area_m2), the
-    active (non-negotiating) projects on it ({industry_code, claimed_area_m2}) and its
-    zone's admitted industries."""
-    flags: set[str] = set()
-
-    def happened(col):
-        return p.get(col) is not None and p[col] <= as_of
-
-    # a later event implies the earlier ones (DESIGN §4.1: the stage is the last event)
-    reached = expected_stage(p, as_of)
-    rank = STAGES.index(reached) if reached in STAGES else -1
-    supplied = rank >= STAGES.index("supplied")
-    started = rank >= STAGES.index("under_construction")
-    disposed = happened("disposal_on")
-    exempt = p.get("government_cause") is not None
-    t0 = p.get("agreed_start_on")
-    idle_a = reclaim = False
-    if supplied and t0 is not None and not started:
-        one, two = add_years(t0, 1), add_years(t0, 2)
-        idle_a, reclaim = as_of >= one, as_of >= two
-        if any(0 < (mark - as_of).days <= WARNING_DAYS for mark in (one, two)):
-            flags.add("idle_warning")
-    idle_b = False
-    since = p.get("suspended_since")
-    if started and since is not None and as_of >= add_years(since, 1):
-        developed = _ratio(p.get("developed_area_m2"), p.get("planned_floor_area_m2"))
-        invested = _ratio(p.get("actual_investment"), p.get("planned_investment"))
-        idle_b = ((developed is not None and developed < DEVELOPED_SHARE_MIN)
-                  or (invested is not None and invested < INVESTMENT_SHARE_MIN))
-    idle = idle_a or idle_b
-    flags |= {f for f, on in (("idle_a", idle_a), ("idle_b", idle_b), ("idle", idle)) if on}
-    if idle and exempt:
-        flags.add("government_cause")
-    if idle and not exempt and not disposed:
-        flags.add("idle_fee_due")
-    if reclaim and not exempt and not disposed:
-        flags.add("reclaim_due")
-    if disposed:
-        flags.add("idle_disposed")
-    if happened("approved_on") and not supplied:
-        flags.add("approved_not_supplied")
-    if supplied and not started:
-        flags.add("supplied_not_used")
-
-    use = p.get("planned_use") or ""
-    area = p["area_m2"]
-    industries = sorted({pr["industry_code"][:2] for pr in projects if pr["industry_code"]})
-    if (expected_stage(p, as_of) in ("completed", "operating") and use.startswith(LE_USES)
-            and low_efficiency_failures(p, [pr["industry_code"] for pr in projects
-                                            if pr["industry_code"]])):
-        flags.add("low_efficiency")
-    if admitted and any(i not in admitted for i in industries):
-        flags.add("zoning_conflict")
-    if projects and not use.startswith(PROJECT_USES):
-        flags.add("use_conflict")
-    claimed = sum(pr["claimed_area_m2"] if pr["claimed_area_m2"] is not None else area
-                  for pr in projects)
-    if len(projects) >= 2 and claimed > area + 0.01:
-        flags.add("double_claim")
-    return flags
-
-
-def low_efficiency_failures(p: dict, industries: list[str]) -> set[str]:
-    """The DESIGN §4.3 indicators a completed industrial plot fails (industries: the
-    projects' GB/T 4754-2017 codes)."""
-    area = p["area_m2"]
-    mu = area * 15 / 10_000  # 1 亩 = 10000/15 m²
-    failed = set()
-
-    def value(col):
-        return p.get(col) or 0.0
-
-    if p.get("actual_investment") is not None and p["actual_investment"] / mu < INTENSITY_MIN:
-        failed.add("investment_intensity")
-    def given(*cols):  # an indicator with none of its inputs recorded is not assessable
-        return any(p.get(c) is not None for c in cols)
-
-    minima = [m for m in map(ratio_minimum, industries) if m is not None]
-    if minima and given("floor_area_m2", "high_floor_area_m2"):
-        ratio = (value("floor_area_m2") + value("high_floor_area_m2")) / area
-        if ratio < max(minima):  # several industries on a plot: the strictest minimum
-            failed.add("plot_ratio")
-    footprints = ("building_footprint_m2", "structure_footprint_m2", "open_storage_m2")
-    cover = sum(value(c) for c in footprints)
-    if given(*footprints) and cover / area < COEFFICIENT_MIN:
-        failed.add("building_coefficient")
-    if p.get("admin_living_area_m2") is not None and p["admin_living_area_m2"] / area \
-            > ADMIN_SHARE_MAX:
-        failed.add("admin_living_share")
-    if p.get("annual_tax") is not None and p["annual_tax"] / mu < TAX_PER_MU_MIN:
-        failed.add("tax_per_mu")
-    return failed
-
-
-def load_plot_facts(conn, plot_id: int) -> tuple[dict, list[dict], list[str] | None]:
-    """A plot's raw columns, its active projects and its zone's admitted industries."""
-    p = conn.execute("SELECT p.*, z.admitted_industries FROM plots p"
-                     " LEFT JOIN zones z ON z.id = p.zone_id WHERE p.id = %s",
-                     [plot_id]).fetchone()
-    projects = conn.execute(
-        "SELECT pr.industry_code, pp.claimed_area_m2 FROM project_plots pp"
-        " JOIN projects pr ON pr.id = pp.project_id"
-        " WHERE pp.plot_id = %s AND pr.stage <> 'negotiating'", [plot_id]).fetchall()
-    return p, projects, p["admitted_industries"]
-
-
 # ---------------------------------------------------------------------------------------
 # §4.1 stage
 # ---------------------------------------------------------------------------------------

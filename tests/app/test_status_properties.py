@@ -15,16 +15,8 @@ import shapely
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.app.test_status import (
-    Site,
-    add_years,
-    evaluate,
-    expected_flags,
-    line_wkt,
-    load_plot_facts,
-    point_wkt,
-    square,
-)
+from tests.builders import Site, evaluate, line_wkt, point_wkt, square
+from tests.expected import add_years, expected_flags, load_plot_facts
 
 # deterministic examples (the same in CI every run), no example database in the repo
 SETTINGS = settings(max_examples=30, deadline=None, derandomize=True, database=None,

@@ -1,0 +1,248 @@
+"""Builders of test data: scenario plots, roads, networks, zones and projects drawn in the
+demo park's Gauss-Krüger CRS, and the app configured for a test database.
+
+Test modules import these (never each other); fixtures stay in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pyproj import Transformer
+
+from app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+GK_EPSG = 4526  # CGCS2000 3-degree GK zone 38, zone-prefixed: the demo park's metric CRS
+ORIGIN = (38_410_000.0, 3_259_000.0)  # ≈ 5 km east of every demo plot, road and network
+SPACING = 400.0  # between scenario plots: far beyond every service distance
+DEMO_TODAY = date(2026, 11, 22)
+DEMO_PASSWORDS = {"viewer": "viewer-pass-123", "planner": "planner-pass-123",
+                  "admin": "admin-pass-123"}
+
+_TO_CGCS = Transformer.from_crs(GK_EPSG, 4490, always_xy=True)
+_codes = itertools.count(1)
+
+
+# ---------------------------------------------------------------------------------------
+# Scenario building
+# ---------------------------------------------------------------------------------------
+
+def _lonlat(points):
+    return [_TO_CGCS.transform(x, y) for x, y in points]
+
+
+def _coords(points) -> str:
+    # repr keeps every bit of the double: the GK round trip stays within a nanometre
+    return ", ".join(f"{lon!r} {lat!r}" for lon, lat in _lonlat(points))
+
+
+def polygon_wkt(points) -> str:
+    return f"MULTIPOLYGON((({_coords(points)})))"
+
+
+def line_wkt(points) -> str:
+    return f"MULTILINESTRING(({_coords(points)}))"
+
+
+def point_wkt(point) -> str:
+    return f"POINT({_coords([point])})"
+
+
+def square(x0: float, y0: float, size: float) -> list[tuple[float, float]]:
+    return [(x0, y0), (x0 + size, y0), (x0 + size, y0 + size), (x0, y0 + size), (x0, y0)]
+
+
+@dataclass(eq=False)
+class Plot:
+    """A scenario plot: a GK square with its lower-left corner at (x0, y0)."""
+
+    id: int
+    code: str
+    x0: float
+    y0: float
+    size: float
+    area_m2: float
+
+    # lines parallel to one edge, at exactly d metres from it (overhanging both ends)
+    def south(self, d: float, overhang: float = 10.0):
+        return [(self.x0 - overhang, self.y0 - d), (self.x0 + self.size + overhang, self.y0 - d)]
+
+    def north(self, d: float, overhang: float = 10.0):
+        y = self.y0 + self.size + d
+        return [(self.x0 - overhang, y), (self.x0 + self.size + overhang, y)]
+
+    def east(self, d: float, overhang: float = 10.0):
+        x = self.x0 + self.size + d
+        return [(x, self.y0 - overhang), (x, self.y0 + self.size + overhang)]
+
+    def west(self, d: float, overhang: float = 10.0):
+        return [(self.x0 - d, self.y0 - overhang), (self.x0 - d, self.y0 + self.size + overhang)]
+
+    def side(self, name: str, d: float, overhang: float = 10.0):
+        return getattr(self, name)(d, overhang)
+
+    @property
+    def mu(self) -> float:
+        return self.area_m2 * 15 / 10_000
+
+
+class Site:
+    """Builds scenario plots, roads, networks, zones and projects in one test's database."""
+
+    def __init__(self, conn, park: int | None = None):
+        self.conn = conn
+        self.park = park or conn.execute("SELECT id FROM parks WHERE code = 'JSCY'"
+                                         ).fetchone()["id"]
+        self._slots = itertools.count()
+
+    def next_slot(self) -> tuple[float, float]:
+        k = next(self._slots)
+        return ORIGIN[0] + SPACING * (k % 10), ORIGIN[1] + SPACING * (k // 10)
+
+    def plot(self, at: tuple[float, float] | None = None, size: float = 100.0,
+             **cols) -> Plot:
+        """A square plot at absolute GK `at` (else the next free slot) with these columns."""
+        x0, y0 = at if at is not None else self.next_slot()
+        code = cols.pop("code", f"T-{next(_codes)}")
+        names = ["park_id", "code", "geom", *cols]
+        marks = ["%s", "%s", "ST_GeomFromText(%s, 4490)", *["%s"] * len(cols)]
+        row = self.conn.execute(
+            f"INSERT INTO plots ({', '.join(names)}) VALUES ({', '.join(marks)})"
+            " RETURNING id, area_m2",
+            [self.park, code, polygon_wkt(square(x0, y0, size)), *cols.values()]).fetchone()
+        return Plot(row["id"], code, x0, y0, size, row["area_m2"])
+
+    def update(self, plot: Plot | int, **cols) -> None:
+        pid = plot.id if isinstance(plot, Plot) else plot
+        sets = ", ".join(f"{k} = %s" for k in cols)
+        self.conn.execute(f"UPDATE plots SET {sets} WHERE id = %s", [*cols.values(), pid])
+
+    def road(self, points, status: str = "in_service", planned_completion=None,
+             name: str = "test road") -> int:
+        return self.conn.execute(
+            "INSERT INTO roads (park_id, name, status, planned_completion, geom)"
+            " VALUES (%s, %s, %s, %s, ST_GeomFromText(%s, 4490)) RETURNING id",
+            [self.park, name, status, planned_completion, line_wkt(points)]).fetchone()["id"]
+
+    def network(self, utility: str, geometry, status: str = "in_service",
+                planned_completion=None, name: str | None = None) -> int:
+        """A network feature: a line (list of GK points) or a facility (one GK point)."""
+        wkt = point_wkt(geometry) if isinstance(geometry, tuple) else line_wkt(geometry)
+        return self.conn.execute(
+            "INSERT INTO networks (park_id, utility, name, status, planned_completion, geom)"
+            " VALUES (%s, %s, %s, %s, %s, ST_GeomFromText(%s, 4490)) RETURNING id",
+            [self.park, utility, name or f"test {utility}", status, planned_completion,
+             wkt]).fetchone()["id"]
+
+    def zone(self, admitted: list[str], code: str | None = None) -> int:
+        code = code or f"TZ-{next(_codes)}"
+        x0, y0 = ORIGIN
+        return self.conn.execute(
+            "INSERT INTO zones (park_id, code, name, admitted_industries, geom)"
+            " VALUES (%s, %s, %s, %s, ST_GeomFromText(%s, 4490)) RETURNING id",
+            [self.park, code, f"test zone {code}", admitted,
+             polygon_wkt(square(x0 - 500, y0 - 500, 5_000))]).fetchone()["id"]
+
+    def project(self, industry: str | None, plots=(), stage: str = "started",
+                claims=None, code: str | None = None) -> int:
+        """A project on `plots`; claims gives each plot's claimed_area_m2 (None = whole)."""
+        code = code or f"TP-{next(_codes)}"
+        pid = self.conn.execute(
+            "INSERT INTO projects (park_id, code, name, industry_code, stage)"
+            " VALUES (%s, %s, %s, %s, %s) RETURNING id",
+            [self.park, code, f"test project {code}", industry, stage]).fetchone()["id"]
+        claims = claims if claims is not None else [None] * len(plots)
+        for plot, claimed in zip(plots, claims, strict=True):
+            self.conn.execute(
+                "INSERT INTO project_plots (project_id, plot_id, claimed_area_m2)"
+                " VALUES (%s, %s, %s)", [pid, plot.id, claimed])
+        return pid
+
+
+@dataclass
+class Status:
+    """One evaluate_status() row, with helpers to read its flags and reasons."""
+
+    row: dict
+
+    @property
+    def flags(self) -> set[str]:
+        return set(self.row["flags"])
+
+    @property
+    def rules(self) -> list[str]:
+        return [r["rule"] for r in self.row["reasons"]]
+
+    def reason(self, rule: str) -> dict:
+        found = [r for r in self.row["reasons"] if r["rule"] == rule]
+        assert len(found) == 1, f"expected one {rule} reason, got {self.rules}"
+        return found[0]
+
+
+def evaluate(site: Site, plot: Plot | int, as_of: date) -> Status:
+    pid = plot.id if isinstance(plot, Plot) else plot
+    rows = site.conn.execute("SELECT * FROM evaluate_status(%s, %s, %s::int[])",
+                             [site.park, as_of, [pid]]).fetchall()
+    assert len(rows) == 1, rows
+    assert rows[0]["evaluated_on"] == as_of
+    return Status(rows[0])
+
+
+
+def make_app(db_url: str, **overrides):
+    """The app on a test database, with test settings."""
+    config = {"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test-secret",
+              "DB_POOL_MAX": 4, **overrides}
+    return create_app(config)
+
+
+# ---------------------------------------------------------------------------------------
+# Data set folders (the gis_data format) for the loader and the CLI
+# ---------------------------------------------------------------------------------------
+
+def lonlat_square(lon: float, lat: float, size: float = 0.001) -> dict:
+    """A GeoJSON square in CGCS2000 degrees with its south-west corner at (lon, lat)."""
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size],
+            [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def write_dataset(folder, code: str = "TINY", centre=(113.0, 29.45), plots=None,
+                  settings: dict | None = None) -> Path:
+    """A park folder `folder/<code>` with one zone around `plots` (property dicts with a
+    `geometry`; default two plots near the centre); returns the data set folder."""
+    lon, lat = centre
+    plots = plots if plots is not None else [
+        {"code": "T-01", "geometry": lonlat_square(lon, lat)},
+        {"code": "T-02", "geometry": lonlat_square(lon + 0.002, lat)}]
+    lons = [x for p in plots for x, _y in p["geometry"]["coordinates"][0]] + [lon]
+    lats = [y for p in plots for _x, y in p["geometry"]["coordinates"][0]] + [lat]
+    west, east, south, north = min(lons) - 0.01, max(lons) + 0.01, min(lats) - 0.01, \
+        max(lats) + 0.01
+    park = Path(folder) / code
+    park.mkdir(parents=True)
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4490"}}
+
+    def collection(features):
+        return {"type": "FeatureCollection", "crs": crs, "features": features}
+
+    zone = {"type": "Polygon", "coordinates": [[[west, south], [east, south], [east, north],
+                                                [west, north], [west, south]]]}
+    files = {
+        "park.json": {"code": code, "name": f"测试园区 {code}", "centre": [lon, lat],
+                      "settings": settings or {}},
+        "zones.geojson": collection([{"type": "Feature", "geometry": zone, "properties": {
+            "code": "Z", "name": "测试片区", "admitted_industries": []}}]),
+        "plots.geojson": collection([
+            {"type": "Feature", "geometry": p["geometry"],
+             "properties": {"zone": "Z", **{k: v for k, v in p.items() if k != "geometry"}}}
+            for p in plots]),
+    }
+    for name, data in files.items():
+        (park / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return Path(folder)
