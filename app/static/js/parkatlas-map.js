@@ -118,17 +118,9 @@
 
   // ---------------------------------------------------------------- styling
 
-  var STAGE_COLOURS = {
-    planned: '#d9d9d9',
-    approved: '#fff2a8',
-    requisitioned: '#ffd166',
-    banked: '#f4a259',
-    supplied: '#9ecae1',
-    delivered: '#4292c6',
-    under_construction: '#b07cd8',
-    completed: '#8fd18a',
-    operating: '#2e9e4f'
-  };
+  // Stage order and colours come from the server (app/labels.py, config.stages and
+  // config.stageColours): one palette for the map, the plot page and the plan page.
+  var STAGE_COLOURS = {};
   var UNKNOWN_COLOUR = '#bdbdbd';
 
   // Conventional pipeline colours (CJJ 61): water sky-blue, drainage brown,
@@ -377,8 +369,7 @@
     this.cfg = config;
     this.container = map.getContainer();
     this.locale = config.locale === 'en' ? 'en' : 'zh-CN';
-    this.stages = config.stages || Object.keys(STAGE_COLOURS);
-    // The server's palette (app/maps.py STAGE_COLOURS) wins over the fallback.
+    this.stages = config.stages || [];
     L.extend(STAGE_COLOURS, config.stageColours || {});
     this.utilities = config.utilities || Object.keys(UTILITY_COLOURS);
     this.gcj = false;

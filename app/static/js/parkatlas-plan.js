@@ -17,8 +17,9 @@
   'use strict';
 
   var cfg = JSON.parse(document.getElementById('pa-plan-config').textContent);
-  var msgs = JSON.parse(document.getElementById('pa-plan-messages').textContent);
   var pa = ParkAtlas.current;
+  /** A UI string of this page (app/ui_messages.py, key plan.<key>). */
+  function msg(key) { return pa.msg('plan.' + key); }
   var map = pa.map;
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
   // The red line and the picked plots get panes above the park's overlay panes
@@ -36,23 +37,23 @@
   var picking = false;
   var drawnInGcj = pa.gcj;
 
-  pa.layerControl.addOverlay(planLayer, ParkAtlas.escapeHtml(msgs.layer));
+  pa.layerControl.addOverlay(planLayer, ParkAtlas.escapeHtml(msg('layer')));
   // The red line (and the picked plots' blue) head the map's legend: they are what
   // this page is about.
   if (pa.addLegendSection) {
     pa.addLegendSection(function (tools) {
       if (!map.hasLayer(planLayer)) { return; }
-      var list = tools.section(msgs.legendTitle);
+      var list = tools.section(msg('legendTitle'));
       var wrap = list.parentNode;
       wrap.parentNode.insertBefore(wrap, wrap.parentNode.firstChild);
       wrap.setAttribute('data-section', 'plan');
       var red = tools.fillSwatch('rgba(227, 0, 27, 0.12)', '#e3001b');
       red.style.borderWidth = '2px';
-      list.appendChild(tools.item(red, msgs.layer));
+      list.appendChild(tools.item(red, msg('layer')));
       if (cfg.editable) {
         var blue = tools.fillSwatch('rgba(51, 136, 255, 0.25)', '#0d6efd');
         blue.style.borderWidth = '2px';
-        list.appendChild(tools.item(blue, msgs.pickedLegend));
+        list.appendChild(tools.item(blue, msg('pickedLegend')));
       }
     });
   }
@@ -107,7 +108,7 @@
   function showError(message) {
     var box = document.getElementById('pa-plan-error');
     if (!box) { return; }
-    box.textContent = msgs.error + ' ' + message;
+    box.textContent = msg('error') + ' ' + message;
     box.hidden = false;
   }
 
@@ -163,7 +164,7 @@
     var adds = codes.filter(function (c) { return !inPlan[c]; });
     var removes = codes.filter(function (c) { return inPlan[c]; });
     var label = document.getElementById('pa-plan-picked');
-    label.textContent = codes.length ? msgs.picked.replace('{n}', codes.length) + ': ' +
+    label.textContent = codes.length ? msg('picked').replace('{n}', codes.length) + ': ' +
       codes.join(', ') : '';
     label.setAttribute('data-codes', codes.join(' '));
     document.getElementById('pa-plan-add').disabled = adds.length === 0;
@@ -248,7 +249,7 @@
 
   /** Leaflet.draw's polygon texts in the page's language (it sets them as HTML). */
   function localiseDraw() {
-    var t = function (key) { return ParkAtlas.escapeHtml(msgs[key]); };
+    var t = function (key) { return ParkAtlas.escapeHtml(msg(key)); };
     var draw = L.drawLocal.draw;
     draw.toolbar.buttons.polygon = t('drawPolygon');
     draw.toolbar.actions = {title: t('drawCancelTitle'), text: t('drawCancel')};
@@ -299,7 +300,7 @@
   var deleteForm = document.getElementById('pa-plan-delete');
   if (deleteForm) {
     deleteForm.addEventListener('submit', function (e) {
-      if (!window.confirm(msgs.confirmDelete)) { e.preventDefault(); }
+      if (!window.confirm(msg('confirmDelete'))) { e.preventDefault(); }
     });
   }
 
