@@ -117,10 +117,8 @@ FULLSCREEN_JS = [("Control.Fullscreen.js", "vendor/leaflet.fullscreen/Control.Fu
 FULLSCREEN_CSS = [("Control.FullScreen.css", "vendor/leaflet.fullscreen/Control.FullScreen.css")]
 MEASURE_JS = [("leaflet_measure_js", "vendor/leaflet-measure/leaflet-measure.min.js")]
 MEASURE_CSS = [("leaflet_measure_css", "vendor/leaflet-measure/leaflet-measure.css")]
-APP_JS = [("parkatlas_status_js", "js/parkatlas-status.js"),
-          ("parkatlas_map_js", "js/parkatlas-map.js")]
 APP_CSS = [("parkatlas_map_css", "css/parkatlas-map.css")]
-# The id of the JSON element holding the page config (templates/_map_config.html).
+# The id of the JSON element holding the page config (templates/_map_script.html).
 CONFIG_ELEMENT_ID = "pa-map-config"
 
 # Parts of Folium's standalone-page header that would override the page
@@ -146,7 +144,7 @@ class ParkAtlasInit(JSCSSMixin, MacroElement):
     template *source*. So the macro emits only constants and Folium's generated
     variable names; the page config (park name, messages: data) is rendered by our
     own template as ``<script type="application/json" id="pa-map-config">`` (see
-    ``templates/_map_config.html``) and read here with ``JSON.parse``.
+    ``templates/_map_script.html``) and read here with ``JSON.parse``.
     """
 
     _template = Template(
@@ -174,8 +172,9 @@ class ParkAtlasInit(JSCSSMixin, MacroElement):
         self.groups = {key: group for key, group in groups.items() if key in DEFAULT_LAYERS}
         self.layer_control = layer_control
         self.config_id = CONFIG_ELEMENT_ID
-        # Instance lists: JSCSSMixin.add_js_link mutates the list it is given.
-        self.default_js = _local(APP_JS, static_url)
+        # Instance list: JSCSSMixin.add_css_link mutates the list it is given. The map's
+        # JS is an ES module, loaded by the page (templates/_map_script.html).
+        self.default_js = []
         self.default_css = _local(APP_CSS, static_url)
 
 
@@ -217,7 +216,7 @@ def render_park_map(
 
     The Folium parts (``header``, ``html``, ``script``) hold only constants and
     translated UI text; every datum (the park's name, id, extent) is in ``config``,
-    which the page template must render as JSON with ``templates/_map_config.html``.
+    which the page template must render as JSON with ``templates/_map_script.html``.
 
     ``park`` needs ``id``, ``name`` and ``bbox`` ([minx, miny, maxx, maxy] in
     lon/lat); ``centre`` ([lon, lat]) is optional.
