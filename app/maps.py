@@ -3,11 +3,14 @@
 This module only builds HTML/JS with Folium: it imports neither Flask nor the
 database. The caller (a Flask view) passes the park, the localised UI strings
 and a ``static_url(filename) -> str`` callable (normally
-``functools.partial(url_for, "static")``), and embeds the three returned parts
-in ``templates/map.html``.
+``functools.partial(url_for, "static")``), and embeds the returned parts with
+``templates/map.html`` and ``templates/_map_script.html``.
 
-No data is embedded in the page: ``app/static/js/parkatlas-map.js`` fills the
-overlay layers declared here from the JSON API. Every JS/CSS asset is served
+The Folium parts hold constants only (branca compiles a macro's output as a
+Jinja template again, so data there would be evaluated); the park's name and
+the other data go in ``config``, which the page renders as JSON. No plot data
+is embedded in the page: ``app/static/js/parkatlas-map.js`` (an ES module)
+fills the overlay layers declared here from the JSON API. Every JS/CSS asset is served
 by the app from ``app/static/vendor/`` (see ``scripts/vendor-assets.sh``);
 Folium's CDN defaults are replaced on each instance, so the page makes no
 request to another host unless the user picks an online basemap.
