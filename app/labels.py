@@ -20,6 +20,14 @@ STAGES = {
     "operating": N_("Operating"),
 }
 
+# Fill colours of the plot stages (pale to dark as land gets developed): the map,
+# its legend, the plot page and the plan page use this one palette.
+STAGE_COLOURS: dict[str, str] = {
+    "planned": "#d9d9d9", "approved": "#fff2a8", "requisitioned": "#ffd166",
+    "banked": "#f4a259", "supplied": "#9ecae1", "delivered": "#4292c6",
+    "under_construction": "#b07cd8", "completed": "#8fd18a", "operating": "#2e9e4f",
+}
+
 # Project stages in order (DESIGN §4.7).
 PROJECT_STAGES = {
     "negotiating": N_("Negotiating"), "signed": N_("Signed"),

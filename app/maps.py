@@ -3,18 +3,20 @@
 This module only builds HTML/JS with Folium: it imports neither Flask nor the
 database. The caller (a Flask view) passes the park, the localised UI strings
 and a ``static_url(filename) -> str`` callable (normally
-``functools.partial(url_for, "static")``), and embeds the three returned parts
-in ``templates/map.html``.
+``functools.partial(url_for, "static")``), and embeds the returned parts with
+``templates/map.html`` and ``templates/_map_script.html``.
 
-No data is embedded in the page: ``app/static/js/parkatlas-map.js`` fills the
-overlay layers declared here from the JSON API. Every JS/CSS asset is served
+The Folium parts hold constants only (branca compiles a macro's output as a
+Jinja template again, so data there would be evaluated); the park's name and
+the other data go in ``config``, which the page renders as JSON. No plot data
+is embedded in the page: ``app/static/js/parkatlas-map.js`` (an ES module)
+fills the overlay layers declared here from the JSON API. Every JS/CSS asset is served
 by the app from ``app/static/vendor/`` (see ``scripts/vendor-assets.sh``);
 Folium's CDN defaults are replaced on each instance, so the page makes no
 request to another host unless the user picks an online basemap.
 
-MAP_MESSAGE_KEYS also holds the strings of the status pages (/idle,
-/priorities: ``static/js/parkatlas-idle.js`` and ``parkatlas-priorities.js``),
-so the map and those pages share one set of flag, cause and utility names.
+The UI strings the JS shows are ``app.ui_messages.UI_MESSAGES`` (one set for the
+map, the status pages and the plan page); the caller passes them translated.
 """
 
 from __future__ import annotations
@@ -32,187 +34,16 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from . import labels
-from .labels import N_
+from .ui_messages import UI_MESSAGES
 
 StaticUrl = Callable[[str], str]
 
 
 STAGES = tuple(labels.STAGES)
-# Fill colours of the plot stages on the map (pale to dark as land gets
-# developed). Exposed so other pages can use the same palette.
-STAGE_COLOURS: dict[str, str] = {
-    "planned": "#d9d9d9",
-    "approved": "#fff2a8",
-    "requisitioned": "#ffd166",
-    "banked": "#f4a259",
-    "supplied": "#9ecae1",
-    "delivered": "#4292c6",
-    "under_construction": "#b07cd8",
-    "completed": "#8fd18a",
-    "operating": "#2e9e4f",
-}
 UTILITIES = tuple(labels.UTILITIES)
-
 FLAGS = labels.FLAGS
-# Colour classes of the "flags" plot view, most severe first (a plot takes the first
-# that applies); idle_disposed is drawn as an outline on top of its class.
-FLAG_CLASSES: dict[str, str] = {
-    "reclaim_due": N_("Reclaim due"),
-    "idle": N_("Idle land"),
-    "idle_government": N_("Idle, government cause"),
-    "idle_warning": N_("Soon idle"),
-    "low_efficiency": N_("Low efficiency"),
-    "conflict": N_("Conflict (zoning, use, double claim)"),
-    "none": N_("No flag"),
-}
-GOVERNMENT_CAUSES = labels.GOVERNMENT_CAUSES
-DISPOSALS = labels.DISPOSALS
 # The seven utilities of 七通一平, in the trade's order (road first).
-READINESS_UTILITIES = ("road", *UTILITIES)
-READINESS_STATES = labels.READINESS_STATES
-
-# Every user-facing string of the map page, keyed by a short English key, with
-# the English text as default. The server translates the values (Chinese is
-# the default UI language) and passes the result as ``messages``; the JS reads
-# only these. ``{name}``-style placeholders are filled in by the JS.
-MAP_MESSAGE_KEYS: dict[str, str] = {
-    "page.title": N_("Park map"),
-    # overlay layers
-    "layer.zones": N_("Zones"),
-    "layer.plots": N_("Plots"),
-    "layer.roads": N_("Roads"),
-    "layer.projects": N_("Projects"),
-    **{f"layer.network.{code}": text for code, text in labels.UTILITIES.items()},
-    **{f"stage.{code}": text for code, text in labels.STAGES.items()},
-    **{f"status.{code}": text for code, text in labels.STATUSES.items()},
-    # road classes
-    "road_class.arterial": N_("Arterial road"),
-    "road_class.secondary": N_("Secondary road"),
-    "road_class.branch": N_("Branch road"),
-    # project stages (DESIGN §4.7)
-    **{f"project_stage.{code}": text for code, text in labels.PROJECT_STAGES.items()},
-    # popup field labels
-    "field.code": N_("Code"),
-    "field.name": N_("Name"),
-    "field.stage": N_("Stage"),
-    "field.area": N_("Area"),
-    "field.land_class": N_("Land class"),
-    "field.planned_use": N_("Planned use"),
-    "field.owner": N_("Owner"),
-    "field.zone": N_("Zone"),
-    "field.status": N_("Status"),
-    "field.class": N_("Class"),
-    "field.width": N_("Width"),
-    "field.planned_completion": N_("Planned completion"),
-    "field.utility": N_("Utility"),
-    "field.subtype": N_("Type"),
-    "field.company": N_("Company"),
-    "field.industry": N_("Industry"),
-    "field.plots": N_("Plots"),
-    "field.admitted_industries": N_("Admitted industries"),
-    "popup.details": N_("Plot details"),
-    # status flags and readiness (DESIGN §4.2–4.5)
-    **{f"flag.{code}": text for code, text in FLAGS.items()},
-    **{f"flag_class.{code}": text for code, text in FLAG_CLASSES.items()},
-    **{f"cause.{code}": text for code, text in GOVERNMENT_CAUSES.items()},
-    **{f"disposal.{code}": text for code, text in DISPOSALS.items()},
-    **{f"readiness.state.{code}": text for code, text in READINESS_STATES.items()},
-    "utility.road": N_("Road"),
-    **{f"utility.{code}": text for code, text in labels.UTILITIES.items()},
-    "popup.status": N_("Status"),
-    "popup.no_flags": N_("No status flag."),
-    "popup.loading_status": N_("Loading status…"),
-    "popup.readiness": N_("Readiness (七通一平)"),
-    "popup.levelled": N_("Site levelled"),
-    "popup.serviced": N_("Serviced land, ready for supply"),
-    "popup.not_serviced": N_("Not serviced"),
-    "popup.as_of": N_("As of {date}"),
-    "readiness.distance": N_("{distance} m away"),
-    "readiness.planned_on": N_("planned {date}"),
-    "yes": N_("yes"),
-    "no": N_("no"),
-    # units
-    "unit.m2": N_("m²"),
-    "unit.mu": N_("mu"),
-    "unit.ha": N_("ha"),
-    "unit.m": N_("m"),
-    # legend and thematic views
-    "legend.title": N_("Legend"),
-    "legend.view": N_("Colour plots by"),
-    "view.stage": N_("Lifecycle stage"),
-    "view.flags": N_("Status flags"),
-    "view.readiness": N_("Readiness (七通一平)"),
-    "legend.count": N_("{label} ({count})"),
-    "legend.disposed": N_("Idle, disposed (outline)"),
-    "legend.not_evaluated": N_("Not evaluated"),
-    "legend.serviced": N_("Serviced land (熟地)"),
-    "legend.not_serviced": N_("Not serviced"),
-    "legend.raw_land": N_("Raw land (生地)"),
-    "legend.level": N_("{level} of 8 in place"),
-    "legend.highlighted": N_("Plots served by the selected segment"),
-    "legend.selected_segment": N_("Selected segment"),
-    "legend.networks": N_("Utility networks"),
-    "legend.network.planned": N_("Line planned / under construction"),
-    "legend.network.point": N_("Facility"),
-    # controls
-    "search.placeholder": N_("Plot code"),
-    "search.button": N_("Search"),
-    "search.not_found": N_("No plot found with code “{code}”."),
-    "search.searching": N_("Searching…"),
-    "control.zoom_park": N_("Zoom to park"),
-    "control.fullscreen": N_("Full screen"),
-    "control.fullscreen_exit": N_("Exit full screen"),
-    "basemap.none": N_("No basemap"),
-    "basemap.osm": N_("OpenStreetMap"),
-    "basemap.tianditu": N_("Tianditu"),
-    "basemap.gaode": N_("Gaode (GCJ-02)"),
-    "basemap.gcj_note": N_("Overlays are shifted to GCJ-02 to match the Gaode basemap."),
-    # loading and errors
-    "loading": N_("Loading map data…"),
-    "loading.progress": N_("Loading map data… ({done}/{total})"),
-    "error.load": N_("Could not load {layer}: {message}"),
-    "error.network": N_("Network error"),
-    "error.http": N_("HTTP error {status}"),
-    "error.dismiss": N_("Close"),
-    "error.plot_not_found": N_("No plot with id {id}."),
-    # idle land page (/idle)
-    "idle.title": N_("Idle land"),
-    "idle.col.code": N_("Plot"),
-    "idle.col.zone": N_("Zone"),
-    "idle.col.owner": N_("Owner"),
-    "idle.col.area_mu": N_("Area (mu)"),
-    "idle.col.agreed_start_on": N_("Agreed start"),
-    "idle.col.mark_1y": N_("1-year mark"),
-    "idle.col.mark_2y": N_("2-year mark"),
-    "idle.col.days_left": N_("Days left"),
-    "idle.col.flags": N_("Flags"),
-    "idle.col.cause": N_("Cause / disposal"),
-    "idle.col.projects": N_("Projects"),
-    "idle.col.map": N_("Map"),
-    "idle.map_link": N_("map"),
-    "idle.overdue": N_("{days} days overdue"),
-    "idle.empty": N_("No idle or soon-idle plot on this date."),
-    "idle.count": N_("{count} plots, {area} mu, as of {date}"),
-    "idle.government_cause": N_("Government cause: {cause}"),
-    "idle.disposed": N_("{disposal} ({date})"),
-    # infrastructure priority page (/priorities)
-    "priority.title": N_("Infrastructure priority"),
-    "priority.col.rank": N_("Rank"),
-    "priority.col.utility": N_("Type"),
-    "priority.col.name": N_("Name"),
-    "priority.col.status": N_("Status"),
-    "priority.col.planned_completion": N_("Planned completion"),
-    "priority.col.plots_gained": N_("Plots gained"),
-    "priority.col.area_mu_gained": N_("Mu gained"),
-    "priority.col.newly_serviced": N_("Newly serviced"),
-    "priority.col.newly_serviced_mu": N_("Mu newly serviced"),
-    "priority.empty": N_("No planned road or network segment."),
-    "priority.count": N_("{count} planned segments, as of {date}"),
-    "priority.layer": N_("Planned segments"),
-    "priority.selected": N_("{name}: {count} plots, {area} mu would gain {utility}"),
-    "as_of": N_("As of"),
-    "as_of.apply": N_("Show"),
-}
+READINESS_UTILITIES = tuple(labels.READINESS_UTILITIES)
 
 # Overlay layers in layer-control order. Networks start hidden so the default
 # map stays readable; a planner switches on the utilities they need.
@@ -289,10 +120,8 @@ FULLSCREEN_JS = [("Control.Fullscreen.js", "vendor/leaflet.fullscreen/Control.Fu
 FULLSCREEN_CSS = [("Control.FullScreen.css", "vendor/leaflet.fullscreen/Control.FullScreen.css")]
 MEASURE_JS = [("leaflet_measure_js", "vendor/leaflet-measure/leaflet-measure.min.js")]
 MEASURE_CSS = [("leaflet_measure_css", "vendor/leaflet-measure/leaflet-measure.css")]
-APP_JS = [("parkatlas_status_js", "js/parkatlas-status.js"),
-          ("parkatlas_map_js", "js/parkatlas-map.js")]
 APP_CSS = [("parkatlas_map_css", "css/parkatlas-map.css")]
-# The id of the JSON element holding the page config (templates/_map_config.html).
+# The id of the JSON element holding the page config (templates/_map_script.html).
 CONFIG_ELEMENT_ID = "pa-map-config"
 
 # Parts of Folium's standalone-page header that would override the page
@@ -308,11 +137,6 @@ _PAGE_LEVEL_HEADER = re.compile(
 )
 
 
-def map_messages(translate: Callable[[str], str]) -> dict[str, str]:
-    """Return MAP_MESSAGE_KEYS with every text passed through ``translate`` (e.g. gettext)."""
-    return {key: translate(text) for key, text in MAP_MESSAGE_KEYS.items()}
-
-
 class ParkAtlasInit(JSCSSMixin, MacroElement):
     """Call ``ParkAtlas.init`` with the map, its overlay groups and the page config.
 
@@ -323,7 +147,7 @@ class ParkAtlasInit(JSCSSMixin, MacroElement):
     template *source*. So the macro emits only constants and Folium's generated
     variable names; the page config (park name, messages: data) is rendered by our
     own template as ``<script type="application/json" id="pa-map-config">`` (see
-    ``templates/_map_config.html``) and read here with ``JSON.parse``.
+    ``templates/_map_script.html``) and read here with ``JSON.parse``.
     """
 
     _template = Template(
@@ -351,8 +175,9 @@ class ParkAtlasInit(JSCSSMixin, MacroElement):
         self.groups = {key: group for key, group in groups.items() if key in DEFAULT_LAYERS}
         self.layer_control = layer_control
         self.config_id = CONFIG_ELEMENT_ID
-        # Instance lists: JSCSSMixin.add_js_link mutates the list it is given.
-        self.default_js = _local(APP_JS, static_url)
+        # Instance list: JSCSSMixin.add_css_link mutates the list it is given. The map's
+        # JS is an ES module, loaded by the page (templates/_map_script.html).
+        self.default_js = []
         self.default_css = _local(APP_CSS, static_url)
 
 
@@ -394,7 +219,7 @@ def render_park_map(
 
     The Folium parts (``header``, ``html``, ``script``) hold only constants and
     translated UI text; every datum (the park's name, id, extent) is in ``config``,
-    which the page template must render as JSON with ``templates/_map_config.html``.
+    which the page template must render as JSON with ``templates/_map_script.html``.
 
     ``park`` needs ``id``, ``name`` and ``bbox`` ([minx, miny, maxx, maxy] in
     lon/lat); ``centre`` ([lon, lat]) is optional.
@@ -405,7 +230,7 @@ def render_park_map(
     ``layers`` to override DEFAULT_LAYERS per layer id
     (``{"network.power": {"show": True}}``; ``{"show": None}`` drops a layer).
 
-    ``messages`` holds the translated MAP_MESSAGE_KEYS (missing keys fall back
+    ``messages`` holds the translated UI_MESSAGES (missing keys fall back
     to English). ``basemaps`` is ``{"tianditu_key": str | None, "online": bool}``.
     """
     cfg = dict(layers_config or {})
@@ -413,7 +238,7 @@ def render_park_map(
     plot_page = str(cfg.get("plot_page") or "/plots/")
     if "{id}" not in plot_page:
         plot_page += "{id}"
-    msgs = {**MAP_MESSAGE_KEYS, **dict(messages)}
+    msgs = {**UI_MESSAGES, **dict(messages)}
     minx, miny, maxx, maxy = (float(v) for v in park["bbox"])
     centre = park.get("centre") or [(minx + maxx) / 2, (miny + maxy) / 2]
 
@@ -480,7 +305,7 @@ def render_park_map(
         "messages": msgs,
         "basemaps": _basemap_config(basemaps),
         "stages": list(STAGES),
-        "stageColours": STAGE_COLOURS,
+        "stageColours": labels.STAGE_COLOURS,
         "utilities": list(UTILITIES),
         "readinessUtilities": list(READINESS_UTILITIES),
         "flags": list(FLAGS),

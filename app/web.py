@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from . import exporters, labels, maps, parks, plots, requisition, status
+from . import exporters, labels, maps, parks, plots, requisition, status, ui_messages
 from .auth import access
 from .db import get_db
 from .errors import (
@@ -47,7 +47,7 @@ def map_page(park_code: str | None) -> dict:
         layers_config={"api": url_for("api.index").rstrip("/"), "lang": current_language(),
                        "login": url_for("auth.login"),
                        "plot_page": url_for("web.index") + "plots/"},
-        messages=maps.map_messages(gettext),
+        messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
     return {"park": props, "map": map_parts}
@@ -63,7 +63,7 @@ def park_page(park_code: str | None) -> dict:
     """What a park's status page needs: the park and the UI strings its JS uses."""
     conn = get_db()
     return {"park": parks.get(conn, parks.resolve(conn, park_code))["properties"],
-            "messages": maps.map_messages(gettext)}
+            "messages": ui_messages.translated(gettext)}
 
 
 @bp.get("/idle")
@@ -82,8 +82,7 @@ def priorities_page():
 @access("viewer")
 def plot_page(plot_id: int):
     as_of = status.parse_as_of(request.args.get("as_of"))
-    return render_template("plot.html", plot=plots.get(get_db(), plot_id, as_of), labels=labels,
-                           stage_colours=maps.STAGE_COLOURS)
+    return render_template("plot.html", plot=plots.get(get_db(), plot_id, as_of), labels=labels)
 
 
 # --- requisition plans (征地方案) ------------------------------------------------------

@@ -58,11 +58,12 @@ import pyogrio
 from shapely.geometry import MultiPolygon
 
 from app.exporters.headings import (
-    COMPONENTS,
     EXCLUSION_REASONS,
+    FIELDS,
     LAND_GROUPS,
     OWNER_TYPES,
     PLAN_STATUSES,
+    UNITS,
     pick,
 )
 from app.exporters.headings import name as heading
@@ -272,18 +273,16 @@ def kml_driver() -> str:
 def _kml_descriptions(frame: pd.DataFrame, lang: str) -> list[str]:
     """An HTML table per plot for the Google Earth balloon, every value escaped."""
     en = lang == "en"
-    labels = (("plot_code", "Plot" if en else "地块编号"),
+    labels = (("plot_code", pick(FIELDS["plot"], lang)),
               ("plot_name", "Name" if en else "地块名称"),
-              ("land_class", "Land class" if en else "地类"),
-              ("owner", "Owner" if en else "权属单位"),
-              ("owner_type", "Ownership" if en else "权属性质"),
-              ("planned_use_name", "Planned use" if en else "规划用途"),
-              ("price_zones", "Price zone" if en else "区片"))
-    total_label = pick(COMPONENTS["total"], lang)
-    yuan_label = "yuan" if en else "元"
-    mu_label = "mu" if en else "亩"
-    ha_label = "ha" if en else "公顷"
-    area_label = "Area" if en else "面积"
+              ("land_class", pick(FIELDS["land_class"], lang)),
+              ("owner", pick(FIELDS["owner"], lang)),
+              ("owner_type", pick(FIELDS["owner_type"], lang)),
+              ("planned_use_name", pick(FIELDS["planned_use"], lang)),
+              ("price_zones", pick(FIELDS["price_zone"], lang)))
+    total_label = pick(FIELDS["total"], lang)
+    yuan_label, mu_label, ha_label = (pick(UNITS[u], lang) for u in ("yuan", "mu", "ha"))
+    area_label = pick(FIELDS["area"], lang)
     out = []
     for row in frame.itertuples(index=False):
         values = row._asdict()

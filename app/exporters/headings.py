@@ -7,6 +7,18 @@ takes the shared domain names from here.
 
 from __future__ import annotations
 
+# Headings every document uses (report, workbooks, KML balloons): written once here,
+# each writer adds its own. The plan's fields first, then the plots'.
+FIELDS = {
+    "park": ("园区", "Park"), "plan": ("方案名称", "Plan"), "version": ("版本", "Version"),
+    "status": ("状态", "Status"), "author": ("编制人", "Author"),
+    "crs": ("坐标系", "Coordinate system"), "item": ("项目", "Item"), "reason": ("原因", "Reason"),
+    "total": ("合计", "Total"), "unclassified": ("未分类", "Unclassified"),
+    "plot": ("地块编号", "Plot"), "area": ("面积", "Area"), "land_class": ("地类", "Land class"),
+    "owner": ("权属单位", "Owner"), "owner_type": ("权属性质", "Ownership"),
+    "planned_use": ("规划用途", "Planned use"), "price_zone": ("区片", "Price zone"),
+}
+
 LAND_GROUPS = {
     "cultivated": ("耕地", "Cultivated land"),
     "agricultural": ("其他农用地", "Other agricultural land"),
@@ -22,7 +34,7 @@ COMPONENTS = {
     "crops": ("青苗补偿", "Young crops"),
     "houses": ("地上附着物（房屋）", "Attachments (houses)"),
     "social_security": ("社会保障费用", "Social security"),
-    "total": ("合计", "Total"),
+    "total": FIELDS["total"],
 }
 
 PLAN_STATUSES = {"draft": ("草稿", "Draft"), "submitted": ("已报批", "Submitted"),

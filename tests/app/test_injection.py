@@ -17,7 +17,7 @@ import zipfile
 
 import pytest
 
-from app import exporters, maps
+from app import exporters, maps, ui_messages
 from tests.conftest import login
 
 MARK = "PX"  # precedes every payload, so an evaluated {{7*7}} shows as "PX49"
@@ -98,7 +98,7 @@ def test_folium_parts_hold_no_data():
     name, key = MARK + RCE, MARK + "{{7*7}}"
     parts = maps.render_park_map(
         {"id": 1, "code": "T", "name": name, "bbox": [113.0, 29.4, 113.1, 29.5]},
-        {"lang": "zh"}, maps.MAP_MESSAGE_KEYS, lambda f: "/static/" + f, {"tianditu_key": key})
+        {"lang": "zh"}, ui_messages.UI_MESSAGES, lambda f: "/static/" + f, {"tianditu_key": key})
     for part in ("header", "html", "script"):
         assert MARK not in parts[part], part
     assert parts["config"]["park"]["name"] == name

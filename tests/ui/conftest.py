@@ -64,11 +64,9 @@ def chromium_browser():
         browser.close()
 
 
-@pytest.fixture
-def ui_page(chromium_browser):
-    """A fresh browser context and page (1400×900), with a PageRecord of its activity."""
-    context = chromium_browser.new_context(viewport={"width": 1400, "height": 900},
-                                           locale="zh-CN")
+def open_page(browser, width: int = 1400, height: int = 900):
+    """A page in a fresh browser context (zh-CN) and the PageRecord of its activity."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(20_000)
     record = PageRecord()
@@ -76,5 +74,12 @@ def ui_page(chromium_browser):
         (msg.type, msg.text, (msg.location or {}).get("url"))))
     page.on("pageerror", lambda exc: record.page_errors.append(str(exc)))
     page.on("request", lambda request: record.requests.append(request.url))
+    return page, record
+
+
+@pytest.fixture
+def ui_page(chromium_browser):
+    """A fresh browser context and page (1400×900), with a PageRecord of its activity."""
+    page, record = open_page(chromium_browser)
     yield page, record
-    context.close()
+    page.context.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app import maps
+from app import maps, ui_messages
 
 STATIC = Path(maps.__file__).resolve().parent / "static"
 MAP = ".folium-map"
@@ -70,7 +70,7 @@ def test_rendered_map_uses_only_local_assets():
     """No CDN: every script and stylesheet Folium emits is a local static file that exists."""
     parts = maps.render_park_map(
         {"id": 1, "code": "T", "name": "<测试园区>", "bbox": [113.0, 29.4, 113.1, 29.5]},
-        {"lang": "zh"}, maps.MAP_MESSAGE_KEYS, lambda f: "/static/" + f,
+        {"lang": "zh"}, ui_messages.UI_MESSAGES, lambda f: "/static/" + f,
         {"tianditu_key": None})
     page = parts["header"] + parts["html"] + parts["script"]
     urls = re.findall(r'(?:src|href)="([^"]+)"', parts["header"])

@@ -669,3 +669,34 @@ def test_plan_page_in_english(live_server, browse):
     assert page.inner_text("#pa-plan-pick-toggle") == "Pick plots"
     assert page.inner_text("#pa-plan-excluded").startswith("Left out (already requisitioned):")
     assert_clean(page.record)
+
+
+def test_plan_page_sends_a_logged_out_user_to_login(live_server, browse):
+    """A 401 from the API (session expired) takes the plan page to the login page and back."""
+    page = browse("planner")
+    page.goto(live_server + "/plans")
+    plan = plan_id(page, DEMO_PLAN)
+    unauthorised = {"status": 401, "json": {"error": {"code": "unauthorized",
+                                                      "message": "log in"}}}
+    login_url = re.compile(r"/login\?next=")
+
+    # while loading the plan's plots
+    page.route(f"**/api/v1/plans/{plan}/plots*", lambda route: route.fulfill(**unauthorised))
+    page.goto(f"{live_server}/plans/{plan}")
+    page.wait_for_url(login_url)
+    assert parse_qs(urlsplit(page.url).query)["next"] == [f"/plans/{plan}"]
+    page.unroute(f"**/api/v1/plans/{plan}/plots*")
+
+    # while saving picked plots
+    open_plan(page, live_server, plan)
+    page.click("#pa-plan-pick-toggle")
+    click_inside(page, plot_shape(page, OUTSIDE[0]))
+    page.wait_for_selector(f"#pa-plan-picked[data-codes='{OUTSIDE[0]}']")
+    page.route(f"**/api/v1/plans/{plan}",
+               lambda route: route.fulfill(**unauthorised) if route.request.method == "PATCH"
+               else route.continue_())
+    page.click("#pa-plan-add")
+    page.wait_for_url(login_url)
+    assert parse_qs(urlsplit(page.url).query)["next"] == [f"/plans/{plan}"]
+    assert page.locator("input[name=username]").count() == 1
+    assert plan_codes(page, plan) and OUTSIDE[0] not in plan_codes(page, plan)

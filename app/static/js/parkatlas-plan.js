@@ -13,297 +13,289 @@
  * park map draws in GCJ-02 (pa.gcj), so features are drawn through pa.coordsToLatLng
  * and clicked or drawn positions are turned back with ParkAtlas.gcj02.toWgs84.
  */
-(function (window, document, L, ParkAtlas) {
-  'use strict';
+import {AuthRedirect, fetchJson} from './http.js';
+import ParkAtlas from './parkatlas-map.js';
 
-  var cfg = JSON.parse(document.getElementById('pa-plan-config').textContent);
-  var msgs = JSON.parse(document.getElementById('pa-plan-messages').textContent);
-  var pa = ParkAtlas.current;
-  var map = pa.map;
-  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
-  // The red line and the picked plots get panes above the park's overlay panes
-  // (parkatlas-map.js nests those in overlayPane with z-index 410-460); in the plain
-  // overlayPane they would be drawn underneath the plot fills, out of sight.
-  var planPane = paneAbove('pa-plan', 470);
-  var pickPane = paneAbove('pa-plan-pick', 480);
-  var planRenderer = L.svg({pane: planPane});
-  var pickRenderer = L.svg({pane: pickPane});
-  var planLayer = L.featureGroup().addTo(map);
-  var pickLayer = L.featureGroup().addTo(map);
-  var planData = null;  // the plan's plots as the API sent them (lon/lat)
-  var inPlan = {};      // code -> true
-  var picked = {};      // code -> feature (lon/lat)
-  var picking = false;
-  var drawnInGcj = pa.gcj;
+const L = window.L;
 
-  pa.layerControl.addOverlay(planLayer, ParkAtlas.escapeHtml(msgs.layer));
-  // The red line (and the picked plots' blue) head the map's legend: they are what
-  // this page is about.
-  if (pa.addLegendSection) {
-    pa.addLegendSection(function (tools) {
-      if (!map.hasLayer(planLayer)) { return; }
-      var list = tools.section(msgs.legendTitle);
-      var wrap = list.parentNode;
-      wrap.parentNode.insertBefore(wrap, wrap.parentNode.firstChild);
-      wrap.setAttribute('data-section', 'plan');
-      var red = tools.fillSwatch('rgba(227, 0, 27, 0.12)', '#e3001b');
-      red.style.borderWidth = '2px';
-      list.appendChild(tools.item(red, msgs.layer));
-      if (cfg.editable) {
-        var blue = tools.fillSwatch('rgba(51, 136, 255, 0.25)', '#0d6efd');
-        blue.style.borderWidth = '2px';
-        list.appendChild(tools.item(blue, msgs.pickedLegend));
-      }
-    });
-  }
+var cfg = JSON.parse(document.getElementById('pa-plan-config').textContent);
+var pa = ParkAtlas.current;
+/** A UI string of this page (app/ui_messages.py, key plan.<key>). */
+function msg(key) { return pa.msg('plan.' + key); }
+var map = pa.map;
+// The red line and the picked plots get panes above the park's overlay panes
+// (parkatlas-map.js nests those in overlayPane with z-index 410-460); in the plain
+// overlayPane they would be drawn underneath the plot fills, out of sight.
+var planPane = paneAbove('pa-plan', 470);
+var pickPane = paneAbove('pa-plan-pick', 480);
+var planRenderer = L.svg({pane: planPane});
+var pickRenderer = L.svg({pane: pickPane});
+var planLayer = L.featureGroup().addTo(map);
+var pickLayer = L.featureGroup().addTo(map);
+var planData = null;  // the plan's plots as the API sent them (lon/lat)
+var inPlan = {};      // code -> true
+var picked = {};      // code -> feature (lon/lat)
+var picking = false;
+var drawnInGcj = pa.gcj;
 
-  function paneAbove(name, zIndex) {
-    var pane = map.getPane(name) || map.createPane(name, map.getPane('overlayPane'));
-    pane.style.zIndex = String(zIndex);
-    return name;
-  }
-
-  function toDisplay(coords) { return pa.coordsToLatLng(coords); }
-
-  /** A map position as the API's [lon, lat]. */
-  function toData(latlng) {
-    return pa.gcj ? ParkAtlas.gcj02.toWgs84(latlng.lng, latlng.lat) : [latlng.lng, latlng.lat];
-  }
-
-  function geometryToData(geometry) {
-    function ring(points) {
-      return points.map(function (p) { return toData(L.latLng(p[1], p[0])); });
+pa.layerControl.addOverlay(planLayer, ParkAtlas.escapeHtml(msg('layer')));
+// The red line (and the picked plots' blue) head the map's legend: they are what
+// this page is about.
+if (pa.addLegendSection) {
+  pa.addLegendSection(function (tools) {
+    if (!map.hasLayer(planLayer)) { return; }
+    var list = tools.section(msg('legendTitle'));
+    var wrap = list.parentNode;
+    wrap.parentNode.insertBefore(wrap, wrap.parentNode.firstChild);
+    wrap.setAttribute('data-section', 'plan');
+    var red = tools.fillSwatch('rgba(227, 0, 27, 0.12)', '#e3001b');
+    red.style.borderWidth = '2px';
+    list.appendChild(tools.item(red, msg('layer')));
+    if (cfg.editable) {
+      var blue = tools.fillSwatch('rgba(51, 136, 255, 0.25)', '#0d6efd');
+      blue.style.borderWidth = '2px';
+      list.appendChild(tools.item(blue, msg('pickedLegend')));
     }
-    if (geometry.type === 'Polygon') {
-      return {type: 'Polygon', coordinates: geometry.coordinates.map(ring)};
-    }
-    return {type: 'MultiPolygon', coordinates: geometry.coordinates.map(function (poly) {
-      return poly.map(ring);
-    })};
-  }
-
-  function apiUrl(path, params) {
-    var url = new URL(cfg.api + path, window.location.href);
-    Object.keys(params || {}).forEach(function (k) { url.searchParams.set(k, params[k]); });
-    return url;
-  }
-
-  function errorMessage(r, body) {
-    return (body && body.error && body.error.message) || (r.status + ' ' + r.statusText);
-  }
-
-  function readJson(r) {
-    return r.json().catch(function () { return null; }).then(function (body) {
-      if (!r.ok || body === null) { throw new Error(errorMessage(r, body)); }
-      return body;
-    });
-  }
-
-  function getJson(url) {
-    return fetch(url, {credentials: 'same-origin', headers: {Accept: 'application/json'}})
-      .then(readJson);
-  }
-
-  function showError(message) {
-    var box = document.getElementById('pa-plan-error');
-    if (!box) { return; }
-    box.textContent = msgs.error + ' ' + message;
-    box.hidden = false;
-  }
-
-  function drawPlan() {
-    planLayer.clearLayers();
-    if (!planData) { return; }
-    L.geoJSON(planData, {
-      pane: planPane, renderer: planRenderer, coordsToLatLng: toDisplay,
-      style: {color: '#e3001b', weight: 3, fillColor: '#e3001b', fillOpacity: 0.12},
-      onEachFeature: function (feature, layer) {
-        layer.bindTooltip(ParkAtlas.escapeHtml(feature.properties.code), {sticky: true});
-      }
-    }).eachLayer(function (l) { planLayer.addLayer(l); });
-  }
-
-  function pickStyle(code) {
-    return {color: '#0d6efd', weight: 3, dashArray: inPlan[code] ? '6 4' : null,
-            fillOpacity: 0.25};
-  }
-
-  function drawPicked() {
-    pickLayer.clearLayers();
-    Object.keys(picked).forEach(function (code) {
-      L.geoJSON(picked[code], {pane: pickPane, renderer: pickRenderer,
-        coordsToLatLng: toDisplay, style: pickStyle(code)}).addTo(pickLayer);
-    });
-  }
-
-  function loadPlan() {
-    return getJson(apiUrl('/plans/' + cfg.id + '/plots', {version: cfg.versionNo}))
-      .then(function (fc) {
-        planData = fc;
-        inPlan = {};
-        fc.features.forEach(function (f) { inPlan[f.properties.code] = true; });
-        drawPlan();
-        map.getContainer().setAttribute('data-plan-plots', String(fc.features.length));
-        if (fc.features.length) { map.fitBounds(planLayer.getBounds(), {padding: [20, 20]}); }
-      })
-      .catch(function (e) { showError(e.message); });
-  }
-
-  // The park map redraws its layers when the basemap switches between WGS84 and
-  // GCJ-02 (its handler runs first); the plan's layers follow.
-  map.on('baselayerchange', function () {
-    if (pa.gcj === drawnInGcj) { return; }
-    drawnInGcj = pa.gcj;
-    drawPlan();
-    drawPicked();
   });
+}
 
-  function updatePicked() {
-    var codes = Object.keys(picked);
-    var adds = codes.filter(function (c) { return !inPlan[c]; });
-    var removes = codes.filter(function (c) { return inPlan[c]; });
-    var label = document.getElementById('pa-plan-picked');
-    label.textContent = codes.length ? msgs.picked.replace('{n}', codes.length) + ': ' +
-      codes.join(', ') : '';
-    label.setAttribute('data-codes', codes.join(' '));
-    document.getElementById('pa-plan-add').disabled = adds.length === 0;
-    document.getElementById('pa-plan-remove').disabled = removes.length === 0;
+function paneAbove(name, zIndex) {
+  var pane = map.getPane(name) || map.createPane(name, map.getPane('overlayPane'));
+  pane.style.zIndex = String(zIndex);
+  return name;
+}
+
+function toDisplay(coords) { return pa.coordsToLatLng(coords); }
+
+/** A map position as the API's [lon, lat]. */
+function toData(latlng) {
+  return pa.gcj ? ParkAtlas.gcj02.toWgs84(latlng.lng, latlng.lat) : [latlng.lng, latlng.lat];
+}
+
+function geometryToData(geometry) {
+  function ring(points) {
+    return points.map(function (p) { return toData(L.latLng(p[1], p[0])); });
   }
+  if (geometry.type === 'Polygon') {
+    return {type: 'Polygon', coordinates: geometry.coordinates.map(ring)};
+  }
+  return {type: 'MultiPolygon', coordinates: geometry.coordinates.map(function (poly) {
+    return poly.map(ring);
+  })};
+}
 
-  function toggleFeature(feature) {
-    var code = feature.properties.code;
-    if (picked[code]) {
-      delete picked[code];
-    } else {
-      picked[code] = {type: 'Feature', geometry: feature.geometry,
-                      properties: {code: code}};
+function apiUrl(path, params) {
+  var url = new URL(cfg.api + path, window.location.href);
+  Object.keys(params || {}).forEach(function (k) { url.searchParams.set(k, params[k]); });
+  return url;
+}
+
+function getJson(url) {
+  return fetchJson(url, {login: pa.cfg.urls.login, httpError: pa.msg('error.http'),
+    networkError: pa.msg('error.network')});
+}
+
+function showError(err) {
+  if (err instanceof AuthRedirect) { return; }
+  var message = err && err.message !== undefined ? err.message : String(err);
+  var box = document.getElementById('pa-plan-error');
+  if (!box) { return; }
+  box.textContent = msg('error') + ' ' + message;
+  box.hidden = false;
+}
+
+function drawPlan() {
+  planLayer.clearLayers();
+  if (!planData) { return; }
+  L.geoJSON(planData, {
+    pane: planPane, renderer: planRenderer, coordsToLatLng: toDisplay,
+    style: {color: '#e3001b', weight: 3, fillColor: '#e3001b', fillOpacity: 0.12},
+    onEachFeature: function (feature, layer) {
+      layer.bindTooltip(ParkAtlas.escapeHtml(feature.properties.code), {sticky: true});
     }
-    drawPicked();
+  }).eachLayer(function (l) { planLayer.addLayer(l); });
+}
+
+function pickStyle(code) {
+  return {color: '#0d6efd', weight: 3, dashArray: inPlan[code] ? '6 4' : null,
+          fillOpacity: 0.25};
+}
+
+function drawPicked() {
+  pickLayer.clearLayers();
+  Object.keys(picked).forEach(function (code) {
+    L.geoJSON(picked[code], {pane: pickPane, renderer: pickRenderer,
+      coordsToLatLng: toDisplay, style: pickStyle(code)}).addTo(pickLayer);
+  });
+}
+
+function loadPlan() {
+  return getJson(apiUrl('/plans/' + cfg.id + '/plots', {version: cfg.versionNo}))
+    .then(function (fc) {
+      planData = fc;
+      inPlan = {};
+      fc.features.forEach(function (f) { inPlan[f.properties.code] = true; });
+      drawPlan();
+      map.getContainer().setAttribute('data-plan-plots', String(fc.features.length));
+      if (fc.features.length) { map.fitBounds(planLayer.getBounds(), {padding: [20, 20]}); }
+    })
+    .catch(showError);
+}
+
+// The park map redraws its layers when the basemap switches between WGS84 and
+// GCJ-02 (its handler runs first); the plan's layers follow.
+map.on('baselayerchange', function () {
+  if (pa.gcj === drawnInGcj) { return; }
+  drawnInGcj = pa.gcj;
+  drawPlan();
+  drawPicked();
+});
+
+function updatePicked() {
+  var codes = Object.keys(picked);
+  var adds = codes.filter(function (c) { return !inPlan[c]; });
+  var removes = codes.filter(function (c) { return inPlan[c]; });
+  var label = document.getElementById('pa-plan-picked');
+  label.textContent = codes.length ? msg('picked').replace('{n}', codes.length) + ': ' +
+    codes.join(', ') : '';
+  label.setAttribute('data-codes', codes.join(' '));
+  document.getElementById('pa-plan-add').disabled = adds.length === 0;
+  document.getElementById('pa-plan-remove').disabled = removes.length === 0;
+}
+
+function toggleFeature(feature) {
+  var code = feature.properties.code;
+  if (picked[code]) {
+    delete picked[code];
+  } else {
+    picked[code] = {type: 'Feature', geometry: feature.geometry,
+                    properties: {code: code}};
+  }
+  drawPicked();
+  updatePicked();
+}
+
+/** Pick or unpick the plot at a map position (looked up through the API). */
+function togglePick(latlng) {
+  var d = 1e-7;
+  var at = toData(latlng);
+  var url = apiUrl('/plots', {park: cfg.parkId, limit: 5,
+    bbox: [at[0] - d, at[1] - d, at[0] + d, at[1] + d].join(',')});
+  return getJson(url).then(function (fc) {
+    fc.features.slice(0, 1).forEach(toggleFeature);
+  }).catch(showError);
+}
+
+/**
+ * A click while picking. A park plot's click opens its popup, and Leaflet stops such a
+ * click before it reaches the map, so the plot layer is listened to as well as the map;
+ * the first handler to see a click takes it. A clicked feature with a code and a
+ * geometry (park plot, red line, picked plot) is used as it is; elsewhere the plot
+ * under the pointer is asked of the API.
+ */
+function onPickClick(e) {
+  if (!picking) { return; }
+  var original = e.originalEvent;
+  if (original) {
+    if (original.paPickHandled) { return; }
+    original.paPickHandled = true;
+  }
+  map.closePopup();
+  var layer = e.propagatedFrom || e.layer;
+  var feature = layer && layer.feature;
+  if (feature && feature.geometry && feature.properties && feature.properties.code) {
+    toggleFeature(feature);
+  } else {
+    togglePick(e.latlng);
+  }
+}
+
+function setBusy(busy) {
+  ['pa-plan-add', 'pa-plan-remove', 'pa-plan-pick-toggle'].forEach(function (id) {
+    var button = document.getElementById(id);
+    if (button && busy) { button.disabled = true; }
+  });
+  if (!busy) {
+    document.getElementById('pa-plan-pick-toggle').disabled = false;
     updatePicked();
   }
+}
 
-  /** Pick or unpick the plot at a map position (looked up through the API). */
-  function togglePick(latlng) {
-    var d = 1e-7;
-    var at = toData(latlng);
-    var url = apiUrl('/plots', {park: cfg.parkId, limit: 5,
-      bbox: [at[0] - d, at[1] - d, at[0] + d, at[1] + d].join(',')});
-    return getJson(url).then(function (fc) {
-      fc.features.slice(0, 1).forEach(toggleFeature);
-    }).catch(function (e) { showError(e.message); });
-  }
+function patch(change) {
+  var body = Object.assign({version: cfg.version}, change);
+  setBusy(true);
+  return fetchJson(apiUrl('/plans/' + cfg.id), {
+    method: 'PATCH', body: body, login: pa.cfg.urls.login,
+    httpError: pa.msg('error.http'), networkError: pa.msg('error.network')
+  }).then(function () {
+    var here = new URL(window.location.href);
+    here.searchParams.delete('version');  // the edit made the current version
+    here.hash = '';
+    window.location.assign(here.toString());
+  }).catch(function (e) {
+    if (e instanceof AuthRedirect) { return; }
+    setBusy(false);
+    showError(e);
+  });
+}
 
-  /**
-   * A click while picking. A park plot's click opens its popup, and Leaflet stops such a
-   * click before it reaches the map, so the plot layer is listened to as well as the map;
-   * the first handler to see a click takes it. A clicked feature with a code and a
-   * geometry (park plot, red line, picked plot) is used as it is; elsewhere the plot
-   * under the pointer is asked of the API.
-   */
-  function onPickClick(e) {
-    if (!picking) { return; }
-    var original = e.originalEvent;
-    if (original) {
-      if (original.paPickHandled) { return; }
-      original.paPickHandled = true;
-    }
-    map.closePopup();
-    var layer = e.propagatedFrom || e.layer;
-    var feature = layer && layer.feature;
-    if (feature && feature.geometry && feature.properties && feature.properties.code) {
-      toggleFeature(feature);
-    } else {
-      togglePick(e.latlng);
-    }
-  }
+/** Leaflet.draw's polygon texts in the page's language (it sets them as HTML). */
+function localiseDraw() {
+  var t = function (key) { return ParkAtlas.escapeHtml(msg(key)); };
+  var draw = L.drawLocal.draw;
+  draw.toolbar.buttons.polygon = t('drawPolygon');
+  draw.toolbar.actions = {title: t('drawCancelTitle'), text: t('drawCancel')};
+  draw.toolbar.finish = {title: t('drawFinishTitle'), text: t('drawFinish')};
+  draw.toolbar.undo = {title: t('drawUndoTitle'), text: t('drawUndo')};
+  draw.handlers.polygon.tooltip = {start: t('drawStart'), cont: t('drawCont'),
+                                   end: t('drawEnd')};
+  draw.handlers.polyline.error = t('drawCrossing');
+}
 
-  function setBusy(busy) {
-    ['pa-plan-add', 'pa-plan-remove', 'pa-plan-pick-toggle'].forEach(function (id) {
-      var button = document.getElementById(id);
-      if (button && busy) { button.disabled = true; }
+if (cfg.editable) {
+  var toggle = document.getElementById('pa-plan-pick-toggle');
+  toggle.addEventListener('click', function () {
+    picking = !picking;
+    toggle.setAttribute('aria-pressed', String(picking));
+    L.DomUtil[picking ? 'addClass' : 'removeClass'](map.getContainer(), 'pa-picking');
+  });
+  [pa.geo && pa.geo.plots, planLayer, pickLayer, map].forEach(function (target) {
+    if (target) { target.on('click', onPickClick); }
+  });
+  map.on('popupopen', function () { if (picking) { map.closePopup(); } });
+  document.getElementById('pa-plan-add').addEventListener('click', function () {
+    patch({add: {codes: Object.keys(picked).filter(function (c) { return !inPlan[c]; })}});
+  });
+  document.getElementById('pa-plan-remove').addEventListener('click', function () {
+    patch({remove: Object.keys(picked).filter(function (c) { return inPlan[c]; })});
+  });
+  if (L.Control.Draw) {
+    localiseDraw();
+    map.addControl(new L.Control.Draw({
+      position: 'topleft',
+      draw: {polygon: {allowIntersection: false, showArea: false},
+             polyline: false, rectangle: false, circle: false, marker: false,
+             circlemarker: false},
+      edit: false
+    }));
+    // While drawing, a click finishes a vertex, not a pick.
+    map.on(L.Draw.Event.DRAWSTART, function () {
+      if (picking) { toggle.click(); }
     });
-    if (!busy) {
-      document.getElementById('pa-plan-pick-toggle').disabled = false;
-      updatePicked();
-    }
-  }
-
-  function patch(change) {
-    var body = Object.assign({version: cfg.version}, change);
-    setBusy(true);
-    return fetch(apiUrl('/plans/' + cfg.id), {
-      method: 'PATCH', credentials: 'same-origin',
-      headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf, Accept: 'application/json'},
-      body: JSON.stringify(body)
-    }).then(readJson).then(function () {
-      var here = new URL(window.location.href);
-      here.searchParams.delete('version');  // the edit made the current version
-      here.hash = '';
-      window.location.assign(here.toString());
-    }).catch(function (e) {
-      setBusy(false);
-      showError(e.message);
-    });
-  }
-
-  /** Leaflet.draw's polygon texts in the page's language (it sets them as HTML). */
-  function localiseDraw() {
-    var t = function (key) { return ParkAtlas.escapeHtml(msgs[key]); };
-    var draw = L.drawLocal.draw;
-    draw.toolbar.buttons.polygon = t('drawPolygon');
-    draw.toolbar.actions = {title: t('drawCancelTitle'), text: t('drawCancel')};
-    draw.toolbar.finish = {title: t('drawFinishTitle'), text: t('drawFinish')};
-    draw.toolbar.undo = {title: t('drawUndoTitle'), text: t('drawUndo')};
-    draw.handlers.polygon.tooltip = {start: t('drawStart'), cont: t('drawCont'),
-                                     end: t('drawEnd')};
-    draw.handlers.polyline.error = t('drawCrossing');
-  }
-
-  if (cfg.editable) {
-    var toggle = document.getElementById('pa-plan-pick-toggle');
-    toggle.addEventListener('click', function () {
-      picking = !picking;
-      toggle.setAttribute('aria-pressed', String(picking));
-      L.DomUtil[picking ? 'addClass' : 'removeClass'](map.getContainer(), 'pa-picking');
-    });
-    [pa.geo && pa.geo.plots, planLayer, pickLayer, map].forEach(function (target) {
-      if (target) { target.on('click', onPickClick); }
-    });
-    map.on('popupopen', function () { if (picking) { map.closePopup(); } });
-    document.getElementById('pa-plan-add').addEventListener('click', function () {
-      patch({add: {codes: Object.keys(picked).filter(function (c) { return !inPlan[c]; })}});
-    });
-    document.getElementById('pa-plan-remove').addEventListener('click', function () {
-      patch({remove: Object.keys(picked).filter(function (c) { return inPlan[c]; })});
-    });
-    if (L.Control.Draw) {
-      localiseDraw();
-      map.addControl(new L.Control.Draw({
-        position: 'topleft',
-        draw: {polygon: {allowIntersection: false, showArea: false},
-               polyline: false, rectangle: false, circle: false, marker: false,
-               circlemarker: false},
-        edit: false
-      }));
-      // While drawing, a click finishes a vertex, not a pick.
-      map.on(L.Draw.Event.DRAWSTART, function () {
-        if (picking) { toggle.click(); }
-      });
-      map.on(L.Draw.Event.CREATED, function (e) {
-        patch({add: {polygon: geometryToData(e.layer.toGeoJSON().geometry)}});
-      });
-    }
-  }
-
-  // Deleting a draft plan cannot be undone: ask first.
-  var deleteForm = document.getElementById('pa-plan-delete');
-  if (deleteForm) {
-    deleteForm.addEventListener('submit', function (e) {
-      if (!window.confirm(msgs.confirmDelete)) { e.preventDefault(); }
+    map.on(L.Draw.Event.CREATED, function (e) {
+      patch({add: {polygon: geometryToData(e.layer.toGeoJSON().geometry)}});
     });
   }
+}
 
-  ParkAtlas.whenLoaded(pa).then(loadPlan);
-  window.ParkAtlasPlan = {config: cfg, planLayer: planLayer, togglePick: togglePick,
-                          picked: picked, patch: patch};
-}(window, document, window.L, window.ParkAtlas));
+// Deleting a draft plan cannot be undone: ask first.
+var deleteForm = document.getElementById('pa-plan-delete');
+if (deleteForm) {
+  deleteForm.addEventListener('submit', function (e) {
+    if (!window.confirm(msg('confirmDelete'))) { e.preventDefault(); }
+  });
+}
+
+ParkAtlas.whenLoaded(pa).then(loadPlan);
+window.ParkAtlasPlan = {config: cfg, planLayer: planLayer, togglePick: togglePick,
+                        picked: picked, patch: patch};

@@ -1,0 +1,170 @@
+/*
+ * ParkAtlas map — Controls on the map: zoom to park, plot search, and the loading / error box.
+ */
+import {AuthRedirect} from '../http.js';
+import {el, format, isBlank, stopMapEvents} from './dom.js';
+const L = window.L;
+
+/** ParkMap methods of this part (parkatlas-map.js mixes them in). */
+export const methods = {};
+
+methods.addZoomToPark = function () {
+  var self = this;
+  var ZoomControl = L.Control.extend({
+    options: {position: 'topleft'},
+    onAdd: function () {
+      var bar = el('div', 'leaflet-bar pa-zoom-park');
+      var button = el('a', 'pa-zoom-park-button');
+      button.href = '#';
+      button.setAttribute('role', 'button');
+      button.title = self.msg('control.zoom_park');
+      button.setAttribute('aria-label', self.msg('control.zoom_park'));
+      button.appendChild(el('i', 'fa-solid fa-house'));
+      L.DomEvent.on(button, 'click', function (e) {
+        L.DomEvent.preventDefault(e);
+        self.zoomToPark();
+      });
+      bar.appendChild(button);
+      stopMapEvents(bar);
+      return bar;
+    }
+  });
+  new ZoomControl().addTo(this.map);
+};
+
+methods.zoomToPark = function () {
+  this.map.fitBounds(this.parkBounds());
+};
+
+methods.addSearch = function () {
+  var self = this;
+  var SearchControl = L.Control.extend({
+    options: {position: 'topright'},
+    onAdd: function () {
+      var box = el('div', 'leaflet-bar pa-search');
+      var form = el('form', 'pa-search-form');
+      form.setAttribute('role', 'search');
+      var input = el('input', 'pa-search-input');
+      input.type = 'search';
+      input.name = 'code';
+      input.placeholder = self.msg('search.placeholder');
+      input.setAttribute('aria-label', self.msg('search.placeholder'));
+      input.autocomplete = 'off';
+      var button = el('button', 'pa-search-button');
+      button.type = 'submit';
+      button.title = self.msg('search.button');
+      button.setAttribute('aria-label', self.msg('search.button'));
+      button.appendChild(el('i', 'fa-solid fa-magnifying-glass'));
+      var status = el('div', 'pa-search-status');
+      status.setAttribute('role', 'status');
+      status.hidden = true;
+      form.appendChild(input);
+      form.appendChild(button);
+      box.appendChild(form);
+      box.appendChild(status);
+      L.DomEvent.on(form, 'submit', function (e) {
+        L.DomEvent.preventDefault(e);
+        self.searchPlot(input.value, status);
+      });
+      stopMapEvents(box);
+      return box;
+    }
+  });
+  new SearchControl().addTo(this.map);
+};
+
+export function setStatus(node, text, kind) {
+  node.textContent = text || '';
+  node.hidden = !text;
+  node.setAttribute('data-state', kind || '');
+}
+
+methods.searchPlot = function (text, status) {
+  var self = this;
+  var code = String(text || '').trim();
+  if (!code) { setStatus(status, ''); return Promise.resolve(null); }
+  setStatus(status, this.msg('search.searching'), 'busy');
+  var url = this.apiUrl('/plots', {code: code, park: this.cfg.park.id, limit: 10});
+  return this.fetchJson(url).then(function (fc) {
+    var features = ((fc && fc.features) || []).filter(function (f) { return f && f.geometry; });
+    if (!features.length) {
+      setStatus(status, format(self.msg('search.not_found'), {code: code}), 'not-found');
+      return null;
+    }
+    // The API matches a prefix: prefer the plot whose code is exactly the query.
+    var wanted = code.toLowerCase();
+    var hit = features.filter(function (f) {
+      return String((f.properties || {}).code || '').toLowerCase() === wanted;
+    })[0] || features[0];
+    setStatus(status, '', 'found');
+    self.showPlot(hit);
+    return hit;
+  }).catch(function (err) {
+    if (err instanceof AuthRedirect) { return null; }
+    setStatus(status, (err && err.message) || String(err), 'error');
+    return null;
+  });
+};
+
+/** Zoom to a plot feature and open its popup (drawing it if it is not loaded). */
+methods.showPlot = function (feature) {
+  if (!this.geo.plots) { return; }
+  var p = feature.properties || {};
+  var id = String(isBlank(p.id) ? feature.id : p.id);
+  if (this.groups.plots && !this.map.hasLayer(this.groups.plots)) {
+    this.map.addLayer(this.groups.plots);
+  }
+  var layer = this.plotLayers[id];
+  if (!layer) {
+    (this.data.plots = this.data.plots || []).push(feature);
+    this.geo.plots.addData(feature);
+    layer = this.plotLayers[id];
+  }
+  if (!layer) { return; }
+  this.map.fitBounds(layer.getBounds(), {maxZoom: 18, padding: [40, 40], animate: false});
+  layer.openPopup();
+  this.container.setAttribute('data-selected-plot', id);
+};
+
+// ---------------------------------------------------------------- status
+
+methods.addStatusBox = function () {
+  var box = el('div', 'pa-map-status');
+  box.setAttribute('role', 'status');
+  box.setAttribute('aria-live', 'polite');
+  box.hidden = true;
+  stopMapEvents(box);
+  this.container.appendChild(box);
+  this.statusBox = box;
+};
+
+methods.showLoading = function (done, total) {
+  var box = this.statusBox;
+  while (box.firstChild) { box.removeChild(box.firstChild); }
+  box.className = 'pa-map-status pa-map-loading';
+  box.appendChild(el('span', 'pa-spinner'));
+  box.appendChild(el('span', null, total ? format(this.msg('loading.progress'),
+    {done: done, total: total}) : this.msg('loading')));
+  box.hidden = false;
+};
+
+methods.hideLoading = function () {
+  this.statusBox.hidden = true;
+};
+
+methods.showError = function (messages) {
+  var box = this.statusBox;
+  while (box.firstChild) { box.removeChild(box.firstChild); }
+  box.className = 'pa-map-status pa-map-error';
+  box.setAttribute('role', 'alert');
+  var list = el('ul', 'pa-error-list');
+  messages.forEach(function (text) { list.appendChild(el('li', null, text)); });
+  box.appendChild(list);
+  var close = el('button', 'pa-error-close', '×');
+  close.type = 'button';
+  close.title = this.msg('error.dismiss');
+  close.setAttribute('aria-label', this.msg('error.dismiss'));
+  L.DomEvent.on(close, 'click', function () { box.hidden = true; });
+  box.appendChild(close);
+  box.hidden = false;
+};

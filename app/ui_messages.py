@@ -1,0 +1,194 @@
+"""The UI strings the page scripts show (map, status pages, plan page), by key.
+
+One vocabulary: the domain's names come from ``app.labels``; the rest are the
+page scripts' own texts. Values are English message ids (extracted with N_);
+``translated(gettext)`` gives them in the request's language, and the pages pass
+them to the JS in their JSON config. Free of Flask and Folium.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import labels
+from .labels import N_
+
+# Colour classes of the "flags" plot view, most severe first (a plot takes the first
+# that applies); idle_disposed is drawn as an outline on top of its class.
+FLAG_CLASSES: dict[str, str] = {
+    "reclaim_due": N_("Reclaim due"),
+    "idle": N_("Idle land"),
+    "idle_government": N_("Idle, government cause"),
+    "idle_warning": N_("Soon idle"),
+    "low_efficiency": N_("Low efficiency"),
+    "conflict": N_("Conflict (zoning, use, double claim)"),
+    "none": N_("No flag"),
+}
+
+
+# Every string the page scripts show, keyed by a short English key, with the
+# English text as message id. The server translates the values (Chinese is the
+# default UI language) and passes them in the page config; the JS reads only
+# these. ``{name}``-style placeholders are filled in by the JS.
+UI_MESSAGES: dict[str, str] = {
+    "page.title": N_("Park map"),
+    # overlay layers
+    "layer.zones": N_("Zones"),
+    "layer.plots": N_("Plots"),
+    "layer.roads": N_("Roads"),
+    "layer.projects": N_("Projects"),
+    **{f"layer.network.{code}": text for code, text in labels.UTILITIES.items()},
+    **{f"stage.{code}": text for code, text in labels.STAGES.items()},
+    **{f"status.{code}": text for code, text in labels.STATUSES.items()},
+    # road classes
+    "road_class.arterial": N_("Arterial road"),
+    "road_class.secondary": N_("Secondary road"),
+    "road_class.branch": N_("Branch road"),
+    # project stages (DESIGN §4.7)
+    **{f"project_stage.{code}": text for code, text in labels.PROJECT_STAGES.items()},
+    # popup field labels
+    "field.code": N_("Code"),
+    "field.name": N_("Name"),
+    "field.stage": N_("Stage"),
+    "field.area": N_("Area"),
+    "field.land_class": N_("Land class"),
+    "field.planned_use": N_("Planned use"),
+    "field.owner": N_("Owner"),
+    "field.zone": N_("Zone"),
+    "field.status": N_("Status"),
+    "field.class": N_("Class"),
+    "field.width": N_("Width"),
+    "field.planned_completion": N_("Planned completion"),
+    "field.utility": N_("Utility"),
+    "field.subtype": N_("Type"),
+    "field.company": N_("Company"),
+    "field.industry": N_("Industry"),
+    "field.plots": N_("Plots"),
+    "field.admitted_industries": N_("Admitted industries"),
+    "popup.details": N_("Plot details"),
+    # status flags and readiness (DESIGN §4.2–4.5)
+    **{f"flag.{code}": text for code, text in labels.FLAGS.items()},
+    **{f"flag_class.{code}": text for code, text in FLAG_CLASSES.items()},
+    **{f"cause.{code}": text for code, text in labels.GOVERNMENT_CAUSES.items()},
+    **{f"disposal.{code}": text for code, text in labels.DISPOSALS.items()},
+    **{f"readiness.state.{code}": text for code, text in labels.READINESS_STATES.items()},
+    **{f"utility.{code}": text for code, text in labels.READINESS_UTILITIES.items()},
+    "popup.status": N_("Status"),
+    "popup.no_flags": N_("No status flag."),
+    "popup.loading_status": N_("Loading status…"),
+    "popup.readiness": N_("Readiness (七通一平)"),
+    "popup.levelled": N_("Site levelled"),
+    "popup.serviced": N_("Serviced land, ready for supply"),
+    "popup.not_serviced": N_("Not serviced"),
+    "popup.as_of": N_("As of {date}"),
+    "readiness.distance": N_("{distance} m away"),
+    "readiness.planned_on": N_("planned {date}"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    # units
+    "unit.m2": N_("m²"),
+    "unit.mu": N_("mu"),
+    "unit.ha": N_("ha"),
+    "unit.m": N_("m"),
+    # legend and thematic views
+    "legend.title": N_("Legend"),
+    "legend.view": N_("Colour plots by"),
+    "view.stage": N_("Lifecycle stage"),
+    "view.flags": N_("Status flags"),
+    "view.readiness": N_("Readiness (七通一平)"),
+    "legend.count": N_("{label} ({count})"),
+    "legend.disposed": N_("Idle, disposed (outline)"),
+    "legend.not_evaluated": N_("Not evaluated"),
+    "legend.serviced": N_("Serviced land (熟地)"),
+    "legend.not_serviced": N_("Not serviced"),
+    "legend.raw_land": N_("Raw land (生地)"),
+    "legend.level": N_("{level} of 8 in place"),
+    "legend.highlighted": N_("Plots served by the selected segment"),
+    "legend.selected_segment": N_("Selected segment"),
+    "legend.networks": N_("Utility networks"),
+    "legend.network.planned": N_("Line planned / under construction"),
+    "legend.network.point": N_("Facility"),
+    # controls
+    "search.placeholder": N_("Plot code"),
+    "search.button": N_("Search"),
+    "search.not_found": N_("No plot found with code “{code}”."),
+    "search.searching": N_("Searching…"),
+    "control.zoom_park": N_("Zoom to park"),
+    "control.fullscreen": N_("Full screen"),
+    "control.fullscreen_exit": N_("Exit full screen"),
+    "basemap.none": N_("No basemap"),
+    "basemap.osm": N_("OpenStreetMap"),
+    "basemap.tianditu": N_("Tianditu"),
+    "basemap.gaode": N_("Gaode (GCJ-02)"),
+    "basemap.gcj_note": N_("Overlays are shifted to GCJ-02 to match the Gaode basemap."),
+    # loading and errors
+    "loading": N_("Loading map data…"),
+    "loading.progress": N_("Loading map data… ({done}/{total})"),
+    "error.load": N_("Could not load {layer}: {message}"),
+    "error.network": N_("Network error"),
+    "error.http": N_("HTTP error {status}"),
+    "error.dismiss": N_("Close"),
+    "error.plot_not_found": N_("No plot with id {id}."),
+    # idle land page (/idle)
+    "idle.title": N_("Idle land"),
+    "idle.col.code": N_("Plot"),
+    "idle.col.zone": N_("Zone"),
+    "idle.col.owner": N_("Owner"),
+    "idle.col.area_mu": N_("Area (mu)"),
+    "idle.col.agreed_start_on": N_("Agreed start"),
+    "idle.col.mark_1y": N_("1-year mark"),
+    "idle.col.mark_2y": N_("2-year mark"),
+    "idle.col.days_left": N_("Days left"),
+    "idle.col.flags": N_("Flags"),
+    "idle.col.cause": N_("Cause / disposal"),
+    "idle.col.projects": N_("Projects"),
+    "idle.col.map": N_("Map"),
+    "idle.map_link": N_("map"),
+    "idle.overdue": N_("{days} days overdue"),
+    "idle.empty": N_("No idle or soon-idle plot on this date."),
+    "idle.count": N_("{count} plots, {area} mu, as of {date}"),
+    "idle.government_cause": N_("Government cause: {cause}"),
+    "idle.disposed": N_("{disposal} ({date})"),
+    # infrastructure priority page (/priorities)
+    "priority.title": N_("Infrastructure priority"),
+    "priority.col.rank": N_("Rank"),
+    "priority.col.utility": N_("Type"),
+    "priority.col.name": N_("Name"),
+    "priority.col.status": N_("Status"),
+    "priority.col.planned_completion": N_("Planned completion"),
+    "priority.col.plots_gained": N_("Plots gained"),
+    "priority.col.area_mu_gained": N_("Mu gained"),
+    "priority.col.newly_serviced": N_("Newly serviced"),
+    "priority.col.newly_serviced_mu": N_("Mu newly serviced"),
+    "priority.empty": N_("No planned road or network segment."),
+    "priority.count": N_("{count} planned segments, as of {date}"),
+    "priority.layer": N_("Planned segments"),
+    "priority.selected": N_("{name}: {count} plots, {area} mu would gain {utility}"),
+    "as_of": N_("As of"),
+    "as_of.apply": N_("Show"),
+    # requisition plan page (/plans/<id>: static/js/parkatlas-plan.js)
+    "plan.layer": N_("Plan plots (red line)"),
+    "plan.legendTitle": N_("Requisition plan"),
+    "plan.pickedLegend": N_("Picked plots"),
+    "plan.picked": N_("{n} picked"),
+    "plan.inPlan": N_("in the plan"),
+    "plan.notInPlan": N_("not in the plan"),
+    "plan.error": N_("The change was refused:"),
+    "plan.confirmDelete": N_("Delete this plan? This cannot be undone."),
+    "plan.drawPolygon": N_("Draw a polygon to add plots"),
+    "plan.drawCancel": N_("Cancel"),
+    "plan.drawCancelTitle": N_("Cancel drawing"),
+    "plan.drawFinish": N_("Finish"),
+    "plan.drawFinishTitle": N_("Finish drawing"),
+    "plan.drawUndo": N_("Delete last point"),
+    "plan.drawUndoTitle": N_("Delete the last point drawn"),
+    "plan.drawStart": N_("Click to start drawing the polygon."),
+    "plan.drawCont": N_("Click to continue drawing the polygon."),
+    "plan.drawEnd": N_("Click the first point to close the polygon."),
+    "plan.drawCrossing": N_("The edges of the polygon must not cross."),
+}
+
+
+def translated(translate: Callable[[str], str]) -> dict[str, str]:
+    """UI_MESSAGES with every text passed through ``translate`` (e.g. gettext)."""
+    return {key: translate(text) for key, text in UI_MESSAGES.items()}
