@@ -23,8 +23,8 @@ from . import (
     zones,
 )
 from .auth import access
-from .db import get_db
 from .errors import BadRequest
+from .web_db import get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -21,7 +21,6 @@ from werkzeug.exceptions import HTTPException
 
 from . import exporters, labels, maps, parks, plots, requisition, status
 from .auth import access
-from .db import get_db
 from .errors import (
     AtlasError,
     BadRequest,
@@ -31,6 +30,7 @@ from .errors import (
     from_database,
 )
 from .i18n import current_language
+from .web_db import get_db
 
 bp = Blueprint("web", __name__)
 
