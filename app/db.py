@@ -21,7 +21,11 @@ from .config import SQL_DIR
 
 @cache
 def queries():
-    """The named queries of sql/queries/*.sql (aiosql), loaded once."""
+    """The named queries of sql/queries/<namespace>/*.sql (aiosql), loaded once.
+
+    Each folder is a namespace: sql/queries/plots/update.sql defines
+    `queries().plots.update`.
+    """
     return aiosql.from_path(SQL_DIR / "queries", "psycopg")
 
 

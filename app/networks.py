@@ -18,7 +18,7 @@ def search(conn: psycopg.Connection, park_id: int | None, bbox, page: geojson.Pa
     if utility is not None and utility not in UTILITIES:
         raise BadRequest(f"utility must be one of {', '.join(UTILITIES)}, not {utility!r}")
     check_status(status)
-    result = queries().search_networks(
+    result = queries().networks.search(
         conn, park_id=park_id, **geojson.bbox_params(bbox), utility=utility, status=status,
         limit=page.limit, offset=page.offset)
     return geojson.page_of(result, page, next_href)

@@ -51,7 +51,7 @@ def search(conn: psycopg.Connection, park_id: int | None, bbox, page: geojson.Pa
     if stage is not None and stage not in STAGES:
         raise BadRequest(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
     status.check_flag(flag)
-    result = queries().search_plots(
+    result = queries().plots.search(
         conn, park_id=park_id, **geojson.bbox_params(bbox), code=code or None, stage=stage,
         zone=zone or None, flag=flag, serviced=serviced, as_of=as_of, limit=page.limit,
         offset=page.offset)
@@ -61,12 +61,12 @@ def search(conn: psycopg.Connection, park_id: int | None, bbox, page: geojson.Pa
 def get(conn: psycopg.Connection, plot_id: int, as_of: date | None = None) -> dict:
     """One plot Feature with every attribute, areas, occupying projects, and its status and
     readiness as of a date."""
-    row = queries().get_plot(conn, id=plot_id)
+    row = queries().plots.get(conn, id=plot_id)
     if row is None:
         raise NotFound(f"no plot with id {plot_id}")
     feature = geojson.feature(row)
     props = feature["properties"]
-    props["projects"] = list(queries().plot_projects(conn, id=plot_id))
+    props["projects"] = list(queries().plots.projects(conn, id=plot_id))
     props["status"] = status.get(conn, props["park_id"], plot_id, as_of)
     props["readiness"] = readiness.get(conn, props["park_id"], plot_id, as_of)
     props["stage"] = props["status"].get("stage", props["stage"])
@@ -90,11 +90,11 @@ def update(conn: psycopg.Connection, plot_id: int, version: int, changes: dict,
     if geometry is not None and geometry.get("type") not in ("Polygon", "MultiPolygon"):
         raise BadRequest("geometry must be a GeoJSON Polygon or MultiPolygon object")
     with transaction(conn):
-        new_version = queries().update_plot(
+        new_version = queries().plots.update(
             conn, id=plot_id, version=version, changes=json.dumps(changes),
             geometry=json.dumps(geometry) if geometry is not None else None)
         if new_version is None:
-            current = queries().plot_version(conn, id=plot_id)
+            current = queries().plots.version(conn, id=plot_id)
             if current is None:
                 raise NotFound(f"no plot with id {plot_id}")
             raise stale(f"plot {plot_id}", current, version)

@@ -16,14 +16,14 @@ def search(conn: psycopg.Connection, park_id: int | None, page: geojson.Page,
     """Projects as a paged FeatureCollection (geometry: their plots)."""
     if stage is not None and stage not in STAGES:
         raise BadRequest(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
-    result = queries().search_projects(conn, park_id=park_id, stage=stage,
+    result = queries().projects.search(conn, park_id=park_id, stage=stage,
                                           limit=page.limit, offset=page.offset)
     return geojson.page_of(result, page, next_href)
 
 
 def get(conn: psycopg.Connection, project_id: int) -> dict:
     """One project Feature with milestones and progress reports."""
-    row = queries().get_project(conn, id=project_id)
+    row = queries().projects.get(conn, id=project_id)
     if row is None:
         raise NotFound(f"no project with id {project_id}")
     return geojson.feature(row)

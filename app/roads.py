@@ -21,6 +21,6 @@ def search(conn: psycopg.Connection, park_id: int | None, bbox, page: geojson.Pa
            status: str | None = None, next_href=None) -> dict:
     """Roads as a paged FeatureCollection."""
     check_status(status)
-    result = queries().search_roads(conn, park_id=park_id, **geojson.bbox_params(bbox),
+    result = queries().roads.search(conn, park_id=park_id, **geojson.bbox_params(bbox),
                                        status=status, limit=page.limit, offset=page.offset)
     return geojson.page_of(result, page, next_href)

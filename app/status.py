@@ -45,7 +45,7 @@ def recompute_park(conn: psycopg.Connection, park_id: int, as_of: date | None = 
                    plot_ids: list[int] | None = None) -> int:
     """Recompute and store one park's results (or some plots'), in one transaction."""
     with transaction(conn):
-        return queries().recompute_park(conn, park_id=park_id, as_of=as_of, ids=plot_ids)
+        return queries().status.recompute_park(conn, park_id=park_id, as_of=as_of, ids=plot_ids)
 
 
 def recompute(url: str, park_id: int | None = None, as_of: date | None = None,
@@ -61,11 +61,11 @@ def recompute(url: str, park_id: int | None = None, as_of: date | None = None,
     started = time.perf_counter()
     with connect(url) as conn:
         # the nearest-feature indexes, compact again after a day of edits (0009_status.sql)
-        queries().rebuild_knn_indexes(conn)
-        parks = [park_id] if park_id else [r["id"] for r in queries().park_ids(conn)]
+        queries().status.rebuild_knn_indexes(conn)
+        parks = [park_id] if park_id else [r["id"] for r in queries().parks.ids(conn)]
         jobs = []
         for pid in parks:
-            ids = [r["id"] for r in queries().plot_ids(conn, park_id=pid)]
+            ids = [r["id"] for r in queries().plots.ids(conn, park_id=pid)]
             size = min(chunk, max(1000, -(-len(ids) // (4 * max(1, workers)))))
             jobs += [(pid, ids[i:i + size]) for i in range(0, len(ids), size)]
 
@@ -81,17 +81,17 @@ def recompute(url: str, park_id: int | None = None, as_of: date | None = None,
 
 def get(conn: psycopg.Connection, park_id: int, plot_id: int, as_of: date | None = None) -> dict:
     """One plot's status: stage, flags, reasons (zh/en), details, evaluated_on."""
-    row = queries().plot_status(conn, park_id=park_id, plot_id=plot_id, as_of=as_of)
+    row = queries().status.get(conn, park_id=park_id, plot_id=plot_id, as_of=as_of)
     return {k: v for k, v in (row or {}).items() if k != "plot_id"}
 
 
 def summary(conn: psycopg.Connection, park_id: int, as_of: date | None = None) -> dict:
     """Count and area (亩) per stage, per flag and per readiness level."""
-    return queries().summary(conn, park_id=park_id, as_of=as_of)
+    return queries().status.summary(conn, park_id=park_id, as_of=as_of)
 
 
 def idle_plots(conn: psycopg.Connection, park_id: int, as_of: date | None = None) -> dict:
     """Idle and soon-idle plots with their legal clock, soonest deadline first."""
-    rows = list(queries().idle_plots(conn, park_id=park_id, as_of=as_of))
+    rows = list(queries().status.idle_plots(conn, park_id=park_id, as_of=as_of))
     evaluated = rows[0]["evaluated_on"] if rows else (as_of or None)
     return {"evaluated_on": evaluated, "plots": rows}

@@ -43,7 +43,7 @@ def test_domain_module_imports_without_flask(module):
 
 def test_named_queries_run_without_an_app(db_url):
     with db.connect(db_url, actor="test") as conn:
-        assert db.queries().first_park_id(conn) is not None
+        assert db.queries().parks.first_id(conn) is not None
 
 
 def test_transaction_rolls_back_and_maps_bad_input(db_url):
@@ -55,3 +55,18 @@ def test_transaction_rolls_back_and_maps_bad_input(db_url):
             conn.execute("SELECT 'not a date'::date")
         renamed = conn.execute("SELECT count(*) AS n FROM parks WHERE name = 'x'").fetchone()
         assert renamed["n"] == 0
+
+
+def test_every_named_query_called_in_the_code_exists():
+    # queries().<namespace>.<name>( in the code must name sql/queries/<namespace>/<name>.sql
+    import re
+
+    calls = {m.groups() for path in (ROOT / "app").rglob("*.py")
+             for m in re.finditer(r"\bq(?:ueries\(\))?\.(\w+)\.(\w+)\(", path.read_text())}
+    assert len(calls) > 40
+    q = db.queries()
+    missing = sorted(f"{ns}.{name}" for ns, name in calls
+                     if not hasattr(getattr(q, ns, None), name))
+    assert not missing
+    files = {(p.parent.name, p.stem) for p in (ROOT / "sql" / "queries").glob("*/*.sql")}
+    assert calls <= files

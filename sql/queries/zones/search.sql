@@ -1,4 +1,4 @@
--- name: search_zones(park_id, minx, miny, maxx, maxy, limit, offset)^
+-- name: search(park_id, minx, miny, maxx, maxy, limit, offset)^
 -- A page of zones of a park, optionally in a bbox, and how many match in all.
 WITH sel AS (
   SELECT z.* FROM zones z

@@ -1,4 +1,4 @@
--- name: search_roads(park_id, minx, miny, maxx, maxy, status, limit, offset)^
+-- name: search(park_id, minx, miny, maxx, maxy, status, limit, offset)^
 -- A page of roads of a park, optionally in a bbox or of one status.
 WITH sel AS (
   SELECT r.* FROM roads r

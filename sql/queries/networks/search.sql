@@ -1,4 +1,4 @@
--- name: search_networks(park_id, minx, miny, maxx, maxy, utility, status, limit, offset)^
+-- name: search(park_id, minx, miny, maxx, maxy, utility, status, limit, offset)^
 -- A page of utility network features, optionally in a bbox, of one utility or status.
 WITH sel AS (
   SELECT n.* FROM networks n

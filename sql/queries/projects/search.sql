@@ -1,4 +1,4 @@
--- name: search_projects(park_id, stage, limit, offset)^
+-- name: search(park_id, stage, limit, offset)^
 -- A page of projects of a park with the outline of their plots.
 WITH sel AS (
   SELECT f.*, f.properties ->> 'code' AS code FROM project_features f
@@ -12,13 +12,3 @@ SELECT (SELECT count(*) FROM sel) AS matched,
                    'properties', f.properties) ORDER BY f.park_id, f.code)
                  FROM (SELECT * FROM sel ORDER BY park_id, code LIMIT :limit OFFSET :offset) AS f),
                 '[]') AS features;
-
--- name: get_project(id)^
--- One project with its milestones and latest progress.
-SELECT f.id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)), 9)::json AS geometry,
-       f.properties || jsonb_build_object(
-         'milestones', (SELECT coalesce(jsonb_agg(to_jsonb(m) - 'project_id' ORDER BY m.planned_on), '[]')
-                        FROM milestones m WHERE m.project_id = f.id),
-         'progress', (SELECT coalesce(jsonb_agg(to_jsonb(r) - 'project_id' ORDER BY r.reported_on), '[]')
-                      FROM progress_reports r WHERE r.project_id = f.id)) AS properties
-FROM project_features f WHERE f.id = :id;

@@ -1,4 +1,4 @@
--- name: list_parks(id)
+-- name: features(id)
 -- Every park as a Feature whose geometry is the extent of its zones and plots.
 SELECT p.id,
        ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(e.extent, 4326)), 9)::json AS geometry,
@@ -16,15 +16,3 @@ LEFT JOIN LATERAL (
 ) AS e ON true
 WHERE :id::int IS NULL OR p.id = :id
 ORDER BY p.id;
-
--- name: park_by_code(code)^
--- A park's id by its code.
-SELECT id FROM parks WHERE code = :code;
-
--- name: first_park_id()$
--- The lowest park id (the default park of the map).
-SELECT min(id) FROM parks;
-
--- name: park_settings(id)$
--- A park's settings, defaults filled in.
-SELECT park_settings(:id);
