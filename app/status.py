@@ -13,6 +13,7 @@ from datetime import date
 
 import psycopg
 
+from . import labels
 from .db import connect, queries, transaction
 from .errors import BadRequest
 
@@ -87,7 +88,8 @@ def get(conn: psycopg.Connection, park_id: int, plot_id: int, as_of: date | None
 
 def summary(conn: psycopg.Connection, park_id: int, as_of: date | None = None) -> dict:
     """Count and area (亩) per stage, per flag and per readiness level."""
-    return queries().status.summary(conn, park_id=park_id, as_of=as_of)
+    return queries().status.summary(conn, park_id=park_id, as_of=as_of,
+                                    stages=list(labels.STAGES))
 
 
 def idle_plots(conn: psycopg.Connection, park_id: int, as_of: date | None = None) -> dict:

@@ -937,3 +937,13 @@ def test_new_geometry_changes_the_area(planner, conn):
     assert props["area_m2"] == pytest.approx(abs(geodesic), rel=1e-3)
     assert props["area_m2"] != pytest.approx(plot["area_m2"], rel=1e-6)
     assert props["area_mu"] == pytest.approx(props["area_m2"] * 15 / 10000)
+
+
+def test_status_summary_lists_stages_in_lifecycle_order(viewer, conn):
+    summary = get_json(viewer, f"{API}/status/summary")
+    stages = [s["stage"] for s in summary["stages"]]
+    assert len(stages) > 2
+    assert stages == sorted(stages, key=list(STAGES).index)
+    assert sum(s["count"] for s in summary["stages"]) == summary["plots"] == conn.execute(
+        "SELECT count(*) AS n FROM plots WHERE park_id = (SELECT min(id) FROM parks)"
+    ).fetchone()["n"]

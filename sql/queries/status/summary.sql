@@ -1,5 +1,6 @@
--- name: summary(park_id, as_of)^
--- Count and area (亩) per stage, per flag and per readiness level as of a date.
+-- name: summary(park_id, as_of, stages)^
+-- Count and area (亩) per stage (in the order of :stages, labels.STAGES), per flag and per
+-- readiness level as of a date.
 WITH day AS (SELECT coalesce(:as_of::date, current_date) AS d),
 st AS (SELECT s.*, p.area_m2 * 15 / 10000 AS mu
        FROM day CROSS JOIN LATERAL plot_status_as_of(:park_id, day.d) s
@@ -11,9 +12,7 @@ SELECT (SELECT d FROM day) AS evaluated_on,
        (SELECT count(*) FROM st) AS plots,
        (SELECT coalesce(sum(mu), 0) FROM st) AS area_mu,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('stage', stage, 'count', n, 'area_mu', mu)
-                                  ORDER BY array_position(ARRAY['planned', 'approved', 'requisitioned',
-                                    'banked', 'supplied', 'delivered', 'under_construction',
-                                    'completed', 'operating'], stage)), '[]')
+                                  ORDER BY array_position(:stages::text[], stage)), '[]')
         FROM (SELECT stage, count(*) AS n, sum(mu) AS mu FROM st GROUP BY stage) x) AS stages,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('flag', flag, 'count', n, 'area_mu', mu)
                                   ORDER BY flag), '[]')
