@@ -1,14 +1,13 @@
-"""Web pages (the map, a plot's page) and the error handlers for pages and the API."""
+"""Web pages: the map, a plot's page, the status pages, plans and rates (errors:
+web_errors.py)."""
 
 from __future__ import annotations
 
-import psycopg
 from flask import (
     Blueprint,
     current_app,
     flash,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -16,19 +15,10 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 
 from . import exporters, labels, maps, parks, plots, requisition, status
 from .auth import access
-from .errors import (
-    AtlasError,
-    BadRequest,
-    PayloadTooLarge,
-    Unauthorized,
-    Unprocessable,
-    from_database,
-)
+from .errors import AtlasError, BadRequest, Unprocessable
 from .i18n import current_language
 from .web_db import get_db
 
@@ -225,53 +215,5 @@ def rate_update_form(rate_id: int):
         and (flash(gettext("Saved."), "info") or back), back)
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def handle_atlas_error(exc: AtlasError):
-    """An AtlasError as JSON for the API, as a page (or a login redirect) otherwise."""
-    if _wants_json():
-        response = jsonify(exc.to_dict())
-        response.status_code = exc.status
-        if exc.status == 401:
-            response.headers["WWW-Authenticate"] = 'Bearer realm="parkatlas"'
-        return response
-    if isinstance(exc, Unauthorized):
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return render_template("error.html", error=exc), exc.status
-
-
-def handle_http_error(exc: HTTPException):
-    """Werkzeug's HTTP errors (404, 405, 413 …) in the same shape as domain errors."""
-    if exc.code == 413:
-        limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return handle_atlas_error(PayloadTooLarge(f"the upload exceeds the {limit} MB limit"))
-    error = AtlasError(exc.description or exc.name,
-                       code=exc.name.lower().replace(" ", "_"))
-    error.status = exc.code or 500
-    response = handle_atlas_error(error)
-    if getattr(exc, "valid_methods", None):  # a 405 must say what is allowed (RFC 9110)
-        response.headers["Allow"] = ", ".join(exc.valid_methods)
-    return response
-
-
-def handle_database_error(exc: psycopg.Error):
-    """Bad input the database caught (e.g. a number out of range) is a 400, not a 500."""
-    domain = from_database(exc)
-    if domain is None:
-        raise exc
-    return handle_atlas_error(domain)
-
-
-def handle_csrf_error(exc: CSRFError):
-    return handle_atlas_error(BadRequest(f"CSRF check failed: {exc.description}",
-                                         code="csrf_failed"))
-
-
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.register_error_handler(AtlasError, handle_atlas_error)
-    app.register_error_handler(CSRFError, handle_csrf_error)
-    app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(psycopg.Error, handle_database_error)
