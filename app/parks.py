@@ -24,16 +24,6 @@ def get(conn: psycopg.Connection, park_id: int) -> dict:
     return feature
 
 
-MAX_ID = 2**31 - 1
-
-
-def check_id(park_id: int) -> int:
-    """A park id as given, refused when it cannot be a park's (out of integer range)."""
-    if not 0 < park_id <= MAX_ID:
-        raise NotFound(f"no park with id {park_id}")
-    return park_id
-
-
 def resolve(conn: psycopg.Connection, code: str | None = None) -> int:
     """A park id by code, or the first park when no code is given."""
     if code:

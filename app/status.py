@@ -15,31 +15,10 @@ import psycopg
 
 from . import labels
 from .db import connect, queries, transaction
-from .errors import BadRequest
 
 FLAGS = ("idle", "idle_a", "idle_b", "government_cause", "idle_fee_due", "reclaim_due",
          "idle_warning", "idle_disposed", "approved_not_supplied", "supplied_not_used",
          "low_efficiency", "zoning_conflict", "use_conflict", "double_claim")
-
-
-def parse_as_of(text: str | None) -> date | None:
-    """?as_of=YYYY-MM-DD, or None for today (the database's date in the park's time zone)."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
-    except ValueError:
-        return _bad_date(text)
-
-
-def _bad_date(text: str):
-    raise BadRequest(f"as_of must be a date written YYYY-MM-DD, not {text!r}")
-
-
-def check_flag(flag: str | None) -> None:
-    """Refuse an unknown status flag."""
-    if flag is not None and flag not in FLAGS:
-        raise BadRequest(f"flag must be one of {', '.join(FLAGS)}, not {flag!r}")
 
 
 def recompute_park(conn: psycopg.Connection, park_id: int, as_of: date | None = None,

@@ -1,5 +1,4 @@
-"""Web pages: the map, a plot's page, the status pages, plans and rates (errors:
-web_errors.py)."""
+"""Web pages: the map, a plot's page, the status pages, plans and rates."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user
 
-from . import exporters, labels, maps, parks, plots, requisition, status
+from . import exporters, labels, maps, params, parks, plots, requisition
 from .auth import access
 from .errors import AtlasError, BadRequest, Unprocessable
 from .i18n import current_language
@@ -52,7 +51,7 @@ def index():
 def park_page(park_code: str | None) -> dict:
     """What a park's status page needs: the park and the UI strings its JS uses."""
     conn = get_db()
-    return {"park": parks.get(conn, parks.resolve(conn, park_code))["properties"],
+    return {"park": parks.get(conn, params.park(conn, park_code, required=True))["properties"],
             "messages": maps.map_messages(gettext)}
 
 
@@ -71,7 +70,7 @@ def priorities_page():
 @bp.get("/plots/<int:plot_id>")
 @access("viewer")
 def plot_page(plot_id: int):
-    as_of = status.parse_as_of(request.args.get("as_of"))
+    as_of = params.as_of(request.args.get("as_of"))
     return render_template("plot.html", plot=plots.get(get_db(), plot_id, as_of), labels=labels,
                            stage_colours=maps.STAGE_COLOURS)
 
@@ -81,7 +80,7 @@ def plot_page(plot_id: int):
 def plans_page(park_code: str | None) -> dict:
     """The plan list of a park and what the create form offers."""
     conn = get_db()
-    park = parks.get(conn, parks.resolve(conn, park_code))["properties"]
+    park = parks.get(conn, params.park(conn, park_code, required=True))["properties"]
     return {"park": park, "plans": requisition.list_plans(conn, park["id"]),
             "labels_plan_status": labels.PLAN_STATUSES, **requisition.choices(conn, park["id"])}
 
@@ -114,7 +113,8 @@ def _acting(action, back: str):
 @access("planner")
 def plans_create():
     return _acting(lambda: url_for("web.plan_page", plan_id=requisition.create(
-        get_db(), parks.resolve(get_db(), request.form.get("park")), request.form.get("name"),
+        get_db(), params.park(get_db(), request.form.get("park"), required=True),
+        request.form.get("name"),
         _form_selection(request.form), g.actor)["id"]), url_for("web.plans_list"))
 
 
@@ -141,12 +141,7 @@ def plan_page_context(plan_id: int, version_no: int | None) -> dict:
 
 
 def _version_arg() -> int | None:
-    value = request.args.get("version")
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()):
-        raise BadRequest(f"version must be a whole number, not {value!r}")
-    return int(value)
+    return params.whole_number("version", request.args.get("version"))
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -156,10 +151,7 @@ def plan_page(plan_id: int):
 
 
 def _form_version() -> int:
-    value = request.form.get("version", "")
-    if not (value.isascii() and value.isdigit()):
-        raise BadRequest(f"the form lacks the version it was read at ({value!r})")
-    return int(value)
+    return params.form_version(request.form)
 
 
 def _plan_action(plan_id: int, action) -> object:
@@ -200,7 +192,7 @@ def plan_delete_form(plan_id: int):
 @access("viewer")
 def rates_page():
     conn = get_db()
-    park = parks.get(conn, parks.resolve(conn, request.args.get("park")))["properties"]
+    park = parks.get(conn, params.park(conn, request.args.get("park"), True))["properties"]
     return render_template("rates.html", park=park, rates=requisition.rates(conn, park["id"]),
                            fields=requisition.RATE_FIELDS, land_groups=labels.LAND_GROUPS)
 

@@ -17,9 +17,7 @@ from pyproj import Geod
 from shapely.geometry import box, shape
 from shapely.geometry.polygon import LinearRing
 
-from app.networks import UTILITIES
-from app.plots import STAGES
-from app.roads import STATUSES
+from app.labels import STAGES, STATUSES, UTILITIES
 from tests.conftest import api_error, csrf_token, login, make_app
 
 API = "/api/v1"
@@ -707,12 +705,26 @@ def test_every_documented_operation_exists(app, client):
 
 def _query_parameters(view) -> set[str]:
     """The query parameters an API view reads, from the helpers it calls."""
+    from app.layers import LAYERS
+
     source = inspect.getsource(view)
-    names = set(re.findall(r'_arg\("(\w+)"\)', source))
-    names |= {"limit", "offset"} if "_page()" in source else set()
-    names |= {"bbox"} if "_bbox()" in source else set()
-    names |= {"park"} if "_park()" in source else set()
+    names = set(re.findall(r'request\.args\.get\("(\w+)"', source))
+    names |= {"as_of"} if "as_of()" in source else set()
+    names |= {"park"} if "park(" in source else set()
+    names |= {"version"} if "_version_arg()" in source else set()
+    for name in re.findall(r'feature_page\("(\w+)"\)', source):
+        layer = LAYERS[name]
+        names |= {"park", "limit", "offset", *(f.name for f in layer.filters)}
+        names |= ({"bbox"} if layer.bbox else set()) | ({"as_of"} if layer.as_of else set())
     return names
+
+
+def test_the_parameter_reader_sees_what_views_read(app):
+    views = app.view_functions
+    assert _query_parameters(views["api.plot_list"]) == {
+        "park", "bbox", "limit", "offset", "as_of", "code", "stage", "zone", "flag", "serviced"}
+    assert _query_parameters(views["api.plan_export"]) >= {"format", "version"}
+    assert _query_parameters(views["api.status_summary"]) == {"park", "as_of"}
 
 
 def test_every_query_parameter_is_documented(app, client):

@@ -21,7 +21,7 @@ DOMAIN = sorted(
 
 
 def test_the_domain_list_is_not_empty():
-    assert {"app.db", "app.plots", "app.status", "app.requisition"} <= set(DOMAIN)
+    assert {"app.db", "app.plots", "app.layers", "app.params", "app.requisition"} <= set(DOMAIN)
 
 
 @pytest.mark.parametrize("module", DOMAIN)
@@ -70,3 +70,17 @@ def test_every_named_query_called_in_the_code_exists():
     assert not missing
     files = {(p.parent.name, p.stem) for p in (ROOT / "sql" / "queries").glob("*/*.sql")}
     assert calls <= files
+
+
+def test_the_plot_update_query_sets_exactly_the_editable_columns():
+    # plots.EDITABLE is the one list of editable plot columns; the UPDATE must not drift.
+    import re
+
+    from app import plots
+
+    text = (ROOT / "sql" / "queries" / "plots" / "update.sql").read_text()
+    targets = re.search(r"SET\s*\(([^)]*)\)\s*=", text).group(1)
+    sources = re.search(r"\(SELECT (.*?)\s+FROM jsonb_populate_record", text, re.S).group(1)
+    assert [c.strip() for c in targets.split(",")] == [
+        c.strip().removeprefix("r.") for c in sources.split(",")]
+    assert {c.strip() for c in targets.split(",")} == plots.EDITABLE
