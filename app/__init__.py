@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 
-from flask import Flask
-from flask.json.provider import DefaultJSONProvider
+def create_app(config: dict | None = None):
+    """Build the Flask app: configuration, extensions and blueprints. Does no I/O.
 
+    Flask is imported here, not at the top, so that `import app.plots` (and every other
+    domain module) works without it.
+    """
+    from flask import Flask
 
-class JSONProvider(DefaultJSONProvider):
-    """JSON with ISO 8601 dates (Flask's default writes RFC 1123 for dates)."""
-
-    @staticmethod
-    def default(o):
-        if isinstance(o, date):
-            return o.isoformat()
-        return DefaultJSONProvider.default(o)
-
-
-def create_app(config: dict | None = None) -> Flask:
-    """Build the Flask app: configuration, extensions and blueprints. Does no I/O."""
-    from . import api, auth, db, i18n, web
+    from . import api, auth, i18n, web, web_db, web_errors
     from . import config as settings
+    from .web_json import JSONProvider
 
     app = Flask(__name__, static_folder="static",
                 template_folder=str(settings.ROOT / "templates"))
@@ -31,9 +23,10 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key()
 
-    db.init_app(app)
+    web_db.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     web.init_app(app)
+    web_errors.init_app(app)
     app.register_blueprint(api.bp)
     return app

@@ -18,8 +18,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from . import labels, users
-from .db import get_db, set_actor
+from .db import set_actor
 from .errors import Forbidden, Unauthorized
+from .web_db import get_db
 
 LEVELS = ("public", "viewer", "planner", "admin")
 PUBLIC_ENDPOINTS = frozenset({"static"})  # Flask's own endpoints, which cannot carry a rule

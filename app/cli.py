@@ -188,14 +188,12 @@ def serve(port, workers):
 @with_appcontext
 def recompute(as_of, park, workers):
     """Recompute every plot's status and readiness (run it nightly: the clock matters)."""
-    from . import parks, status
+    from . import params, status
 
     try:
-        day = status.parse_as_of(as_of)
+        day = params.as_of(as_of)
         with _conn() as conn:
-            park_id = None
-            if park:
-                park_id = int(park) if park.isdigit() else parks.resolve(conn, park)
+            park_id = params.park(conn, park)
         done = status.recompute(current_app.config["DATABASE_URL"], park_id, day, workers)
     except AtlasError as exc:
         _fail(exc)
@@ -213,13 +211,12 @@ def plan():
 @with_appcontext
 def plan_list(park):
     """List the plans with their status, version, plot count and area."""
-    from . import parks, requisition
-    from .plan_result import to_mu
+    from . import params, requisition
+    from .crs import to_mu
 
     with _conn() as conn:
         try:
-            park_id = (int(park) if park.isdigit() else parks.resolve(conn, park)) if park \
-                else None
+            park_id = params.park(conn, park)
             rows = requisition.list_plans(conn, park_id)
         except AtlasError as exc:
             _fail(exc)
@@ -238,12 +235,12 @@ def plan_list(park):
 @with_appcontext
 def plan_create(name, park, project, zone, codes):
     """Create a draft plan from a project's plots, a zone or a list of plot codes."""
-    from . import parks, requisition
+    from . import params, requisition
 
     selection = {k: v for k, v in (("project", project), ("zone", zone), ("codes", codes)) if v}
     with _conn() as conn:
         try:
-            park_id = int(park) if park and park.isdigit() else parks.resolve(conn, park)
+            park_id = params.park(conn, park, required=True)
             made = requisition.create(conn, park_id, name, selection, f"cli:{getpass.getuser()}")
         except AtlasError as exc:
             _fail(exc)

@@ -1,4 +1,4 @@
-"""Coordinate reference systems and area units of DESIGN §3.
+"""Coordinate reference systems and area units of DESIGN §3 (the one source of both).
 
 Stored geometry is CGCS2000 (EPSG:4490); every park computes areas and distances in the
 CGCS2000 3-degree Gauss-Krüger zone of its longitude.
@@ -41,6 +41,16 @@ def gk_epsg(zone: int, prefixed: bool = False) -> int:
     return (4513 if prefixed else 4534) + zone - FIRST_ZONE
 
 
+def to_mu(area_m2: float) -> float:
+    """Square metres to 亩 (1 亩 = 10000/15 m²)."""
+    return area_m2 / M2_PER_MU
+
+
+def to_ha(area_m2: float) -> float:
+    """Square metres to 公顷."""
+    return area_m2 / M2_PER_HA
+
+
 def areas(area_m2: float) -> dict:
     """An area in m², 亩 and 公顷, unrounded (rounding is for display only)."""
-    return {"area_m2": area_m2, "area_mu": area_m2 / M2_PER_MU, "area_ha": area_m2 / M2_PER_HA}
+    return {"area_m2": area_m2, "area_mu": to_mu(area_m2), "area_ha": to_ha(area_m2)}

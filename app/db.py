@@ -1,8 +1,9 @@
-"""Database access: a connection pool per app, one connection per request, named queries.
+"""Database access without Flask: connections, transactions and the named queries.
 
-Connections run in autocommit mode; a write opens `with conn.transaction():` so that it
+Connections run in autocommit mode; a write opens `with transaction(conn):` so that it
 is all-or-nothing. The acting user is set on the connection as `parkatlas.actor`, which
-the audit triggers record.
+the audit triggers record. The web app's pool and per-request connection are in
+web_db.py; domain modules, the CLI and scripts need only this module.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from functools import cache
 
 import aiosql
 import psycopg
-from flask import current_app, g
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
@@ -21,7 +21,11 @@ from .config import SQL_DIR
 
 @cache
 def queries():
-    """The named queries of sql/queries/*.sql (aiosql), loaded once."""
+    """The named queries of sql/queries/<namespace>/*.sql (aiosql), loaded once.
+
+    Each folder is a namespace: sql/queries/plots/update.sql defines
+    `queries().plots.update`.
+    """
     return aiosql.from_path(SQL_DIR / "queries", "psycopg")
 
 
@@ -67,33 +71,7 @@ def _reset(conn: psycopg.Connection) -> None:
     conn.execute("RESET ALL")
 
 
-def init_app(app) -> None:
-    """Create the app's pool (opened on first use, so create_app does no I/O)."""
-    pool = ConnectionPool(
-        app.config["DATABASE_URL"], min_size=1, max_size=app.config["DB_POOL_MAX"],
-        kwargs=CONNECT_OPTIONS, configure=_configure, reset=_reset, open=False,
-        name="parkatlas")
-    app.extensions["parkatlas_pool"] = pool
-    app.teardown_appcontext(close_db)
-
-
-def pool() -> ConnectionPool:
-    """The current app's pool, opened on first use."""
-    p = current_app.extensions["parkatlas_pool"]
-    if p.closed:
-        p.open(wait=True, timeout=30)
-    return p
-
-
-def get_db() -> psycopg.Connection:
-    """The request's connection, taken from the pool on first use."""
-    if "db" not in g:
-        g.db = pool().getconn()
-        set_actor(g.db, g.get("actor") or "anonymous")
-    return g.db
-
-
-def close_db(_exc=None) -> None:
-    conn = g.pop("db", None)
-    if conn is not None:
-        current_app.extensions["parkatlas_pool"].putconn(conn)
+def make_pool(url: str, max_size: int, name: str = "parkatlas") -> ConnectionPool:
+    """A closed pool of connections with the app's settings (opened on first use)."""
+    return ConnectionPool(url, min_size=1, max_size=max_size, kwargs=CONNECT_OPTIONS,
+                          configure=_configure, reset=_reset, open=False, name=name)

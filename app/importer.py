@@ -199,21 +199,23 @@ def load_park(conn: psycopg.Connection, folder: Path) -> dict:
     with transaction(conn):
         # one recompute at the end instead of one per inserted layer
         conn.execute("SET LOCAL parkatlas.defer_recompute = 'on'")
-        park_id = q.insert_park(conn, code=park["code"], name=park["name"],
+        park_id = q.importer.insert_park(conn, code=park["code"], name=park["name"],
                                 name_en=park.get("name_en"),
                                 gk_zone=zone,
                                 settings=json.dumps(park.get("settings") or {}))
+        inserts = {"zones": q.importer.insert_zones, "price_zones": q.importer.insert_price_zones,
+                   "plots": q.importer.insert_plots, "roads": q.importer.insert_roads,
+                   "networks": q.importer.insert_networks}
         for name in LAYERS:
-            counts[name] = getattr(q, f"insert_{name}")(
-                conn, park_id=park_id, features=json.dumps(layers[name]))
+            counts[name] = inserts[name](conn, park_id=park_id, features=json.dumps(layers[name]))
         rates = folder / "compensation_rates.json"
         if rates.exists():
-            counts["compensation_rates"] = q.insert_compensation_rates(
+            counts["compensation_rates"] = q.importer.insert_compensation_rates(
                 conn, park_id=park_id, rates=json.dumps(_read_json(rates)))
         if projects is not None:
-            counts["projects"] = q.insert_projects(
+            counts["projects"] = q.importer.insert_projects(
                 conn, park_id=park_id, projects=json.dumps(projects))
-        q.recompute_park(conn, park_id=park_id, as_of=None, ids=None)
+        q.status.recompute_park(conn, park_id=park_id, as_of=None, ids=None)
         plans = folder / "plans.json"
         if plans.exists():
             counts["plans"] = _load_plans(conn, park_id, _read_json(plans))
@@ -250,4 +252,4 @@ def load_dataset(conn: psycopg.Connection, folder: Path = DEMO_DIR) -> list[dict
 
 def is_empty(conn: psycopg.Connection) -> bool:
     """True when no park is loaded."""
-    return queries().count_parks(conn) == 0
+    return queries().parks.count(conn) == 0

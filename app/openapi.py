@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from .geojson import DEFAULT_LIMIT, MAX_LIMIT
-from .networks import UTILITIES
-from .plots import STAGES
-from .projects import STAGES as PROJECT_STAGES
-from .roads import STATUSES
-from .status import FLAGS
+from .layers import LAYERS, Filter, Layer
+from .params import DEFAULT_LIMIT, MAX_LIMIT
 
 _PARAMS = {
     "park": {"name": "park", "in": "query", "description": "park id or code",
@@ -21,7 +17,6 @@ _PARAMS = {
                          "default": DEFAULT_LIMIT}},
     "offset": {"name": "offset", "in": "query",
                "schema": {"type": "integer", "minimum": 0, "default": 0}},
-    "status": {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}},
     "as_of": {"name": "as_of", "in": "query", "description": "evaluate the rules as of this "
               "date (default today)", "schema": {"type": "string", "format": "date"}},
 }
@@ -48,13 +43,6 @@ def _op(summary: str, *params: str, response: str = "FeatureCollection",
 
 def document() -> dict:
     """The OpenAPI document served at /api/v1/openapi.json."""
-    query = {"in": "query", "schema": {"type": "string"}}
-    plot_filters = [{"name": "code", "description": "plot code prefix, case-insensitive", **query},
-                    {"name": "stage", "in": "query", "schema": {"enum": list(STAGES)}},
-                    {"name": "zone", "description": "zone code", **query},
-                    {"name": "flag", "in": "query", "schema": {"enum": list(FLAGS)}},
-                    {"name": "serviced", "in": "query", "schema": {"type": "boolean"},
-                     "description": "serviced land (熟地, at least 三通一平)"}]
     edit = _op("Edit a plot (planner); needs the version read", response="Feature",
                extra=[_id("plot_id")])
     edit["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
@@ -62,7 +50,7 @@ def document() -> dict:
         "properties": {"version": {"type": "integer"}, "properties": {"type": "object"},
                        "geometry": {"type": "object"}}}}}}
     edit["responses"]["409"] = _ref("responses/Error")
-    return {**_document_head(), "paths": {**_paths(plot_filters, edit), **_plan_paths()},
+    return {**_document_head(), "paths": {**_paths(edit), **_plan_paths()},
             "components": _components()}
 
 
@@ -157,24 +145,31 @@ def _document_head() -> dict:
     }
 
 
-def _paths(plot_filters: list, edit: dict) -> dict:
+def _filter(f: Filter) -> dict:
+    """The query parameter of a layer filter."""
+    schema = ({"enum": list(f.choices)} if f.choices else
+              {"type": "boolean" if f.kind == "boolean" else "string"})
+    return {"name": f.name, "in": "query", "schema": schema,
+            **({"description": f.description} if f.description else {})}
+
+
+def _layer_op(layer: Layer) -> dict:
+    """The list operation of a feature layer, from its description in app.layers."""
+    params = ["park", *(["bbox"] if layer.bbox else []), "limit", "offset",
+              *(["as_of"] if layer.as_of else [])]
+    return _op(layer.title, *params, extra=[_filter(f) for f in layer.filters])
+
+
+def _paths(edit: dict) -> dict:
     return {
             "/parks": {"get": _op("Parks")},
             "/parks/{park_id}": {"get": _op("One park with settings", response="Feature",
                                             extra=[_id("park_id")])},
-            "/zones": {"get": _op("Zones", "park", "bbox", "limit", "offset")},
-            "/plots": {"get": _op("Plots with status flags and readiness level", "park", "bbox",
-                                  "limit", "offset", "as_of", extra=plot_filters)},
+            **{f"/{name}": {"get": _layer_op(layer)} for name, layer in LAYERS.items()},
             "/plots/{plot_id}": {"get": _op("One plot with its status and readiness",
                                             "as_of", response="Feature",
                                             extra=[_id("plot_id")]),
                                  "patch": edit},
-            "/roads": {"get": _op("Roads", "park", "bbox", "status", "limit", "offset")},
-            "/networks": {"get": _op("Utility networks", "park", "bbox", "status", "limit",
-                                     "offset", extra=[{"name": "utility", "in": "query",
-                                                       "schema": {"enum": list(UTILITIES)}}])},
-            "/projects": {"get": _op("Projects", "park", "limit", "offset", extra=[
-                {"name": "stage", "in": "query", "schema": {"enum": list(PROJECT_STAGES)}}])},
             "/projects/{project_id}": {"get": _op("One project", response="Feature",
                                                   extra=[_id("project_id")])},
             "/status/summary": {"get": _op("Count and area (亩) per stage, flag and readiness "

@@ -11,37 +11,27 @@ from .errors import NotFound
 
 def feature_collection(conn: psycopg.Connection) -> dict:
     """Every park as a Feature (geometry: extent of its zones and plots)."""
-    return geojson.collection(list(queries().list_parks(conn, id=None)))
+    return geojson.collection(list(queries().parks.features(conn, id=None)))
 
 
 def get(conn: psycopg.Connection, park_id: int) -> dict:
     """One park Feature with its settings (defaults filled in)."""
-    rows = list(queries().list_parks(conn, id=park_id))
+    rows = list(queries().parks.features(conn, id=park_id))
     if not rows:
         raise NotFound(f"no park with id {park_id}")
     feature = geojson.feature(rows[0])
-    feature["properties"]["settings"] = queries().park_settings(conn, id=park_id)
+    feature["properties"]["settings"] = queries().parks.settings(conn, id=park_id)
     return feature
-
-
-MAX_ID = 2**31 - 1
-
-
-def check_id(park_id: int) -> int:
-    """A park id as given, refused when it cannot be a park's (out of integer range)."""
-    if not 0 < park_id <= MAX_ID:
-        raise NotFound(f"no park with id {park_id}")
-    return park_id
 
 
 def resolve(conn: psycopg.Connection, code: str | None = None) -> int:
     """A park id by code, or the first park when no code is given."""
     if code:
-        row = queries().park_by_code(conn, code=code)
+        row = queries().parks.by_code(conn, code=code)
         if row is None:
             raise NotFound(f"no park with code {code}")
         return row["id"]
-    park_id = queries().first_park_id(conn)
+    park_id = queries().parks.first_id(conn)
     if park_id is None:
         raise NotFound("no park is loaded yet (run: parkatlas load-demo)")
     return park_id

@@ -21,8 +21,8 @@ from functools import cached_property
 import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
-M2_PER_MU = 10000 / 15
-M2_PER_HA = 10000.0
+from .crs import M2_PER_HA, M2_PER_MU, areas, to_ha, to_mu
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -35,16 +35,6 @@ COMPONENTS = ("land", "crops", "houses", "social_security")
 def yuan(value) -> Decimal:
     """Money rounded to the fen (0.01 元), half up, as the finance office rounds."""
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def to_mu(area_m2: float) -> float:
-    """Square metres to 亩 (1 亩 = 10000/15 m²)."""
-    return area_m2 / M2_PER_MU
-
-
-def to_ha(area_m2: float) -> float:
-    """Square metres to 公顷."""
-    return area_m2 / M2_PER_HA
 
 
 class Areas:
@@ -301,9 +291,6 @@ class PlanResult(Areas):
     def summary(self) -> dict:
         """The numbers of the plan page and the API, as JSON-ready values: areas as full
         floats (m², 亩, 公顷), money as strings to the fen."""
-        def areas(m2: float) -> dict:
-            return {"area_m2": m2, "area_mu": to_mu(m2), "area_ha": to_ha(m2)}
-
         def money(c: Compensation) -> dict:
             return {**{k: str(getattr(c, k)) for k in COMPONENTS}, "total": str(c.total)}
 

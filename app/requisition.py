@@ -83,7 +83,7 @@ def select_plots(conn: psycopg.Connection, park_id: int, selection: dict) -> lis
     refused with what was not found."""
     sel = parse_selection(selection)
     kind, value = next(iter(sel.items()))
-    rows = list(queries().select_plot_ids(
+    rows = list(queries().requisition.select_plot_ids(
         conn, park_id=park_id, project_id=value if kind == "project" else None,
         zone=value if kind == "zone" else None,
         polygon=json.dumps(value) if kind == "polygon" else None,
@@ -102,8 +102,8 @@ def select_plots(conn: psycopg.Connection, park_id: int, selection: dict) -> lis
 
 def choices(conn: psycopg.Connection, park_id: int) -> dict:
     """The zones and projects of a park a plan can be made from."""
-    return {"zones": list(queries().zone_choices(conn, park_id=park_id)),
-            "projects": list(queries().project_choices(conn, park_id=park_id))}
+    return {"zones": list(queries().requisition.zone_choices(conn, park_id=park_id)),
+            "projects": list(queries().requisition.project_choices(conn, park_id=park_id))}
 
 
 # --- plans and versions ---------------------------------------------------------------
@@ -111,16 +111,16 @@ def choices(conn: psycopg.Connection, park_id: int) -> dict:
 def list_plans(conn: psycopg.Connection, park_id: int | None = None) -> list[dict]:
     """Every plan (of a park), newest first, with its current version's plot count and
     area."""
-    return list(queries().list_plans(conn, park_id=park_id))
+    return list(queries().requisition.list_plans(conn, park_id=park_id))
 
 
 def get(conn: psycopg.Connection, plan_id: int) -> dict:
     """One plan with its versions."""
-    plan = queries().get_plan(conn, id=plan_id)
+    plan = queries().requisition.get_plan(conn, id=plan_id)
     if plan is None:
         raise NotFound(f"no requisition plan with id {plan_id}")
     plan = dict(plan)
-    plan["versions"] = list(queries().plan_versions(conn, plan_id=plan_id))
+    plan["versions"] = list(queries().requisition.plan_versions(conn, plan_id=plan_id))
     return plan
 
 
@@ -132,12 +132,12 @@ def create(conn: psycopg.Connection, park_id: int, name: str, selection: dict,
     with transaction(conn):
         ids = select_plots(conn, park_id, sel)
         try:
-            plan_id = queries().insert_plan(conn, park_id=park_id, name=name,
+            plan_id = queries().requisition.insert_plan(conn, park_id=park_id, name=name,
                                             selection=json.dumps(sel), created_by=actor)["id"]
         except psycopg.errors.UniqueViolation:
             raise Conflict(f"this park already has a plan called {name!r}") from None
-        queries().insert_version(conn, plan_id=plan_id, version_no=1, created_by=actor)
-        queries().add_plan_plots(conn, plan_id=plan_id, version_no=1, ids=ids)
+        queries().requisition.insert_version(conn, plan_id=plan_id, version_no=1, created_by=actor)
+        queries().requisition.add_plan_plots(conn, plan_id=plan_id, version_no=1, ids=ids)
     return get(conn, plan_id)
 
 
@@ -163,15 +163,17 @@ def edit(conn: psycopg.Connection, plan_id: int, version: int, *, actor: str | N
             version_no = _new_version(conn, plan, actor)
         if add:
             ids = select_plots(conn, plan["park_id"], add)
-            queries().add_plan_plots(conn, plan_id=plan_id, version_no=version_no, ids=ids)
+            queries().requisition.add_plan_plots(conn,
+                                                 plan_id=plan_id, version_no=version_no, ids=ids)
         if remove:
             if not isinstance(remove, str | list | tuple):
                 raise BadRequest("remove must be a list of plot codes")
             codes = parse_selection({"codes": remove if isinstance(remove, str)
                                      else list(remove)})["codes"]
             ids = select_plots(conn, plan["park_id"], {"codes": codes})
-            queries().remove_plan_plots(conn, plan_id=plan_id, version_no=version_no, ids=ids)
-        queries().set_plan(conn, id=plan_id, version=plan["version"],
+            queries().requisition.remove_plan_plots(conn,
+                                                    plan_id=plan_id, version_no=version_no, ids=ids)
+        queries().requisition.set_plan(conn, id=plan_id, version=plan["version"],
                            name=_check_name(name) if name is not None else None,
                            status="draft" if version_no != plan["current_version"] else None,
                            current_version=version_no)
@@ -187,9 +189,10 @@ def submit(conn: psycopg.Connection, plan_id: int, version: int, actor: str | No
                            "new version")
         result = _compute_live(conn, plan_id, plan["current_version"], author=actor,
                                status="submitted")
-        queries().freeze_version(conn, plan_id=plan_id, version_no=plan["current_version"],
+        queries().requisition.freeze_version(conn,
+                                             plan_id=plan_id, version_no=plan["current_version"],
                                  result=result.to_json(), submitted_by=actor)
-        queries().set_plan(conn, id=plan_id, version=plan["version"], name=None,
+        queries().requisition.set_plan(conn, id=plan_id, version=plan["version"], name=None,
                            status="submitted", current_version=None)
     return get(conn, plan_id)
 
@@ -201,9 +204,10 @@ def approve(conn: psycopg.Connection, plan_id: int, version: int, actor: str | N
         if plan["status"] != "submitted":
             raise Conflict(f"plan {plan_id} is {plan['status']}; only a submitted plan can be "
                            "approved")
-        queries().approve_version(conn, plan_id=plan_id, version_no=plan["current_version"],
+        queries().requisition.approve_version(conn,
+                                              plan_id=plan_id, version_no=plan["current_version"],
                                   approved_by=actor)
-        queries().set_plan(conn, id=plan_id, version=plan["version"], name=None,
+        queries().requisition.set_plan(conn, id=plan_id, version=plan["version"], name=None,
                            status="approved", current_version=None)
     return get(conn, plan_id)
 
@@ -212,19 +216,20 @@ def delete(conn: psycopg.Connection, plan_id: int, version: int) -> None:
     """Delete a plan that was never submitted (a submitted one is a record: it stays)."""
     with transaction(conn):
         plan = _lock(conn, plan_id, version)
-        frozen = [v for v in queries().plan_versions(conn, plan_id=plan_id)
+        frozen = [v for v in queries().requisition.plan_versions(conn, plan_id=plan_id)
                   if v["status"] != "draft"]
         if frozen:
             raise Conflict(f"plan {plan_id} has been submitted (version "
                            f"{frozen[0]['version_no']}) and cannot be deleted")
-        queries().delete_plan(conn, id=plan_id, version=plan["version"])
+        queries().requisition.delete_plan(conn, id=plan_id, version=plan["version"])
 
 
 def plots_geojson(conn: psycopg.Connection, plan_id: int, version_no: int | None = None) -> dict:
     """The plots of a plan version as GeoJSON (lon/lat), for its map."""
     plan = get(conn, plan_id)
     version_no = _version_no(plan, version_no)
-    return queries().plan_geojson(conn, plan_id=plan_id, version_no=version_no)["collection"]
+    return queries().requisition.plan_geojson(conn,
+                                              plan_id=plan_id, version_no=version_no)["collection"]
 
 
 # --- the numbers ----------------------------------------------------------------------
@@ -239,7 +244,7 @@ def compute(conn: psycopg.Connection, plan_id: int, version_no: int | None = Non
     """
     plan = get(conn, plan_id)
     version_no = _version_no(plan, version_no)
-    row = queries().get_version(conn, plan_id=plan_id, version_no=version_no)
+    row = queries().requisition.get_version(conn, plan_id=plan_id, version_no=version_no)
     if row["result"] is not None:
         frozen = PlanResult.from_json(row["result"])
         return dataclasses.replace(frozen, status=row["status"])
@@ -251,11 +256,12 @@ def check(conn: psycopg.Connection, plan_id: int, version_no: int | None = None)
     """The problems that stop a version from being exported or submitted (empty if none)."""
     plan = get(conn, plan_id)
     version_no = _version_no(plan, version_no)
-    row = queries().get_version(conn, plan_id=plan_id, version_no=version_no)
+    row = queries().requisition.get_version(conn, plan_id=plan_id, version_no=version_no)
     if row["result"] is not None:
         return []
-    plots = list(queries().plan_plots(conn, plan_id=plan_id, version_no=version_no))
-    pieces = list(queries().plan_price_pieces(conn, plan_id=plan_id, version_no=version_no))
+    plots = list(queries().requisition.plan_plots(conn, plan_id=plan_id, version_no=version_no))
+    pieces = list(queries().requisition.plan_price_pieces(conn,
+                                                          plan_id=plan_id, version_no=version_no))
     return _problems(conn, plan, version_no, plots, _by_plot(pieces), date.today())
 
 
@@ -263,8 +269,8 @@ def _compute_live(conn, plan_id: int, version_no: int, *, author: str | None,
                   status: str | None = None, on: date | None = None) -> PlanResult:
     plan = get(conn, plan_id)
     on = on or date.today()
-    plots = list(queries().plan_plots(conn, plan_id=plan_id, version_no=version_no))
-    pieces = _by_plot(queries().plan_price_pieces(conn, plan_id=plan_id,
+    plots = list(queries().requisition.plan_plots(conn, plan_id=plan_id, version_no=version_no))
+    pieces = _by_plot(queries().requisition.plan_price_pieces(conn, plan_id=plan_id,
                                                   version_no=version_no))
     problems = _problems(conn, plan, version_no, plots, pieces, on)
     if problems:
@@ -289,7 +295,7 @@ def _compute_live(conn, plan_id: int, version_no: int, *, author: str | None,
                                                   for e in excluded]})
     context = tuple(
         ContextFeature(r["kind"], r["label"], shapely.from_wkb(r["wkb"]), r["status"])
-        for r in queries().plan_context(conn, plan_id=plan_id, version_no=version_no,
+        for r in queries().requisition.plan_context(conn, plan_id=plan_id, version_no=version_no,
                                         margin=CONTEXT_MARGIN_M)
         if r["wkb"] is not None)
     return PlanResult(
@@ -309,9 +315,9 @@ def _problems(conn, plan: dict, version_no: int, plots: list[dict],
     for p in plots:
         if p["park_id"] != plan["park_id"]:
             problems.append({"code": p["code"], "problem": "belongs to another park"})
-    for r in queries().plan_invalid(conn, plan_id=plan["id"], version_no=version_no):
+    for r in queries().requisition.plan_invalid(conn, plan_id=plan["id"], version_no=version_no):
         problems.append({"code": r["code"], "problem": f"invalid geometry: {r['reason']}"})
-    for r in queries().plan_overlaps(conn, plan_id=plan["id"], version_no=version_no):
+    for r in queries().requisition.plan_overlaps(conn, plan_id=plan["id"], version_no=version_no):
         problems.append({"code": r["code"], "other": r["other"],
                          "problem": f"overlaps {r['other']} by {r['area_m2']:.2f} m²"})
     for p in plots:
@@ -380,8 +386,8 @@ RATE_FIELDS = ("land_price_yuan_mu", "crop_yuan_mu", "special_crop_yuan_mu", "ho
 
 def rates(conn: psycopg.Connection, park_id: int) -> list[dict]:
     """The park's compensation rate table (区片综合地价 and the other rates)."""
-    rows = list(queries().rates(conn, park_id=park_id))
-    if not rows and queries().park_settings(conn, id=park_id) is None:
+    rows = list(queries().requisition.rates(conn, park_id=park_id))
+    if not rows and queries().parks.settings(conn, id=park_id) is None:
         raise NotFound(f"no park with id {park_id}")
     return rows
 
@@ -410,9 +416,9 @@ def update_rate(conn: psycopg.Connection, rate_id: int, version: int, values: di
             raise BadRequest(f"{field} has more than two decimals: {values[field]!r}")
         clean[field] = amount
     with transaction(conn):
-        new = queries().update_rate(conn, id=rate_id, version=version, **clean)
+        new = queries().requisition.update_rate(conn, id=rate_id, version=version, **clean)
         if new is None:
-            current = queries().rate_version(conn, id=rate_id)
+            current = queries().requisition.rate_version(conn, id=rate_id)
             if current is None:
                 raise NotFound(f"no compensation rate with id {rate_id}")
             raise stale(f"rate {rate_id}", current, version)
@@ -439,7 +445,7 @@ def _check_name(name) -> str:
 
 
 def _lock(conn, plan_id: int, version: int) -> dict:
-    plan = queries().lock_plan(conn, id=plan_id)
+    plan = queries().requisition.lock_plan(conn, id=plan_id)
     if plan is None:
         raise NotFound(f"no requisition plan with id {plan_id}")
     if plan["version"] != version:
@@ -449,9 +455,10 @@ def _lock(conn, plan_id: int, version: int) -> dict:
 
 def _new_version(conn, plan: dict, actor: str | None) -> int:
     version_no = plan["current_version"] + 1
-    queries().insert_version(conn, plan_id=plan["id"], version_no=version_no, created_by=actor)
-    queries().copy_version_plots(conn, plan_id=plan["id"], from_version=plan["current_version"],
-                                 to_version=version_no)
+    q = queries().requisition
+    q.insert_version(conn, plan_id=plan["id"], version_no=version_no, created_by=actor)
+    q.copy_version_plots(conn, plan_id=plan["id"], from_version=plan["current_version"],
+                         to_version=version_no)
     return version_no
 
 

@@ -13,39 +13,19 @@ from datetime import date
 
 import psycopg
 
+from . import labels
 from .db import connect, queries, transaction
-from .errors import BadRequest
 
 FLAGS = ("idle", "idle_a", "idle_b", "government_cause", "idle_fee_due", "reclaim_due",
          "idle_warning", "idle_disposed", "approved_not_supplied", "supplied_not_used",
          "low_efficiency", "zoning_conflict", "use_conflict", "double_claim")
 
 
-def parse_as_of(text: str | None) -> date | None:
-    """?as_of=YYYY-MM-DD, or None for today (the database's date in the park's time zone)."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
-    except ValueError:
-        return _bad_date(text)
-
-
-def _bad_date(text: str):
-    raise BadRequest(f"as_of must be a date written YYYY-MM-DD, not {text!r}")
-
-
-def check_flag(flag: str | None) -> None:
-    """Refuse an unknown status flag."""
-    if flag is not None and flag not in FLAGS:
-        raise BadRequest(f"flag must be one of {', '.join(FLAGS)}, not {flag!r}")
-
-
 def recompute_park(conn: psycopg.Connection, park_id: int, as_of: date | None = None,
                    plot_ids: list[int] | None = None) -> int:
     """Recompute and store one park's results (or some plots'), in one transaction."""
     with transaction(conn):
-        return queries().recompute_park(conn, park_id=park_id, as_of=as_of, ids=plot_ids)
+        return queries().status.recompute_park(conn, park_id=park_id, as_of=as_of, ids=plot_ids)
 
 
 def recompute(url: str, park_id: int | None = None, as_of: date | None = None,
@@ -61,11 +41,11 @@ def recompute(url: str, park_id: int | None = None, as_of: date | None = None,
     started = time.perf_counter()
     with connect(url) as conn:
         # the nearest-feature indexes, compact again after a day of edits (0009_status.sql)
-        queries().rebuild_knn_indexes(conn)
-        parks = [park_id] if park_id else [r["id"] for r in queries().park_ids(conn)]
+        queries().status.rebuild_knn_indexes(conn)
+        parks = [park_id] if park_id else [r["id"] for r in queries().parks.ids(conn)]
         jobs = []
         for pid in parks:
-            ids = [r["id"] for r in queries().plot_ids(conn, park_id=pid)]
+            ids = [r["id"] for r in queries().plots.ids(conn, park_id=pid)]
             size = min(chunk, max(1000, -(-len(ids) // (4 * max(1, workers)))))
             jobs += [(pid, ids[i:i + size]) for i in range(0, len(ids), size)]
 
@@ -81,17 +61,18 @@ def recompute(url: str, park_id: int | None = None, as_of: date | None = None,
 
 def get(conn: psycopg.Connection, park_id: int, plot_id: int, as_of: date | None = None) -> dict:
     """One plot's status: stage, flags, reasons (zh/en), details, evaluated_on."""
-    row = queries().plot_status(conn, park_id=park_id, plot_id=plot_id, as_of=as_of)
+    row = queries().status.get(conn, park_id=park_id, plot_id=plot_id, as_of=as_of)
     return {k: v for k, v in (row or {}).items() if k != "plot_id"}
 
 
 def summary(conn: psycopg.Connection, park_id: int, as_of: date | None = None) -> dict:
     """Count and area (亩) per stage, per flag and per readiness level."""
-    return queries().summary(conn, park_id=park_id, as_of=as_of)
+    return queries().status.summary(conn, park_id=park_id, as_of=as_of,
+                                    stages=list(labels.STAGES))
 
 
 def idle_plots(conn: psycopg.Connection, park_id: int, as_of: date | None = None) -> dict:
     """Idle and soon-idle plots with their legal clock, soonest deadline first."""
-    rows = list(queries().idle_plots(conn, park_id=park_id, as_of=as_of))
+    rows = list(queries().status.idle_plots(conn, park_id=park_id, as_of=as_of))
     evaluated = rows[0]["evaluated_on"] if rows else (as_of or None)
     return {"evaluated_on": evaluated, "plots": rows}

@@ -40,9 +40,9 @@ def add(conn: psycopg.Connection, username: str, role: str, password: str | None
     password = password or generate_password()
     _check_password(password)
     with transaction(conn):
-        if queries().user_by_name(conn, username=username):
+        if queries().users.by_name(conn, username=username):
             raise Conflict(f"user {username} already exists")
-        user = queries().insert_user(conn, username=username, role=role,
+        user = queries().users.insert(conn, username=username, role=role,
                                      display_name=display_name,
                                      password_hash=_hasher.hash(password))
     return user, password
@@ -53,7 +53,7 @@ def set_password(conn: psycopg.Connection, username: str, password: str | None =
     password = password or generate_password()
     _check_password(password)
     with transaction(conn):
-        if not queries().set_password(conn, username=username,
+        if not queries().users.set_password(conn, username=username,
                                       password_hash=_hasher.hash(password)):
             raise NotFound(f"no user {username}")
     return password
@@ -61,17 +61,17 @@ def set_password(conn: psycopg.Connection, username: str, password: str | None =
 
 def list_users(conn: psycopg.Connection) -> list[dict]:
     """Every user with role, state and token count."""
-    return list(queries().list_users(conn))
+    return list(queries().users.list(conn))
 
 
 def by_id(conn: psycopg.Connection, user_id: int) -> dict | None:
     """An active user by id, or None."""
-    return queries().user_by_id(conn, id=user_id)
+    return queries().users.by_id(conn, id=user_id)
 
 
 def authenticate(conn: psycopg.Connection, username: str, password: str) -> dict | None:
     """The active user with this name and password, or None."""
-    user = queries().user_by_name(conn, username=username)
+    user = queries().users.by_name(conn, username=username)
     if user is None or not user["active"]:
         _hasher.hash(password)  # spend the same time whether or not the name exists
         return None
@@ -80,7 +80,7 @@ def authenticate(conn: psycopg.Connection, username: str, password: str) -> dict
     except (VerificationError, InvalidHashError):
         return None
     if _hasher.check_needs_rehash(user["password_hash"]):
-        queries().set_password(conn, username=username, password_hash=_hasher.hash(password))
+        queries().users.set_password(conn, username=username, password_hash=_hasher.hash(password))
     return user
 
 
@@ -90,15 +90,16 @@ def _digest(token: str) -> str:
 
 def issue_token(conn: psycopg.Connection, username: str, label: str | None = None) -> str:
     """A new personal API token for a user; only its SHA-256 is stored."""
-    user = queries().user_by_name(conn, username=username)
+    user = queries().users.by_name(conn, username=username)
     if user is None:
         raise NotFound(f"no user {username}")
     token = "pa_" + secrets.token_urlsafe(32)
     with transaction(conn):
-        queries().insert_token(conn, user_id=user["id"], token_sha256=_digest(token), label=label)
+        queries().users.insert_token(conn,
+                                     user_id=user["id"], token_sha256=_digest(token), label=label)
     return token
 
 
 def by_token(conn: psycopg.Connection, token: str) -> dict | None:
     """The active user holding this API token, or None."""
-    return queries().user_by_token(conn, token_sha256=_digest(token))
+    return queries().users.by_token(conn, token_sha256=_digest(token))

@@ -1,14 +1,12 @@
-"""Web pages (the map, a plot's page) and the error handlers for pages and the API."""
+"""Web pages: the map, a plot's page, the status pages, plans and rates."""
 
 from __future__ import annotations
 
-import psycopg
 from flask import (
     Blueprint,
     current_app,
     flash,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -16,21 +14,12 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 
-from . import exporters, labels, maps, parks, plots, requisition, status, ui_messages
+from . import exporters, labels, maps, params, parks, plots, requisition, ui_messages
 from .auth import access
-from .db import get_db
-from .errors import (
-    AtlasError,
-    BadRequest,
-    PayloadTooLarge,
-    Unauthorized,
-    Unprocessable,
-    from_database,
-)
+from .errors import AtlasError, BadRequest, Unprocessable
 from .i18n import current_language
+from .web_db import get_db
 
 bp = Blueprint("web", __name__)
 
@@ -62,7 +51,7 @@ def index():
 def park_page(park_code: str | None) -> dict:
     """What a park's status page needs: the park and the UI strings its JS uses."""
     conn = get_db()
-    return {"park": parks.get(conn, parks.resolve(conn, park_code))["properties"],
+    return {"park": parks.get(conn, params.park(conn, park_code, required=True))["properties"],
             "messages": ui_messages.translated(gettext)}
 
 
@@ -81,7 +70,7 @@ def priorities_page():
 @bp.get("/plots/<int:plot_id>")
 @access("viewer")
 def plot_page(plot_id: int):
-    as_of = status.parse_as_of(request.args.get("as_of"))
+    as_of = params.as_of(request.args.get("as_of"))
     return render_template("plot.html", plot=plots.get(get_db(), plot_id, as_of), labels=labels)
 
 
@@ -90,7 +79,7 @@ def plot_page(plot_id: int):
 def plans_page(park_code: str | None) -> dict:
     """The plan list of a park and what the create form offers."""
     conn = get_db()
-    park = parks.get(conn, parks.resolve(conn, park_code))["properties"]
+    park = parks.get(conn, params.park(conn, park_code, required=True))["properties"]
     return {"park": park, "plans": requisition.list_plans(conn, park["id"]),
             "labels_plan_status": labels.PLAN_STATUSES, **requisition.choices(conn, park["id"])}
 
@@ -123,7 +112,8 @@ def _acting(action, back: str):
 @access("planner")
 def plans_create():
     return _acting(lambda: url_for("web.plan_page", plan_id=requisition.create(
-        get_db(), parks.resolve(get_db(), request.form.get("park")), request.form.get("name"),
+        get_db(), params.park(get_db(), request.form.get("park"), required=True),
+        request.form.get("name"),
         _form_selection(request.form), g.actor)["id"]), url_for("web.plans_list"))
 
 
@@ -150,12 +140,7 @@ def plan_page_context(plan_id: int, version_no: int | None) -> dict:
 
 
 def _version_arg() -> int | None:
-    value = request.args.get("version")
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()):
-        raise BadRequest(f"version must be a whole number, not {value!r}")
-    return int(value)
+    return params.whole_number("version", request.args.get("version"))
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -165,10 +150,7 @@ def plan_page(plan_id: int):
 
 
 def _form_version() -> int:
-    value = request.form.get("version", "")
-    if not (value.isascii() and value.isdigit()):
-        raise BadRequest(f"the form lacks the version it was read at ({value!r})")
-    return int(value)
+    return params.form_version(request.form)
 
 
 def _plan_action(plan_id: int, action) -> object:
@@ -209,7 +191,7 @@ def plan_delete_form(plan_id: int):
 @access("viewer")
 def rates_page():
     conn = get_db()
-    park = parks.get(conn, parks.resolve(conn, request.args.get("park")))["properties"]
+    park = parks.get(conn, params.park(conn, request.args.get("park"), True))["properties"]
     return render_template("rates.html", park=park, rates=requisition.rates(conn, park["id"]),
                            fields=requisition.RATE_FIELDS, land_groups=labels.LAND_GROUPS)
 
@@ -224,54 +206,5 @@ def rate_update_form(rate_id: int):
         and (flash(gettext("Saved."), "info") or back), back)
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def handle_atlas_error(exc: AtlasError):
-    """An AtlasError as JSON for the API, as a page (or a login redirect) otherwise."""
-    exc.localize(gettext)
-    if _wants_json():
-        response = jsonify(exc.to_dict())
-        response.status_code = exc.status
-        if exc.status == 401:
-            response.headers["WWW-Authenticate"] = 'Bearer realm="parkatlas"'
-        return response
-    if isinstance(exc, Unauthorized):
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return render_template("error.html", error=exc), exc.status
-
-
-def handle_http_error(exc: HTTPException):
-    """Werkzeug's HTTP errors (404, 405, 413 …) in the same shape as domain errors."""
-    if exc.code == 413:
-        limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return handle_atlas_error(PayloadTooLarge(f"the upload exceeds the {limit} MB limit"))
-    error = AtlasError(exc.description or exc.name,
-                       code=exc.name.lower().replace(" ", "_"))
-    error.status = exc.code or 500
-    response = handle_atlas_error(error)
-    if getattr(exc, "valid_methods", None):  # a 405 must say what is allowed (RFC 9110)
-        response.headers["Allow"] = ", ".join(exc.valid_methods)
-    return response
-
-
-def handle_database_error(exc: psycopg.Error):
-    """Bad input the database caught (e.g. a number out of range) is a 400, not a 500."""
-    domain = from_database(exc)
-    if domain is None:
-        raise exc
-    return handle_atlas_error(domain)
-
-
-def handle_csrf_error(exc: CSRFError):
-    return handle_atlas_error(BadRequest(f"CSRF check failed: {exc.description}",
-                                         code="csrf_failed"))
-
-
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.register_error_handler(AtlasError, handle_atlas_error)
-    app.register_error_handler(CSRFError, handle_csrf_error)
-    app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(psycopg.Error, handle_database_error)

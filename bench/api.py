@@ -21,7 +21,7 @@ import statistics
 import geopandas as gpd
 import psycopg
 
-from app import db, geojson, importer, migrations, plots
+from app import db, importer, layers, migrations, params
 from bench.common import fresh_database, generated, machine, timed
 
 BENCH_DB = "parkatlas_bench"
@@ -41,9 +41,9 @@ def _windows(conn, count: int, rng: random.Random) -> list[tuple]:
 
 def _query_times(conn, windows) -> list[float]:
     times = []
-    page = geojson.Page(limit=10000, offset=0)
+    page = params.Page(limit=10000, offset=0)
     for park_id, bbox in windows:
-        _fc, seconds = timed(plots.search, conn, park_id, bbox, page)
+        _fc, seconds = timed(layers.search, conn, layers.LAYERS["plots"], park_id, bbox, page)
         times.append(seconds)
     return times
 

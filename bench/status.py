@@ -181,7 +181,7 @@ def main() -> None:
 
         sql_s = run_in_server(conn, READINESS, [park["id"], None])
         sql_rows, fetch_s = timed(lambda: conn.execute(READINESS, [park["id"], None]).fetchall())
-        ordered = [r["id"] for r in queries().plot_ids(conn, park_id=park["id"])]  # geohash
+        ordered = [r["id"] for r in queries().plots.ids(conn, park_id=park["id"])]  # geohash
         size = -(-len(ordered) // 8)  # as status.recompute cuts a park for 2 workers
         chunks = [ordered[i:i + size] for i in range(0, len(ordered), size)]
         distances = {r["utility"]: r["distance_m"] for r in conn.execute(

@@ -17,9 +17,7 @@ from pyproj import Geod
 from shapely.geometry import box, shape
 from shapely.geometry.polygon import LinearRing
 
-from app.networks import UTILITIES
-from app.plots import STAGES
-from app.roads import STATUSES
+from app.labels import STAGES, STATUSES, UTILITIES
 from tests.builders import make_app
 from tests.client import api_error, csrf_token, login
 
@@ -731,12 +729,26 @@ def test_every_documented_operation_exists(app, client):
 
 def _query_parameters(view) -> set[str]:
     """The query parameters an API view reads, from the helpers it calls."""
+    from app.layers import LAYERS
+
     source = inspect.getsource(view)
-    names = set(re.findall(r'_arg\("(\w+)"\)', source))
-    names |= {"limit", "offset"} if "_page()" in source else set()
-    names |= {"bbox"} if "_bbox()" in source else set()
-    names |= {"park"} if "_park()" in source else set()
+    names = set(re.findall(r'request\.args\.get\("(\w+)"', source))
+    names |= {"as_of"} if "as_of()" in source else set()
+    names |= {"park"} if "park(" in source else set()
+    names |= {"version"} if "_version_arg()" in source else set()
+    for name in re.findall(r'feature_page\("(\w+)"\)', source):
+        layer = LAYERS[name]
+        names |= {"park", "limit", "offset", *(f.name for f in layer.filters)}
+        names |= ({"bbox"} if layer.bbox else set()) | ({"as_of"} if layer.as_of else set())
     return names
+
+
+def test_the_parameter_reader_sees_what_views_read(app):
+    views = app.view_functions
+    assert _query_parameters(views["api.plot_list"]) == {
+        "park", "bbox", "limit", "offset", "as_of", "code", "stage", "zone", "flag", "serviced"}
+    assert _query_parameters(views["api.plan_export"]) >= {"format", "version"}
+    assert _query_parameters(views["api.status_summary"]) == {"park", "as_of"}
 
 
 def test_every_query_parameter_is_documented(app, client):
@@ -988,3 +1000,13 @@ def test_a_malformed_as_of_is_a_400(viewer, as_of):
         response = viewer.get(f"{API}/{path}?{urlencode({'park': 'JSCY', 'as_of': as_of})}")
         message = assert_error(response, 400)
         assert as_of in message and "as_of" in message, message
+
+
+def test_status_summary_lists_stages_in_lifecycle_order(viewer, conn):
+    summary = get_json(viewer, f"{API}/status/summary")
+    stages = [s["stage"] for s in summary["stages"]]
+    assert len(stages) > 2
+    assert stages == sorted(stages, key=list(STAGES).index)
+    assert sum(s["count"] for s in summary["stages"]) == summary["plots"] == conn.execute(
+        "SELECT count(*) AS n FROM plots WHERE park_id = (SELECT min(id) FROM parks)"
+    ).fetchone()["n"]

@@ -69,3 +69,12 @@ def test_area_units():
     a = crs.areas(6666.6667)
     assert a["area_mu"] == pytest.approx(10.0, rel=1e-7)
     assert a["area_ha"] == pytest.approx(0.66666667)
+
+
+def test_plan_results_use_the_one_set_of_units():
+    from app import plan_result
+
+    assert plan_result.M2_PER_MU is crs.M2_PER_MU
+    assert plan_result.to_mu is crs.to_mu and plan_result.to_ha is crs.to_ha
+    assert crs.to_mu(10000) == pytest.approx(15.0)
+    assert crs.areas(10000) == {"area_m2": 10000, "area_mu": crs.to_mu(10000), "area_ha": 1.0}

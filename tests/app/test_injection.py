@@ -18,7 +18,7 @@ import zipfile
 import pytest
 
 from app import exporters, maps, ui_messages
-from tests.conftest import login
+from tests.client import login
 
 MARK = "PX"  # precedes every payload, so an evaluated {{7*7}} shows as "PX49"
 RCE = "{{ cycler.__init__.__globals__.os.popen(dict(id=1)|first).read() }}"

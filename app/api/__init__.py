@@ -1,0 +1,67 @@
+"""JSON API /api/v1: the park's layers as RFC 7946 GeoJSON (EPSG:4326), plot edits,
+status, readiness and requisition plans; one module per resource.
+
+Routes are one line: parse the request (app.params), call one domain function. Errors
+are JSON {"error": {"code", "message"}} with their HTTP status (see web_errors.py).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+
+from .. import geojson, layers, params
+from ..web_db import get_db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def geo(data: dict, http_status: int = 200):
+    """A GeoJSON response."""
+    response = jsonify(data)
+    response.status_code = http_status
+    response.mimetype = "application/geo+json"
+    return response
+
+
+def park(required: bool = False) -> int | None:
+    """?park= as a park id or code; absent: every park, or the first one when required."""
+    return params.park(get_db(), request.args.get("park"), required)
+
+
+def as_of():
+    return params.as_of(request.args.get("as_of"))
+
+
+def body() -> dict:
+    return params.json_object(request.get_json(silent=True))
+
+
+def version(data: dict | None = None) -> int:
+    """The row version the client read: "version" in the body, or an If-Match header."""
+    data = data if data is not None else request.get_json(silent=True)
+    return params.version(data, request.headers.get("If-Match"))
+
+
+def feature_page(name: str):
+    """A page of a layer's features for the request's park, bbox, page and filters, with a
+    `next` link while more remain."""
+    layer, args, page = layers.LAYERS[name], request.args, params.page(request.args)
+    filters = {f.name: params.boolean(args, f.name) if f.kind == "boolean"
+               else params.text(args, f.name) for f in layer.filters}
+    result = layers.search(get_db(), layer, park(), params.bbox(args), page,
+                           as_of() if layer.as_of else None, **filters)
+    fc = geojson.page(result)
+    if page.offset + fc["numberReturned"] < fc["numberMatched"]:
+        fc["links"].append({"rel": "next", "type": "application/geo+json",
+                            "href": _href(offset=page.offset + page.limit)})
+    return geo(fc)
+
+
+def _href(**changes) -> str:
+    """This request's URL with some query parameters changed."""
+    return url_for(request.endpoint, **request.view_args,
+                   **{**request.args.to_dict(), **changes})
+
+
+# The resources register their routes on bp (imported last: they import bp from here).
+from . import features, plans, plots, root, status  # noqa: E402, F401

@@ -1,0 +1,52 @@
+"""The park's feature layers (app.layers): parks, zones, roads, networks and projects."""
+
+from __future__ import annotations
+
+from .. import layers, parks
+from ..auth import access
+from ..web_db import get_db
+from . import bp, feature_page, geo
+
+LAYERS = layers.LAYERS
+
+
+@bp.get("/parks")
+@access("viewer")
+def park_list():
+    return geo(parks.feature_collection(get_db()))
+
+
+@bp.get("/parks/<int:park_id>")
+@access("viewer")
+def park_detail(park_id: int):
+    return geo(parks.get(get_db(), park_id))
+
+
+@bp.get("/zones")
+@access(LAYERS["zones"].role)
+def zone_list():
+    return feature_page("zones")
+
+
+@bp.get("/roads")
+@access(LAYERS["roads"].role)
+def road_list():
+    return feature_page("roads")
+
+
+@bp.get("/networks")
+@access(LAYERS["networks"].role)
+def network_list():
+    return feature_page("networks")
+
+
+@bp.get("/projects")
+@access(LAYERS["projects"].role)
+def project_list():
+    return feature_page("projects")
+
+
+@bp.get("/projects/<int:project_id>")
+@access(LAYERS["projects"].role)
+def project_detail(project_id: int):
+    return geo(layers.get(get_db(), LAYERS["projects"], project_id))

@@ -1,0 +1,124 @@
+"""Land-requisition plans (征地方案): versions, checks, results and exports; rate tables."""
+
+from __future__ import annotations
+
+from flask import Response, g, jsonify, request
+
+from .. import exporters, params, requisition
+from ..auth import access
+from ..errors import BadRequest
+from ..web_db import get_db
+from . import body, bp, geo, park, version
+
+
+def _version_arg() -> int | None:
+    return params.whole_number("version", request.args.get("version"))
+
+
+@bp.get("/plans")
+@access("viewer")
+def plan_list():
+    return jsonify(requisition.list_plans(get_db(), park()))
+
+
+@bp.post("/plans")
+@access("planner")
+def plan_create():
+    return jsonify(requisition.create(get_db(), park(required=True), **_plan_new(body()))), 201
+
+
+def _plan_new(data: dict) -> dict:
+    return {"name": data.get("name"), "selection": data.get("selection"), "actor": g.actor}
+
+
+@bp.get("/plans/<int:plan_id>")
+@access("viewer")
+def plan_detail(plan_id: int):
+    return jsonify(requisition.get(get_db(), plan_id))
+
+
+@bp.patch("/plans/<int:plan_id>")
+@access("planner")
+def plan_edit(plan_id: int):
+    return jsonify(requisition.edit(get_db(), plan_id, version(), **_plan_changes(body())))
+
+
+def _plan_changes(data: dict) -> dict:
+    unknown = sorted(set(data) - {"version", "name", "add", "remove"})
+    if unknown:
+        raise BadRequest(f"a plan edit takes version, name, add and remove, not "
+                         f"{', '.join(unknown)}")
+    return {"name": data.get("name"), "add": data.get("add"), "remove": data.get("remove"),
+            "actor": g.actor}
+
+
+@bp.delete("/plans/<int:plan_id>")
+@access("planner")
+def plan_delete(plan_id: int):
+    requisition.delete(get_db(), plan_id, version())
+    return "", 204
+
+
+@bp.post("/plans/<int:plan_id>/submit")
+@access("planner")
+def plan_submit(plan_id: int):
+    return jsonify(requisition.submit(get_db(), plan_id, version(), g.actor))
+
+
+@bp.post("/plans/<int:plan_id>/approve")
+@access("admin")
+def plan_approve(plan_id: int):
+    return jsonify(requisition.approve(get_db(), plan_id, version(), g.actor))
+
+
+@bp.get("/plans/<int:plan_id>/plots")
+@access("viewer")
+def plan_plots(plan_id: int):
+    return geo(requisition.plots_geojson(get_db(), plan_id, _version_arg()))
+
+
+@bp.get("/plans/<int:plan_id>/check")
+@access("viewer")
+def plan_check(plan_id: int):
+    return jsonify({"problems": requisition.check(get_db(), plan_id, _version_arg())})
+
+
+@bp.get("/plans/<int:plan_id>/result")
+@access("viewer")
+def plan_result(plan_id: int):
+    return jsonify(requisition.compute(get_db(), plan_id, _version_arg()).summary())
+
+
+@bp.get("/plans/<int:plan_id>/export")
+@access("viewer")
+def plan_export(plan_id: int):
+    return _download(requisition.compute(get_db(), plan_id, _version_arg()),
+                     request.args.get("format", ""))
+
+
+def _download(result, fmt: str) -> Response:
+    """An export as a file download (RFC 6266 name, also in UTF-8)."""
+    options = {k: v for k in ("lang", "encoding") if (v := request.args.get(k))}
+    data = exporters.export(result, fmt, **options)
+    name = exporters.filename(result, fmt)
+    content_type = exporters.get_format(fmt).media_type
+    if content_type.startswith("text/"):  # Flask would say utf-8; the TXT is GBK by default
+        gbk = fmt == "txt" and options.get("encoding", "gbk").strip().lower() == "gbk"
+        content_type += "; charset=" + ("gbk" if gbk else "utf-8")
+    return Response(data, content_type=content_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{name}\"",
+        "Cache-Control": "no-store"})
+
+
+@bp.get("/parks/<int:park_id>/compensation-rates")
+@access("viewer")
+def rate_list(park_id: int):
+    return jsonify(requisition.rates(get_db(), params.park_id(park_id)))
+
+
+@bp.patch("/compensation-rates/<int:rate_id>")
+@access("admin")
+def rate_edit(rate_id: int):
+    data = body()
+    return jsonify(requisition.update_rate(get_db(), rate_id, version(data),
+                                           data.get("rates") or {}))

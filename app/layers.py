@@ -1,0 +1,221 @@
+"""The park's feature layers: one description each, and the queries that serve them.
+
+A `Layer` says where a layer's rows come from (table, view or join), which geometry and
+metric geometry it has, which properties a feature carries, which filters a request may
+apply and how they read in SQL, who may read it and how pages are ordered. The JSON API
+lists and fetches features through `search` and `get`; vector tiles and OGC API Features
+can build on the same descriptions (issue 14). The SQL fragments are constants of this
+module; request values only ever travel as query parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+import psycopg
+
+from . import labels, status
+from .crs import STORAGE_SRID
+from .errors import BadRequest, NotFound
+from .params import Page
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A request parameter that narrows a layer, and the SQL predicate it adds."""
+
+    name: str
+    predicate: str  # SQL over the layer's source; the value is %(<name>)s
+    choices: tuple[str, ...] = ()  # the allowed values; empty: any text
+    kind: str = "text"  # "text" or "boolean" (parsed by params.boolean)
+    description: str = ""
+
+    def check(self, value) -> None:
+        """Refuse a value outside the filter's vocabulary."""
+        if self.choices and value not in self.choices:
+            raise BadRequest(f"{self.name} must be one of {', '.join(self.choices)}, "
+                             f"not {value!r}")
+
+
+@dataclass(frozen=True)
+class Item:
+    """What one feature of a layer shows on its own (more than a list row)."""
+
+    source: str
+    properties: str
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One feature layer of a park, described for every way it is served."""
+
+    name: str
+    noun: str  # one feature, in messages
+    title: str
+    source: str  # FROM clause; the layer's rows are aliased f
+    properties: str  # jsonb of a feature, over a row f of `columns`
+    order: tuple[str, ...]  # paging order (columns of `columns`)
+    geometry_types: tuple[str, ...]
+    columns: str = "f.*"  # what a row of the layer carries
+    filters: tuple[Filter, ...] = ()
+    with_: str = ""  # CTEs the source needs, each followed by a comma
+    geometry: str = "geom"  # EPSG:4490
+    metric_geometry: str | None = "geom_gk"  # the park's Gauss-Krüger CRS, for areas
+    id_column: str = "id"
+    bbox: bool = True  # whether a bbox narrows the layer
+    as_of: bool = False  # whether its properties depend on the evaluation date
+    role: str = "viewer"  # who may read it
+    item: Item | None = None
+    filter_by_name: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "filter_by_name", {f.name: f for f in self.filters})
+
+    @property
+    def polygons(self) -> bool:
+        return "MultiPolygon" in self.geometry_types
+
+    def geometry_json(self, alias: str = "f") -> str:
+        """SQL of the RFC 7946 geometry (EPSG:4326, polygons counter-clockwise)."""
+        geom = f"ST_Transform({alias}.{self.geometry}, 4326)"
+        if self.polygons:
+            geom = f"ST_ForcePolygonCCW({geom})"
+        return f"ST_AsGeoJSON({geom}, 9)::json"
+
+
+# Each plot's stage, flags and readiness as of a date (stored rows for today).
+_PLOT_STATE = """day AS (SELECT coalesce(%(as_of)s::date, current_date) AS d),
+st AS (SELECT s.* FROM parks pk CROSS JOIN day
+       CROSS JOIN LATERAL plot_status_as_of(pk.id, day.d) s
+       WHERE %(park_id)s::int IS NULL OR pk.id = %(park_id)s),
+rd AS (SELECT r.* FROM parks pk CROSS JOIN day
+       CROSS JOIN LATERAL plot_readiness_as_of(pk.id, day.d) r
+       WHERE %(park_id)s::int IS NULL OR pk.id = %(park_id)s),
+"""
+
+LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
+    Layer(
+        name="zones", noun="zone", title="Zones", source="zones f",
+        geometry_types=("MultiPolygon",), order=("park_id", "code"),
+        properties="""jsonb_build_object(
+          'id', f.id, 'park_id', f.park_id, 'code', f.code, 'name', f.name,
+          'name_en', f.name_en, 'admitted_industries', f.admitted_industries,
+          'area_m2', ST_Area(f.geom_gk), 'version', f.version)"""),
+    Layer(
+        name="plots", noun="plot", title="Plots with status flags and readiness level",
+        with_=_PLOT_STATE,
+        source="plot_features f JOIN st ON st.plot_id = f.id JOIN rd ON rd.plot_id = f.id",
+        columns="""f.id, f.park_id, f.code, f.geom, f.properties || jsonb_build_object(
+          'stage', st.stage, 'flags', to_jsonb(st.flags), 'level', rd.level,
+          'level_name', rd.level_name, 'level_name_en', rd.level_name_en,
+          'serviced', rd.serviced, 'evaluated_on', st.evaluated_on) AS properties""",
+        properties="f.properties", geometry_types=("MultiPolygon",),
+        order=("park_id", "code"), as_of=True,
+        filters=(
+            Filter("code", "starts_with(upper(f.code), upper(%(code)s))",
+                   description="plot code prefix, case-insensitive"),
+            Filter("stage", "st.stage = %(stage)s", tuple(labels.STAGES)),
+            Filter("zone", "f.zone_code = %(zone)s", description="zone code"),
+            Filter("flag", "%(flag)s = ANY (st.flags)", status.FLAGS),
+            Filter("serviced", "rd.serviced = %(serviced)s", kind="boolean",
+                   description="serviced land (熟地, at least 三通一平)"),
+        ),
+        item=Item(source="plot_features f JOIN plots p ON p.id = f.id",
+                  properties="(to_jsonb(p) - 'geom' - 'geom_gk') || f.properties")),
+    Layer(
+        name="roads", noun="road", title="Roads", source="roads f",
+        geometry_types=("MultiLineString",), order=("park_id", "name", "id"),
+        filters=(Filter("status", "f.status = %(status)s", tuple(labels.STATUSES)),),
+        properties="""jsonb_build_object(
+          'id', f.id, 'park_id', f.park_id, 'name', f.name, 'class', f.class,
+          'width_m', f.width_m, 'status', f.status,
+          'planned_completion', f.planned_completion,
+          'length_m', ST_Length(f.geom_gk), 'version', f.version)"""),
+    Layer(
+        name="networks", noun="network feature", title="Utility networks", source="networks f",
+        geometry_types=("MultiLineString", "Point"), order=("park_id", "utility", "id"),
+        filters=(Filter("utility", "f.utility = %(utility)s", tuple(labels.UTILITIES)),
+                 Filter("status", "f.status = %(status)s", tuple(labels.STATUSES))),
+        properties="""jsonb_build_object(
+          'id', f.id, 'park_id', f.park_id, 'utility', f.utility,
+          'subtype', f.subtype, 'name', f.name, 'status', f.status,
+          'planned_completion', f.planned_completion,
+          'length_m', ST_Length(f.geom_gk), 'version', f.version)"""),
+    Layer(
+        name="projects", noun="project", title="Projects",
+        source="project_features f",
+        columns="f.*, f.properties ->> 'code' AS code", properties="f.properties",
+        geometry_types=("MultiPolygon",), order=("park_id", "code"), bbox=False,
+        metric_geometry=None,
+        filters=(Filter("stage", "f.properties ->> 'stage' = %(stage)s",
+                        tuple(labels.PROJECT_STAGES)),),
+        item=Item(source="project_features f", properties="""f.properties || jsonb_build_object(
+          'milestones', (SELECT coalesce(jsonb_agg(to_jsonb(m) - 'project_id'
+                                                   ORDER BY m.planned_on), '[]')
+                         FROM milestones m WHERE m.project_id = f.id),
+          'progress', (SELECT coalesce(jsonb_agg(to_jsonb(r) - 'project_id'
+                                                 ORDER BY r.reported_on), '[]')
+                       FROM progress_reports r WHERE r.project_id = f.id))""")),
+)}
+
+
+@cache
+def _search_sql(layer: Layer, active: tuple[str, ...], bbox: bool) -> str:
+    """The paging query of a layer with the given filters (one text per combination)."""
+    where = ["f.park_id = %(park_id)s"] if "park_id" in active else []
+    if bbox:
+        where.append(f"ST_Intersects(f.{layer.geometry}, ST_MakeEnvelope("
+                     f"%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, {STORAGE_SRID}))")
+    where += [layer.filter_by_name[name].predicate for name in active if name != "park_id"]
+    inner = ", ".join(layer.order)
+    outer = ", ".join(f"f.{c}" for c in layer.order)
+    return f"""WITH {layer.with_}sel AS (
+  SELECT {layer.columns} FROM {layer.source}
+  WHERE {' AND '.join(where) or 'true'})
+SELECT (SELECT count(*) FROM sel) AS matched,
+       coalesce((SELECT json_agg(json_build_object(
+                   'type', 'Feature', 'id', f.{layer.id_column},
+                   'geometry', {layer.geometry_json()},
+                   'properties', {layer.properties}) ORDER BY {outer})
+                 FROM (SELECT * FROM sel ORDER BY {inner}
+                       LIMIT %(limit)s OFFSET %(offset)s) AS f),
+                '[]') AS features"""
+
+
+def search(conn: psycopg.Connection, layer: Layer, park_id: int | None, bbox, page: Page,
+           as_of: date | None = None, **filters) -> dict:
+    """A page of a layer's features: {features, matched, offset, limit}.
+
+    Filters given as None are not applied; unknown filters and values outside a filter's
+    vocabulary are refused. The web layer adds the paging links.
+    """
+    unknown = sorted(set(filters) - set(layer.filter_by_name))
+    if unknown:
+        raise BadRequest(f"{layer.name} cannot be filtered by {', '.join(unknown)}")
+    active = [name for name, value in filters.items() if value is not None]
+    for name in active:
+        layer.filter_by_name[name].check(filters[name])
+    use_bbox = bool(bbox) and layer.bbox
+    params = {"park_id": park_id, "as_of": as_of, "limit": page.limit, "offset": page.offset,
+              **{name: filters[name] for name in active}}
+    if use_bbox:
+        params.update(zip(("minx", "miny", "maxx", "maxy"), bbox, strict=True))
+    key = tuple(sorted(active)) + (("park_id",) if park_id is not None else ())
+    row = conn.execute(_search_sql(layer, key, use_bbox), params).fetchone()
+    return {"features": row["features"], "matched": row["matched"], "offset": page.offset,
+            "limit": page.limit}
+
+
+def get(conn: psycopg.Connection, layer: Layer, feature_id: int) -> dict:
+    """One feature of a layer, with what its item shows; NotFound when absent."""
+    item = layer.item or Item(source=layer.source, properties=layer.properties)
+    row = conn.execute(
+        f"SELECT f.{layer.id_column} AS id, {layer.geometry_json()} AS geometry, "
+        f"{item.properties} AS properties FROM {item.source} "
+        f"WHERE f.{layer.id_column} = %(id)s", {"id": feature_id}).fetchone()
+    if row is None:
+        raise NotFound(f"no {layer.noun} with id {feature_id}")
+    return {"type": "Feature", "id": row["id"], "geometry": row["geometry"],
+            "properties": row["properties"]}

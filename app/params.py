@@ -1,0 +1,164 @@
+"""Request parameters, parsed in one place for the API, the pages and the CLI.
+
+Each parser takes the raw text (or a mapping such as a query string, a form or a JSON
+body) and returns a plain value, or raises BadRequest naming the parameter. Free of
+Flask: the web layer passes `request.args`, `request.form` or a header's value; the CLI
+passes its options.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import psycopg
+
+from . import parks
+from .errors import BadRequest, NotFound
+
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10000
+MAX_OFFSET = 2**31 - 1
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int
+    offset: int
+
+
+def text(args: Mapping, name: str) -> str | None:
+    """A text parameter; empty counts as absent."""
+    return args.get(name) or None
+
+
+def page(args: Mapping) -> Page:
+    """limit (1–10000, default 1000) and offset (≥ 0)."""
+    limit, offset = args.get("limit"), args.get("offset")
+    try:
+        lim = DEFAULT_LIMIT if limit in (None, "") else int(limit)
+        off = 0 if offset in (None, "") else int(offset)
+    except ValueError as exc:
+        raise BadRequest("limit and offset must be whole numbers") from exc
+    if not 1 <= lim <= MAX_LIMIT:
+        raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}")
+    if not 0 <= off <= MAX_OFFSET:
+        raise BadRequest(f"offset must be between 0 and {MAX_OFFSET}")
+    return Page(lim, off)
+
+
+def bbox(args: Mapping) -> tuple[float, float, float, float] | None:
+    """bbox=minx,miny,maxx,maxy in longitude/latitude degrees, or None when absent."""
+    value = args.get("bbox")
+    if value in (None, ""):
+        return None
+    try:
+        values = tuple(float(p) for p in value.split(","))
+    except ValueError as exc:
+        raise BadRequest(f"bbox must be four numbers minx,miny,maxx,maxy, not {value!r}") from exc
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise BadRequest(f"bbox must be four numbers minx,miny,maxx,maxy, not {value!r}")
+    minx, miny, maxx, maxy = values
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise BadRequest("bbox must have -180 ≤ minx ≤ maxx ≤ 180 and -90 ≤ miny ≤ maxy ≤ 90")
+    return values
+
+
+def iso_date(name: str, value) -> date | None:
+    """A date written YYYY-MM-DD (a real calendar date), or None when absent."""
+    if value in (None, ""):
+        return None
+    try:
+        if not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be a date written YYYY-MM-DD, not {value!r}") from None
+
+
+def as_of(value: str | None) -> date | None:
+    """as_of=YYYY-MM-DD, or None for today (the database's date in the park's time zone)."""
+    return iso_date("as_of", value)
+
+
+def boolean(args: Mapping, name: str) -> bool | None:
+    """true/false/1/0, or None when absent."""
+    value = args.get(name)
+    if value in (None, ""):
+        return None
+    if value.lower() not in ("true", "false", "1", "0"):
+        raise BadRequest(f"{name} must be true or false, not {value!r}")
+    return value.lower() in ("true", "1")
+
+
+def whole_number(name: str, value, message: str | None = None) -> int | None:
+    """A positive whole number that fits an id (1 … 2³¹−1), or None when absent."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not (isinstance(value, str) and value.isascii() and value.isdigit()
+            and 0 < int(value) <= MAX_ID):
+        raise BadRequest(message or f"{name} must be a positive whole number, not {value!r}")
+    return int(value)
+
+
+def version(body: Mapping | None, if_match: str | None = None) -> int:
+    """The row version an edit was made to: "version" in the body (JSON or form), else an
+    If-Match header."""
+    value = body.get("version") if isinstance(body, Mapping) else None
+    if value is None:
+        value = (if_match or "").strip('"') or None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest("an edit needs the version you read (\"version\" or If-Match)") \
+            from exc
+
+
+def form_version(form: Mapping) -> int:
+    """The version a form was read at (a hidden field)."""
+    value = form.get("version", "")
+    if not (value.isascii() and value.isdigit()):
+        raise BadRequest(f"the form lacks the version it was read at ({value!r})")
+    return int(value)
+
+
+def json_object(body, expected: str = "send a JSON object") -> dict:
+    """A request body that must be a JSON object."""
+    if not isinstance(body, dict):
+        raise BadRequest(expected)
+    return body
+
+
+def edit(body, if_match: str | None = None) -> tuple[int, dict, dict | None]:
+    """version (body or If-Match), properties and geometry of a feature edit."""
+    body = json_object(body, "send a JSON object {\"version\": n, \"properties\": {...}}")
+    props = body.get("properties") or {}
+    number = version(body, if_match)
+    if not isinstance(props, dict):
+        raise BadRequest("properties must be a JSON object")
+    return number, props, body.get("geometry")
+
+
+def park(conn: psycopg.Connection, value: str | int | None, required: bool = False) -> int | None:
+    """A park given by id or code; absent means every park (None), or the first park when
+    `required`."""
+    if value in (None, ""):
+        return parks.resolve(conn) if required else None
+    value = str(value)
+    if value.isascii() and value.isdigit():
+        return park_id(int(value))
+    return parks.resolve(conn, value)
+
+
+def park_id(value: int) -> int:
+    """A park id as given, refused when it cannot be a park's (out of integer range)."""
+    if not 0 < value <= MAX_ID:
+        raise NotFound(f"no park with id {value}")
+    return value

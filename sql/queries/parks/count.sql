@@ -1,0 +1,3 @@
+-- name: count()$
+-- How many parks are loaded.
+SELECT count(*) FROM parks;

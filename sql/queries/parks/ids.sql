@@ -1,0 +1,3 @@
+-- name: ids()
+-- Every park id.
+SELECT id FROM parks ORDER BY id;

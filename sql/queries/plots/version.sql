@@ -1,0 +1,3 @@
+-- name: version(id)$
+-- A plot's current version (to tell a conflict from a missing plot).
+SELECT version FROM plots WHERE id = :id;

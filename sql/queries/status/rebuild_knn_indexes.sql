@@ -1,0 +1,3 @@
+-- name: rebuild_knn_indexes()$
+-- Rebuild the nearest-feature indexes of the readiness rule at their fillfactor.
+SELECT rebuild_knn_indexes();

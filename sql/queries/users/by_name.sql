@@ -1,0 +1,3 @@
+-- name: by_name(username)^
+-- A user by login name.
+SELECT id, username, display_name, role, password_hash, active FROM users WHERE username = :username;
