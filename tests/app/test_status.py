@@ -1,4 +1,4 @@
-"""Rule edges of the land-status engine (DESIGN §4.1–4.4; sql/migrations/0009_status.sql).
+"""Rule edges of the land-status engine (DESIGN §4.1–4.4; sql/source/08_status.sql).
 
 Every scenario builds its own plots in the demo park, 100 m × 100 m squares drawn in the
 park's Gauss-Krüger CRS (EPSG:4526, zone 38 with prefix) about 5 km east of every demo
@@ -1395,7 +1395,7 @@ def test_status_get_reads_stored_rows_of_the_day_and_evaluates_other_days(site):
 
 
 # ---------------------------------------------------------------------------------------
-# Incremental recompute triggers (sql/migrations/0010, the lead's work)
+# Incremental recompute triggers (sql/source/10_upkeep.sql)
 # ---------------------------------------------------------------------------------------
 
 @pytest.fixture
