@@ -44,10 +44,10 @@ LIMIT 1;
 -- name: summary(park_id, as_of)^
 -- Count and area (亩) per stage, per flag and per readiness level as of a date.
 WITH day AS (SELECT coalesce(:as_of::date, current_date) AS d),
-st AS (SELECT s.*, p.area_m2 * 15 / 10000 AS mu
+st AS (SELECT s.*, m2_to_mu(p.area_m2) AS mu
        FROM day CROSS JOIN LATERAL plot_status_as_of(:park_id, day.d) s
        JOIN plots p ON p.id = s.plot_id),
-rd AS (SELECT r.*, p.area_m2 * 15 / 10000 AS mu
+rd AS (SELECT r.*, m2_to_mu(p.area_m2) AS mu
        FROM day CROSS JOIN LATERAL plot_readiness_as_of(:park_id, day.d) r
        JOIN plots p ON p.id = r.plot_id)
 SELECT (SELECT d FROM day) AS evaluated_on,
@@ -71,7 +71,7 @@ SELECT (SELECT d FROM day) AS evaluated_on,
 
 -- name: idle_plots(park_id, as_of)
 -- Idle and soon-idle plots with their legal clock, soonest deadline first.
-SELECT p.id, p.code, p.name, z.code AS zone, p.owner, p.area_m2 * 15 / 10000 AS area_mu,
+SELECT p.id, p.code, p.name, z.code AS zone, p.owner, m2_to_mu(p.area_m2) AS area_mu,
        p.land_price, p.agreed_start_on,
        (s.details #>> '{idle,mark_1y}')::date AS mark_1y,
        (s.details #>> '{idle,mark_2y}')::date AS mark_2y,

@@ -12,7 +12,7 @@ SELECT p.id, p.park_id, p.zone_id, z.code AS zone_code, p.code, p.geom, plot_sta
          'planned_use', p.planned_use, 'planned_use_name', pu.name_zh,
          'planned_use_name_en', pu.name_en,
          'owner', p.owner, 'owner_type', p.owner_type, 'levelled', p.levelled,
-         'area_m2', p.area_m2, 'area_mu', p.area_m2 * 15 / 10000, 'area_ha', p.area_m2 / 10000,
+         'area_m2', p.area_m2, 'area_mu', m2_to_mu(p.area_m2), 'area_ha', m2_to_ha(p.area_m2),
          'version', p.version) AS properties
 FROM plots p
 LEFT JOIN zones z ON z.id = p.zone_id
@@ -30,7 +30,7 @@ SELECT pr.id, pr.park_id, occ.geom,
          'leader', pr.leader, 'service_official', pr.service_official,
          'plots', coalesce(occ.codes, '[]'::jsonb),
          'occupied_area_m2', coalesce(occ.area_m2, 0),
-         'occupied_area_mu', coalesce(occ.area_m2, 0) * 15 / 10000,
+         'occupied_area_mu', m2_to_mu(coalesce(occ.area_m2, 0)),
          'version', pr.version) AS properties
 FROM projects pr
 LEFT JOIN zones z ON z.id = pr.zone_id

@@ -95,7 +95,7 @@ base AS (
          p.developed_area_m2, p.planned_floor_area_m2, p.actual_investment, p.planned_investment,
          p.suspended_since, p.floor_area_m2, p.high_floor_area_m2, p.building_footprint_m2,
          p.structure_footprint_m2, p.open_storage_m2, p.admin_living_area_m2, p.annual_tax,
-         st.stage_now, p.area_m2 * 15 / 10000 AS mu,
+         st.stage_now, m2_to_mu(p.area_m2) AS mu,
          -- from the derived stage, so a later event (completion) implies the earlier ones
          st.stage_now IN ('supplied', 'delivered', 'under_construction', 'completed',
                           'operating') AS supplied,

@@ -24,7 +24,7 @@ pending AS (
   SELECT 'road', r.id, 'road', r.name, r.status, r.planned_completion, r.geom_gk
   FROM roads r WHERE r.park_id = p_park AND r.status <> 'in_service'),
 gains AS (
-  SELECT s.kind, s.id, l.plot_id, p.area_m2 * 15 / 10000 AS mu,
+  SELECT s.kind, s.id, l.plot_id, m2_to_mu(p.area_m2) AS mu,
          (NOT l.serviced AND l.levelled AND l.missing_core = ARRAY[s.utility]) AS becomes_serviced
   FROM pending s
   JOIN service_distances(p_park) d ON d.utility = s.utility
