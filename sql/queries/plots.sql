@@ -1,13 +1,10 @@
 -- name: search_plots(park_id, minx, miny, maxx, maxy, code, stage, zone, flag, serviced, as_of, limit, offset)^
 -- A page of plots filtered by park, bbox, code prefix (case-insensitive), stage, zone code,
 -- status flag and serviced-land flag as of a date, and how many match in all.
-WITH day AS (SELECT coalesce(:as_of::date, current_date) AS d),
-st AS (SELECT s.* FROM parks pk CROSS JOIN day
-       CROSS JOIN LATERAL plot_status_as_of(pk.id, day.d) s
-       WHERE :park_id::int IS NULL OR pk.id = :park_id),
-rd AS (SELECT r.* FROM parks pk CROSS JOIN day
-       CROSS JOIN LATERAL plot_readiness_as_of(pk.id, day.d) r
-       WHERE :park_id::int IS NULL OR pk.id = :park_id),
+WITH day AS (SELECT pk.id AS park_id, coalesce(:as_of::date, park_today(pk.id)) AS d FROM parks pk
+             WHERE :park_id::int IS NULL OR pk.id = :park_id),
+st AS (SELECT s.* FROM day CROSS JOIN LATERAL plot_status_as_of(day.park_id, day.d) s),
+rd AS (SELECT r.* FROM day CROSS JOIN LATERAL plot_readiness_as_of(day.park_id, day.d) r),
 sel AS (
   SELECT f.id, f.park_id, f.code, f.geom,
          f.properties || jsonb_build_object(

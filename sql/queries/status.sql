@@ -1,6 +1,6 @@
 -- name: recompute_park(park_id, as_of, ids)$
 -- Recompute and store the status and readiness of a park's plots (or of some) as of a date.
-SELECT recompute_plots(:park_id, coalesce(:as_of::date, current_date), :ids::int[]);
+SELECT recompute_plots(:park_id, coalesce(:as_of::date, park_today(:park_id)), :ids::int[]);
 
 -- name: rebuild_knn_indexes()$
 -- Rebuild the nearest-feature indexes of the readiness rule at their fillfactor.
@@ -19,12 +19,12 @@ SELECT id FROM plots WHERE park_id = :park_id ORDER BY ST_GeoHash(ST_PointOnSurf
 -- One plot's status as of a date (stored if evaluated that day, else evaluated now).
 SELECT s.plot_id, s.evaluated_on, s.stage, s.flags, s.reasons, s.details
 FROM plot_status s
-WHERE s.plot_id = :plot_id AND s.evaluated_on = coalesce(:as_of::date, current_date)
+WHERE s.plot_id = :plot_id AND s.evaluated_on = coalesce(:as_of::date, park_today(:park_id))
 UNION ALL
 SELECT e.plot_id, e.evaluated_on, e.stage, e.flags, e.reasons, e.details
-FROM evaluate_status(:park_id, coalesce(:as_of::date, current_date), ARRAY[:plot_id::int]) e
+FROM evaluate_status(:park_id, coalesce(:as_of::date, park_today(:park_id)), ARRAY[:plot_id::int]) e
 WHERE NOT EXISTS (SELECT 1 FROM plot_status s WHERE s.plot_id = :plot_id
-                  AND s.evaluated_on = coalesce(:as_of::date, current_date))
+                  AND s.evaluated_on = coalesce(:as_of::date, park_today(:park_id)))
 LIMIT 1;
 
 -- name: plot_readiness(park_id, plot_id, as_of)^
@@ -32,18 +32,18 @@ LIMIT 1;
 SELECT r.plot_id, r.evaluated_on, r.utilities, r.levelled, r.level, r.level_name,
        r.level_name_en, r.serviced
 FROM plot_readiness r
-WHERE r.plot_id = :plot_id AND r.evaluated_on = coalesce(:as_of::date, current_date)
+WHERE r.plot_id = :plot_id AND r.evaluated_on = coalesce(:as_of::date, park_today(:park_id))
 UNION ALL
 SELECT e.plot_id, e.evaluated_on, e.utilities, e.levelled, e.level, e.level_name,
        e.level_name_en, e.serviced
-FROM evaluate_readiness(:park_id, coalesce(:as_of::date, current_date), ARRAY[:plot_id::int]) e
+FROM evaluate_readiness(:park_id, coalesce(:as_of::date, park_today(:park_id)), ARRAY[:plot_id::int]) e
 WHERE NOT EXISTS (SELECT 1 FROM plot_readiness r WHERE r.plot_id = :plot_id
-                  AND r.evaluated_on = coalesce(:as_of::date, current_date))
+                  AND r.evaluated_on = coalesce(:as_of::date, park_today(:park_id)))
 LIMIT 1;
 
 -- name: summary(park_id, as_of)^
 -- Count and area (亩) per stage, per flag and per readiness level as of a date.
-WITH day AS (SELECT coalesce(:as_of::date, current_date) AS d),
+WITH day AS (SELECT coalesce(:as_of::date, park_today(:park_id)) AS d),
 st AS (SELECT s.*, m2_to_mu(p.area_m2) AS mu
        FROM day CROSS JOIN LATERAL plot_status_as_of(:park_id, day.d) s
        JOIN plots p ON p.id = s.plot_id),
@@ -79,7 +79,7 @@ SELECT p.id, p.code, p.name, z.code AS zone, p.owner, m2_to_mu(p.area_m2) AS are
        (s.details #>> '{idle,days_to_2y}')::int AS days_to_2y,
        s.flags, s.reasons, s.evaluated_on, p.government_cause, p.disposal, p.disposal_on,
        s.details -> 'projects' AS projects
-FROM plot_status_as_of(:park_id, coalesce(:as_of::date, current_date)) s
+FROM plot_status_as_of(:park_id, coalesce(:as_of::date, park_today(:park_id))) s
 JOIN plots p ON p.id = s.plot_id
 LEFT JOIN zones z ON z.id = p.zone_id
 WHERE s.flags && ARRAY['idle', 'idle_warning']
@@ -93,9 +93,9 @@ ORDER BY CASE WHEN (s.details #>> '{idle,days_to_1y}')::int > 0
 WITH ranked AS (
   SELECT row_number() OVER (ORDER BY x.area_mu_gained DESC, x.newly_serviced_mu DESC,
                             x.planned_completion NULLS LAST, x.kind, x.feature_id) AS rank, x.*
-  FROM infrastructure_priority(:park_id, coalesce(:as_of::date, current_date)) x)
+  FROM infrastructure_priority(:park_id, coalesce(:as_of::date, park_today(:park_id))) x)
 SELECT json_build_object('type', 'FeatureCollection',
-  'evaluated_on', coalesce(:as_of::date, current_date),
+  'evaluated_on', coalesce(:as_of::date, park_today(:park_id)),
   'features', coalesce(json_agg(json_build_object(
     'type', 'Feature', 'id', r.kind || ':' || r.feature_id,
     'geometry', ST_AsGeoJSON(ST_Transform(coalesce(n.geom, rd.geom), 4326), 9)::json,

@@ -6,6 +6,8 @@
 CREATE OR REPLACE FUNCTION park_default_settings() RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT jsonb_build_object(
+  -- "today" for the rules, pages and exports is the date in this time zone (IANA name)
+  'timezone', 'Asia/Shanghai',
   'idle', jsonb_build_object(
     'idle_after_years', 1,            -- type A: not started one year after the agreed start
     'reclaim_after_years', 2,         -- reclaim free of charge after two years
@@ -58,6 +60,15 @@ $$;
 CREATE OR REPLACE FUNCTION park_settings(p_park_id integer) RETURNS jsonb
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT jsonb_deep_merge(park_default_settings(), settings) FROM parks WHERE id = p_park_id;
+$$;
+
+-- Today for a park: the date in its time zone (setting timezone; DESIGN §4.9 Time), used
+-- by the rules, views and queries instead of the session's current_date. The setting
+-- parkatlas.now, when a session sets it, stands for the current instant (tests do).
+CREATE OR REPLACE FUNCTION park_today(p_park integer) RETURNS date
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT (coalesce(nullif(current_setting('parkatlas.now', true), '')::timestamptz, now())
+        AT TIME ZONE coalesce(park_settings(p_park) ->> 'timezone', 'Asia/Shanghai'))::date;
 $$;
 
 -- A new park stores a full copy of the defaults of its day.

@@ -54,11 +54,13 @@ BEGIN
 END;
 $$;
 
--- The lifecycle stage as of a date: the last event that has happened by then.
-CREATE OR REPLACE FUNCTION plot_stage(p plots, as_of date DEFAULT current_date) RETURNS text
+-- The lifecycle stage as of a date (default: today in the plot's park): the last event
+-- that has happened by then.
+CREATE OR REPLACE FUNCTION plot_stage(p plots, as_of date DEFAULT NULL) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT coalesce(
-  (SELECT event FROM plot_events(p) WHERE on_date <= as_of ORDER BY ord DESC LIMIT 1),
+  (SELECT event FROM plot_events(p) WHERE on_date <= coalesce(as_of, park_today(p.park_id))
+   ORDER BY ord DESC LIMIT 1),
   'planned');
 $$;
 

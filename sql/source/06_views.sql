@@ -1,12 +1,13 @@
 -- Feature views: the properties the API and the map show for each layer, defined
 -- once here so the list and the single-feature endpoints cannot drift apart.
 
--- Plots with their current stage, zone, class names and areas (m², 亩, 公顷, from GK).
+-- Plots with their stage today (in their park's time zone), zone, class names and areas
+-- (m², 亩, 公顷, from GK).
 CREATE OR REPLACE VIEW plot_features AS
-SELECT p.id, p.park_id, p.zone_id, z.code AS zone_code, p.code, p.geom, plot_stage(p) AS stage,
+SELECT p.id, p.park_id, p.zone_id, z.code AS zone_code, p.code, p.geom, plot_stage(p, pk.today) AS stage,
        jsonb_build_object(
          'id', p.id, 'park_id', p.park_id, 'code', p.code, 'name', p.name,
-         'zone', z.code, 'zone_name', z.name, 'stage', plot_stage(p),
+         'zone', z.code, 'zone_name', z.name, 'stage', plot_stage(p, pk.today),
          'land_class', p.land_class, 'land_class_name', lc.name_zh,
          'land_class_name_en', lc.name_en, 'land_group', lc.land_group,
          'planned_use', p.planned_use, 'planned_use_name', pu.name_zh,
@@ -15,6 +16,8 @@ SELECT p.id, p.park_id, p.zone_id, z.code AS zone_code, p.code, p.geom, plot_sta
          'area_m2', p.area_m2, 'area_mu', m2_to_mu(p.area_m2), 'area_ha', m2_to_ha(p.area_m2),
          'version', p.version) AS properties
 FROM plots p
+-- each park's today once (OFFSET 0: not once per plot)
+JOIN (SELECT id, park_today(id) AS today FROM parks OFFSET 0) pk ON pk.id = p.park_id
 LEFT JOIN zones z ON z.id = p.zone_id
 LEFT JOIN land_classes lc ON lc.code = p.land_class
 LEFT JOIN planned_uses pu ON pu.code = p.planned_use;

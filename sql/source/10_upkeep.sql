@@ -75,7 +75,7 @@ DECLARE r record;
 BEGIN
   FOR r IN SELECT (e ->> 'park_id')::int AS park_id, array_agg(DISTINCT (e ->> 'plot_id')::int) AS ids
            FROM jsonb_array_elements(pairs) e GROUP BY 1 LOOP
-    PERFORM recompute_plots(r.park_id, current_date, r.ids);
+    PERFORM recompute_plots(r.park_id, park_today(r.park_id), r.ids);
   END LOOP;
 END;
 $$;
@@ -119,7 +119,7 @@ BEGIN
     CASE TG_OP WHEN 'INSERT' THEN 'SELECT * FROM new_rows'
                WHEN 'DELETE' THEN 'SELECT * FROM old_rows'
                ELSE 'SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows' END) LOOP
-    PERFORM recompute_plots(r.park_id, current_date, r.ids);
+    PERFORM recompute_plots(r.park_id, park_today(r.park_id), r.ids);
   END LOOP;
   RETURN NULL;
 END;

@@ -1415,7 +1415,8 @@ def stored_flags(conn, plot: Plot) -> set[str] | None:
                        [plot.id]).fetchone()
     if row is None:
         return None
-    assert row["evaluated_on"] == conn.execute("SELECT current_date AS d").fetchone()["d"]
+    assert row["evaluated_on"] == conn.execute(
+        "SELECT park_today(park_id) AS d FROM plots WHERE id = %s", [plot.id]).fetchone()["d"]
     return set(row["flags"])
 
 
@@ -1460,6 +1461,6 @@ def test_trigger_deferred_for_bulk_loads(site, recompute_triggers):
         site.project("1439", [plot])
         assert stored_flags(site.conn, plot) == before
     assert "use_conflict" not in stored_flags(site.conn, plot)
-    site.conn.execute("SELECT recompute_plots(%s, current_date, %s::int[])",
-                      [site.park, [plot.id]])
+    site.conn.execute("SELECT recompute_plots(%s, park_today(%s), %s::int[])",
+                      [site.park, site.park, [plot.id]])
     assert "use_conflict" in stored_flags(site.conn, plot)
