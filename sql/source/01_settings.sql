@@ -34,11 +34,27 @@ SELECT jsonb_build_object(
       '26', 0.6, '32', 0.6, '33', 0.6,
       '25', 0.5)),
   'conflicts', jsonb_build_object(
-    'project_uses', jsonb_build_array('1001', '1101')),
+    -- use conflict (DESIGN §4.9): the planned uses (code prefixes) a group of project
+    -- industries (GB/T 4754-2017 divisions) needs; an industry in no group has no rule
+    'industry_uses', jsonb_build_object(
+      'manufacturing', jsonb_build_object(
+        'industries', to_jsonb(ARRAY(SELECT g::text FROM generate_series(13, 43) g)),
+        'uses', jsonb_build_array('1001', '1101')),
+      'logistics', jsonb_build_object(
+        'industries', jsonb_build_array('59', '60'), 'uses', jsonb_build_array('1001', '1101')),
+      'trade', jsonb_build_object(
+        'industries', jsonb_build_array('51', '52'), 'uses', jsonb_build_array('09')),
+      'accommodation_catering', jsonb_build_object(
+        'industries', jsonb_build_array('61', '62'), 'uses', jsonb_build_array('09')),
+      'services', jsonb_build_object(
+        'industries', to_jsonb(ARRAY(SELECT g::text FROM generate_series(66, 75) g)),
+        'uses', jsonb_build_array('09')))),
   'readiness', jsonb_build_object(
     'service_distance_m', jsonb_build_object(
       'road', 30, 'water', 50, 'drainage', 50, 'power', 50,
       'telecom', 50, 'gas', 50, 'heat', 50)),
+  -- a plot, road or network feature lies within this distance of one of its park's zones
+  'location', jsonb_build_object('reach_m', 20000),
   'projects', jsonb_build_object(
     'behind_schedule_points', 10)
 );

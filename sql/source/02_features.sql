@@ -20,16 +20,23 @@ $$;
 
 -- Keep a feature's metric copy (geom_gk) in its park's Gauss-Krüger CRS, so areas and
 -- distances never re-project at query time; refuse a bad geometry, naming the feature.
+-- A plot, road or network feature must lie within the park's reach (setting
+-- location.reach_m, DESIGN §4.9) of one of its zones, when the park has zones: a feature
+-- far away is a wrong coordinate system or a wrong park, and its GK area would be off.
 CREATE OR REPLACE FUNCTION set_geom_gk() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   epsg integer;
+  reach double precision;
   problem text;
+  km double precision;
 BEGIN
   IF TG_OP = 'INSERT' OR NEW.geom IS DISTINCT FROM OLD.geom
      OR NEW.park_id IS DISTINCT FROM OLD.park_id THEN
     problem := geometry_problem(NEW.geom);
-    SELECT gk_epsg_prefixed INTO epsg FROM parks WHERE id = NEW.park_id;
+    SELECT p.gk_epsg_prefixed, coalesce((p.settings #>> '{location,reach_m}')::float8,
+                                        (park_default_settings() #>> '{location,reach_m}')::float8)
+      INTO epsg, reach FROM parks p WHERE p.id = NEW.park_id;
     IF problem IS NULL AND epsg IS NULL THEN
       problem := format('park %s does not exist', NEW.park_id);
     END IF;
@@ -38,6 +45,18 @@ BEGIN
         problem USING ERRCODE = 'check_violation';
     END IF;
     NEW.geom_gk := ST_Transform(NEW.geom, epsg);
+    IF TG_TABLE_NAME IN ('plots', 'roads', 'networks')
+       AND EXISTS (SELECT 1 FROM zones z WHERE z.park_id = NEW.park_id)
+       AND NOT EXISTS (SELECT 1 FROM zones z WHERE z.park_id = NEW.park_id
+                       AND ST_DWithin(z.geom_gk, NEW.geom_gk, reach)) THEN
+      SELECT min(ST_Distance(z.geom_gk, NEW.geom_gk)) / 1000 INTO km
+      FROM zones z WHERE z.park_id = NEW.park_id;
+      RAISE EXCEPTION '%: 超出园区范围 outside the park''s reach: % km from the nearest zone of its park (reach % km)',
+        feature_label(TG_TABLE_NAME, to_jsonb(NEW) - 'geom' - 'geom_gk'), round(km::numeric, 1),
+        round(reach::numeric / 1000, 1)
+        USING ERRCODE = 'check_violation', CONSTRAINT = TG_TABLE_NAME || '_within_reach',
+              HINT = 'check the coordinates and the park; the reach is the park setting location.reach_m';
+    END IF;
   END IF;
   RETURN NEW;
 END;

@@ -26,18 +26,20 @@ $$;
 -- numbers shift: 2017 39 electronics is 2002 40, 38 electrical machinery is 39, and so
 -- on. Rubber and plastics share 2017 division 29 (2002: 29 rubber, 30 plastics): the
 -- four-digit code decides, a bare "29" gets the rubber minimum, the lower one, as a flag
--- has legal consequences. Repair of machinery (2017 43) counts as machinery (2002 35).
+-- has legal consequences. Repair services (2017 43) have no 2002 division and no minimum.
 CREATE OR REPLACE FUNCTION industry_division_2002(code text, edition text DEFAULT '2017')
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT CASE
   WHEN code IS NULL THEN NULL
   WHEN edition = '2002' OR left(code, 2) < '29' THEN left(code, 2)
+  -- repair services: no 2002 division, hence no minimum (never the 2002 division 43)
+  WHEN left(code, 2) = '43' THEN NULL
   WHEN left(code, 3) = '292' THEN '30'
   ELSE coalesce((SELECT m.d FROM (VALUES ('29', '29'), ('30', '31'), ('31', '32'), ('32', '33'),
                                          ('33', '34'), ('34', '35'), ('35', '36'), ('36', '37'),
                                          ('37', '37'), ('38', '39'), ('39', '40'), ('40', '41'),
-                                         ('41', '42'), ('42', '43'), ('43', '35')) AS m (s, d)
+                                         ('41', '42'), ('42', '43')) AS m (s, d)
                  WHERE m.s = left(code, 2)), left(code, 2))
 END;
 $$;
@@ -78,7 +80,7 @@ cfg AS (
          j #> '{low_efficiency,plot_ratio_min}' AS ratio_min,
          coalesce(j #>> '{low_efficiency,industry_code_edition}', '2017') AS code_edition,
          ARRAY(SELECT jsonb_array_elements_text(j #> '{low_efficiency,uses}')) AS le_uses,
-         ARRAY(SELECT jsonb_array_elements_text(j #> '{conflicts,project_uses}')) AS project_uses
+         j #> '{conflicts,industry_uses}' AS industry_uses
   FROM s),
 -- The evaluated plots: the whole park, or the listed ones. Two branches rather than
 -- `p_ids IS NULL OR id IN (...)`: a subquery under OR cannot become a join, so one plot
@@ -100,7 +102,12 @@ base AS (
          st.stage_now IN ('supplied', 'delivered', 'under_construction', 'completed',
                           'operating') AS supplied,
          st.stage_now IN ('under_construction', 'completed', 'operating') AS started,
-         (p.disposal_on <= p_as_of) AS disposed,
+         -- a recorded disposal (DESIGN §4.9): in force from its date on; a 限期动工 disposal
+         -- (deadline) records the new start deadline, in force until that day, and missing
+         -- it makes the plot idle again with the deadline as its clock
+         CASE WHEN p.disposal = 'deadline' THEN p_as_of <= p.disposal_on
+              ELSE p.disposal_on <= p_as_of END AS disposal_in_force,
+         (p.disposal = 'deadline' AND p.disposal_on < p_as_of) AS deadline_missed,
          (p.agreed_start_on + make_interval(years => c.idle_years))::date AS mark_1y,
          (p.agreed_start_on + make_interval(years => c.reclaim_years))::date AS mark_2y,
          (p.suspended_since + make_interval(years => c.suspension_years))::date AS suspension_mark
@@ -125,7 +132,12 @@ claims AS (
             FILTER (WHERE pr.industry_code IS NOT NULL))[1] AS industry,
          (array_agg(d.division ORDER BY d.min_ratio DESC NULLS LAST, pr.industry_code)
             FILTER (WHERE pr.industry_code IS NOT NULL))[1] AS ratio_division,
-         jsonb_agg(DISTINCT left(pr.industry_code, 2)) FILTER (WHERE pr.industry_code IS NOT NULL) AS industries
+         jsonb_agg(DISTINCT left(pr.industry_code, 2)) FILTER (WHERE pr.industry_code IS NOT NULL) AS industries,
+         -- use conflict: projects whose industry group needs other planned uses
+         jsonb_agg(jsonb_build_object('code', pr.code, 'industry', pr.industry_code, 'group', g.key,
+                                      'uses', g.uses) ORDER BY pr.code)
+           FILTER (WHERE g.uses IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM jsonb_array_elements_text(g.uses) u WHERE b.planned_use LIKE u || '%')) AS use_conflicts
   FROM project_plots pp
   JOIN base b ON b.id = pp.plot_id
   JOIN projects pr ON pr.id = pp.project_id AND pr.stage <> 'negotiating'
@@ -133,19 +145,23 @@ claims AS (
   CROSS JOIN LATERAL (SELECT industry_division_2002(pr.industry_code, c.code_edition) AS division) dv
   CROSS JOIN LATERAL (SELECT dv.division,
                              (c.ratio_min ->> dv.division)::float8 AS min_ratio) d
+  LEFT JOIN LATERAL (SELECT e.key, e.value -> 'uses' AS uses FROM jsonb_each(c.industry_uses) e
+                     WHERE e.value -> 'industries' ? left(pr.industry_code, 2)
+                     ORDER BY e.key LIMIT 1) g ON true  -- (in two groups: the first by name)
   GROUP BY pp.plot_id),
 r AS (
   SELECT b.id, b.park_id, b.stage_now, b.mu, b.area_m2, c.*, cl.projects, cl.n AS n_projects,
-         cl.claimed_m2, cl.industry, cl.ratio_division, cl.industries, z.code AS zone_code,
+         cl.claimed_m2, cl.industry, cl.ratio_division, cl.industries, cl.use_conflicts, z.code AS zone_code,
          z.admitted_industries,
          -- §4.2 idle land
          (b.supplied AND b.agreed_start_on IS NOT NULL AND NOT coalesce(b.started, false)) AS not_started,
-         b.supplied, b.started, b.disposed, b.mark_1y, b.mark_2y, b.suspension_mark,
+         b.supplied, b.started, b.disposal_in_force, b.deadline_missed, b.mark_1y, b.mark_2y, b.suspension_mark,
          b.agreed_start_on, b.approved_on, b.land_price, b.government_cause,
          -- a delivery recorded without a supply contract date still dates the supply
          coalesce(b.supplied_on, b.delivered_on, b.started_on) AS supplied_on,
          b.government_cause_note, b.disposal, b.disposal_on, b.disposal_note,
-         b.developed_area_m2 / nullif(b.planned_floor_area_m2, 0) AS developed_share,
+         -- type B: developed land area over the plot's land area (2012 Order, art. 2)
+         b.developed_area_m2 / nullif(b.area_m2, 0) AS developed_share,
          b.actual_investment / nullif(b.planned_investment, 0) AS investment_share,
          b.suspended_since, b.planned_use,
          -- §4.3 indicators
@@ -168,8 +184,9 @@ r AS (
   LEFT JOIN zones z ON z.id = b.zone_id),
 idle AS (
   SELECT r.*,
-         (r.not_started AND p_as_of >= r.mark_1y) AS idle_a,
-         (coalesce(r.started, false) AND r.suspension_mark <= p_as_of
+         (r.not_started AND (p_as_of >= r.mark_1y OR coalesce(r.deadline_missed, false))) AS idle_a,
+         -- type B only while under construction: a completed plot is never idle
+         (r.stage_now = 'under_construction' AND r.suspension_mark <= p_as_of
           AND (r.developed_share < r.developed_min OR r.investment_share < r.investment_min)) AS idle_b,
          (r.not_started AND p_as_of >= r.mark_2y) AS reclaim,
          r.mark_1y - p_as_of AS days_to_1y, r.mark_2y - p_as_of AS days_to_2y,
@@ -178,13 +195,22 @@ idle AS (
 judged AS (
   SELECT i.*,
          (i.idle_a OR i.idle_b) AS is_idle,
+         -- disposed (已处置) only while the plot would otherwise still be idle
+         (coalesce(i.disposal_in_force, false) AND (i.idle_a OR i.idle_b)) AS disposed,
          i.government_cause IS NOT NULL AS exempt,
          (i.stage_now IN ('completed', 'operating')
           AND EXISTS (SELECT 1 FROM unnest(i.le_uses) u WHERE i.planned_use LIKE u || '%')) AS le_applies
   FROM idle i),
 reasons AS (
   SELECT j.*, array_remove(ARRAY[
-    CASE WHEN j.idle_a THEN reason('idle.type_a',
+    CASE WHEN j.idle_a AND j.deadline_missed THEN reason('idle.type_a',
+      jsonb_build_object('agreed_start_on', j.agreed_start_on, 'deadline', j.disposal_on,
+                         'idle_since', j.disposal_on, 'days_idle', p_as_of - j.disposal_on),
+      format('闲置土地（未动工）：约定动工日期 %s，限期动工日期 %s 已过仍未动工，已闲置 %s 天',
+             j.agreed_start_on, j.disposal_on, p_as_of - j.disposal_on),
+      format('Idle land (not started): agreed start %s, the start deadline %s has passed without a start; idle for %s days',
+             j.agreed_start_on, j.disposal_on, p_as_of - j.disposal_on))
+    WHEN j.idle_a THEN reason('idle.type_a',
       jsonb_build_object('agreed_start_on', j.agreed_start_on, 'idle_since', j.mark_1y,
                          'days_idle', p_as_of - j.mark_1y),
       format('闲置土地（未动工）：约定动工日期 %s，满一年（%s）仍未动工，已闲置 %s 天',
@@ -270,12 +296,19 @@ reasons AS (
              array_to_string(j.admitted_industries, ',')),
       format('Zoning conflict: project industry %s not admitted in zone %s (%s)', j.industries, j.zone_code,
              array_to_string(j.admitted_industries, ','))) END,
-    CASE WHEN j.projects IS NOT NULL AND NOT EXISTS (
-           SELECT 1 FROM unnest(j.project_uses) u WHERE j.planned_use LIKE u || '%')
-      THEN reason('conflict.use', jsonb_build_object('planned_use', j.planned_use, 'allowed', j.project_uses),
-      format('用途冲突：规划用途 %s 不是工业或物流仓储用地，却被项目占用', coalesce(j.planned_use, '—')),
-      format('Use conflict: planned use %s is not industrial or logistics, yet a project occupies it',
-             coalesce(j.planned_use, '—'))) END,
+    CASE WHEN j.use_conflicts IS NOT NULL
+      THEN reason('conflict.use', jsonb_build_object('planned_use', j.planned_use, 'projects', j.use_conflicts),
+      format('用途冲突：规划用途 %s 不是项目（%s）所需的用地（%s）', coalesce(j.planned_use, '—'),
+             (SELECT string_agg((e ->> 'code') || ' 行业 ' || coalesce(e ->> 'industry', '—'), '、')
+              FROM jsonb_array_elements(j.use_conflicts) e),
+             (SELECT string_agg(DISTINCT u, '、') FROM jsonb_array_elements(j.use_conflicts) e,
+                     jsonb_array_elements_text(e -> 'uses') u)),
+      format('Use conflict: planned use %s is not a use the project (%s) needs (%s)',
+             coalesce(j.planned_use, '—'),
+             (SELECT string_agg((e ->> 'code') || ' industry ' || coalesce(e ->> 'industry', '—'), ', ')
+              FROM jsonb_array_elements(j.use_conflicts) e),
+             (SELECT string_agg(DISTINCT u, ', ') FROM jsonb_array_elements(j.use_conflicts) e,
+                     jsonb_array_elements_text(e -> 'uses') u))) END,
     CASE WHEN j.n_projects > 1 AND j.claimed_m2 > j.area_m2 + 0.01 THEN reason('conflict.double_claim',
       jsonb_build_object('projects', j.projects, 'claimed_m2', j.claimed_m2, 'area_m2', j.area_m2),
       format('重复占用：%s 个项目共占用 %s 平方米，超过地块面积 %s 平方米', j.n_projects,
@@ -302,7 +335,9 @@ SELECT x.id, x.park_id, p_as_of, x.stage_now,
                                     'not_assessable', (
                                       SELECT coalesce(jsonb_agg(v.k), '[]') FROM (VALUES
                                         ('investment_intensity', x.intensity),
-                                        ('plot_ratio', x.plot_ratio),
+                                        -- also without a minimum for the industry (2017 43)
+                                        ('plot_ratio', CASE WHEN x.ratio_floor IS NOT NULL
+                                                            THEN x.plot_ratio END),
                                         ('building_coefficient', x.coefficient),
                                         ('admin_living_share', x.admin_share),
                                         ('tax_per_mu', x.tax_per_mu)) AS v (k, val)
