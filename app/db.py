@@ -30,7 +30,17 @@ def queries():
 
 
 # JIT compilation takes longer than the spatial queries it would speed up: off for ours.
-CONNECT_OPTIONS = {"options": "-c jit=off"}
+# No server-side prepared statements (prepare_threshold None): psycopg would prepare a query
+# run five times, and from its sixth execution PostgreSQL may switch it to a generic plan,
+# made without the parameter values. Our queries' plans depend on those values: the as-of
+# date decides whether stored rule results are read or the rules evaluated on the spot,
+# and the optional filters (`:x IS NULL OR …`) decide which indexes apply. A generic plan
+# of the plot list for a date with no stored rows ran for minutes instead of a second.
+# Unprepared, each execution is planned with its values (a custom plan), as the first five
+# were; the cost is a parse per execution, well under a millisecond. (Forcing custom plans
+# with plan_cache_mode would also replan the rule functions' own statements on every
+# trigger call, which are written to be safe as generic plans.)
+CONNECT_OPTIONS = {"options": "-c jit=off", "prepare_threshold": None}
 
 
 def connect(url: str, actor: str | None = None) -> psycopg.Connection:

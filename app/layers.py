@@ -86,13 +86,11 @@ class Layer:
 
 
 # Each plot's stage, flags and readiness as of a date (stored rows for today).
-_PLOT_STATE = """day AS (SELECT coalesce(%(as_of)s::date, current_date) AS d),
-st AS (SELECT s.* FROM parks pk CROSS JOIN day
-       CROSS JOIN LATERAL plot_status_as_of(pk.id, day.d) s
-       WHERE %(park_id)s::int IS NULL OR pk.id = %(park_id)s),
-rd AS (SELECT r.* FROM parks pk CROSS JOIN day
-       CROSS JOIN LATERAL plot_readiness_as_of(pk.id, day.d) r
-       WHERE %(park_id)s::int IS NULL OR pk.id = %(park_id)s),
+# "Today" is each park's own date (its time zone).
+_PLOT_STATE = """day AS (SELECT pk.id AS park_id, coalesce(%(as_of)s::date, park_today(pk.id)) AS d
+             FROM parks pk WHERE %(park_id)s::int IS NULL OR pk.id = %(park_id)s),
+st AS (SELECT s.* FROM day CROSS JOIN LATERAL plot_status_as_of(day.park_id, day.d) s),
+rd AS (SELECT r.* FROM day CROSS JOIN LATERAL plot_readiness_as_of(day.park_id, day.d) r),
 """
 
 LAYERS: dict[str, Layer] = {layer.name: layer for layer in (

@@ -20,6 +20,7 @@ from decimal import Decimal
 import psycopg
 import shapely
 
+from . import clock
 from .db import queries, transaction
 from .errors import BadRequest, Conflict, NotFound, Unprocessable, stale
 from .plan_result import (
@@ -262,13 +263,14 @@ def check(conn: psycopg.Connection, plan_id: int, version_no: int | None = None)
     plots = list(queries().requisition.plan_plots(conn, plan_id=plan_id, version_no=version_no))
     pieces = list(queries().requisition.plan_price_pieces(conn,
                                                           plan_id=plan_id, version_no=version_no))
-    return _problems(conn, plan, version_no, plots, _by_plot(pieces), date.today())
+    return _problems(conn, plan, version_no, plots, _by_plot(pieces),
+                     clock.park_today(conn, plan["park_id"]))
 
 
 def _compute_live(conn, plan_id: int, version_no: int, *, author: str | None,
                   status: str | None = None, on: date | None = None) -> PlanResult:
     plan = get(conn, plan_id)
-    on = on or date.today()
+    on = on or clock.park_today(conn, plan["park_id"])
     plots = list(queries().requisition.plan_plots(conn, plan_id=plan_id, version_no=version_no))
     pieces = _by_plot(queries().requisition.plan_price_pieces(conn, plan_id=plan_id,
                                                   version_no=version_no))

@@ -1,8 +1,8 @@
 """Land status (DESIGN §4.1–4.4): stage, idle land, low efficiency and conflicts, as of a date.
 
-The rules are set-based SQL (sql/migrations/0009_status.sql). Results are stored in
-plot_status and plot_readiness, kept current by triggers for edits, and recomputed in full
-by `parkatlas recompute`; reading for another date evaluates on the spot.
+The rules are set-based SQL (sql/source/08_status.sql; RULES.md maps each rule). Results
+are stored in plot_status and plot_readiness, kept current by triggers for edits, and
+recomputed in full by `parkatlas recompute`; reading for another date evaluates on the spot.
 """
 
 from __future__ import annotations

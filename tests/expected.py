@@ -17,7 +17,11 @@ COEFFICIENT_MIN = 0.30
 ADMIN_SHARE_MAX = 0.07
 TAX_PER_MU_MIN = 15.0  # 万元/亩
 LE_USES = ("1001", "1101")
-PROJECT_USES = ("1001", "1101")
+# DESIGN §4.9: the planned uses each group of project industries (2017 divisions) needs
+INDUSTRY_USES = {
+    **dict.fromkeys([str(d) for d in range(13, 44)] + ["59", "60"], ("1001", "1101")),
+    **dict.fromkeys(["51", "52", "61", "62"] + [str(d) for d in range(66, 76)], ("09",)),
+}
 PLOT_RATIO_MIN = {
     **dict.fromkeys(["13", "14", "15", "16", "18", "19", "24", "30", "40", "41", "42"], 1.0),
     **dict.fromkeys(["17", "20", "21", "22", "23", "28", "29"], 0.8),
@@ -29,11 +33,13 @@ PLOT_RATIO_MIN = {
 # by; 29 splits on the group (291 rubber -> 29, 292 plastics -> 30).
 DIVISION_2002 = {"30": "31", "31": "32", "32": "33", "33": "34", "34": "35", "35": "36",
                  "36": "37", "37": "37", "38": "39", "39": "40", "40": "41", "41": "42",
-                 "42": "43", "43": "35"}
+                 "42": "43"}
 
 
 def ratio_minimum(code: str) -> float | None:
-    """The minimum plot ratio of a GB/T 4754-2017 industry code."""
+    """The minimum plot ratio of a GB/T 4754-2017 industry code (None: no minimum)."""
+    if code.startswith("43"):  # repair services: no 2002 division, no minimum
+        return None
     division = "30" if code.startswith("292") else DIVISION_2002.get(code[:2], code[:2])
     return PLOT_RATIO_MIN.get(division)
 EVENTS = ["approved_on", "requisitioned_on", "banked_on", "supplied_on", "delivered_on",
@@ -78,23 +84,27 @@ def expected_flags(p: dict, projects: list[dict], admitted: list[str] | None,
     rank = STAGES.index(reached) if reached in STAGES else -1
     supplied = rank >= STAGES.index("supplied")
     started = rank >= STAGES.index("under_construction")
-    disposed = happened("disposal_on")
+    # a 限期动工 disposal records the new start deadline: in force until that day, then
+    # the plot is idle again; any other disposal is in force from its date
+    deadline = p.get("disposal_on") if p.get("disposal") == "deadline" else None
+    in_force = (as_of <= deadline) if deadline else happened("disposal_on")
     exempt = p.get("government_cause") is not None
     t0 = p.get("agreed_start_on")
     idle_a = reclaim = False
     if supplied and t0 is not None and not started:
         one, two = add_years(t0, 1), add_years(t0, 2)
-        idle_a, reclaim = as_of >= one, as_of >= two
+        idle_a, reclaim = as_of >= one or (deadline is not None and deadline < as_of), as_of >= two
         if any(0 < (mark - as_of).days <= WARNING_DAYS for mark in (one, two)):
             flags.add("idle_warning")
     idle_b = False
     since = p.get("suspended_since")
-    if started and since is not None and as_of >= add_years(since, 1):
-        developed = _ratio(p.get("developed_area_m2"), p.get("planned_floor_area_m2"))
+    if reached == "under_construction" and since is not None and as_of >= add_years(since, 1):
+        developed = _ratio(p.get("developed_area_m2"), p["area_m2"])
         invested = _ratio(p.get("actual_investment"), p.get("planned_investment"))
         idle_b = ((developed is not None and developed < DEVELOPED_SHARE_MIN)
                   or (invested is not None and invested < INVESTMENT_SHARE_MIN))
     idle = idle_a or idle_b
+    disposed = in_force and idle
     flags |= {f for f, on in (("idle_a", idle_a), ("idle_b", idle_b), ("idle", idle)) if on}
     if idle and exempt:
         flags.add("government_cause")
@@ -118,7 +128,8 @@ def expected_flags(p: dict, projects: list[dict], admitted: list[str] | None,
         flags.add("low_efficiency")
     if admitted and any(i not in admitted for i in industries):
         flags.add("zoning_conflict")
-    if projects and not use.startswith(PROJECT_USES):
+    if any(not use.startswith(INDUSTRY_USES[pr["industry_code"][:2]]) for pr in projects
+           if pr["industry_code"] and pr["industry_code"][:2] in INDUSTRY_USES):
         flags.add("use_conflict")
     claimed = sum(pr["claimed_area_m2"] if pr["claimed_area_m2"] is not None else area
                   for pr in projects)

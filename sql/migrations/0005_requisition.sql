@@ -41,8 +41,3 @@ CREATE TABLE IF NOT EXISTS plan_plots (
 );
 CREATE INDEX IF NOT EXISTS plan_plots_plan_idx ON plan_plots (plan_id, plan_version);
 CREATE INDEX IF NOT EXISTS plan_plots_geom_idx ON plan_plots USING gist (geom);
-
-CREATE OR REPLACE TRIGGER compensation_rates_version BEFORE UPDATE ON compensation_rates
-  FOR EACH ROW EXECUTE FUNCTION bump_version();
-CREATE OR REPLACE TRIGGER requisition_plans_version BEFORE UPDATE ON requisition_plans
-  FOR EACH ROW EXECUTE FUNCTION bump_version();

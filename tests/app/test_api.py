@@ -256,7 +256,7 @@ def test_demo_has_plots_in_several_stages(viewer):
 
 def test_stage_is_the_last_event_that_has_happened(viewer, conn):
     # DESIGN §4.1, computed here from the raw dates rather than by the database function
-    today = conn.execute("SELECT current_date AS d").fetchone()["d"]
+    today = conn.execute("SELECT park_today(min(id)) AS d FROM parks").fetchone()["d"]
     rows = {r["id"]: r for r in conn.execute("SELECT * FROM plots")}
     for feature in fetch_all(viewer, "plots"):
         row = rows[feature["id"]]

@@ -378,7 +378,7 @@ def test_trigger_in_service_update_is_seen_in_the_same_transaction(site,
         row = stored(site.conn, plot)
         assert row["utilities"]["water"]["state"] == "available"
         assert (row["level"], row["serviced"], row["level_name"]) == (4, True, "三通一平")
-        today = site.conn.execute("SELECT current_date AS d").fetchone()["d"]
+        today = site.conn.execute("SELECT park_today(%s) AS d", [site.park]).fetchone()["d"]
         assert row["evaluated_on"] == today
     site.conn.execute("DELETE FROM networks WHERE id = %s", [pipe])
     assert stored(site.conn, plot)["utilities"]["water"]["state"] == "missing"
@@ -421,7 +421,7 @@ def test_trigger_geometry_edit_recomputes_exactly_the_plots_within_reach(
     past_new = site.plot(at=(x + 1000, y - 10 - 50.01 - sq))      # 50.01 m below it
     far = site.plot(at=(x + 2000, y))
     main = site.network("water", old_line)
-    site.conn.execute("SELECT recompute_plots(%s, current_date)", [site.park])
+    site.conn.execute("SELECT recompute_plots(%s, park_today(%s))", [site.park, site.park])
     assert stored(site.conn, near_old)["utilities"]["water"]["state"] == "available"
     assert stored(site.conn, edge_old)["utilities"]["water"]["state"] == "available"
     assert stored(site.conn, past_old)["utilities"]["water"]["state"] == "missing"
@@ -443,7 +443,7 @@ def test_trigger_status_only_change_recomputes_the_plots_within_reach(site,
                                                                      recompute_triggers):
     a, b = site.plot(), site.plot()
     road = site.road(a.south(29.99), status="planned", planned_completion=date(2027, 1, 31))
-    site.conn.execute("SELECT recompute_plots(%s, current_date)", [site.park])
+    site.conn.execute("SELECT recompute_plots(%s, park_today(%s))", [site.park, site.park])
     _mark_all_stale(site.conn, site.park)
     site.conn.execute("UPDATE roads SET status = 'in_service' WHERE id = %s", [road])
     assert _recomputed(site.conn, site.park, "plot_readiness") == {a.id}

@@ -1,6 +1,9 @@
 """Constraints: bad geometry, wrong SRID, coordinates outside China and lifecycle dates out
 of order are refused with a message naming the problem, and nothing is written."""
 
+import re
+from pathlib import Path
+
 import psycopg
 import pytest
 
@@ -135,3 +138,19 @@ def test_settings_override_one_nested_key(conn, park_id):
     s = conn.execute("SELECT park_settings(%s) AS s", [park_id]).fetchone()["s"]
     assert s["idle"]["warning_days"] == 60
     assert s["idle"]["reclaim_after_years"] == 2
+
+
+def test_units_are_one_inlined_sql_function_each(conn):
+    """亩 and 公顷 from m² are written once (sql/source/00_units.sql) and cost no call."""
+    row = conn.execute("SELECT m2_to_mu(10000.0 / 15) AS mu, m2_to_ha(25000) AS ha").fetchone()
+    assert row["mu"] == pytest.approx(1.0, abs=1e-12) and row["ha"] == 2.5
+    plan = conn.execute("EXPLAIN (VERBOSE, FORMAT JSON) SELECT m2_to_mu(area_m2), m2_to_ha(area_m2)"
+                        " FROM plots").fetchone()
+    output = " ".join(plan["QUERY PLAN"][0]["Plan"]["Output"])
+    assert "m2_to" not in output and "'15'::double precision" in output
+    root = Path(__file__).resolve().parents[2] / "sql"
+    written = [f"{p.relative_to(root)}:{n}" for p in sorted(root.rglob("*.sql"))
+               if p.name != "00_units.sql"
+               for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+               if re.search(r"\*\s*15\s*/\s*10000|/\s*10000\b", line)]
+    assert written == []

@@ -1,4 +1,4 @@
-"""Rule edges of the land-status engine (DESIGN §4.1–4.4; sql/migrations/0009_status.sql).
+"""Rule edges of the land-status engine (DESIGN §4.1–4.4; sql/source/08_status.sql).
 
 Every scenario builds its own plots in the demo park, 100 m × 100 m squares drawn in the
 park's Gauss-Krüger CRS (EPSG:4526, zone 38 with prefix) about 5 km east of every demo
@@ -310,19 +310,24 @@ def test_land_reasons_state_an_age_even_without_a_supply_date(site, rule):
 AFTER_A_YEAR = date(2025, 6, 2)  # well over a year after a 2024-03-01 suspension
 
 
-@pytest.mark.parametrize(("developed", "planned", "idle"), [
-    (1000.0, 3000.0, False),     # exactly 1/3: not below it
-    (999.99, 3000.0, True),      # just under
-    (1000.01, 3000.0, False),    # just over
+@pytest.mark.parametrize(("offset", "idle"), [
+    (0.0, False),      # exactly 1/3 of the plot's land area: not below it
+    (-0.01, True),     # just under
+    (0.01, False),     # just over
 ])
-def test_idle_b_developed_share_edge(site, developed, planned, idle):
-    plot = site.plot(**stalled(date(2024, 3, 1), developed, planned, 500.0, 1000.0))
+def test_idle_b_developed_share_is_land_area_over_the_plot_area(site, offset, idle):
+    """DESIGN §4.9: developed land area over the plot's GK area, not over floor area."""
+    # a planned floor area far above the land area plays no part
+    plot = site.plot(**stalled(date(2024, 3, 1), 0.0, 90_000.0, 500.0, 1000.0))
+    a = plot.area_m2
+    third = exact_input(DEVELOPED_SHARE_MIN, lambda x: x / a, a / 3)
+    site.update(plot, developed_area_m2=third + offset)
     st = evaluate(site, plot, AFTER_A_YEAR)
     assert ("idle_b" in st.flags) is idle
     assert ("idle" in st.flags) is idle
     if idle:
         r = st.reason("idle.type_b")
-        assert r["values"]["developed_share"] == pytest.approx(developed / planned)
+        assert r["values"]["developed_share"] == pytest.approx((third + offset) / a)
         assert r["values"]["investment_share"] == pytest.approx(0.5)
         assert r["values"]["suspended_since"] == "2024-03-01"
         assert "33.3" in r["zh"] and "2024-03-01" in r["zh"]
@@ -334,7 +339,7 @@ def test_idle_b_developed_share_edge(site, developed, planned, idle):
     (249.99, 1000.0, True),      # just under
 ])
 def test_idle_b_investment_share_edge(site, invested, planned, idle):
-    plot = site.plot(**stalled(date(2024, 3, 1), 2000.0, 3000.0, invested, planned))
+    plot = site.plot(**stalled(date(2024, 3, 1), 5000.0, 3000.0, invested, planned))
     st = evaluate(site, plot, AFTER_A_YEAR)
     assert ("idle_b" in st.flags) is idle
     if idle:
@@ -356,8 +361,22 @@ def test_idle_b_needs_a_full_year_of_suspension(site, since, as_of, idle):
     assert ("idle_fee_due" in st.flags) is idle
 
 
+@pytest.mark.parametrize(("events", "idle"), [
+    ({}, True),                                                   # under construction
+    ({"completed_on": date(2025, 6, 3)}, True),                   # completed the day after
+    ({"completed_on": date(2025, 6, 2)}, False),                  # completed that day
+    ({"completed_on": date(2024, 1, 8), "operating_on": date(2024, 5, 6)}, False),
+])
+def test_idle_b_only_while_under_construction(site, events, idle):
+    """A completed or operating plot is never idle, whatever its suspension record says."""
+    plot = site.plot(**stalled(date(2023, 1, 2), 100.0, 3000.0, 10.0, 1000.0, **events))
+    st = evaluate(site, plot, date(2025, 6, 2))
+    assert ("idle_b" in st.flags) is idle
+    assert bool(st.flags & {"idle", "idle_fee_due"}) is idle
+
+
 def test_idle_b_needs_low_development_or_investment(site):
-    plot = site.plot(**stalled(date(2023, 1, 2), 2000.0, 3000.0, 600.0, 1000.0))
+    plot = site.plot(**stalled(date(2023, 1, 2), 5000.0, 3000.0, 600.0, 1000.0))
     assert not evaluate(site, plot, AFTER_A_YEAR).flags & {"idle", "idle_b"}
 
 
@@ -417,25 +436,63 @@ def test_government_cause_on_a_plot_that_is_not_idle_raises_nothing(site):
     assert not st.flags & {"idle", "government_cause", "idle_fee_due"}
 
 
-@pytest.mark.parametrize(("disposal_on", "disposed"), [
-    (date(2025, 6, 1), True),    # disposed the day before
-    (date(2025, 6, 2), True),    # disposed on the day
-    (date(2025, 6, 3), False),   # disposal still in the future
+@pytest.mark.parametrize(("disposal", "disposal_on", "disposed"), [
+    ("fee", date(2025, 6, 1), True),        # disposed the day before
+    ("fee", date(2025, 6, 2), True),        # disposed on the day
+    ("fee", date(2025, 6, 3), False),       # disposal still in the future
+    ("deadline", date(2025, 6, 3), True),   # 限期动工: the new start deadline is ahead
+    ("deadline", date(2025, 6, 2), True),   # ... it is the deadline day itself
+    ("deadline", date(2025, 6, 1), False),  # ... missed: idle again
 ])
-def test_disposal_as_of_the_date(site, disposal_on, disposed):
-    plot = site.plot(**unstarted(date(2023, 3, 1), disposal="deadline",
+def test_disposal_as_of_the_date(site, disposal, disposal_on, disposed):
+    plot = site.plot(**unstarted(date(2023, 3, 1), disposal=disposal,
                                  disposal_on=disposal_on, disposal_note="限期6个月动工"))
     st = evaluate(site, plot, date(2025, 6, 2))
     assert {"idle", "idle_a"} <= st.flags  # still idle, either way
     assert ("idle_disposed" in st.flags) is disposed
     assert ("idle_fee_due" in st.flags) is not disposed
     assert ("reclaim_due" in st.flags) is not disposed
+    assert st.row["details"]["idle"]["disposed"] is disposed
     if disposed:
         r = st.reason("idle.disposed")
-        assert r["values"] == {"disposal": "deadline", "disposal_on": disposal_on.isoformat(),
+        assert r["values"] == {"disposal": disposal, "disposal_on": disposal_on.isoformat(),
                                "note": "限期6个月动工"}
         assert disposal_on.isoformat() in r["zh"] and "限期6个月动工" in r["zh"]
-        assert disposal_on.isoformat() in r["en"] and "deadline" in r["en"]
+        assert disposal_on.isoformat() in r["en"] and disposal in r["en"]
+
+
+def test_a_missed_start_deadline_restarts_the_idle_clock_from_it(site):
+    plot = site.plot(**unstarted(date(2023, 3, 1), disposal="deadline",
+                                 disposal_on=date(2025, 6, 1)))
+    r = evaluate(site, plot, date(2025, 6, 11)).reason("idle.type_a")
+    assert r["values"]["idle_since"] == "2025-06-01" and r["values"]["days_idle"] == 10
+    assert "限期动工日期 2025-06-01" in r["zh"] and "10 天" in r["zh"]
+    assert "deadline 2025-06-01" in r["en"]
+    # started on the deadline day: no longer idle, and no disposal flag either
+    site.update(plot, started_on=date(2025, 6, 1))
+    assert not evaluate(site, plot, date(2025, 6, 11)).flags & {
+        "idle", "idle_a", "idle_disposed", "idle_fee_due", "reclaim_due"}
+
+
+@pytest.mark.parametrize(("extra", "as_of"), [
+    ({"started_on": date(2025, 1, 6)}, date(2025, 6, 2)),  # A: started after the disposal
+    ({}, date(2024, 2, 29)),                                # not idle yet (mark 2024-03-01)
+])
+def test_disposed_shows_only_while_the_plot_would_still_be_idle(site, extra, as_of):
+    plot = site.plot(**unstarted(date(2023, 3, 1), disposal="fee",
+                                 disposal_on=date(2024, 1, 2), **extra))
+    st = evaluate(site, plot, as_of)
+    assert not st.flags & {"idle", "idle_disposed"}
+    assert "idle.disposed" not in st.rules
+
+
+def test_a_resumed_idle_b_plot_carries_no_disposal_flag(site):
+    cols = stalled(date(2023, 1, 2), 100.0, 3000.0, 10.0, 1000.0, disposal="agreement",
+                   disposal_on=date(2024, 6, 3))
+    plot = site.plot(**cols)
+    assert {"idle_b", "idle_disposed"} <= evaluate(site, plot, date(2025, 6, 2)).flags
+    site.update(plot, suspended_since=None)  # construction resumed
+    assert not evaluate(site, plot, date(2025, 6, 2)).flags & {"idle", "idle_b", "idle_disposed"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -633,6 +690,29 @@ def test_plot_ratio_minimum_by_industry(site, industry, minimum, past):
         assert industry[:2] in r["en"] and f"{minimum:.1f}" in r["en"]
 
 
+@pytest.mark.parametrize("codes", [["43"], ["4320"], ["4320", "4330"]])
+def test_repair_services_2017_43_have_no_minimum_plot_ratio(site, codes):
+    """Not assessable, and never read as the 2002 division 43 (0.7)."""
+    plot = le_plot(site)
+    for code in codes:
+        site.project(code, [plot], claims=[1.0])
+    site.update(plot, floor_area_m2=0.01 * plot.area_m2, high_floor_area_m2=0.0)
+    st = evaluate(site, plot, AS_OF_LE)
+    assert "plot_ratio" not in le_rules(st)
+    indicators = st.row["details"]["indicators"]
+    assert indicators["plot_ratio_min"] is None and "plot_ratio" in indicators["not_assessable"]
+    assert "low_efficiency.plot_ratio" not in st.rules
+
+
+def test_repair_services_beside_another_industry_take_its_minimum(site):
+    plot = le_plot(site)
+    site.project("4320", [plot], claims=[1.0])
+    site.project("2710", [plot], claims=[1.0])  # pharmaceuticals: 0.7
+    site.update(plot, floor_area_m2=0.5 * plot.area_m2, high_floor_area_m2=0.0)
+    r = evaluate(site, plot, AS_OF_LE).reason("low_efficiency.plot_ratio")
+    assert r["values"]["min"] == 0.7 and r["values"]["industry"] == "27"
+
+
 @pytest.mark.parametrize(("high_share", "low"), [(0.2, False), (0.1999, True)])
 def test_floors_higher_than_8m_count_twice(site, high_share, low):
     """Industry 25 needs 0.5: 0.3 of floor area of which 0.2 above 8 m gives 0.3 + 0.2."""
@@ -775,24 +855,62 @@ def test_zoning_conflict_from_one_of_two_projects(site):
     assert st.reason("conflict.zoning")["values"]["industries"] == ["13", "39"]
 
 
-@pytest.mark.parametrize(("use", "stage", "conflict"), [
-    ("1401", "started", True),        # green space
-    ("0901", "land_supplied", True),  # commercial
-    ("100102", "started", False),     # industrial
-    ("110101", "started", False),     # logistics / storage
-    ("1401", "negotiating", False),
-    ("1401", None, False),            # no project at all
+@pytest.mark.parametrize(("use", "industry", "stage", "conflict"), [
+    ("1401", "1439", "started", True),        # manufacturing on green space
+    ("0901", "1439", "land_supplied", True),  # manufacturing on commercial land
+    ("100102", "1439", "started", False),     # manufacturing on industrial land
+    ("110101", "1439", "started", False),     # ... on logistics / storage land
+    ("100101", "4320", "signed", False),      # 43, the last manufacturing division
+    ("0901", "4320", "signed", True),
+    ("110102", "5920", "started", False),     # warehousing on logistics land
+    ("100101", "6010", "started", False),     # postal / courier on industrial land
+    ("090101", "5211", "started", False),     # retail on commercial land: no conflict
+    ("090101", "7211", "started", False),     # business services on commercial land
+    ("090101", "6110", "signed", False),      # accommodation on commercial land
+    ("100101", "5211", "started", True),      # retail on industrial land is one
+    ("100101", "7520", "started", True),      # 75, the last service division
+    ("0701", "6210", "started", True),        # catering on residential land
+    ("100101", "7611", "started", False),     # 76: in no group, no rule
+    ("1401", "0511", "started", False),       # agriculture: no rule
+    ("1401", None, "started", False),         # no industry code: no rule
+    ("1401", "1439", "negotiating", False),   # not an active project
+    ("1401", None, None, False),              # no project at all
 ])
-def test_use_conflict(site, use, stage, conflict):
+def test_use_conflict(site, use, industry, stage, conflict):
     plot = site.plot(planned_use=use)
     if stage:
-        site.project("1439", [plot], stage=stage)
+        site.project(industry, [plot], stage=stage, code=f"UC-{plot.id}")
     st = evaluate(site, plot, DEMO_TODAY)
     assert ("use_conflict" in st.flags) is conflict
     if conflict:
         r = st.reason("conflict.use")
-        assert r["values"] == {"planned_use": use, "allowed": ["1001", "1101"]}
-        assert use in r["zh"] and use in r["en"]
+        needs = ["09"] if industry[:2] in ("51", "52", "61", "62", "75") else ["1001", "1101"]
+        assert r["values"]["planned_use"] == use
+        assert [(p["code"], p["industry"], p["uses"]) for p in r["values"]["projects"]] == [
+            (f"UC-{plot.id}", industry, needs)]
+        assert use in r["zh"] and use in r["en"] and f"UC-{plot.id}" in r["zh"]
+
+
+def test_use_conflict_names_only_the_project_that_needs_another_use(site):
+    plot = site.plot(planned_use="090101")
+    site.project("5211", [plot], code=f"RT-{plot.id}", claims=[10.0])
+    site.project("2710", [plot], code=f"MF-{plot.id}", claims=[10.0])
+    r = evaluate(site, plot, DEMO_TODAY).reason("conflict.use")
+    assert [p["code"] for p in r["values"]["projects"]] == [f"MF-{plot.id}"]
+
+
+def test_use_groups_are_a_park_setting(site):
+    plot = site.plot(planned_use="090101")
+    site.project("2710", [plot])
+    assert "use_conflict" in evaluate(site, plot, DEMO_TODAY).flags
+    # a park's settings merge over the defaults group by group: this one lets
+    # manufacturing use commercial land too
+    site.conn.execute(
+        "UPDATE parks SET settings = settings || jsonb_build_object('conflicts',"
+        " jsonb_build_object('industry_uses', jsonb_build_object('manufacturing',"
+        " jsonb_build_object('uses', jsonb_build_array('1001', '1101', '09')))))"
+        " WHERE id = %s", [site.park])
+    assert "use_conflict" not in evaluate(site, plot, DEMO_TODAY).flags
 
 
 @pytest.mark.parametrize(("excess", "double"), [
@@ -1071,7 +1189,7 @@ def test_status_get_reads_stored_rows_of_the_day_and_evaluates_other_days(site):
 
 
 # ---------------------------------------------------------------------------------------
-# Incremental recompute triggers (sql/migrations/0010, the lead's work)
+# Incremental recompute triggers (sql/source/10_upkeep.sql)
 # ---------------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -1091,7 +1209,8 @@ def stored_flags(conn, plot: Plot) -> set[str] | None:
                        [plot.id]).fetchone()
     if row is None:
         return None
-    assert row["evaluated_on"] == conn.execute("SELECT current_date AS d").fetchone()["d"]
+    assert row["evaluated_on"] == conn.execute(
+        "SELECT park_today(park_id) AS d FROM plots WHERE id = %s", [plot.id]).fetchone()["d"]
     return set(row["flags"])
 
 
@@ -1136,6 +1255,6 @@ def test_trigger_deferred_for_bulk_loads(site, recompute_triggers):
         site.project("1439", [plot])
         assert stored_flags(site.conn, plot) == before
     assert "use_conflict" not in stored_flags(site.conn, plot)
-    site.conn.execute("SELECT recompute_plots(%s, current_date, %s::int[])",
-                      [site.park, [plot.id]])
+    site.conn.execute("SELECT recompute_plots(%s, park_today(%s), %s::int[])",
+                      [site.park, site.park, [plot.id]])
     assert "use_conflict" in stored_flags(site.conn, plot)

@@ -92,7 +92,7 @@ def test_reclaim_iff_two_years_and_implies_idle(status_plot, t0, as_of_offset):
 
 @SETTINGS
 @given(since=agreed_starts, as_of_offset=st.integers(300, 450),
-       developed=st.integers(0, 3000), invested=st.integers(0, 1000),
+       developed=st.integers(0, 6000), invested=st.integers(0, 1000),
        exempt=st.booleans(), disposed=st.sampled_from([None, -30, 0, 30]))
 def test_idle_b_and_its_consequences_follow_the_rules(status_plot, since, as_of_offset,
                                                       developed, invested, exempt, disposed):
@@ -109,13 +109,14 @@ def test_idle_b_and_its_consequences_follow_the_rules(status_plot, since, as_of_
         "disposal": "agreement" if disposed is not None else None,
         "disposal_on": as_of + timedelta(days=disposed) if disposed is not None else None})
     flags = evaluate(site, plot, as_of).flags
-    low = developed * 3 < 3000 or invested * 4 < 1000  # exact integer comparisons
+    # developed land over the plot's land area (DESIGN §4.9), in IEEE arithmetic like SQL
+    low = developed / plot.area_m2 < 1 / 3 or invested * 4 < 1000
     idle_b = low and as_of >= add_years(since, 1)
     assert ("idle_b" in flags) is idle_b
     assert ("government_cause" in flags) is (idle_b and exempt)
     is_disposed = disposed is not None and disposed <= 0
     assert ("idle_fee_due" in flags) is (idle_b and not exempt and not is_disposed)
-    assert ("idle_disposed" in flags) is is_disposed
+    assert ("idle_disposed" in flags) is (is_disposed and idle_b)  # only while idle
     assert "reclaim_due" not in flags
 
 

@@ -3,9 +3,9 @@
 WITH ranked AS (
   SELECT row_number() OVER (ORDER BY x.area_mu_gained DESC, x.newly_serviced_mu DESC,
                             x.planned_completion NULLS LAST, x.kind, x.feature_id) AS rank, x.*
-  FROM infrastructure_priority(:park_id, coalesce(:as_of::date, current_date)) x)
+  FROM infrastructure_priority(:park_id, coalesce(:as_of::date, park_today(:park_id))) x)
 SELECT json_build_object('type', 'FeatureCollection',
-  'evaluated_on', coalesce(:as_of::date, current_date),
+  'evaluated_on', coalesce(:as_of::date, park_today(:park_id)),
   'features', coalesce(json_agg(json_build_object(
     'type', 'Feature', 'id', r.kind || ':' || r.feature_id,
     'geometry', ST_AsGeoJSON(ST_Transform(coalesce(n.geom, rd.geom), 4326), 9)::json,

@@ -1,11 +1,11 @@
 -- name: summary(park_id, as_of, stages)^
 -- Count and area (亩) per stage (in the order of :stages, labels.STAGES), per flag and per
 -- readiness level as of a date.
-WITH day AS (SELECT coalesce(:as_of::date, current_date) AS d),
-st AS (SELECT s.*, p.area_m2 * 15 / 10000 AS mu
+WITH day AS (SELECT coalesce(:as_of::date, park_today(:park_id)) AS d),
+st AS (SELECT s.*, m2_to_mu(p.area_m2) AS mu
        FROM day CROSS JOIN LATERAL plot_status_as_of(:park_id, day.d) s
        JOIN plots p ON p.id = s.plot_id),
-rd AS (SELECT r.*, p.area_m2 * 15 / 10000 AS mu
+rd AS (SELECT r.*, m2_to_mu(p.area_m2) AS mu
        FROM day CROSS JOIN LATERAL plot_readiness_as_of(:park_id, day.d) r
        JOIN plots p ON p.id = r.plot_id)
 SELECT (SELECT d FROM day) AS evaluated_on,

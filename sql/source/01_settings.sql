@@ -1,0 +1,91 @@
+-- Park settings: the defaults of every threshold of DESIGN §4, and a park's own values
+-- merged over them.
+
+-- The defaults of every threshold of DESIGN §4. A park stores its own full copy in
+-- parks.settings; park_settings() merges it over these so keys added later still resolve.
+CREATE OR REPLACE FUNCTION park_default_settings() RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT jsonb_build_object(
+  -- "today" for the rules, pages and exports is the date in this time zone (IANA name)
+  'timezone', 'Asia/Shanghai',
+  'idle', jsonb_build_object(
+    'idle_after_years', 1,            -- type A: not started one year after the agreed start
+    'reclaim_after_years', 2,         -- reclaim free of charge after two years
+    'idle_fee_share', 0.20,           -- idle fee: 20% of the land price
+    'warning_days', 90,               -- early warning before the 1- and 2-year marks
+    'developed_share_min', 1.0/3,     -- type B: developed area below 1/3 ...
+    'investment_share_min', 0.25,     -- ... or investment below 25% ...
+    'suspension_years', 1),           -- ... and suspended for a year
+  'low_efficiency', jsonb_build_object(
+    'investment_intensity_min', 200,  -- 万元/亩
+    'building_coefficient_min', 0.30,
+    'admin_living_share_max', 0.07,
+    'tax_per_mu_min', 15,             -- 万元/亩
+    'high_floor_m', 8,                -- floors higher than this count twice in the plot ratio
+    'uses', jsonb_build_array('1001', '1101'),
+    -- the edition of GB/T 4754 that projects' industry codes follow ('2017' or '2002');
+    -- plot_ratio_min below is keyed by the 2002 divisions of the 2008 control indicators
+    'industry_code_edition', '2017',
+    'plot_ratio_min', jsonb_build_object(
+      '13', 1.0, '14', 1.0, '15', 1.0, '16', 1.0, '18', 1.0, '19', 1.0, '24', 1.0,
+      '30', 1.0, '40', 1.0, '41', 1.0, '42', 1.0,
+      '17', 0.8, '20', 0.8, '21', 0.8, '22', 0.8, '23', 0.8, '28', 0.8, '29', 0.8,
+      '27', 0.7, '31', 0.7, '34', 0.7, '35', 0.7, '36', 0.7, '37', 0.7, '39', 0.7, '43', 0.7,
+      '26', 0.6, '32', 0.6, '33', 0.6,
+      '25', 0.5)),
+  'conflicts', jsonb_build_object(
+    -- use conflict (DESIGN §4.9): the planned uses (code prefixes) a group of project
+    -- industries (GB/T 4754-2017 divisions) needs; an industry in no group has no rule
+    'industry_uses', jsonb_build_object(
+      'manufacturing', jsonb_build_object(
+        'industries', to_jsonb(ARRAY(SELECT g::text FROM generate_series(13, 43) g)),
+        'uses', jsonb_build_array('1001', '1101')),
+      'logistics', jsonb_build_object(
+        'industries', jsonb_build_array('59', '60'), 'uses', jsonb_build_array('1001', '1101')),
+      'trade', jsonb_build_object(
+        'industries', jsonb_build_array('51', '52'), 'uses', jsonb_build_array('09')),
+      'accommodation_catering', jsonb_build_object(
+        'industries', jsonb_build_array('61', '62'), 'uses', jsonb_build_array('09')),
+      'services', jsonb_build_object(
+        'industries', to_jsonb(ARRAY(SELECT g::text FROM generate_series(66, 75) g)),
+        'uses', jsonb_build_array('09')))),
+  'readiness', jsonb_build_object(
+    'service_distance_m', jsonb_build_object(
+      'road', 30, 'water', 50, 'drainage', 50, 'power', 50,
+      'telecom', 50, 'gas', 50, 'heat', 50)),
+  -- a plot, road or network feature lies within this distance of one of its park's zones
+  'location', jsonb_build_object('reach_m', 20000),
+  'projects', jsonb_build_object(
+    'behind_schedule_points', 10)
+);
+$$;
+
+-- Merge b over a, recursing into objects, so a park overriding one nested key keeps the rest.
+CREATE OR REPLACE FUNCTION jsonb_deep_merge(a jsonb, b jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE
+  WHEN jsonb_typeof(a) = 'object' AND jsonb_typeof(b) = 'object' THEN (
+    SELECT coalesce(jsonb_object_agg(k, CASE
+             WHEN a ? k AND b ? k THEN jsonb_deep_merge(a -> k, b -> k)
+             WHEN b ? k THEN b -> k ELSE a -> k END), '{}'::jsonb)
+    FROM (SELECT jsonb_object_keys(a) UNION SELECT jsonb_object_keys(b)) AS keys(k))
+  ELSE coalesce(b, a) END;
+$$;
+
+-- The park's settings with the defaults filled in.
+CREATE OR REPLACE FUNCTION park_settings(p_park_id integer) RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT jsonb_deep_merge(park_default_settings(), settings) FROM parks WHERE id = p_park_id;
+$$;
+
+-- Today for a park: the date in its time zone (setting timezone; DESIGN §4.9 Time), used
+-- by the rules, views and queries instead of the session's current_date. The setting
+-- parkatlas.now, when a session sets it, stands for the current instant (tests do).
+CREATE OR REPLACE FUNCTION park_today(p_park integer) RETURNS date
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT (coalesce(nullif(current_setting('parkatlas.now', true), '')::timestamptz, now())
+        AT TIME ZONE coalesce(park_settings(p_park) ->> 'timezone', 'Asia/Shanghai'))::date;
+$$;
+
+-- A new park stores a full copy of the defaults of its day.
+ALTER TABLE parks ALTER COLUMN settings SET DEFAULT park_default_settings();
