@@ -5,7 +5,7 @@ import pytest
 
 from app.db import transaction
 from app.errors import BadRequest
-from tests.app.test_status import ORIGIN, Site, polygon_wkt, square
+from tests.builders import ORIGIN, Site, polygon_wkt, square
 
 # a park of its own with one zone, the 5 km square Site.zone() draws from ORIGIN - 500 m
 ZONE_EAST = ORIGIN[0] + 4_500.0

@@ -20,6 +20,7 @@ from tests.builders import DEMO_TODAY, Plot, Site, Status, evaluate
 from tests.expected import (
     ADMIN_SHARE_MAX,
     COEFFICIENT_MIN,
+    DEVELOPED_SHARE_MIN,
     IDLE_FEE_SHARE,
     INTENSITY_MIN,
     TAX_PER_MU_MIN,
