@@ -145,14 +145,64 @@ def user_list():
 @user.command("token")
 @click.argument("username")
 @click.option("--label", help="What the token is for.")
+@click.option("--days", type=click.IntRange(1, users.MAX_TOKEN_DAYS), default=users.TOKEN_DAYS,
+              show_default=True, help="How long the token is valid.")
+@click.option("--revoke", "revoke", metavar="ID", type=int,
+              help="Revoke the token with this id (see `user tokens`) instead of issuing one.")
+@click.option("--revoke-all", is_flag=True, help="Revoke every token of the user.")
 @with_appcontext
-def user_token(username, label):
-    """Issue a personal API token (send as `Authorization: Bearer …`)."""
+def user_token(username, label, days, revoke, revoke_all):
+    """Issue a personal API token (send as `Authorization: Bearer …`), or revoke tokens."""
     with _conn() as conn:
         try:
-            click.echo(users.issue_token(conn, username, label))
+            if revoke is not None or revoke_all:
+                count = users.revoke_token(conn, username, None if revoke_all else revoke)
+                click.echo(f"Revoked {count} token(s) of {username}")
+            else:
+                click.echo(users.issue_token(conn, username, label, days))
         except AtlasError as exc:
             _fail(exc)
+
+
+@user.command("tokens")
+@click.argument("username")
+@with_appcontext
+def user_tokens(username):
+    """List a user's API tokens: id, state, expiry, last use, label (never the secret)."""
+    with _conn() as conn:
+        try:
+            rows = users.list_tokens(conn, username)
+        except AtlasError as exc:
+            _fail(exc)
+    for t in rows:
+        used = t["last_used_at"].strftime("%Y-%m-%d %H:%M") if t["last_used_at"] else "never"
+        click.echo(f"{t['id']:6} {t['state']:8} expires {t['expires_at']:%Y-%m-%d}  "
+                   f"used {used:16} {t['label'] or ''}")
+
+
+@user.command("disable")
+@click.argument("username")
+@with_appcontext
+def user_disable(username):
+    """Disable a user: their sessions end and their tokens are revoked at once."""
+    _set_active(username, False)
+
+
+@user.command("enable")
+@click.argument("username")
+@with_appcontext
+def user_enable(username):
+    """Enable a disabled user again (they log in anew and need new tokens)."""
+    _set_active(username, True)
+
+
+def _set_active(username: str, active: bool) -> None:
+    with _conn() as conn:
+        try:
+            users.set_active(conn, username, active)
+        except AtlasError as exc:
+            _fail(exc)
+    click.echo(f"{username} {'enabled' if active else 'disabled'}")
 
 
 @main.command("serve")

@@ -44,6 +44,14 @@ def from_env(environ=os.environ) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": environ.get("PARKATLAS_COOKIE_SECURE") == "1",
+        # A login lasts SESSION_HOURS at most and ends after SESSION_IDLE_MINUTES unused.
+        "SESSION_HOURS": float(environ.get("PARKATLAS_SESSION_HOURS", "12")),
+        "SESSION_IDLE_MINUTES": float(environ.get("PARKATLAS_SESSION_IDLE_MINUTES", "120")),
+        # Failed logins allowed per account / per address within the window, then 429.
+        "LOGIN_MAX_FAILURES": int(environ.get("PARKATLAS_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_ADDRESS_MAX_FAILURES": int(environ.get("PARKATLAS_LOGIN_ADDRESS_MAX_FAILURES",
+                                                      "20")),
+        "LOGIN_WINDOW_MINUTES": float(environ.get("PARKATLAS_LOGIN_WINDOW_MINUTES", "15")),
         "MAX_CONTENT_LENGTH": int(environ.get("PARKATLAS_MAX_UPLOAD_MB", "64")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh",
         "WTF_CSRF_CHECK_DEFAULT": False,  # app.auth checks every unsafe request itself
