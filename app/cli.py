@@ -18,7 +18,7 @@ DEMO_USERS = (("demo-admin", "admin"), ("demo-planner", "planner"), ("demo-viewe
 
 
 def _conn():
-    return connect(current_app.config["DATABASE_URL"], actor=f"cli:{getpass.getuser()}")
+    return connect(current_app.config["ADMIN_DATABASE_URL"], actor=f"cli:{getpass.getuser()}")
 
 
 def _fail(exc: AtlasError):
@@ -42,6 +42,7 @@ def db_upgrade():
     """Apply the SQL migrations that have not run yet (idempotent)."""
     with _conn() as conn:
         done = migrations.upgrade(conn)
+        migrations.grant(conn, current_app.config["APP_ROLE"])
     click.echo("Applied: " + ", ".join(done) if done else "Schema is up to date.")
 
 
@@ -231,7 +232,7 @@ def recompute(as_of, park, workers):
             park_id = None
             if park:
                 park_id = int(park) if park.isdigit() else parks.resolve(conn, park)
-        done = status.recompute(current_app.config["DATABASE_URL"], park_id, day, workers)
+        done = status.recompute(current_app.config["ADMIN_DATABASE_URL"], park_id, day, workers)
     except AtlasError as exc:
         _fail(exc)
     click.echo(f"Recomputed {done['plots']} plots in {done['parks']} park(s) as of "

@@ -88,3 +88,13 @@ def pending(conn: psycopg.Connection, folder: Path = MIGRATIONS_DIR) -> list[str
     recorded = applied(conn)
     return [f"{m.version:04d}_{m.name}" for m in available(folder)
             if recorded.get(m.version) != m.checksum]
+
+
+GRANTS = SQL_DIR / "grants.sql"
+
+
+def grant(conn: psycopg.Connection, app_role: str) -> None:
+    """Give the app's role (if it exists) what it needs and nothing more (sql/grants.sql)."""
+    with conn.transaction():
+        conn.execute("SELECT set_config('parkatlas.app_role', %s, true)", (app_role,))
+        conn.execute(GRANTS.read_text(encoding="utf-8"))

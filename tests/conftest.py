@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from app import create_app, db, importer, migrations, users
+from app import config, create_app, db, importer, migrations, users
 
 ROOT = Path(__file__).resolve().parent.parent
 _counter = itertools.count()
@@ -60,6 +60,7 @@ def template_db(server_url, admin_conn):
     admin_conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     with db.connect(_with_database(server_url, name), actor="test-setup") as conn:
         migrations.upgrade(conn)
+        migrations.grant(conn, config.APP_ROLE)
         importer.load_dataset(conn, importer.DEMO_DIR)
         for role, password in DEMO_PASSWORDS.items():
             users.add(conn, f"test-{role}", role, password)
@@ -104,10 +105,21 @@ def conn(db_url):
         yield connection
 
 
+def app_url(db_url: str) -> str:
+    """The URL the app uses for a test database: as the unprivileged app role, as in
+    production, when the server has it (the local cluster); else as the owner."""
+    password_file = config.VAR / "db-app-password"
+    if os.environ.get("DATABASE_URL") or not password_file.exists():
+        return db_url
+    info = psycopg.conninfo.conninfo_to_dict(db_url)
+    info.update(user=config.APP_ROLE, password=password_file.read_text().strip())
+    return psycopg.conninfo.make_conninfo(**info)
+
+
 def make_app(db_url: str, **overrides):
-    config = {"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test-secret",
-              "DB_POOL_MAX": 4, **overrides}
-    return create_app(config)
+    settings = {"DATABASE_URL": app_url(db_url), "ADMIN_DATABASE_URL": db_url,
+                "TESTING": True, "SECRET_KEY": "test-secret", "DB_POOL_MAX": 4, **overrides}
+    return create_app(settings)
 
 
 @pytest.fixture

@@ -44,3 +44,17 @@ CREATE INDEX IF NOT EXISTS auth_events_address_idx ON auth_events (address, at);
 
 -- Sessions are not audited row by row (last_seen_at moves); auth_events says what happened.
 SELECT audit_table('auth_events');
+
+-- The audit log is append-only for everyone: the app's role has no UPDATE or DELETE grant,
+-- and this trigger refuses them even to the owner (who must drop it on purpose to purge).
+CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit log is append-only (% refused)', TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+CREATE OR REPLACE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
