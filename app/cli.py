@@ -5,12 +5,14 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import create_app, importer, migrations, users
+from . import backup, config, create_app, importer, migrations, users
 from .db import connect
 from .errors import AtlasError
 
@@ -204,6 +206,35 @@ def _set_active(username: str, active: bool) -> None:
         except AtlasError as exc:
             _fail(exc)
     click.echo(f"{username} {'enabled' if active else 'disabled'}")
+
+
+@main.command("backup")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Backup file (default: var/backups/parkatlas-YYYYMMDD-HHMMSS.dump).")
+@with_appcontext
+def backup_command(output):
+    """Back up the whole database to one file (pg_dump, custom format, mode 600)."""
+    path = output or backup.default_path(config.VAR / "backups", datetime.now())
+    try:
+        backup.dump(current_app.config["ADMIN_DATABASE_URL"], path)
+    except AtlasError as exc:
+        _fail(exc)
+    click.echo(f"Backup written to {path} ({path.stat().st_size:,} bytes)")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database's contents without asking.")
+@with_appcontext
+def restore_command(file, yes):
+    """Replace the database's contents with a backup, in one transaction."""
+    if not yes:
+        click.confirm(f"Replace everything in the database with {file}?", abort=True)
+    try:
+        backup.restore(current_app.config["ADMIN_DATABASE_URL"], file)
+    except AtlasError as exc:
+        _fail(exc)
+    click.echo(f"Restored {file}; run `parkatlas db upgrade` if it is from an older version.")
 
 
 @main.command("serve")
