@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -32,13 +42,22 @@ bp = Blueprint("auth", __name__)
 
 
 class User(UserMixin):
-    """The logged-in user as Flask-Login sees it."""
+    """The logged-in user as Flask-Login sees it.
 
-    def __init__(self, row: dict):
+    `get_id()` is the secret id of the login session (kept in the signed cookie), not the
+    user id: the server looks the session up on every request, so a session it has ended
+    (logout, password change, user disabled) no longer logs anyone in.
+    """
+
+    def __init__(self, row: dict, sid: str | None = None):
         self.id = row["id"]
+        self.sid = sid
         self.username = row["username"]
         self.display_name = row.get("display_name") or row["username"]
         self.role = row["role"]
+
+    def get_id(self) -> str | None:
+        return self.sid
 
     def can(self, level: str) -> bool:
         return level == "public" or users.role_rank(self.role) >= users.role_rank(level)
@@ -62,10 +81,15 @@ def access_level(app, endpoint: str) -> str | None:
     return getattr(app.view_functions.get(endpoint), "access", None)
 
 
+def session_policy() -> users.SessionPolicy:
+    return users.SessionPolicy(hours=current_app.config["SESSION_HOURS"],
+                               idle_minutes=current_app.config["SESSION_IDLE_MINUTES"])
+
+
 @login_manager.user_loader
-def _load_user(user_id: str):
-    row = users.by_id(get_db(), int(user_id))
-    return User(row) if row else None
+def _load_user(sid: str):
+    row = users.by_session(get_db(), sid, session_policy()) if sid else None
+    return User(row, sid) if row else None
 
 
 def _bearer_token(req) -> str | None:
@@ -140,29 +164,54 @@ def _safe_next(target: str | None) -> str:
     return url_for("web.index")
 
 
+def _throttle() -> users.Throttle:
+    config = current_app.config
+    return users.Throttle(account=config["LOGIN_MAX_FAILURES"],
+                          address=config["LOGIN_ADDRESS_MAX_FAILURES"],
+                          window_minutes=config["LOGIN_WINDOW_MINUTES"])
+
+
+def _address() -> str:
+    return request.remote_addr or ""
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @access("public")
 def login():
     form = LoginForm()
-    error = None
+    error, headers = None, {}
     if form.validate_on_submit():
-        row = users.authenticate(get_db(), form.username.data, form.password.data)
+        conn, name = get_db(), form.username.data
+        wait = users.refused_for(conn, name, _address(), _throttle())
+        row = None if wait else users.authenticate(conn, name, form.password.data)
         if row:
-            login_user(User(row))
+            session.clear()  # a fresh session: nothing carried over from before the login
+            sid = users.start_session(conn, row, session_policy(), _address(),
+                                      request.user_agent.string or "")
+            login_user(User(row, sid))
             return redirect(_safe_next(request.args.get("next")))
-        error = _("Wrong user name or password.")
-        status = 401
+        if wait:
+            error = _("Too many failed logins. Try again in %(minutes)s minutes.",
+                      minutes=-(-wait // 60))
+            status, headers = 429, {"Retry-After": str(wait)}
+        else:
+            users.record_failure(conn, name, _address())
+            error = _("Wrong user name or password.")
+            status = 401
     elif request.method == "POST":
         error = _("Enter your user name and password.")
         status = 400
     else:
         status = 200
-    return render_template("login.html", form=form, error=error), status
+    return render_template("login.html", form=form, error=error), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
 @access("public")
 def logout():
+    if current_user.is_authenticated and current_user.sid:
+        users.end_session(get_db(), current_user.sid, _address())
     logout_user()
+    session.clear()
     flash(_("You have logged out."))
     return redirect(url_for("auth.login"))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import force_locale, gettext
 
-from . import create_app, importer, migrations, users
+from . import backup, config, create_app, importer, migrations, users
 from .db import connect
 from .errors import AtlasError, Text
 
@@ -19,7 +21,7 @@ DEMO_USERS = (("demo-admin", "admin"), ("demo-planner", "planner"), ("demo-viewe
 
 
 def _conn():
-    return connect(current_app.config["DATABASE_URL"], actor=f"cli:{getpass.getuser()}")
+    return connect(current_app.config["ADMIN_DATABASE_URL"], actor=f"cli:{getpass.getuser()}")
 
 
 def _fail(exc: AtlasError):
@@ -54,6 +56,7 @@ def db_upgrade():
     """Apply the SQL migrations that have not run yet (idempotent)."""
     with _conn() as conn:
         done = migrations.upgrade(conn)
+        migrations.grant(conn, current_app.config["APP_ROLE"])
     click.echo("Applied: " + ", ".join(done) if done else "Schema is up to date.")
 
 
@@ -160,14 +163,93 @@ def user_list():
 @user.command("token")
 @click.argument("username")
 @click.option("--label", help="What the token is for.")
+@click.option("--days", type=click.IntRange(1, users.MAX_TOKEN_DAYS), default=users.TOKEN_DAYS,
+              show_default=True, help="How long the token is valid.")
+@click.option("--revoke", "revoke", metavar="ID", type=int,
+              help="Revoke the token with this id (see `user tokens`) instead of issuing one.")
+@click.option("--revoke-all", is_flag=True, help="Revoke every token of the user.")
 @with_appcontext
-def user_token(username, label):
-    """Issue a personal API token (send as `Authorization: Bearer …`)."""
+def user_token(username, label, days, revoke, revoke_all):
+    """Issue a personal API token (send as `Authorization: Bearer …`), or revoke tokens."""
     with _conn() as conn:
         try:
-            click.echo(users.issue_token(conn, username, label))
+            if revoke is not None or revoke_all:
+                count = users.revoke_token(conn, username, None if revoke_all else revoke)
+                click.echo(f"Revoked {count} token(s) of {username}")
+            else:
+                click.echo(users.issue_token(conn, username, label, days))
         except AtlasError as exc:
             _fail(exc)
+
+
+@user.command("tokens")
+@click.argument("username")
+@with_appcontext
+def user_tokens(username):
+    """List a user's API tokens: id, state, expiry, last use, label (never the secret)."""
+    with _conn() as conn:
+        try:
+            rows = users.list_tokens(conn, username)
+        except AtlasError as exc:
+            _fail(exc)
+    for t in rows:
+        used = t["last_used_at"].strftime("%Y-%m-%d %H:%M") if t["last_used_at"] else "never"
+        click.echo(f"{t['id']:6} {t['state']:8} expires {t['expires_at']:%Y-%m-%d}  "
+                   f"used {used:16} {t['label'] or ''}")
+
+
+@user.command("disable")
+@click.argument("username")
+@with_appcontext
+def user_disable(username):
+    """Disable a user: their sessions end and their tokens are revoked at once."""
+    _set_active(username, False)
+
+
+@user.command("enable")
+@click.argument("username")
+@with_appcontext
+def user_enable(username):
+    """Enable a disabled user again (they log in anew and need new tokens)."""
+    _set_active(username, True)
+
+
+def _set_active(username: str, active: bool) -> None:
+    with _conn() as conn:
+        try:
+            users.set_active(conn, username, active)
+        except AtlasError as exc:
+            _fail(exc)
+    click.echo(f"{username} {'enabled' if active else 'disabled'}")
+
+
+@main.command("backup")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Backup file (default: var/backups/parkatlas-YYYYMMDD-HHMMSS.dump).")
+@with_appcontext
+def backup_command(output):
+    """Back up the whole database to one file (pg_dump, custom format, mode 600)."""
+    path = output or backup.default_path(config.VAR / "backups", datetime.now())
+    try:
+        backup.dump(current_app.config["ADMIN_DATABASE_URL"], path)
+    except AtlasError as exc:
+        _fail(exc)
+    click.echo(f"Backup written to {path} ({path.stat().st_size:,} bytes)")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database's contents without asking.")
+@with_appcontext
+def restore_command(file, yes):
+    """Replace the database's contents with a backup, in one transaction."""
+    if not yes:
+        click.confirm(f"Replace everything in the database with {file}?", abort=True)
+    try:
+        backup.restore(current_app.config["ADMIN_DATABASE_URL"], file)
+    except AtlasError as exc:
+        _fail(exc)
+    click.echo(f"Restored {file}; run `parkatlas db upgrade` if it is from an older version.")
 
 
 @main.command("serve")
@@ -194,7 +276,7 @@ def recompute(as_of, park, workers):
         day = params.as_of(as_of)
         with _conn() as conn:
             park_id = params.park(conn, park)
-        done = status.recompute(current_app.config["DATABASE_URL"], park_id, day, workers)
+        done = status.recompute(current_app.config["ADMIN_DATABASE_URL"], park_id, day, workers)
     except AtlasError as exc:
         _fail(exc)
     click.echo(f"Recomputed {done['plots']} plots in {done['parks']} park(s) as of "

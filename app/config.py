@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -12,10 +13,24 @@ SQL_DIR = ROOT / "sql"
 LANGUAGES = ("zh", "en")
 
 
-def local_database_url() -> str:
-    """The URL of the project-local cluster that scripts/pg.sh runs."""
+APP_ROLE = "parkatlas_app"
+
+
+def _local_url(role: str, password_file: str) -> str:
     port = os.environ.get("PARKATLAS_PGPORT", "54329")
-    return f"postgresql://parkatlas@127.0.0.1:{port}/parkatlas"
+    path = VAR / password_file
+    password = quote(path.read_text().strip(), safe="") if path.exists() else ""
+    return f"postgresql://{role}{':' + password if password else ''}@127.0.0.1:{port}/parkatlas"
+
+
+def local_database_url() -> str:
+    """The app's URL on the project-local cluster (scripts/pg.sh): the unprivileged role."""
+    return _local_url(APP_ROLE, "db-app-password")
+
+
+def local_admin_url() -> str:
+    """The owner's URL on the project-local cluster: migrations, loads, the CLI."""
+    return _local_url("parkatlas", "db-owner-password")
 
 
 def secret_key() -> str:
@@ -34,7 +49,12 @@ def secret_key() -> str:
 def from_env(environ=os.environ) -> dict:
     """Flask config values read from environment variables (see README, Configuration)."""
     return {
+        # The web app serves through DATABASE_URL; the CLI (migrations, loads, recompute,
+        # users) works as the owner through ADMIN_DATABASE_URL.
         "DATABASE_URL": environ.get("DATABASE_URL") or local_database_url(),
+        "ADMIN_DATABASE_URL": (environ.get("PARKATLAS_ADMIN_DATABASE_URL")
+                               or environ.get("DATABASE_URL") or local_admin_url()),
+        "APP_ROLE": environ.get("PARKATLAS_APP_ROLE", APP_ROLE),
         "DB_POOL_MAX": int(environ.get("PARKATLAS_DB_POOL_MAX", "10")),
         "PUBLIC_READ": environ.get("PARKATLAS_PUBLIC_READ") == "1",
         "TIANDITU_KEY": environ.get("PARKATLAS_TIANDITU_KEY") or None,
@@ -44,6 +64,14 @@ def from_env(environ=os.environ) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": environ.get("PARKATLAS_COOKIE_SECURE") == "1",
+        # A login lasts SESSION_HOURS at most and ends after SESSION_IDLE_MINUTES unused.
+        "SESSION_HOURS": float(environ.get("PARKATLAS_SESSION_HOURS", "12")),
+        "SESSION_IDLE_MINUTES": float(environ.get("PARKATLAS_SESSION_IDLE_MINUTES", "120")),
+        # Failed logins allowed per account / per address within the window, then 429.
+        "LOGIN_MAX_FAILURES": int(environ.get("PARKATLAS_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_ADDRESS_MAX_FAILURES": int(environ.get("PARKATLAS_LOGIN_ADDRESS_MAX_FAILURES",
+                                                      "20")),
+        "LOGIN_WINDOW_MINUTES": float(environ.get("PARKATLAS_LOGIN_WINDOW_MINUTES", "15")),
         "MAX_CONTENT_LENGTH": int(environ.get("PARKATLAS_MAX_UPLOAD_MB", "64")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh",
         "WTF_CSRF_CHECK_DEFAULT": False,  # app.auth checks every unsafe request itself

@@ -147,3 +147,13 @@ def upgrade(conn: psycopg.Connection, folder: Path = MIGRATIONS_DIR,
 def pending(conn: psycopg.Connection, folder: Path = MIGRATIONS_DIR) -> list[str]:
     """Names of the migrations that upgrade() would apply."""
     return [m.label for m in _due(conn, folder)]
+
+
+GRANTS = SQL_DIR / "grants.sql"
+
+
+def grant(conn: psycopg.Connection, app_role: str) -> None:
+    """Give the app's role (if it exists) what it needs and nothing more (sql/grants.sql)."""
+    with conn.transaction():
+        conn.execute("SELECT set_config('parkatlas.app_role', %s, true)", (app_role,))
+        conn.execute(GRANTS.read_text(encoding="utf-8"))

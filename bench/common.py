@@ -17,9 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def server_url(dbname: str) -> str:
-    """The server under test (DATABASE_URL or the local cluster) with another database."""
-    info = psycopg.conninfo.conninfo_to_dict(os.environ.get("DATABASE_URL")
-                                             or config.local_database_url())
+    """The server under test (DATABASE_URL or the local cluster, as the owner) with another
+    database."""
+    info = psycopg.conninfo.conninfo_to_dict(os.environ.get("PARKATLAS_ADMIN_DATABASE_URL")
+                                             or os.environ.get("DATABASE_URL")
+                                             or config.local_admin_url())
     info["dbname"] = dbname
     return psycopg.conninfo.make_conninfo(**info)
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import psycopg
 from pyproj import Transformer
 
-from app import create_app
+from app import config, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 GK_EPSG = 4526  # CGCS2000 3-degree GK zone 38, zone-prefixed: the demo park's metric CRS
@@ -194,11 +196,23 @@ def evaluate(site: Site, plot: Plot | int, as_of: date) -> Status:
 
 
 
+def app_url(db_url: str) -> str:
+    """The URL the app uses for a test database: as the unprivileged app role, as in
+    production, when the server has it (the local cluster); else as the owner."""
+    password_file = config.VAR / "db-app-password"
+    if os.environ.get("DATABASE_URL") or not password_file.exists():
+        return db_url
+    info = psycopg.conninfo.conninfo_to_dict(db_url)
+    info.update(user=config.APP_ROLE, password=password_file.read_text().strip())
+    return psycopg.conninfo.make_conninfo(**info)
+
+
 def make_app(db_url: str, **overrides):
-    """The app on a test database, with test settings."""
-    config = {"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test-secret",
-              "DB_POOL_MAX": 4, **overrides}
-    return create_app(config)
+    """The app on a test database, with test settings, connected as the app's role; the CLI
+    parts (ADMIN_DATABASE_URL) as the owner."""
+    settings = {"DATABASE_URL": app_url(db_url), "ADMIN_DATABASE_URL": db_url,
+                "TESTING": True, "SECRET_KEY": "test-secret", "DB_POOL_MAX": 4, **overrides}
+    return create_app(settings)
 
 
 # ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from app import db, importer, migrations, users
+from app import config, db, importer, migrations, users
 from tests.builders import DEMO_PASSWORDS, make_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +58,7 @@ def template_db(server_url, admin_conn):
     admin_conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     with db.connect(_with_database(server_url, name), actor="test-setup") as conn:
         migrations.upgrade(conn)
+        migrations.grant(conn, config.APP_ROLE)
         importer.load_dataset(conn, importer.DEMO_DIR)
         for role, password in DEMO_PASSWORDS.items():
             users.add(conn, f"test-{role}", role, password)

@@ -54,4 +54,20 @@ SELECT audit_table(t) FROM unnest(ARRAY[
   'parks', 'zones', 'plots', 'roads', 'networks', 'price_zones',
   'projects', 'project_plots', 'milestones', 'progress_reports',
   'compensation_rates', 'requisition_plans', 'plan_plots',
-  'plan_versions', 'users', 'api_tokens']::regclass[]) AS t;
+  'plan_versions', 'users', 'api_tokens', 'auth_events']::regclass[]) AS t;
+-- Sessions are not audited row by row (last_seen_at moves); auth_events says what happened.
+
+-- The audit log is append-only for everyone: the app's role has no UPDATE or DELETE grant
+-- (sql/grants.sql), and this trigger refuses them even to the owner (who must drop it on
+-- purpose to purge).
+CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit log is append-only (% refused)', TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+CREATE OR REPLACE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();

@@ -1,5 +1,6 @@
 -- name: by_token(token_sha256)^
 -- The active user holding an API token.
-SELECT u.id, u.username, u.display_name, u.role, u.active
+SELECT u.id, u.username, u.display_name, u.role, u.active, t.id AS token_id
 FROM api_tokens t JOIN users u ON u.id = t.user_id
-WHERE t.token_sha256 = :token_sha256 AND u.active;
+WHERE t.token_sha256 = :token_sha256 AND u.active AND t.revoked_at IS NULL
+  AND t.expires_at > now();

@@ -1,0 +1,69 @@
+"""Security headers on every response: a Content-Security-Policy with a per-request nonce
+for the few inline scripts (the Folium map set-up), no framing, no MIME sniffing, no
+referrer leaving the site, and no caching of anything that needs a login.
+
+Templates mark an inline script with `<script nonce="{{ csp_nonce() }}">`; a script
+without it does not run, so injected markup cannot execute even if it got past escaping.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, g, request
+
+# Hosts of the online basemaps a page may offer (app.maps.ONLINE_BASEMAPS); images only.
+BASEMAP_HOSTS = ("https://tile.openstreetmap.org", "https://*.tianditu.gov.cn",
+                 "https://*.is.autonavi.com")
+
+
+def csp_nonce() -> str:
+    """This request's script nonce (made on first use)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def content_security_policy(nonce: str, online_basemaps: bool) -> str:
+    images = "'self' data: blob:" + ("".join(f" {h}" for h in BASEMAP_HOSTS)
+                                     if online_basemaps else "")
+    return "; ".join((
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{nonce}'",
+        # Leaflet and Bootstrap position elements with style attributes.
+        "style-src 'self' 'unsafe-inline'",
+        f"img-src {images}",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ))
+
+
+def _is_static() -> bool:
+    return request.endpoint == "static"
+
+
+def add_headers(response):
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        online = current_app.config.get("ONLINE_BASEMAPS", True)
+        headers.setdefault("Content-Security-Policy",
+                           content_security_policy(csp_nonce(), online))
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if not _is_static() and "Cache-Control" not in headers:
+        # Pages and API answers depend on who asks: never kept by a shared cache or on disk.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.after_request(add_headers)
