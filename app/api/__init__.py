@@ -48,8 +48,8 @@ def feature_page(name: str):
     layer, args, page = layers.LAYERS[name], request.args, params.page(request.args)
     filters = {f.name: params.boolean(args, f.name) if f.kind == "boolean"
                else params.text(args, f.name) for f in layer.filters}
-    result = layers.search(get_db(), layer, park(), params.bbox(args), page,
-                           as_of() if layer.as_of else None, **filters)
+    result = layers.search(get_db(), layer, park(), params.bbox(args) if layer.bbox else None,
+                           page, as_of() if layer.as_of else None, **filters)
     fc = geojson.page(result)
     if page.offset + fc["numberReturned"] < fc["numberMatched"]:
         fc["links"].append({"rel": "next", "type": "application/geo+json",

@@ -1010,3 +1010,9 @@ def test_status_summary_lists_stages_in_lifecycle_order(viewer, conn):
     assert sum(s["count"] for s in summary["stages"]) == summary["plots"] == conn.execute(
         "SELECT count(*) AS n FROM plots WHERE park_id = (SELECT min(id) FROM parks)"
     ).fetchone()["n"]
+
+
+def test_projects_take_no_bbox_as_before(viewer):
+    # projects are not narrowed by a bbox (their geometry is their plots'), so none is read
+    everything = get_json(viewer, f"{API}/projects")
+    assert get_json(viewer, f"{API}/projects?bbox=not-a-box") == everything
