@@ -219,7 +219,8 @@ def test_database_built_with_the_old_files_upgrades_to_the_same_schema(empty_con
                    ST_GeomFromText('MULTILINESTRING((113 29.4, 113.01 29.4))', 4490))""", [park])
     old.execute("DELETE FROM road_pieces")  # as in a database from before road pieces
     texts = {name: hashlib.sha256(text.encode()).hexdigest() for name, text in files}
-    split = [m.label for m in migrations.available() if texts[m.path.name] != m.checksum]
+    # the split files whose text changed, then every migration added since the split
+    split = [m.label for m in migrations.available() if texts.get(m.path.name) != m.checksum]
     assert migrations.upgrade(old) == split  # each once, in its table-only text
     assert migrations.upgrade(old) == []
     assert old.execute("SELECT count(*) AS n FROM road_pieces").fetchone()["n"] > 0
