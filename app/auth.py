@@ -171,6 +171,14 @@ def _throttle() -> users.Throttle:
                           window_minutes=config["LOGIN_WINDOW_MINUTES"])
 
 
+def _fresh_session() -> None:
+    """Empty the session at login and logout, keeping only the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 def _address() -> str:
     return request.remote_addr or ""
 
@@ -185,7 +193,7 @@ def login():
         wait = users.refused_for(conn, name, _address(), _throttle())
         row = None if wait else users.authenticate(conn, name, form.password.data)
         if row:
-            session.clear()  # a fresh session: nothing carried over from before the login
+            _fresh_session()
             sid = users.start_session(conn, row, session_policy(), _address(),
                                       request.user_agent.string or "")
             login_user(User(row, sid))
@@ -212,6 +220,6 @@ def logout():
     if current_user.is_authenticated and current_user.sid:
         users.end_session(get_db(), current_user.sid, _address())
     logout_user()
-    session.clear()
+    _fresh_session()
     flash(_("You have logged out."))
     return redirect(url_for("auth.login"))
