@@ -10,6 +10,7 @@ from contextlib import suppress
 
 import psycopg
 import pytest
+from flask import request
 
 from tests.builders import app_url, make_app
 from tests.client import api_error, login
@@ -98,7 +99,7 @@ def test_hsts_only_over_https(db_url):
 def test_forwarded_address_is_trusted_only_behind_a_proxy(db_url, proxies, expected):
     app = make_app(db_url, PROXY_COUNT=proxies)
     seen = []
-    app.before_request(lambda: seen.append(__import__("flask").request.remote_addr))
+    app.before_request(lambda: seen.append(request.remote_addr))
     try:
         app.test_client().get("/login", headers={"X-Forwarded-For": "203.0.113.9"},
                               environ_base={"REMOTE_ADDR": "127.0.0.1"})
