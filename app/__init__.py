@@ -11,7 +11,7 @@ def create_app(config: dict | None = None):
     """
     from flask import Flask
 
-    from . import api, auth, i18n, web, web_db, web_errors
+    from . import api, auth, i18n, security, web, web_db, web_errors
     from . import config as settings
     from .web_json import JSONProvider
 
@@ -28,5 +28,6 @@ def create_app(config: dict | None = None):
     auth.init_app(app)
     web.init_app(app)
     web_errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(api.bp)
     return app

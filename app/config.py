@@ -59,6 +59,10 @@ def from_env(environ=os.environ) -> dict:
         "PUBLIC_READ": environ.get("PARKATLAS_PUBLIC_READ") == "1",
         "TIANDITU_KEY": environ.get("PARKATLAS_TIANDITU_KEY") or None,
         "SESSION_COOKIE_SECURE": environ.get("PARKATLAS_COOKIE_SECURE") == "1",
+        # Reverse proxies (nginx) in front whose X-Forwarded-* headers are trusted; 0: none.
+        "PROXY_COUNT": int(environ.get("PARKATLAS_PROXIES", "0")),
+        # How long a request waits for a database connection before answering 503.
+        "DB_WAIT_SECONDS": float(environ.get("PARKATLAS_DB_WAIT_SECONDS", "5")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

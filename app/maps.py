@@ -127,12 +127,15 @@ CONFIG_ELEMENT_ID = "pa-map-config"
 # Parts of Folium's standalone-page header that would override the page
 # template: its viewport (which disables pinch zoom), a charset meta, and
 # html/body and #map rules. The page layout belongs to base.html and
-# parkatlas-map.css.
+# parkatlas-map.css. Also its inline script setting L_NO_TOUCH and L_DISABLE_3D to
+# false, which is what Leaflet does when they are unset: an inline script without
+# the page's nonce would be refused by the Content-Security-Policy (app.security).
 _PAGE_LEVEL_HEADER = re.compile(
     r'\s*<meta name="viewport"[^>]*>'
     r'|\s*<meta http-equiv="content-type"[^>]*>'
     r'|\s*<style>\s*html, body \{[^}]*\}\s*</style>'
-    r'|\s*<style>\s*#map \{[^}]*\}\s*</style>',
+    r'|\s*<style>\s*#map \{[^}]*\}\s*</style>'
+    r'|\s*<script>\s*L_NO_TOUCH = false;\s*L_DISABLE_3D = false;\s*</script>',
     re.DOTALL,
 )
 

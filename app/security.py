@@ -24,12 +24,22 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def content_security_policy(nonce: str, online_basemaps: bool) -> str:
+def allow_eval() -> str:
+    """Let this page's scripts evaluate strings ('unsafe-eval'); returns "" for templates.
+
+    Only the map pages call it (templates/_map_script.html): leaflet-measure, behind
+    Folium's measure control, compiles its lodash templates with `new Function` when it
+    loads. Inline scripts still need the nonce, so injected markup still cannot run."""
+    g.csp_eval = True
+    return ""
+
+
+def content_security_policy(nonce: str, online_basemaps: bool, evaluate: bool = False) -> str:
     images = "'self' data: blob:" + ("".join(f" {h}" for h in BASEMAP_HOSTS)
                                      if online_basemaps else "")
     return "; ".join((
         "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'",
+        f"script-src 'self' 'nonce-{nonce}'" + (" 'unsafe-eval'" if evaluate else ""),
         # Leaflet and Bootstrap position elements with style attributes.
         "style-src 'self' 'unsafe-inline'",
         f"img-src {images}",
@@ -53,11 +63,13 @@ def add_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if response.mimetype == "text/html":
-        online = current_app.config.get("ONLINE_BASEMAPS", True)
+        online = current_app.config.get("ONLINE_BASEMAPS", True)  # app.maps._basemap_config
         headers.setdefault("Content-Security-Policy",
-                           content_security_policy(csp_nonce(), online))
+                           content_security_policy(csp_nonce(), online,
+                                                   g.get("csp_eval", False)))
     if current_app.config.get("SESSION_COOKIE_SECURE"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # Served over HTTPS only (behind nginx): the browser must never try plain HTTP.
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if not _is_static() and "Cache-Control" not in headers:
         # Pages and API answers depend on who asks: never kept by a shared cache or on disk.
         headers["Cache-Control"] = "no-store"
@@ -65,5 +77,17 @@ def add_headers(response):
 
 
 def init_app(app) -> None:
+    """Headers on every response; behind a reverse proxy (PROXY_COUNT > 0, i.e.
+    PARKATLAS_PROXIES=1 behind one nginx) trust that many X-Forwarded-For/-Proto/-Host
+    hops, so the login throttle counts the client's address, not the proxy's, and
+    url_for builds https links. Never set it when clients reach the app directly: they
+    could then forge their address."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["csp_allow_eval"] = allow_eval
     app.after_request(add_headers)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=proxies)

@@ -1,18 +1,76 @@
-"""The web app's database glue: a pool per app and one connection per request."""
+"""The web app's database glue: a pool per app and one connection per request.
+
+While PostgreSQL cannot be reached, taking a connection raises DatabaseUnavailable (a
+503 with Retry-After, app.web_errors); the outage is logged once when it starts and once
+when it ends, and the pool reconnects by itself.
+"""
 
 from __future__ import annotations
+
+import logging
+import threading
+import time
 
 import psycopg
 from flask import current_app, g
 from psycopg_pool import ConnectionPool
 
 from .db import make_pool, set_actor
+from .errors import AtlasError, Text
+from .labels import N_
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(AtlasError):
+    """PostgreSQL cannot be reached: try again shortly (503 with Retry-After)."""
+
+    status, code = 503, "database_unavailable"
+    retry_after = 10
+
+    def __init__(self):
+        super().__init__(Text(N_(
+            "The database is unavailable at the moment; please try again in a minute.")))
+
+
+class Outage:
+    """Whether the database is down, so that an outage is logged once, not per request."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.since: float | None = None
+
+    def failed(self, exc: BaseException) -> None:
+        with self._lock:
+            if self.since is not None:
+                return
+            self.since = time.monotonic()
+        log.error("database unavailable, answering 503 until it is back: %s", exc)
+
+    def succeeded(self) -> None:
+        if self.since is None:
+            return
+        with self._lock:
+            since, self.since = self.since, None
+        if since is not None:
+            log.warning("database available again after %.1f s", time.monotonic() - since)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A connection that failed or broke (server gone, refused, shutting down, pool
+    timeout), as opposed to an error in a statement."""
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    sqlstate = getattr(exc, "sqlstate", None) or ""
+    return not sqlstate or sqlstate.startswith("08") or sqlstate in (
+        "57P01", "57P02", "57P03")  # admin/crash shutdown, cannot connect now
 
 
 def init_app(app) -> None:
     """Create the app's pool (opened on first use, so create_app does no I/O)."""
     app.extensions["parkatlas_pool"] = make_pool(app.config["DATABASE_URL"],
                                                  app.config["DB_POOL_MAX"])
+    app.extensions["parkatlas_outage"] = Outage()
     app.teardown_appcontext(close_db)
 
 
@@ -20,15 +78,36 @@ def pool() -> ConnectionPool:
     """The current app's pool, opened on first use."""
     p = current_app.extensions["parkatlas_pool"]
     if p.closed:
-        p.open(wait=True, timeout=30)
+        p.open(wait=False)
     return p
+
+
+def _connect() -> psycopg.Connection:
+    """A working connection from the pool. A pooled connection the server dropped (after an
+    outage) fails its first statement and is thrown away; the next one is tried."""
+    p, wait = pool(), current_app.config.get("DB_WAIT_SECONDS", 5)
+    for _ in range(p.max_size + 1):
+        conn = p.getconn(timeout=wait)
+        try:
+            set_actor(conn, g.get("actor") or "anonymous")
+            return conn
+        except psycopg.OperationalError:
+            p.putconn(conn)  # broken: the pool discards it and opens a new one
+            if not conn.broken:
+                raise
+    raise psycopg.OperationalError("no working connection in the pool")
 
 
 def get_db() -> psycopg.Connection:
     """The request's connection, taken from the pool on first use."""
     if "db" not in g:
-        g.db = pool().getconn()
-        set_actor(g.db, g.get("actor") or "anonymous")
+        outage = current_app.extensions["parkatlas_outage"]
+        try:
+            g.db = _connect()
+        except psycopg.OperationalError as exc:  # PoolTimeout included
+            outage.failed(exc)
+            raise DatabaseUnavailable() from exc
+        outage.succeeded()
     return g.db
 
 

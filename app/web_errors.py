@@ -7,12 +7,13 @@ failures and database errors caused by bad input are put in the same shape.
 from __future__ import annotations
 
 import psycopg
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .errors import AtlasError, BadRequest, PayloadTooLarge, Unauthorized, from_database
+from .web_db import DatabaseUnavailable, is_outage
 
 
 def _wants_json() -> bool:
@@ -48,11 +49,30 @@ def handle_http_error(exc: HTTPException):
 
 
 def handle_database_error(exc: psycopg.Error):
-    """Bad input the database caught (e.g. a number out of range) is a 400, not a 500."""
+    """Bad input the database caught (e.g. a number out of range) is a 400, not a 500; a
+    connection lost in the middle of a request is the 503 of an outage."""
+    if is_outage(exc):
+        current_app.extensions["parkatlas_outage"].failed(exc)
+        return handle_unavailable(DatabaseUnavailable())
     domain = from_database(exc)
     if domain is None:
         raise exc
     return handle_atlas_error(domain)
+
+
+def handle_unavailable(exc: DatabaseUnavailable):
+    """503 with Retry-After. The page stands alone: base.html would ask the database who
+    is logged in."""
+    exc.localize(gettext)
+    if _wants_json():
+        response = jsonify(exc.to_dict())
+    else:
+        # Rendered without the context processors: Flask-Login's would load the user.
+        page = current_app.jinja_env.get_template("unavailable.html")
+        response = make_response(page.render(error=exc, request=request))
+    response.status_code = exc.status
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def handle_csrf_error(exc: CSRFError):
@@ -62,6 +82,7 @@ def handle_csrf_error(exc: CSRFError):
 
 def init_app(app) -> None:
     app.register_error_handler(AtlasError, handle_atlas_error)
+    app.register_error_handler(DatabaseUnavailable, handle_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(psycopg.Error, handle_database_error)
