@@ -466,7 +466,7 @@ def _check_projects(projects: list[dict], zones: set, plot_codes: set) -> None:
             raise _Refused(record, "zone", Text(NO_SUCH_ZONE, value=_shown(project["zone"])))
         for i, code in enumerate(project.get("plots") or [], 1):
             if code not in plot_codes:
-                raise _Refused(record, f"plots[{i}]", Text(NO_SUCH_PLOT, value=code))
+                raise _Refused(record, f"plots[{i}]", Text(NO_SUCH_PLOT, value=_shown(code)))
         for key, fields, unique in (("plots", None, None), ("milestones", MILESTONE, "stage"),
                                     ("progress", PROGRESS, "reported_on")):
             items = project.get(key) or []
