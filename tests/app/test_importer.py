@@ -267,3 +267,16 @@ def test_malformed_coordinates_are_left_to_the_geometry_check(conn, tmp_path):
     with pytest.raises(BadRequest, match="GeoJSON|geometry|coordinate"):
         importer.load_dataset(conn, folder)
     assert conn.execute("SELECT count(*) AS n FROM parks WHERE code = 'TINY'").fetchone()["n"] == 0
+
+
+def test_the_loader_checks_every_plot_field_the_api_edits():
+    from app import plots
+
+    assert set(importer.PLOT.checks) == plots.EDITABLE | {"code", "zone"}
+
+
+def test_an_unreadable_file_is_named_not_a_traceback(conn, tmp_path):
+    folder = write_dataset(tmp_path)
+    (folder / "TINY" / "roads.geojson").mkdir()  # a folder where a file is expected
+    with pytest.raises(BadRequest, match=r"^park TINY: roads.geojson cannot be read \("):
+        importer.load_dataset(conn, folder)
