@@ -169,7 +169,7 @@ def boolean(value):
 
 def choice(values) -> Check:
     problem = Text(ONE_OF, choices=", ".join(values))
-    return lambda value: None if value in values and isinstance(value, str) \
+    return lambda value: None if isinstance(value, str) and value in values \
         else _not(problem, value)
 
 

@@ -129,6 +129,7 @@ CORPUS = [
     ("area-too-large", _plot(floor_area_m2=2e9), "floor_area_m2", "from 0 to 1,000,000,000"),
     ("levelled-yes", _plot(levelled="yes"), "levelled", 'must be true or false, not "yes"'),
     ("owner-type", _plot(owner_type="private"), "owner_type", "must be one of collective, state"),
+    ("owner-type-list", _plot(owner_type=["state"]), "owner_type", 'not ["state"]'),
     ("note-too-long", _plot(government_cause="petition", government_cause_note="说" * 2001),
      "government_cause_note", "at most 2000 characters"),
     ("key-misspelt", _plot(land_prise=100), "land_prise", "did you mean land_price?"),
