@@ -81,6 +81,7 @@ NOUNS = {"plots": RECORD["plots"], "zones": N_("zone %(code)s"),
 NOT_UTF8 = N_("%(file)s: not UTF-8 text (%(reason)s at byte %(at)d)")
 NOT_JSON = N_("%(file)s: not valid JSON (%(reason)s, line %(line)d)")
 UNREADABLE = N_("%(file)s cannot be read (%(reason)s)")
+TOO_DEEP = N_("%(file)s: not valid JSON (nested too deeply)")
 NO_PARK = N_("%(folder)s: no park.json found (see gis_data/README.md)")
 SAME_PARK = N_("the folders %(first)s and %(second)s hold the same park code")
 NOT_VALUE = N_("%(problem)s, not %(value)s")
@@ -314,6 +315,8 @@ def _read_json(path: Path):
     except OSError as exc:
         raise BadRequest(Text(UNREADABLE, file=path.name,
                               reason=exc.strerror or type(exc).__name__)) from exc
+    except RecursionError:
+        raise BadRequest(Text(TOO_DEEP, file=path.name)) from None
 
 
 def _non_finite(name: str) -> str:

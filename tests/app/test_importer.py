@@ -280,3 +280,10 @@ def test_an_unreadable_file_is_named_not_a_traceback(conn, tmp_path):
     (folder / "TINY" / "roads.geojson").mkdir()  # a folder where a file is expected
     with pytest.raises(BadRequest, match=r"^park TINY: roads.geojson cannot be read \("):
         importer.load_dataset(conn, folder)
+
+
+def test_json_nested_too_deeply_is_named_not_a_traceback(conn, tmp_path):
+    folder = write_dataset(tmp_path)
+    (folder / "TINY" / "roads.geojson").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(BadRequest, match=r"^park TINY: roads.geojson: not valid JSON \(nested"):
+        importer.load_dataset(conn, folder)
