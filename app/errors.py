@@ -107,7 +107,7 @@ class PayloadTooLarge(AtlasError):
 
 # Plausible values (issue 9), shared by the database's CHECKs (migration 0014, mapped below),
 # the data set loader and the API schema: money in 万元, areas in m², rates in 元.
-MONEY_MAX, AREA_MAX, RATE_MAX, WIDTH_MAX = 1e12, 1e9, 1e9, 500
+MONEY_MAX, AREA_MAX, RATE_MAX, WIDTH_MAX = 1e12, 1e9, 999_999_999_999.99, 500
 NAME_MAX, CODE_MAX, NOTE_MAX = 100, 50, 2000
 # What a name or code may not hold: the 报批坐标 TXT and other exchange formats split on commas
 # and lines. Names of people, companies and owners may hold commas ("Co., Ltd.") but keep to
@@ -132,7 +132,9 @@ SAME_CODE = N_("another record of the park has the same code")
 
 
 def _number(x: float) -> str:
-    return f"{x:,.0f}" if x >= 1000 else f"{x:g}"
+    if x < 1000:
+        return f"{x:g}"
+    return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
 
 
 def in_range(low: float, high: float) -> Text:

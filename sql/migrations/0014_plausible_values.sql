@@ -4,7 +4,8 @@
 --
 -- * Numbers finite and within sane bounds: double precision and numeric both accept
 --   'Infinity' and 'NaN', and 'NaN' passes every ">= 0" check (it sorts above all numbers).
---   BETWEEN refuses both. Money ≤ 1e12 万元, areas ≤ 1e9 m², rates ≤ 1e9 元, widths ≤ 500 m.
+--   BETWEEN refuses both. Money ≤ 1e12 万元, areas ≤ 1e9 m², widths ≤ 500 m, rates
+--   < 1e12 元 (what their numeric(14,2) holds, as the rate edit says).
 -- * Text lengths: names 100 characters, codes 50, notes 2000 (a 50 MB plot name was stored
 --   and then sent with every map load).
 -- * Names and codes hold no comma, line break, tab or other control character (the 报批坐标
@@ -52,7 +53,7 @@ BEGIN
     checks (kind, suffix, expr) AS (VALUES
       ('money', 'range', '%1$I BETWEEN 0 AND 1e12'),
       ('area', 'range', '%1$I BETWEEN 0 AND 1e9'),
-      ('rate', 'range', '%1$I BETWEEN 0 AND 1e9'),
+      ('rate', 'range', '%1$I BETWEEN 0 AND 999999999999.99'),
       ('width', 'range', '%1$I BETWEEN 0 AND 500'),
       ('name', 'length', 'char_length(%1$I) <= 100'),
       ('name', 'plain', '%1$I !~ %2$L'),

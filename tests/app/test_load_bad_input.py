@@ -169,7 +169,7 @@ CORPUS = [
     ("progress-150", _project(progress=[{"reported_on": "2025-06-01", "progress_pct": 150}]),
      "progress[1].progress_pct", "from 0 to 100"),
     ("rate-NaN", _edit("compensation_rates.json", lambda rs: rs[0].update(
-        land_price_yuan_mu="NaN")), "land_price_yuan_mu", "from 0 to 1,000,000,000"),
+        land_price_yuan_mu="NaN")), "land_price_yuan_mu", "from 0 to 999,999,999,999.99"),
 ]
 
 
@@ -324,7 +324,7 @@ def test_every_check_and_unique_constraint_of_the_data_names_its_field(conn):
     ("UPDATE zones SET admitted_industries = %s", [["food"]], "admitted_industries",
      "must look like", "格式须如"),
     ("UPDATE compensation_rates SET crop_yuan_mu = %s", ["NaN"], "crop_yuan_mu",
-     "from 0 to 1,000,000,000", "之间的数字"),
+     "from 0 to 999,999,999,999.99", "之间的数字"),
     ("UPDATE progress_reports SET note = %s", ["x" * 2001], "note", "at most 2000",
      "不得超过 2000"),
 ])
