@@ -12,6 +12,7 @@ from collections.abc import Callable
 import psycopg
 from psycopg import errors as pg
 
+from . import labels
 from .labels import N_
 
 
@@ -104,13 +105,154 @@ class PayloadTooLarge(AtlasError):
     status, code = 413, "payload_too_large"
 
 
+# Plausible values (issue 9), shared by the database's CHECKs (migration 0014, mapped below),
+# the data set loader and the API schema: money in 万元, areas in m², rates in 元.
+MONEY_MAX, AREA_MAX, RATE_MAX, WIDTH_MAX = 1e12, 1e9, 999_999_999_999.99, 500
+NAME_MAX, CODE_MAX, NOTE_MAX = 100, 50, 2000
+# What a name or code may not hold: the 报批坐标 TXT and other exchange formats split on commas
+# and lines. Names of people, companies and owners may hold commas ("Co., Ltd.") but keep to
+# one line; notes may hold line breaks and tabs. (The CHECKs spell the same sets.)
+NOT_PLAIN = re.compile(r"[,\x00-\x1f\x7f-\x9f\u2028\u2029]")
+NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+NOT_PRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+IN_RANGE = N_("must be a number from %(min)s to %(max)s")
+TOO_LONG = N_("must be at most %(max)d characters long")
+HAS_SEPARATOR = N_("must not contain a comma, a line break, a tab or another control "
+                   "character (the exchange formats cannot carry them)")
+HAS_LINE_BREAK = N_("must be one line, without line breaks, tabs or other control characters")
+HAS_CONTROL = N_("must not contain control characters other than line breaks and tabs")
+ONE_OF = N_("must be one of %(choices)s")
+NOT_BLANK = N_("must not be blank")
+NOT_NEGATIVE = N_("must not be negative")
+POSITIVE = N_("must be greater than 0")
+NOT_SUBNORMAL = N_("must be 0 or at least 0.000001 (a square millimetre, a hundredth of a yuan)")
+LOOKS_LIKE = N_("must look like %(example)s")
+SAME_CODE = N_("another record of the park has the same code")
+
+
+def _number(x: float) -> str:
+    if x < 1000:
+        return f"{x:g}"
+    return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
+
+
+def in_range(low: float, high: float) -> Text:
+    return Text(IN_RANGE, min=_number(low), max=_number(high))
+
+
+# The bounds of each kind of value, and {<check suffix>: problem}: a CHECK of migration 0014
+# is named <table>_<column>_<suffix>.
+RANGES = {"money": (0, MONEY_MAX), "area": (0, AREA_MAX), "rate": (0, RATE_MAX),
+          "width": (0, WIDTH_MAX)}
+LENGTHS = {"name": NAME_MAX, "code": CODE_MAX, "person": NAME_MAX, "note": NOTE_MAX}
+FORBIDDEN = {"name": ("plain", NOT_PLAIN, HAS_SEPARATOR),
+             "code": ("plain", NOT_PLAIN, HAS_SEPARATOR),
+             "person": ("line", NOT_ONE_LINE, HAS_LINE_BREAK),
+             "note": ("printable", NOT_PRINTABLE, HAS_CONTROL)}
+PLAUSIBLE_KINDS: dict[str, dict[str, Text]] = {
+    **{kind: {"range": in_range(*bounds)} for kind, bounds in RANGES.items()},
+    **{kind: {"length": Text(TOO_LONG, max=LENGTHS[kind]), suffix: Text(problem)}
+       for kind, (suffix, _pattern, problem) in FORBIDDEN.items()},
+}
+# The columns of each kind, as migration 0014 lists them.
+PLAUSIBLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "plots": {"money": ("land_price", "planned_investment", "actual_investment", "annual_tax",
+                        "annual_output"),
+              "area": ("house_floor_area_m2", "planned_floor_area_m2", "floor_area_m2",
+                       "high_floor_area_m2", "building_footprint_m2", "structure_footprint_m2",
+                       "open_storage_m2", "admin_living_area_m2", "developed_area_m2"),
+              "name": ("name",), "code": ("code", "price_zone"), "person": ("owner",),
+              "note": ("government_cause_note", "disposal_note")},
+    "parks": {"name": ("name", "name_en")},
+    "zones": {"name": ("name", "name_en"), "code": ("code",)},
+    "price_zones": {"name": ("name",), "code": ("code",)},
+    "roads": {"name": ("name",), "width": ("width_m",)},
+    "networks": {"name": ("name",), "code": ("subtype",)},
+    "projects": {"name": ("name",), "code": ("code",),
+                 "person": ("company", "leader", "service_official"),
+                 "money": ("planned_investment", "completed_investment")},
+    "project_plots": {"area": ("claimed_area_m2",)},
+    "progress_reports": {"money": ("investment_done",), "note": ("note",)},
+    "compensation_rates": {"code": ("price_zone",),
+                           "rate": ("land_price_yuan_mu", "crop_yuan_mu",
+                                    "special_crop_yuan_mu", "house_yuan_m2",
+                                    "social_security_yuan_mu")},
+    "requisition_plans": {"name": ("name",)},
+}
+
+
+ROAD_CLASSES = ("arterial", "secondary", "branch")
+SUPPLY_METHODS = ("sale", "allocation")
+
+
+def _choices(values) -> Text:
+    return Text(ONE_OF, choices=", ".join(values))
+
+
+def _constraint_problems() -> dict[str, tuple[str, Text]]:
+    """Every CHECK of the data tables → (field, problem): those of migration 0014 and the
+    older ones (value lists, signs, formats, blanks)."""
+    found = {}
+    for table, kinds in PLAUSIBLE_COLUMNS.items():
+        for kind, columns in kinds.items():
+            for column in columns:
+                for suffix, problem in PLAUSIBLE_KINDS[kind].items():
+                    found[f"{table}_{column}_{suffix}"] = (column, problem)
+    for column in PLAUSIBLE_COLUMNS["plots"]["money"] + PLAUSIBLE_COLUMNS["plots"]["area"]:
+        found[f"plots_{column}_check"] = (column, Text(NOT_NEGATIVE))  # 0001–0002
+        found[f"plots_{column}_plausible"] = (column, Text(NOT_SUBNORMAL))  # 0011
+    for table, column in (("projects", "planned_investment"), ("projects", "completed_investment"),
+                          ("progress_reports", "investment_done"),
+                          *(("compensation_rates", c)
+                            for c in PLAUSIBLE_COLUMNS["compensation_rates"]["rate"])):
+        found[f"{table}_{column}_check"] = (column, Text(NOT_NEGATIVE))
+    lists = {"plots_owner_type_check": ("owner_type", labels.OWNER_TYPES),
+             "plots_supply_method_check": ("supply_method", SUPPLY_METHODS),
+             "plots_disposal_check": ("disposal", labels.DISPOSALS),
+             "plots_government_cause_check": ("government_cause", labels.GOVERNMENT_CAUSES),
+             "roads_class_check": ("class", ROAD_CLASSES),
+             "roads_status_check": ("status", labels.STATUSES),
+             "networks_status_check": ("status", labels.STATUSES),
+             "networks_utility_check": ("utility", labels.UTILITIES),
+             "projects_stage_check": ("stage", labels.PROJECT_STAGES),
+             "milestones_stage_check": ("stage", list(labels.PROJECT_STAGES)[1:]),
+             "compensation_rates_land_group_check": ("land_group", labels.LAND_GROUPS)}
+    found.update({name: (field, _choices(values)) for name, (field, values) in lists.items()})
+    found.update({
+        "parks_code_format": ("code", Text(LOOKS_LIKE, example="JSCY")),
+        "plots_code_format": ("code", Text(LOOKS_LIKE, example="NQ-03-12")),
+        "plots_land_class_format": ("land_class", Text(LOOKS_LIKE, example="0101")),
+        "plots_planned_use_format": ("planned_use", Text(LOOKS_LIKE, example="100101")),
+        "projects_industry_format": ("industry_code", Text(LOOKS_LIKE, example="3971")),
+        "zones_admitted_industries_format": ("admitted_industries",
+                                             Text(LOOKS_LIKE, example='["13", "3971"]')),
+        "projects_tags_format": ("tags", Text(LOOKS_LIKE, example='["municipal_key"]')),
+        "parks_name_check": ("name", Text(NOT_BLANK)),
+        "projects_name_check": ("name", Text(NOT_BLANK)),
+        "zones_code_check": ("code", Text(NOT_BLANK)),
+        "requisition_plans_name_check": ("name", Text(NOT_BLANK)),
+        "parks_settings_object": ("settings", Text(LOOKS_LIKE, example="{}")),
+        "roads_width_m_check": ("width_m", Text(POSITIVE)),
+        "project_plots_claimed_area_m2_check": ("claimed_area_m2", Text(POSITIVE)),
+        "progress_reports_progress_pct_check": ("progress_pct", in_range(0, 100)),
+        "networks_geom_type": ("geometry", _choices(("LineString", "MultiLineString",
+                                                     "Point"))),
+    })
+    return found
+
+
+
 # What the user did wrong when a record breaks a constraint or a value is refused: one
 # place for the words, used by the database error mapping below (API, pages, CLI) and by
 # the data set loader, which checks the same rules before it inserts so that it can name
 # the record. Keyed by constraint name, else by SQLSTATE; each gives (field, problem).
-PROBLEMS: dict[str, tuple[str | None, str]] = {
+PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
+    **_constraint_problems(),
     "parks_code_key": ("code", N_("this park code is already loaded; a park loads once")),
     "plots_park_id_code_key": ("code", N_("another plot of the park has the same code")),
+    **{f"{t}_park_id_code_key": ("code", SAME_CODE)
+       for t in ("zones", "price_zones", "projects")},
     "plots_cause_noted": ("government_cause_note",
                           N_("a government cause (government_cause) needs a note")),
     "plots_disposal_dated": ("disposal_on", N_(
@@ -121,7 +263,13 @@ PROBLEMS: dict[str, tuple[str | None, str]] = {
 RECORD_PROBLEM = N_("%(record)s, field %(field)s: %(problem)s")
 RECORD = {"plots": N_("plot %(code)s"), "parks": N_("park %(code)s"),
           "projects": N_("project %(code)s")}
-UNNAMED = {"plots": N_("a plot"), "parks": N_("a park")}
+UNNAMED = {"plots": N_("a plot"), "parks": N_("a park"), "zones": N_("a zone"),
+           "price_zones": N_("a price zone"), "roads": N_("a road"),
+           "networks": N_("a network feature"), "projects": N_("a project"),
+           "project_plots": N_("a plot of a project"), "milestones": N_("a milestone"),
+           "progress_reports": N_("a progress report"),
+           "compensation_rates": N_("a compensation rate"),
+           "requisition_plans": N_("a requisition plan")}
 # The record's code in a violation's detail: "Key (park_id, code)=(3, NQ-01-01) already
 # exists."; for a plot's CHECK, the failing row starts (id, park_id, zone_id, code, …).
 _CODE_IN_DETAIL = (
@@ -130,10 +278,11 @@ _CODE_IN_DETAIL = (
 )
 
 
-def record_problem(record: Text | str, field: str | None, problem: str, **values) -> Text:
+def record_problem(record: Text | str, field: str | None, problem: str | Text,
+                   **values) -> Text:
     """'plot NQ-01-01, field disposal_on: …' as a translatable Text."""
     return Text(RECORD_PROBLEM, record=record, field=field or "-",
-                problem=Text(problem, **values))
+                problem=problem if isinstance(problem, Text) else Text(problem, **values))
 
 
 def _named(exc: psycopg.Error) -> AtlasError | None:
@@ -148,7 +297,8 @@ def _named(exc: psycopg.Error) -> AtlasError | None:
         record = Text(RECORD[table], code=found[0]["code"])
     else:
         record = Text(UNNAMED.get(table, N_("a record")))
-    text = record_problem(record, field, problem) if field else Text(problem)
+    text = record_problem(record, field, problem) if field else \
+        problem if isinstance(problem, Text) else Text(problem)
     cls = Conflict if isinstance(exc, pg.UniqueViolation) else BadRequest
     return cls(text, code=None if cls is Conflict else "invalid_input",
                details={"field": field} if field else None)

@@ -129,17 +129,20 @@ def test_load_errors_and_warnings_are_in_chinese_and_english(run, conn, tmp_path
     plots = [{"code": "T-01", "geometry": lonlat_square(115.4, 29.45), "disposal": "fee"}]
     out = failed(run("load", str(write_dataset(tmp_path / "bad", centre=(115.4, 29.45),
                                                plots=plots))))
-    assert "地块 T-01，字段 disposal_on：处置方式（disposal）与处置日期" in out
-    assert "plot T-01, field disposal_on: a disposal (disposal) and its date" in out
+    assert "园区 TINY：地块 T-01（plots.geojson 第 1 个要素），字段 disposal_on：" \
+        "处置方式（disposal）与处置日期" in out
+    assert "park TINY: plot T-01 (plots.geojson feature 1), field disposal_on: a disposal " \
+        "(disposal) and its date" in out
     assert not re.search(r"violates|plots_disposal_dated", out)
     assert conn.execute("SELECT count(*) AS n FROM parks WHERE code = 'TINY'").fetchone()["n"] == 0
     plots = [{"code": "T-01", "geometry": lonlat_square(115.6, 29.45)}]
     result = run("load", str(write_dataset(tmp_path / "edge", centre=(115.4, 29.45),
                                            plots=plots)))
     assert result.exit_code == 0, result.output
-    assert "警告 Warning: 地块 T-01，字段 geometry：位于园区高斯-克吕格 38 带边缘以外 0.10°" \
-        in result.output
-    assert "plot T-01, field geometry: lies 0.10° beyond the edge" in result.output
+    assert "警告 Warning: 园区 TINY：地块 T-01（plots.geojson 第 1 个要素），字段 geometry：" \
+        "位于园区高斯-克吕格 38 带边缘以外 0.10°" in result.output
+    assert "park TINY: plot T-01 (plots.geojson feature 1), field geometry: lies 0.10° beyond " \
+        "the edge" in result.output
     assert "Loaded park TINY" in result.output
 
 

@@ -79,10 +79,12 @@ def _swap_dates(fc):
     ("plots.geojson", _swap_dates,
      "竣工 completion date 2024-03-01 is earlier than 开工 start date 2024-03-02"),
     ("plots.geojson", lambda fc: fc["features"][0]["properties"].update(zone="NOPE"),
-     "unknown zone codes NOPE"),
+     'field zone: "NOPE" is not a zone code of zones.geojson'),
     ("plots.geojson", lambda fc: fc.update(crs={"type": "name", "properties": {
-        "name": "urn:ogc:def:crs:EPSG::4326"}}), "must be CGCS2000 (EPSG:4490)"),
-    ("roads.geojson", lambda fc: fc.update(type="Feature"), "not a GeoJSON FeatureCollection"),
+        "name": "urn:ogc:def:crs:EPSG::3857"}}),
+     "plots.geojson, field crs: coordinates must be CGCS2000 (EPSG:4490) or WGS 84"),
+    ("roads.geojson", lambda fc: fc.update(type="Feature"),
+     "roads.geojson, field type: must be a GeoJSON FeatureCollection"),
 ])
 def test_bad_file_loads_nothing(conn, copy_of_demo, file, change, message):
     _rewrite(copy_of_demo / file, change)
@@ -132,35 +134,38 @@ def _road_completion_feb_30(fc):
     fc["features"][0]["properties"]["planned_completion"] = "2027-02-30"
 
 
-@pytest.mark.parametrize(("file", "change", "field", "english", "chinese"), [
-    ("plots.geojson", _first_plot(lambda p: p.update(approved_on="2024-02-30")),
-     "approved_on", "2024-02-30 is not a date on the calendar", "2024-02-30 不是有效日期"),
-    ("plots.geojson", _first_plot(lambda p: p.update(suspended_since="2024-13-01")),
-     "suspended_since", "2024-13-01 is not a date", "2024-13-01 不是有效日期"),
-    ("plots.geojson", _second_plot_takes_the_first_code, "code",
-     "another plot of the park has the same code", "编号重复"),
-    ("plots.geojson", _first_plot(lambda p: p.update(government_cause="plan_change",
-                                                     government_cause_note=None)),
+@pytest.mark.parametrize(("change", "n", "field", "english", "chinese"), [
+    (_first_plot(lambda p: p.update(approved_on="2024-02-30")), 1,
+     "approved_on", '"2024-02-30" is not a date on the calendar', '"2024-02-30" 不是有效日期'),
+    (_first_plot(lambda p: p.update(suspended_since="2024-13-01")), 1,
+     "suspended_since", '"2024-13-01" is not a date', '"2024-13-01" 不是有效日期'),
+    (_second_plot_takes_the_first_code, 2, "code",
+     "is used by another record of plots.geojson", "已被 plots.geojson 的另一条记录使用"),
+    (_first_plot(lambda p: p.update(government_cause="plan_change",
+                                    government_cause_note=None)), 1,
      "government_cause_note", "needs a note", "须附说明"),
-    ("plots.geojson", _first_plot(lambda p: p.update(disposal="fee", disposal_on=None)),
+    (_first_plot(lambda p: p.update(disposal="fee", disposal_on=None)), 1,
      "disposal_on", "give both or neither", "同时填写或同时留空"),
-    ("plots.geojson", _first_plot(lambda p: p.update(disposal=None,
-                                                     disposal_on="2025-01-02")),
+    (_first_plot(lambda p: p.update(disposal=None, disposal_on="2025-01-02")), 1,
      "disposal_on", "give both or neither", "同时填写或同时留空"),
 ])
-def test_plot_errors_name_the_plot_and_field_in_the_users_language(
-        conn, copy_of_demo, file, change, field, english, chinese):
-    code = json.loads((copy_of_demo / file).read_text(encoding="utf-8")
+def test_plot_errors_name_the_park_plot_and_field_in_the_users_language(
+        conn, copy_of_demo, change, n, field, english, chinese):
+    code = json.loads((copy_of_demo / "plots.geojson").read_text(encoding="utf-8")
                       )["features"][0]["properties"]["code"]
-    _rewrite(copy_of_demo / file, change)
+    _rewrite(copy_of_demo / "plots.geojson", change)
     before = conn.execute("SELECT count(*) AS parks FROM parks").fetchone()
     with pytest.raises(BadRequest) as caught:
         _load_into_fresh_park(conn, copy_of_demo)
     message = caught.value.message
-    assert f"plot {code}, field {field}: " in message and english in message, message
+    assert message.startswith(f"park COPY: plot {code} (plots.geojson feature {n}), "
+                              f"field {field}: "), message
+    assert english in message, message
     assert not RAW.search(message), message
     zh = in_chinese(caught.value)
-    assert f"地块 {code}，字段 {field}：" in zh and chinese in zh, zh
+    assert zh.startswith(f"园区 COPY：地块 {code}（plots.geojson 第 {n} 个要素），"
+                         f"字段 {field}："), zh
+    assert chinese in zh, zh
     assert conn.execute("SELECT count(*) AS parks FROM parks").fetchone() == before
 
 
@@ -168,10 +173,11 @@ def test_a_road_date_off_the_calendar_names_the_feature(conn, copy_of_demo):
     _rewrite(copy_of_demo / "roads.geojson", _road_completion_feb_30)
     with pytest.raises(BadRequest) as caught:
         _load_into_fresh_park(conn, copy_of_demo)
-    assert caught.value.message == ("roads.geojson feature 1, field planned_completion: "
-                                    "2027-02-30 is not a date on the calendar written "
-                                    "YYYY-MM-DD")
-    assert "roads.geojson 第 1 个要素" in in_chinese(caught.value)
+    assert caught.value.message == ('park COPY: roads.geojson feature 1, field '
+                                    'planned_completion: "2027-02-30" is not a date on the '
+                                    'calendar written YYYY-MM-DD')
+    assert in_chinese(caught.value).startswith("园区 COPY：roads.geojson 第 1 个要素，字段 "
+                                               "planned_completion：")
 
 
 def test_a_milestone_date_off_the_calendar_names_the_project(conn, copy_of_demo):
@@ -182,7 +188,8 @@ def test_a_milestone_date_off_the_calendar_names_the_project(conn, copy_of_demo)
     with pytest.raises(BadRequest) as caught:
         _load_into_fresh_park(conn, copy_of_demo)
     assert caught.value.message.startswith(
-        f"project {code}, field milestones[2].actual_on: 2014-02-30 is not a date")
+        f"park COPY: project {code} (projects.json record 1), field milestones[2].actual_on: "
+        '"2014-02-30" is not a date')
     assert conn.execute("SELECT count(*) AS n FROM parks WHERE code = 'COPY'").fetchone()["n"] == 0
 
 
@@ -219,8 +226,9 @@ def test_a_plot_beyond_the_zone_edge_is_loaded_with_a_warning_naming_its_zone(co
     assert park["plots"] == 2
     [warning] = park["warnings"]
     text = str(warning)
-    assert text.startswith("plot OUT-1, field geometry: lies 1.40° beyond the edge of the "
-                           "park's Gauss-Krüger zone 38, in zone 39"), text
+    assert text.startswith("park TINY: plot OUT-1 (plots.geojson feature 2), field geometry: "
+                           "lies 1.40° beyond the edge of the park's Gauss-Krüger zone 38, "
+                           "in zone 39"), text
     # the area error it states is what the two zones' projections give
     ring = plots[1]["geometry"]["coordinates"][0]
     areas = [Polygon(Transformer.from_crs(4490, epsg, always_xy=True).itransform(ring)).area
@@ -240,13 +248,14 @@ def test_a_plot_far_beyond_the_zone_edge_is_refused_unless_the_park_allows_it(
     folder = write_dataset(tmp_path, centre=EDGE_PARK, plots=plots, settings=settings)
     if not refused:
         [park] = importer.load_dataset(conn, folder)
-        assert [str(w).split(",")[0] for w in park["warnings"]] == ["plot FAR-1"]
+        assert [str(w).split(" (")[0] for w in park["warnings"]] == ["park TINY: plot FAR-1"]
         return
     with pytest.raises(BadRequest) as caught:
         importer.load_dataset(conn, folder)
     assert caught.value.message.startswith(
-        "plot FAR-1, field geometry: lies 1.70° beyond the edge of the park's Gauss-Krüger "
-        "zone 38, in zone 39, more than the park setting crs.max_gk_zone_offset_deg (1.5°)")
+        "park TINY: plot FAR-1 (plots.geojson feature 2), field geometry: lies 1.70° beyond "
+        "the edge of the park's Gauss-Krüger zone 38, in zone 39, more than the park setting "
+        "crs.max_gk_zone_offset_deg (1.5°)")
     assert conn.execute("SELECT count(*) AS n FROM parks WHERE code = 'TINY'"
                         ).fetchone()["n"] == 0
 
@@ -258,3 +267,23 @@ def test_malformed_coordinates_are_left_to_the_geometry_check(conn, tmp_path):
     with pytest.raises(BadRequest, match="GeoJSON|geometry|coordinate"):
         importer.load_dataset(conn, folder)
     assert conn.execute("SELECT count(*) AS n FROM parks WHERE code = 'TINY'").fetchone()["n"] == 0
+
+
+def test_the_loader_checks_every_plot_field_the_api_edits():
+    from app import plots
+
+    assert set(importer.PLOT.checks) == plots.EDITABLE | {"code", "zone"}
+
+
+def test_an_unreadable_file_is_named_not_a_traceback(conn, tmp_path):
+    folder = write_dataset(tmp_path)
+    (folder / "TINY" / "roads.geojson").mkdir()  # a folder where a file is expected
+    with pytest.raises(BadRequest, match=r"^park TINY: roads.geojson cannot be read \("):
+        importer.load_dataset(conn, folder)
+
+
+def test_json_nested_too_deeply_is_named_not_a_traceback(conn, tmp_path):
+    folder = write_dataset(tmp_path)
+    (folder / "TINY" / "roads.geojson").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(BadRequest, match=r"^park TINY: roads.geojson: not valid JSON \(nested"):
+        importer.load_dataset(conn, folder)
