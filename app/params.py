@@ -120,7 +120,8 @@ def version(body: Mapping | None, if_match: str | None = None) -> int:
                 schemas.TYPES["integer"]))
     if value is None:
         raise BadRequest("an edit needs the version you read (\"version\" or If-Match)")
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    if isinstance(value, bool) or not isinstance(value, int | str) or (
+            isinstance(value, str) and not (value.isascii() and value.isdigit())):
         raise schemas.refuse("version", "type", expected=schemas.Text(schemas.TYPES["integer"]))
     return int(value)
 

@@ -128,13 +128,13 @@ PLAN_CREATE = {
     "type": "object", "additionalProperties": False, "required": ["name", "selection"],
     "properties": {"name": _name(), "selection": SELECTION},
 }
-PLAN_EDIT = {
-    "type": "object", "additionalProperties": False, "required": ["version"],
+PLAN_EDIT = {  # the version may come in If-Match instead
+    "type": "object", "additionalProperties": False,
     "properties": {"version": _VERSION, "name": _name(), "add": SELECTION,
                    "remove": _CODES},
 }
 VERSION_ONLY = {
-    "type": "object", "additionalProperties": False, "required": ["version"],
+    "type": "object", "additionalProperties": False,
     "properties": {"version": _VERSION},
 }
 _RATE = {"anyOf": [{"type": "number", "minimum": 0, "maximum": MAX_MONEY},
