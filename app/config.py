@@ -77,6 +77,11 @@ def from_env(environ=os.environ) -> dict:
                                                       "20")),
         "LOGIN_WINDOW_MINUTES": float(environ.get("PARKATLAS_LOGIN_WINDOW_MINUTES", "15")),
         "MAX_CONTENT_LENGTH": int(environ.get("PARKATLAS_MAX_UPLOAD_MB", "64")) * 1024 * 1024,
+        # The API's JSON bodies: at most MAX_JSON_BODY_MB (the uploads' limit above is for
+        # files), nested at most MAX_JSON_DEPTH levels; a geometry has at most
+        # PARKATLAS_MAX_VERTICES vertices (app.schemas.MAX_VERTICES).
+        "MAX_JSON_BODY_BYTES": int(environ.get("PARKATLAS_MAX_JSON_BODY_MB", "4")) * 1024 * 1024,
+        "MAX_JSON_DEPTH": int(environ.get("PARKATLAS_MAX_JSON_DEPTH", "20")),
         "BABEL_DEFAULT_LOCALE": "zh",
         "WTF_CSRF_CHECK_DEFAULT": False,  # app.auth checks every unsafe request itself
         "WTF_CSRF_TIME_LIMIT": None,      # valid for the session's life

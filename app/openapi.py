@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import schemas
 from .layers import LAYERS, Filter, Layer
 from .params import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -9,7 +10,8 @@ _PARAMS = {
     "park": {"name": "park", "in": "query", "description": "park id or code",
              "schema": {"type": "string"}},
     "bbox": {"name": "bbox", "in": "query", "style": "form", "explode": False,
-             "description": "minx,miny,maxx,maxy in longitude/latitude degrees",
+             "description": "minx,miny,maxx,maxy in longitude/latitude degrees; any size "
+                            "(a page holds at most `limit` features)",
              "schema": {"type": "array", "items": {"type": "number"}, "minItems": 4,
                         "maxItems": 4}},
     "limit": {"name": "limit", "in": "query",
@@ -45,22 +47,32 @@ def document() -> dict:
     """The OpenAPI document served at /api/v1/openapi.json."""
     edit = _op("Edit a plot (planner); needs the version read", response="Feature",
                extra=[_id("plot_id")])
-    edit["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "required": ["version"],
-        "properties": {"version": {"type": "integer"}, "properties": {"type": "object"},
-                       "geometry": {"type": "object"}}}}}}
+    edit["requestBody"] = _request(schemas.PLOT_EDIT)
     edit["responses"]["409"] = _ref("responses/Error")
+    edit["responses"]["413"] = _ref("responses/Error")
     return {**_document_head(), "paths": {**_paths(edit), **_plan_paths()},
             "components": _components()}
 
 
-def _body(summary: str, response: str, properties: dict, required=("version",),
-          *params, extra=None) -> dict:
+BODY_LIMITS = (
+    f"JSON bodies: at most PARKATLAS_MAX_JSON_BODY_MB (default 4) MB, else 413; nested at "
+    f"most PARKATLAS_MAX_JSON_DEPTH (default {schemas.MAX_DEPTH}) levels; no NaN or "
+    f"Infinity; unknown keys refused; a geometry has at most {schemas.MAX_VERTICES} "
+    f"vertices and must be valid (a self-intersection is refused, saying where). A refused "
+    f"body is a 400 whose message names the field.")
+
+
+def _request(schema: dict) -> dict:
+    """A JSON request body of an app.schemas schema, with the body limits."""
+    return {"required": True, "description": BODY_LIMITS,
+            "content": {"application/json": {"schema": schema}}}
+
+
+def _body(summary: str, response: str, schema: dict, *params, extra=None) -> dict:
     op = _op(summary, *params, response=response, extra=extra)
-    op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "required": list(required), "properties": properties}}}}
-    op["responses"]["409"] = _ref("responses/Error")
-    op["responses"]["422"] = _ref("responses/Error")
+    op["requestBody"] = _request(schema)
+    for status in ("409", "413", "422"):
+        op["responses"][status] = _ref("responses/Error")
     return op
 
 
@@ -78,9 +90,7 @@ def _plan_paths() -> dict:
     plan, version = _id("plan_id"), {"name": "version", "in": "query",
                                      "schema": {"type": "integer"},
                                      "description": "plan version (default: current)"}
-    selection = {"type": "object", "description": "exactly one of project (id), zone (code), "
-                 "polygon (GeoJSON in lon/lat; plots more than half inside) or codes (list)"}
-    only_version = {"version": {"type": "integer"}}
+    only_version = schemas.VERSION_ONLY
     export = _op("Export a plan version (file download)", response="Object",
                  extra=[plan, version,
                         {"name": "format", "in": "query", "required": True,
@@ -99,16 +109,13 @@ def _plan_paths() -> dict:
     return {
         "/plans": {
             "get": _op("Requisition plans", "park", response="Array"),
-            "post": _status(_body("Create a plan (planner)", "Object",
-                                  {"name": {"type": "string"}, "selection": selection},
-                                  ("name", "selection"), "park"), "201"),
+            "post": _status(_body("Create a plan (planner)", "Object", schemas.PLAN_CREATE,
+                                  "park"), "201"),
         },
         "/plans/{plan_id}": {
             "get": _op("One plan with its versions", response="Object", extra=[plan]),
             "patch": _body("Rename a plan, add or remove plots (planner); a submitted plan "
-                           "gets a new draft version", "Object",
-                           {**only_version, "name": {"type": "string"}, "add": selection,
-                            "remove": {"type": "array", "items": {"type": "string"}}},
+                           "gets a new draft version", "Object", schemas.PLAN_EDIT,
                            extra=[plan]),
             "delete": _status(_body("Delete a never-submitted plan (planner)", "Object",
                                     only_version, extra=[plan]), "204", content=False),
@@ -128,8 +135,7 @@ def _plan_paths() -> dict:
             "The park's compensation rate table", response="Array", extra=[_id("park_id")])},
         "/compensation-rates/{rate_id}": {"patch": _body(
             "Change one row of the rate table (admin, audited)", "Object",
-            {**only_version, "rates": {"type": "object"}}, ("version", "rates"),
-            extra=[_id("rate_id")])},
+            schemas.RATE_EDIT, extra=[_id("rate_id")])},
     }
 
 

@@ -8,6 +8,7 @@ passes its options.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from datetime import date
 
 import psycopg
 
-from . import parks
+from . import parks, schemas
 from .errors import BadRequest, NotFound
 
 DEFAULT_LIMIT = 1000
@@ -109,16 +110,20 @@ def whole_number(name: str, value, message: str | None = None) -> int | None:
 
 
 def version(body: Mapping | None, if_match: str | None = None) -> int:
-    """The row version an edit was made to: "version" in the body (JSON or form), else an
-    If-Match header."""
+    """The row version an edit was made to: "version" in the body (a whole number, not
+    1.9 nor true), else an If-Match header."""
     value = body.get("version") if isinstance(body, Mapping) else None
     if value is None:
-        value = (if_match or "").strip('"') or None
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise BadRequest("an edit needs the version you read (\"version\" or If-Match)") \
-            from exc
+        value = (if_match or "").strip().strip('"') or None
+        if value is not None and not (value.isascii() and value.isdigit()):
+            raise schemas.refuse("If-Match", "type", expected=schemas.Text(
+                schemas.TYPES["integer"]))
+    if value is None:
+        raise BadRequest("an edit needs the version you read (\"version\" or If-Match)")
+    if isinstance(value, bool) or not isinstance(value, int | str) or (
+            isinstance(value, str) and not (value.isascii() and value.isdigit())):
+        raise schemas.refuse("version", "type", expected=schemas.Text(schemas.TYPES["integer"]))
+    return int(value)
 
 
 def form_version(form: Mapping) -> int:
@@ -129,21 +134,51 @@ def form_version(form: Mapping) -> int:
     return int(value)
 
 
-def json_object(body, expected: str = "send a JSON object") -> dict:
+class _NotFinite(ValueError):
+    pass
+
+
+def _no_constant(name: str):
+    raise _NotFinite(name)
+
+
+def json_body(raw: bytes | str, max_depth: int = schemas.MAX_DEPTH):
+    """A JSON request body: refused (400 naming the body) when it is not JSON, holds NaN
+    or Infinity, or nests deeper than `max_depth`; an empty body is None."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        data = json.loads(raw, parse_constant=_no_constant)
+    except RecursionError:
+        raise schemas.refuse("body", "depth", limit=max_depth) from None
+    except _NotFinite:
+        raise schemas.refuse("body", "finite") from None
+    except ValueError:
+        raise schemas.refuse("body", "json") from None
+    schemas.depth(data, max_depth)
+    return data
+
+
+def json_object(body) -> dict:
     """A request body that must be a JSON object."""
     if not isinstance(body, dict):
-        raise BadRequest(expected)
+        raise schemas.refuse("body", "object")
     return body
 
 
 def edit(body, if_match: str | None = None) -> tuple[int, dict, dict | None]:
-    """version (body or If-Match), properties and geometry of a feature edit."""
-    body = json_object(body, "send a JSON object {\"version\": n, \"properties\": {...}}")
-    props = body.get("properties") or {}
+    """version (body or If-Match), properties and geometry of a feature edit, checked
+    against schemas.PLOT_EDIT (types, ranges, lengths, enums, no unknown key)."""
+    body = json_object(body)
+    schemas.check(schemas.PLOT_EDIT, body)
     number = version(body, if_match)
-    if not isinstance(props, dict):
-        raise BadRequest("properties must be a JSON object")
-    return number, props, body.get("geometry")
+    geometry = body.get("geometry")
+    for name in schemas.DATE_FIELDS & set(body.get("properties") or {}):
+        try:
+            iso_date(name, body["properties"][name])
+        except BadRequest:
+            raise schemas.refuse(f"properties.{name}", "date") from None
+    return number, body.get("properties") or {}, geometry
 
 
 def park(conn: psycopg.Connection, value: str | int | None, required: bool = False) -> int | None:

@@ -7,7 +7,7 @@ from datetime import date
 
 import psycopg
 
-from . import layers, params, readiness, status
+from . import layers, params, readiness, schemas, status
 from .db import queries, transaction
 from .errors import BadRequest, NotFound, stale
 
@@ -54,6 +54,10 @@ def update(conn: psycopg.Connection, plot_id: int, version: int, changes: dict,
         raise BadRequest("geometry must be a GeoJSON Polygon or MultiPolygon object")
     if geometry is not None and geometry.get("type") not in ("Polygon", "MultiPolygon"):
         raise BadRequest("geometry must be a GeoJSON Polygon or MultiPolygon object")
+    schemas.check(schemas.PLOT_PROPERTIES, changes, "properties")
+    if geometry is not None:
+        schemas.check(schemas.GEOMETRY, geometry, "geometry")
+        geometry = schemas.polygon(conn, geometry, "geometry")
     with transaction(conn):
         new_version = queries().plots.update(
             conn, id=plot_id, version=version, changes=json.dumps(changes),

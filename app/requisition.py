@@ -20,7 +20,7 @@ from decimal import Decimal
 import psycopg
 import shapely
 
-from . import clock
+from . import clock, schemas
 from .db import queries, transaction
 from .errors import BadRequest, Conflict, NotFound, Unprocessable, stale
 from .plan_result import (
@@ -36,7 +36,6 @@ from .plan_result import (
 
 STATUSES = ("draft", "submitted", "approved")
 SELECTION_KINDS = ("project", "zone", "polygon", "codes")
-MAX_NAME = 200
 # How far around the plan the map sheet shows roads, zones and neighbouring plots.
 CONTEXT_MARGIN_M = 150.0
 
@@ -70,6 +69,7 @@ def parse_selection(selection) -> dict:
     elif kind == "polygon":
         if not isinstance(value, dict) or value.get("type") not in ("Polygon", "MultiPolygon"):
             raise BadRequest("polygon must be a GeoJSON Polygon or MultiPolygon in lon/lat")
+        schemas.check(schemas.GEOMETRY, value, "selection.polygon")
     else:
         if isinstance(value, str):
             value = [c for c in value.replace(",", " ").replace("，", " ").split() if c]
@@ -84,6 +84,8 @@ def select_plots(conn: psycopg.Connection, park_id: int, selection: dict) -> lis
     refused with what was not found."""
     sel = parse_selection(selection)
     kind, value = next(iter(sel.items()))
+    if kind == "polygon":
+        value = schemas.polygon(conn, value, "selection.polygon")
     rows = list(queries().requisition.select_plot_ids(
         conn, park_id=park_id, project_id=value if kind == "project" else None,
         zone=value if kind == "zone" else None,
@@ -438,12 +440,11 @@ def plan_status(plan: dict, version_no: int) -> str:
 
 
 def _check_name(name) -> str:
+    """A plan's name (API and form): text, at most 100 characters, none of the characters
+    the exchange formats cannot carry (schemas.CLEAN_TEXT)."""
     if not isinstance(name, str) or not name.strip():
         raise BadRequest("a plan needs a name")
-    name = name.strip()
-    if len(name) > MAX_NAME:
-        raise BadRequest(f"a plan name has at most {MAX_NAME} characters")
-    return name
+    return schemas.check(schemas.PLAN_CREATE["properties"]["name"], name.strip(), "name")
 
 
 def _lock(conn, plan_id: int, version: int) -> dict:

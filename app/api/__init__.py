@@ -7,9 +7,9 @@ are JSON {"error": {"code", "message"}} with their HTTP status (see web_errors.p
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 
-from .. import geojson, layers, params
+from .. import geojson, layers, params, schemas
 from ..web_db import get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -32,13 +32,26 @@ def as_of():
     return params.as_of(request.args.get("as_of"))
 
 
-def body() -> dict:
-    return params.json_object(request.get_json(silent=True))
+def raw_body():
+    """The request's JSON body (None when empty), within the JSON body size and depth
+    limits (settings MAX_JSON_BODY_MB, MAX_JSON_DEPTH)."""
+    schemas.body_size(request.content_length, current_app.config["MAX_JSON_BODY_BYTES"])
+    return params.json_body(request.get_data(cache=True), current_app.config["MAX_JSON_DEPTH"])
+
+
+def body(schema: dict | None = None) -> dict:
+    """The request's JSON object, checked against a schema of app.schemas."""
+    data = params.json_object(raw_body())
+    return schemas.check(schema, data) if schema is not None else data
 
 
 def version(data: dict | None = None) -> int:
-    """The row version the client read: "version" in the body, or an If-Match header."""
-    data = data if data is not None else request.get_json(silent=True)
+    """The row version the client read: "version" in the body (which may hold only that),
+    or an If-Match header."""
+    if data is None:
+        data = raw_body()
+        if data is not None:
+            schemas.check(schemas.VERSION_ONLY, params.json_object(data))
     return params.version(data, request.headers.get("If-Match"))
 
 

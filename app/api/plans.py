@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 
-from .. import exporters, params, requisition
+from .. import exporters, params, requisition, schemas
 from ..auth import access
-from ..errors import BadRequest
 from ..web_db import get_db
 from . import body, bp, geo, park, version
 
@@ -24,7 +23,8 @@ def plan_list():
 @bp.post("/plans")
 @access("planner")
 def plan_create():
-    return jsonify(requisition.create(get_db(), park(required=True), **_plan_new(body()))), 201
+    data = body(schemas.PLAN_CREATE)
+    return jsonify(requisition.create(get_db(), park(required=True), **_plan_new(data))), 201
 
 
 def _plan_new(data: dict) -> dict:
@@ -40,14 +40,11 @@ def plan_detail(plan_id: int):
 @bp.patch("/plans/<int:plan_id>")
 @access("planner")
 def plan_edit(plan_id: int):
-    return jsonify(requisition.edit(get_db(), plan_id, version(), **_plan_changes(body())))
+    data = body(schemas.PLAN_EDIT)
+    return jsonify(requisition.edit(get_db(), plan_id, version(data), **_plan_changes(data)))
 
 
 def _plan_changes(data: dict) -> dict:
-    unknown = sorted(set(data) - {"version", "name", "add", "remove"})
-    if unknown:
-        raise BadRequest(f"a plan edit takes version, name, add and remove, not "
-                         f"{', '.join(unknown)}")
     return {"name": data.get("name"), "add": data.get("add"), "remove": data.get("remove"),
             "actor": g.actor}
 
@@ -119,6 +116,6 @@ def rate_list(park_id: int):
 @bp.patch("/compensation-rates/<int:rate_id>")
 @access("admin")
 def rate_edit(rate_id: int):
-    data = body()
+    data = body(schemas.RATE_EDIT)
     return jsonify(requisition.update_rate(get_db(), rate_id, version(data),
                                            data.get("rates") or {}))

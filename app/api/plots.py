@@ -7,7 +7,7 @@ from flask import request
 from .. import layers, params, plots
 from ..auth import access
 from ..web_db import get_db
-from . import as_of, bp, feature_page, geo
+from . import as_of, bp, feature_page, geo, raw_body
 
 
 @bp.get("/plots")
@@ -29,4 +29,4 @@ def plot_edit(plot_id: int):
 
 
 def _edit() -> tuple[int, dict, dict | None]:
-    return params.edit(request.get_json(silent=True), request.headers.get("If-Match"))
+    return params.edit(raw_body(), request.headers.get("If-Match"))

@@ -66,8 +66,12 @@ def test_versions_from_body_header_or_form():
     assert params.version(["not", "a", "dict"], "4") == 4
     with pytest.raises(BadRequest, match="version you read"):
         params.version({}, None)
-    with pytest.raises(BadRequest, match="version you read"):
+    with pytest.raises(BadRequest, match="version: must be a whole number"):
         params.version({"version": "abc"})
+    with pytest.raises(BadRequest, match="version: must be a whole number"):
+        params.version({"version": 1.9})
+    with pytest.raises(BadRequest, match="version: must be a whole number"):
+        params.version({"version": True})
     assert params.form_version({"version": "12"}) == 12
     with pytest.raises(BadRequest, match="version it was read at"):
         params.form_version({"version": "1e3"})
@@ -77,7 +81,7 @@ def test_edit_body():
     assert params.edit({"version": 2, "properties": {"name": "x"}}) == (2, {"name": "x"}, None)
     with pytest.raises(BadRequest, match="JSON object"):
         params.edit([1])
-    with pytest.raises(BadRequest, match="properties must be a JSON object"):
+    with pytest.raises(BadRequest, match="properties: must be a JSON object"):
         params.edit({"version": 2, "properties": [1]})
 
 
