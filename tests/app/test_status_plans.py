@@ -7,7 +7,7 @@ connections never prepare statements, so every execution is planned with its val
 
 from datetime import date, timedelta
 
-from app import db
+from app import db, layers, params
 
 
 def test_plot_list_for_ten_dates_without_stored_rows_never_uses_a_generic_plan(db_url):
@@ -21,9 +21,8 @@ def test_plot_list_for_ten_dates_without_stored_rows_never_uses_a_generic_plan(d
         days = [date(2031, 1, 1) + timedelta(days=k) for k in range(10)]
         assert not stored & set(days)
         for day in days:
-            page = db.queries().search_plots(
-                conn, park_id=park, minx=None, miny=None, maxx=None, maxy=None, code=None,
-                stage=None, zone=None, flag=None, serviced=None, as_of=day, limit=10, offset=0)
+            page = layers.search(conn, layers.LAYERS["plots"], park, None,
+                                 params.Page(limit=10, offset=0), as_of=day)
             assert page["matched"] == plots
             assert {f["properties"]["evaluated_on"] for f in page["features"]} == {day.isoformat()}
         prepared = conn.execute("SELECT statement, generic_plans FROM pg_prepared_statements"
