@@ -51,6 +51,15 @@ def tainted(request, conn):
     """The demo park with every free-text field set to MARK + one payload; ids to visit."""
     value = MARK + PAYLOADS[request.param]
     v = {"v": value}
+    # The text checks of migration 0014 refuse some payloads at the door; data written before
+    # them (or by another tool) may still hold anything, so this copy of the demo drops them.
+    conn.execute("""DO $$ DECLARE r record; BEGIN
+      FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
+               WHERE contype = 'c' AND conrelid::regclass::text IN ('parks', 'zones', 'plots',
+                 'roads', 'networks', 'price_zones', 'projects', 'progress_reports',
+                 'requisition_plans', 'plan_versions')
+      LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname); END LOOP;
+    END $$""")
     conn.execute("""UPDATE parks SET name = %(v)s, name_en = %(v)s,
                     settings = settings || jsonb_build_object('note', %(v)s::text)""", v)
     conn.execute("UPDATE zones SET name = %(v)s, name_en = %(v)s", v)
