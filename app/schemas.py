@@ -16,15 +16,13 @@ import os
 from jsonschema import Draft202012Validator
 
 from . import labels
-from .errors import BadRequest, PayloadTooLarge, Text
+from .errors import AREA_MAX, MONEY_MAX, NAME_MAX, NOTE_MAX, BadRequest, PayloadTooLarge, Text
 from .labels import N_
 
 MAX_DEPTH = 20          # nesting of a JSON body (a GeoJSON MultiPolygon needs 5)
 MAX_VERTICES = int(os.environ.get("PARKATLAS_MAX_VERTICES", "10000"))  # of one geometry
-MAX_MONEY = 1e12        # 万元 or 元
-MAX_AREA = 1e9          # m² (1000 km²)
-MAX_NAME = 100
-MAX_NOTE = 2000
+# The plausible values the database's CHECKs hold too (one definition, in app.errors).
+MAX_MONEY, MAX_AREA, MAX_NAME, MAX_NOTE = MONEY_MAX, AREA_MAX, NAME_MAX, NOTE_MAX
 MAX_CODES = 10_000
 # Text that goes into the exchange formats (报批坐标 TXT lines are comma-separated, one
 # record a line): no comma, no line break, tab or other control character.
