@@ -260,3 +260,12 @@ def write_dataset(folder, code: str = "TINY", centre=(113.0, 29.45), plots=None,
     for name, data in files.items():
         (park / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return Path(folder)
+
+
+def table_checksums(conn) -> dict[str, str]:
+    """Table name → md5 of all its rows in a fixed order, for every table in public: equal
+    before and after means nothing was written."""
+    tables = [r["tablename"] for r in conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
+    return {t: conn.execute(f'SELECT md5(coalesce(string_agg(x::text, \'|\' ORDER BY x::text),'
+                            f' \'\')) AS m FROM "{t}" x').fetchone()["m"] for t in tables}

@@ -7,14 +7,7 @@ from click.testing import CliRunner
 
 from app import db
 from app.cli import main
-
-
-def checksums(conn) -> dict[str, str]:
-    """Table name → md5 of all its rows (in a fixed order), for every table in public."""
-    tables = [r["tablename"] for r in conn.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
-    return {t: conn.execute(f'SELECT md5(coalesce(string_agg(x::text, \'|\' ORDER BY x::text),'
-                            f' \'\')) AS m FROM "{t}" x').fetchone()["m"] for t in tables}
+from tests.builders import table_checksums
 
 
 @pytest.fixture
@@ -28,7 +21,7 @@ def run(db_url, monkeypatch):
 
 
 def test_backup_then_restore_gives_identical_tables(run, conn, db_url, tmp_path):
-    before = checksums(conn)
+    before = table_checksums(conn)
     assert len(before) > 20 and before["plots"] != before["zones"]
     path = tmp_path / "park.dump"
     result = run("backup", "-o", str(path))
@@ -36,21 +29,21 @@ def test_backup_then_restore_gives_identical_tables(run, conn, db_url, tmp_path)
     assert path.stat().st_mode & 0o777 == 0o600
     conn.execute("DELETE FROM plan_plots")
     conn.execute("UPDATE plots SET name = 'changed after the backup'")
-    assert checksums(conn)["plots"] != before["plots"]
+    assert table_checksums(conn)["plots"] != before["plots"]
     result = run("restore", str(path), "--yes")
     assert result.exit_code == 0, result.output
     # A new connection: the restore made PostGIS's types anew, with other OIDs.
     with db.connect(db_url) as fresh:
-        assert checksums(fresh) == before
+        assert table_checksums(fresh) == before
 
 
 def test_restore_of_a_broken_file_changes_nothing(run, conn, tmp_path):
-    before = checksums(conn)
+    before = table_checksums(conn)
     broken = tmp_path / "broken.dump"
     broken.write_bytes(b"PGDMP" + b"\0" * 100)
     result = run("restore", str(broken), "--yes")
     assert result.exit_code != 0 and "nothing was changed" in result.output
-    assert checksums(conn) == before
+    assert table_checksums(conn) == before
     assert run("restore", str(tmp_path / "missing.dump"), "--yes").exit_code != 0
 
 

@@ -15,17 +15,9 @@ from click.testing import CliRunner
 from app import db, importer
 from app.cli import main
 from app.errors import PROBLEMS, BadRequest
-from tests.builders import ROOT, app_url, lonlat_square, write_dataset
+from tests.builders import ROOT, app_url, lonlat_square, table_checksums, write_dataset
 
 RAW = re.compile(r"violates|Traceback|constraint \"|_check\b|_range\b|_plain\b")
-
-
-def table_checksums(conn) -> dict[str, str]:
-    """md5 of every public table's rows, in a fixed order."""
-    tables = [r["tablename"] for r in conn.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
-    return {t: conn.execute(f'SELECT md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text),'
-                            f' \'\')) AS m FROM "{t}" t').fetchone()["m"] for t in tables}
 
 
 @pytest.fixture
