@@ -6,6 +6,7 @@ or an error page, so no route decides a status code by hand.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -36,6 +37,24 @@ class Text:
     def __repr__(self) -> str:
         return f"Text({self!s})"
 
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Text) and (self.msgid, self.values) == (other.msgid,
+                                                                         other.values)
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+def localized(data, gettext: Callable[[str], str]):
+    """`data` (dicts, lists, Text and plain values) with every Text translated."""
+    if isinstance(data, Text):
+        return data.translate(gettext)
+    if isinstance(data, dict):
+        return {k: localized(v, gettext) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [localized(v, gettext) for v in data]
+    return data
+
 
 class AtlasError(Exception):
     """An error the user can act on, with the HTTP status that says what kind it is.
@@ -55,9 +74,10 @@ class AtlasError(Exception):
         self.details = details
 
     def localize(self, gettext: Callable[[str], str]) -> AtlasError:
-        """Put the message in the language of `gettext` (a no-op for untranslated ones)."""
+        """Put the message, and any Text in the details, in the language of `gettext`."""
         if self.text is not None:
             self.message = self.text.translate(gettext)
+        self.details = localized(self.details, gettext)
         return self
 
     def to_dict(self) -> dict:
@@ -94,11 +114,18 @@ class Unprocessable(AtlasError):
     status, code = 422, "unprocessable"
 
 
-def stale(what: str, current: int, version: int) -> Conflict:
-    """The Conflict of an edit made to an old version of a row: never a silent overwrite."""
-    return Conflict(f"{what} was changed by someone else (now version {current}, you edited "
-                    f"version {version}); reload it and edit again",
+STALE = N_("%(what)s was changed by someone else (now version %(current)s, you edited "
+           "version %(version)s); reload it and edit again")
+
+
+def stale(what: Text, current: int, version: int) -> Conflict:
+    """The Conflict of an edit made to an old version of a row: never a silent overwrite.
+    `what` names the row, e.g. Text(N_("plot %(id)s"), id=3)."""
+    return Conflict(Text(STALE, what=what, current=current, version=version),
                     details={"current_version": current})
+
+
+NO_PARK = N_("no park with id %(id)s")
 
 
 class PayloadTooLarge(AtlasError):
@@ -257,12 +284,37 @@ PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
                           N_("a government cause (government_cause) needs a note")),
     "plots_disposal_dated": ("disposal_on", N_(
         "a disposal (disposal) and its date (disposal_on) go together: give both or neither")),
+    # Trigger refusals (sql/source): the constraint names a rule, the DETAIL holds its values
+    # as JSON (events by their name, see _detail_values).
+    **{f"{t}_within_reach": ("geometry", N_(
+        "outside the park's reach: %(km)s km from the nearest zone of its park (reach "
+        "%(reach_km)s km); check the coordinates and the park (setting location.reach_m)"))
+       for t in ("plots", "roads", "networks")},
+    "plots_lifecycle_order": ("supplied_on", N_(
+        "the date of %(event)s (%(on)s) is earlier than the date of %(before)s "
+        "(%(before_on)s); lifecycle events follow their order")),
+    "plots_lifecycle_calendar": ("supplied_on", N_(
+        "the date of %(event)s must be a calendar date, not %(on)s")),
+    "plots_lifecycle_agreed_start_supply": ("agreed_start_on", N_(
+        "an agreed start date needs a supply date")),
+    "plots_lifecycle_agreed_start_order": ("agreed_start_on", N_(
+        "the agreed start date (%(on)s) is earlier than the supply date (%(before_on)s)")),
+    "plots_lifecycle_state_land": ("requisitioned_on", N_(
+        "state-owned land is not requisitioned; clear the requisition date")),
     "22008": (None, N_("a date is not on the calendar")),  # datetime_field_overflow
     "22007": (None, N_("a date or time is not written YYYY-MM-DD")),  # invalid format
 }
 RECORD_PROBLEM = N_("%(record)s, field %(field)s: %(problem)s")
 RECORD = {"plots": N_("plot %(code)s"), "parks": N_("park %(code)s"),
-          "projects": N_("project %(code)s")}
+          "projects": N_("project %(code)s"), "roads": N_("road %(code)s"),
+          "networks": N_("network feature %(code)s"), "zones": N_("zone %(code)s")}
+# plot_events() (sql/source/03_lifecycle.sql) names the events as stages: their fields
+EVENT_FIELDS = (("approved", "approved_on"), ("requisitioned", "requisitioned_on"),
+                ("banked", "banked_on"), ("supplied", "supplied_on"),
+                ("agreed_start", "agreed_start_on"), ("delivered", "delivered_on"),
+                ("under_construction", "started_on"), ("completed", "completed_on"),
+                ("operating", "operating_on"))
+EVENT_NAMES = {event: dict(labels.EVENTS)[column] for event, column in EVENT_FIELDS}
 UNNAMED = {"plots": N_("a plot"), "parks": N_("a park"), "zones": N_("a zone"),
            "price_zones": N_("a price zone"), "roads": N_("a road"),
            "networks": N_("a network feature"), "projects": N_("a project"),
@@ -291,17 +343,36 @@ def _named(exc: psycopg.Error) -> AtlasError | None:
     if key not in PROBLEMS:
         return None
     field, problem = PROBLEMS[key]
-    table = exc.diag.table_name
+    # a trigger's RAISE names no table: its constraint starts with it (plots_within_reach)
+    table = exc.diag.table_name or key.partition("_")[0]
+    values = _detail_values(exc.diag.message_detail)
+    field = values.pop("field", field)
     found = [m for r in _CODE_IN_DETAIL if (m := r.match(exc.diag.message_detail or ""))]
-    if table in RECORD and found:
-        record = Text(RECORD[table], code=found[0]["code"])
+    code = values.get("code") or values.get("name") or (found[0]["code"] if found else None)
+    if table in RECORD and code:
+        record = Text(RECORD[table], code=code)
     else:
         record = Text(UNNAMED.get(table, N_("a record")))
-    text = record_problem(record, field, problem) if field else \
-        problem if isinstance(problem, Text) else Text(problem)
+    if not isinstance(problem, Text):
+        problem = Text(problem, **values)
+    text = record_problem(record, field, problem) if field else problem
     cls = Conflict if isinstance(exc, pg.UniqueViolation) else BadRequest
     return cls(text, code=None if cls is Conflict else "invalid_input",
                details={"field": field} if field else None)
+
+
+def _detail_values(detail: str | None) -> dict:
+    """The values a trigger gave as a JSON DETAIL (events by their translatable name)."""
+    try:
+        values = json.loads(detail or "")
+    except ValueError:
+        return {}
+    if not isinstance(values, dict):
+        return {}
+    if values.get("event") in EVENT_NAMES:  # the field of the event refused
+        values["field"] = dict(EVENT_FIELDS)[values["event"]]
+    return {k: Text(EVENT_NAMES[v]) if k in ("event", "before") and v in EVENT_NAMES else v
+            for k, v in values.items()}
 
 
 # SQLSTATE classes that mean "the input was wrong" rather than "the server broke".

@@ -109,7 +109,7 @@ READINESS_UTILITIES = {"road": N_("Road"), **UTILITIES}
 PLAN_STATUSES = {"draft": N_("Draft"), "submitted": N_("Submitted"), "approved": N_("Approved")}
 LAND_GROUPS = {"cultivated": N_("Cultivated land"), "agricultural": N_("Other agricultural land"),
                "construction": N_("Construction land"), "unused": N_("Unused land")}
-COMPENSATION = {"land": N_("Zone price (区片综合地价)"), "crops": N_("Young crops"),
+COMPENSATION = {"land": N_("Zone price"), "crops": N_("Young crops"),
                 "houses": N_("Attachments (houses)"),
                 "social_security": N_("Social security")}
 

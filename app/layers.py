@@ -18,7 +18,8 @@ import psycopg
 
 from . import labels, status
 from .crs import STORAGE_SRID
-from .errors import BadRequest, NotFound
+from .errors import BadRequest, NotFound, Text
+from .labels import N_
 from .params import Page
 
 
@@ -35,8 +36,9 @@ class Filter:
     def check(self, value) -> None:
         """Refuse a value outside the filter's vocabulary."""
         if self.choices and value not in self.choices:
-            raise BadRequest(f"{self.name} must be one of {', '.join(self.choices)}, "
-                             f"not {value!r}")
+            raise BadRequest(Text(N_("%(name)s must be one of %(choices)s, not %(value)s"),
+                                  name=self.name, choices=", ".join(self.choices),
+                                  value=repr(value)))
 
 
 @dataclass(frozen=True)
@@ -95,14 +97,14 @@ rd AS (SELECT r.* FROM day CROSS JOIN LATERAL plot_readiness_as_of(day.park_id, 
 
 LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
     Layer(
-        name="zones", noun="zone", title="Zones", source="zones f",
+        name="zones", noun=N_("zone"), title="Zones", source="zones f",
         geometry_types=("MultiPolygon",), order=("park_id", "code"),
         properties="""jsonb_build_object(
           'id', f.id, 'park_id', f.park_id, 'code', f.code, 'name', f.name,
           'name_en', f.name_en, 'admitted_industries', f.admitted_industries,
           'area_m2', ST_Area(f.geom_gk), 'version', f.version)"""),
     Layer(
-        name="plots", noun="plot", title="Plots with status flags and readiness level",
+        name="plots", noun=N_("plot"), title="Plots with status flags and readiness level",
         with_=_PLOT_STATE,
         source="plot_features f JOIN st ON st.plot_id = f.id JOIN rd ON rd.plot_id = f.id",
         columns="""f.id, f.park_id, f.code, f.geom, f.properties || jsonb_build_object(
@@ -123,7 +125,7 @@ LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
         item=Item(source="plot_features f JOIN plots p ON p.id = f.id",
                   properties="(to_jsonb(p) - 'geom' - 'geom_gk') || f.properties")),
     Layer(
-        name="roads", noun="road", title="Roads", source="roads f",
+        name="roads", noun=N_("road"), title="Roads", source="roads f",
         geometry_types=("MultiLineString",), order=("park_id", "name", "id"),
         filters=(Filter("status", "f.status = %(status)s", tuple(labels.STATUSES)),),
         properties="""jsonb_build_object(
@@ -132,7 +134,7 @@ LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
           'planned_completion', f.planned_completion,
           'length_m', ST_Length(f.geom_gk), 'version', f.version)"""),
     Layer(
-        name="networks", noun="network feature", title="Utility networks", source="networks f",
+        name="networks", noun=N_("network feature"), title="Utility networks", source="networks f",
         geometry_types=("MultiLineString", "Point"), order=("park_id", "utility", "id"),
         filters=(Filter("utility", "f.utility = %(utility)s", tuple(labels.UTILITIES)),
                  Filter("status", "f.status = %(status)s", tuple(labels.STATUSES))),
@@ -142,7 +144,7 @@ LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
           'planned_completion', f.planned_completion,
           'length_m', ST_Length(f.geom_gk), 'version', f.version)"""),
     Layer(
-        name="projects", noun="project", title="Projects",
+        name="projects", noun=N_("project"), title="Projects",
         source="project_features f",
         columns="f.*, f.properties ->> 'code' AS code", properties="f.properties",
         geometry_types=("MultiPolygon",), order=("park_id", "code"), bbox=False,
@@ -191,7 +193,8 @@ def search(conn: psycopg.Connection, layer: Layer, park_id: int | None, bbox, pa
     """
     unknown = sorted(set(filters) - set(layer.filter_by_name))
     if unknown:
-        raise BadRequest(f"{layer.name} cannot be filtered by {', '.join(unknown)}")
+        raise BadRequest(Text(N_("%(layer)s cannot be filtered by %(names)s"),
+                              layer=layer.name, names=", ".join(unknown)))
     active = [name for name, value in filters.items() if value is not None]
     for name in active:
         layer.filter_by_name[name].check(filters[name])
@@ -214,6 +217,7 @@ def get(conn: psycopg.Connection, layer: Layer, feature_id: int) -> dict:
         f"{item.properties} AS properties FROM {item.source} "
         f"WHERE f.{layer.id_column} = %(id)s", {"id": feature_id}).fetchone()
     if row is None:
-        raise NotFound(f"no {layer.noun} with id {feature_id}")
+        raise NotFound(Text(N_("no %(noun)s with id %(id)s"), noun=Text(layer.noun),
+                            id=feature_id))
     return {"type": "Feature", "id": row["id"], "geometry": row["geometry"],
             "properties": row["properties"]}

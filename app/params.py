@@ -18,13 +18,16 @@ from datetime import date
 import psycopg
 
 from . import parks, schemas
-from .errors import BadRequest, NotFound
+from .errors import NO_PARK, BadRequest, NotFound, Text
+from .labels import N_
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
 MAX_OFFSET = 2**31 - 1
 MAX_ID = 2**31 - 1  # ids are PostgreSQL integers
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+BETWEEN = N_("%(name)s must be between %(low)s and %(high)s")
+BBOX = N_("bbox must be four numbers minx,miny,maxx,maxy, not %(value)s")
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,11 @@ def page(args: Mapping) -> Page:
         lim = DEFAULT_LIMIT if limit in (None, "") else int(limit)
         off = 0 if offset in (None, "") else int(offset)
     except ValueError as exc:
-        raise BadRequest("limit and offset must be whole numbers") from exc
+        raise BadRequest(Text(N_("limit and offset must be whole numbers"))) from exc
     if not 1 <= lim <= MAX_LIMIT:
-        raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}")
+        raise BadRequest(Text(BETWEEN, name="limit", low=1, high=MAX_LIMIT))
     if not 0 <= off <= MAX_OFFSET:
-        raise BadRequest(f"offset must be between 0 and {MAX_OFFSET}")
+        raise BadRequest(Text(BETWEEN, name="offset", low=0, high=MAX_OFFSET))
     return Page(lim, off)
 
 
@@ -61,12 +64,13 @@ def bbox(args: Mapping) -> tuple[float, float, float, float] | None:
     try:
         values = tuple(float(p) for p in value.split(","))
     except ValueError as exc:
-        raise BadRequest(f"bbox must be four numbers minx,miny,maxx,maxy, not {value!r}") from exc
+        raise BadRequest(Text(BBOX, value=repr(value))) from exc
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise BadRequest(f"bbox must be four numbers minx,miny,maxx,maxy, not {value!r}")
+        raise BadRequest(Text(BBOX, value=repr(value)))
     minx, miny, maxx, maxy = values
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise BadRequest("bbox must have -180 ≤ minx ≤ maxx ≤ 180 and -90 ≤ miny ≤ maxy ≤ 90")
+        raise BadRequest(Text(N_("bbox must have -180 ≤ minx ≤ maxx ≤ 180 and "
+                                 "-90 ≤ miny ≤ maxy ≤ 90")))
     return values
 
 
@@ -79,7 +83,8 @@ def iso_date(name: str, value) -> date | None:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise BadRequest(f"{name} must be a date written YYYY-MM-DD, not {value!r}") from None
+        raise BadRequest(Text(N_("%(name)s must be a date written YYYY-MM-DD, not %(value)s"),
+                              name=name, value=repr(value))) from None
 
 
 def as_of(value: str | None) -> date | None:
@@ -93,11 +98,12 @@ def boolean(args: Mapping, name: str) -> bool | None:
     if value in (None, ""):
         return None
     if value.lower() not in ("true", "false", "1", "0"):
-        raise BadRequest(f"{name} must be true or false, not {value!r}")
+        raise BadRequest(Text(N_("%(name)s must be true or false, not %(value)s"),
+                              name=name, value=repr(value)))
     return value.lower() in ("true", "1")
 
 
-def whole_number(name: str, value, message: str | None = None) -> int | None:
+def whole_number(name: str, value, message: Text | None = None) -> int | None:
     """A positive whole number that fits an id (1 … 2³¹−1), or None when absent."""
     if value in (None, ""):
         return None
@@ -105,7 +111,8 @@ def whole_number(name: str, value, message: str | None = None) -> int | None:
         value = str(value)
     if not (isinstance(value, str) and value.isascii() and value.isdigit()
             and 0 < int(value) <= MAX_ID):
-        raise BadRequest(message or f"{name} must be a positive whole number, not {value!r}")
+        raise BadRequest(message or Text(N_("%(name)s must be a positive whole number, not "
+                                            "%(value)s"), name=name, value=repr(value)))
     return int(value)
 
 
@@ -119,7 +126,8 @@ def version(body: Mapping | None, if_match: str | None = None) -> int:
             raise schemas.refuse("If-Match", "type", expected=schemas.Text(
                 schemas.TYPES["integer"]))
     if value is None:
-        raise BadRequest("an edit needs the version you read (\"version\" or If-Match)")
+        raise BadRequest(Text(N_("an edit needs the version you read (\"version\" or "
+                                 "If-Match)")))
     if isinstance(value, bool) or not isinstance(value, int | str) or (
             isinstance(value, str) and not (value.isascii() and value.isdigit())):
         raise schemas.refuse("version", "type", expected=schemas.Text(schemas.TYPES["integer"]))
@@ -130,7 +138,8 @@ def form_version(form: Mapping) -> int:
     """The version a form was read at (a hidden field)."""
     value = form.get("version", "")
     if not (value.isascii() and value.isdigit()):
-        raise BadRequest(f"the form lacks the version it was read at ({value!r})")
+        raise BadRequest(Text(N_("the form lacks the version it was read at (%(value)s)"),
+                              value=repr(value)))
     return int(value)
 
 
@@ -195,5 +204,5 @@ def park(conn: psycopg.Connection, value: str | int | None, required: bool = Fal
 def park_id(value: int) -> int:
     """A park id as given, refused when it cannot be a park's (out of integer range)."""
     if not 0 < value <= MAX_ID:
-        raise NotFound(f"no park with id {value}")
+        raise NotFound(Text(NO_PARK, id=value))
     return value

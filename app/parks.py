@@ -6,7 +6,8 @@ import psycopg
 
 from . import geojson
 from .db import queries
-from .errors import NotFound
+from .errors import NO_PARK, NotFound, Text
+from .labels import N_
 
 
 def feature_collection(conn: psycopg.Connection) -> dict:
@@ -18,7 +19,7 @@ def get(conn: psycopg.Connection, park_id: int) -> dict:
     """One park Feature with its settings (defaults filled in)."""
     rows = list(queries().parks.features(conn, id=park_id))
     if not rows:
-        raise NotFound(f"no park with id {park_id}")
+        raise NotFound(Text(NO_PARK, id=park_id))
     feature = geojson.feature(rows[0])
     feature["properties"]["settings"] = queries().parks.settings(conn, id=park_id)
     return feature
@@ -29,9 +30,9 @@ def resolve(conn: psycopg.Connection, code: str | None = None) -> int:
     if code:
         row = queries().parks.by_code(conn, code=code)
         if row is None:
-            raise NotFound(f"no park with code {code}")
+            raise NotFound(Text(N_("no park with code %(code)s"), code=code))
         return row["id"]
     park_id = queries().parks.first_id(conn)
     if park_id is None:
-        raise NotFound("no park is loaded yet (run: parkatlas load-demo)")
+        raise NotFound(Text(N_("no park is loaded yet (run: parkatlas load-demo)")))
     return park_id

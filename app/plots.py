@@ -9,7 +9,8 @@ import psycopg
 
 from . import layers, params, readiness, schemas, status
 from .db import queries, transaction
-from .errors import BadRequest, NotFound, stale
+from .errors import BadRequest, NotFound, Text, stale
+from .labels import N_
 
 # Attributes a planner may edit through the API (geometry travels separately).
 EDITABLE = frozenset({
@@ -47,13 +48,13 @@ def update(conn: psycopg.Connection, plot_id: int, version: int, changes: dict,
     """
     unknown = sorted(set(changes) - EDITABLE)
     if unknown:
-        raise BadRequest(f"these plot fields cannot be edited: {', '.join(unknown)}")
+        raise BadRequest(Text(N_("these plot fields cannot be edited: %(fields)s"),
+                              fields=", ".join(unknown)))
     for name in DATE_FIELDS & set(changes):
         params.iso_date(name, changes[name])
-    if geometry is not None and not isinstance(geometry, dict):
-        raise BadRequest("geometry must be a GeoJSON Polygon or MultiPolygon object")
-    if geometry is not None and geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        raise BadRequest("geometry must be a GeoJSON Polygon or MultiPolygon object")
+    if geometry is not None and (not isinstance(geometry, dict) or
+                                 geometry.get("type") not in ("Polygon", "MultiPolygon")):
+        raise BadRequest(Text(N_("geometry must be a GeoJSON Polygon or MultiPolygon object")))
     schemas.check(schemas.PLOT_PROPERTIES, changes, "properties")
     if geometry is not None:
         schemas.check(schemas.GEOMETRY, geometry, "geometry")
@@ -65,6 +66,6 @@ def update(conn: psycopg.Connection, plot_id: int, version: int, changes: dict,
         if new_version is None:
             current = queries().plots.version(conn, id=plot_id)
             if current is None:
-                raise NotFound(f"no plot with id {plot_id}")
-            raise stale(f"plot {plot_id}", current, version)
+                raise NotFound(Text(N_("no plot with id %(id)s"), id=plot_id))
+            raise stale(Text(N_("plot %(id)s"), id=plot_id), current, version)
     return get(conn, plot_id)

@@ -20,9 +20,10 @@ from decimal import Decimal
 import psycopg
 import shapely
 
-from . import clock, schemas
+from . import clock, labels, schemas
 from .db import queries, transaction
-from .errors import BadRequest, Conflict, NotFound, Unprocessable, stale
+from .errors import NO_PARK, BadRequest, Conflict, NotFound, Text, Unprocessable, stale
+from .labels import N_
 from .plan_result import (
     Compensation,
     ContextFeature,
@@ -38,6 +39,8 @@ STATUSES = ("draft", "submitted", "approved")
 SELECTION_KINDS = ("project", "zone", "polygon", "codes")
 # How far around the plan the map sheet shows roads, zones and neighbouring plots.
 CONTEXT_MARGIN_M = 150.0
+NO_PLAN = N_("no requisition plan with id %(id)s")
+CODE_LIST = N_("codes must be a list of plot codes")
 
 
 # --- choosing plots -------------------------------------------------------------------
@@ -46,35 +49,38 @@ def parse_selection(selection) -> dict:
     """Check a plot selection: exactly one of project (id), zone (code), polygon (GeoJSON
     Polygon/MultiPolygon in lon/lat) or codes (list of plot codes)."""
     if not isinstance(selection, dict):
-        raise BadRequest("the selection must be an object with one of: "
-                         + ", ".join(SELECTION_KINDS))
+        raise BadRequest(Text(N_("the selection must be an object with one of: %(kinds)s"),
+                              kinds=", ".join(SELECTION_KINDS)))
     given = [k for k in SELECTION_KINDS if selection.get(k) not in (None, "", [])]
     unknown = sorted(set(selection) - set(SELECTION_KINDS))
     if unknown:
-        raise BadRequest(f"unknown selection keys: {', '.join(unknown)}; use one of: "
-                         + ", ".join(SELECTION_KINDS))
+        raise BadRequest(Text(N_("unknown selection keys: %(keys)s; use one of: %(kinds)s"),
+                              keys=", ".join(unknown), kinds=", ".join(SELECTION_KINDS)))
     if len(given) != 1:
-        raise BadRequest("choose plots one way: give exactly one of "
-                         + ", ".join(SELECTION_KINDS))
+        raise BadRequest(Text(N_("choose plots one way: give exactly one of %(kinds)s"),
+                              kinds=", ".join(SELECTION_KINDS)))
     kind = given[0]
     value = selection[kind]
     if kind == "project":
         try:
             value = int(value)
         except (TypeError, ValueError):
-            raise BadRequest(f"project must be a project id, not {value!r}") from None
+            raise BadRequest(Text(N_("project must be a project id, not %(value)s"),
+                                  value=repr(value))) from None
     elif kind == "zone":
         if not isinstance(value, str):
-            raise BadRequest(f"zone must be a zone code, not {value!r}")
+            raise BadRequest(Text(N_("zone must be a zone code, not %(value)s"),
+                                  value=repr(value)))
     elif kind == "polygon":
         if not isinstance(value, dict) or value.get("type") not in ("Polygon", "MultiPolygon"):
-            raise BadRequest("polygon must be a GeoJSON Polygon or MultiPolygon in lon/lat")
+            raise BadRequest(Text(N_("polygon must be a GeoJSON Polygon or MultiPolygon in "
+                                     "lon/lat")))
         schemas.check(schemas.GEOMETRY, value, "selection.polygon")
     else:
         if isinstance(value, str):
             value = [c for c in value.replace(",", " ").replace("，", " ").split() if c]
         if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
-            raise BadRequest("codes must be a list of plot codes")
+            raise BadRequest(Text(CODE_LIST))
         value = list(dict.fromkeys(c.strip() for c in value if c.strip()))
     return {kind: value}
 
@@ -94,13 +100,21 @@ def select_plots(conn: psycopg.Connection, park_id: int, selection: dict) -> lis
     if kind == "codes":
         missing = sorted(set(value) - {r["code"] for r in rows})
         if missing:
-            raise BadRequest(f"no plot with code {', '.join(missing)} in this park",
+            raise BadRequest(Text(N_("no plot with code %(codes)s in this park"),
+                                  codes=", ".join(missing)),
                              details={"unknown_codes": missing})
     if not rows:
-        what = {"project": "project {}", "zone": "zone {}", "polygon": "the drawn polygon",
-                "codes": "the codes"}[kind].format(value)
-        raise BadRequest(f"{what} selects no plot of this park")
+        what = {"project": N_("project %(value)s"), "zone": N_("zone %(value)s"),
+                "polygon": N_("the drawn polygon"), "codes": N_("the codes")}[kind]
+        raise BadRequest(Text(N_("%(what)s selects no plot of this park"),
+                              what=Text(what, value=value)))
     return [r["id"] for r in rows]
+
+
+def land_class_names(conn: psycopg.Connection, lang: str) -> dict[str, str]:
+    """Land class code → its name in `lang` ('zh' or 'en')."""
+    return {r["code"]: r["name_en"] if lang == "en" else r["name_zh"]
+            for r in queries().requisition.land_class_names(conn)}
 
 
 def choices(conn: psycopg.Connection, park_id: int) -> dict:
@@ -121,7 +135,7 @@ def get(conn: psycopg.Connection, plan_id: int) -> dict:
     """One plan with its versions."""
     plan = queries().requisition.get_plan(conn, id=plan_id)
     if plan is None:
-        raise NotFound(f"no requisition plan with id {plan_id}")
+        raise NotFound(Text(NO_PLAN, id=plan_id))
     plan = dict(plan)
     plan["versions"] = list(queries().requisition.plan_versions(conn, plan_id=plan_id))
     return plan
@@ -138,7 +152,8 @@ def create(conn: psycopg.Connection, park_id: int, name: str, selection: dict,
             plan_id = queries().requisition.insert_plan(conn, park_id=park_id, name=name,
                                             selection=json.dumps(sel), created_by=actor)["id"]
         except psycopg.errors.UniqueViolation:
-            raise Conflict(f"this park already has a plan called {name!r}") from None
+            raise Conflict(Text(N_("this park already has a plan called %(name)s"),
+                                name=name)) from None
         queries().requisition.insert_version(conn, plan_id=plan_id, version_no=1, created_by=actor)
         queries().requisition.add_plan_plots(conn, plan_id=plan_id, version_no=1, ids=ids)
     return get(conn, plan_id)
@@ -154,7 +169,7 @@ def edit(conn: psycopg.Connection, plan_id: int, version: int, *, actor: str | N
     stays as it was.
     """
     if name is None and not add and not remove:
-        raise BadRequest("nothing to change: give name, add or remove")
+        raise BadRequest(Text(N_("nothing to change: give name, add or remove")))
     with transaction(conn):
         plan = _lock(conn, plan_id, version)
         if name is not None and _check_name(name) == plan["name"]:
@@ -170,7 +185,7 @@ def edit(conn: psycopg.Connection, plan_id: int, version: int, *, actor: str | N
                                                  plan_id=plan_id, version_no=version_no, ids=ids)
         if remove:
             if not isinstance(remove, str | list | tuple):
-                raise BadRequest("remove must be a list of plot codes")
+                raise BadRequest(Text(CODE_LIST))
             codes = parse_selection({"codes": remove if isinstance(remove, str)
                                      else list(remove)})["codes"]
             ids = select_plots(conn, plan["park_id"], {"codes": codes})
@@ -188,8 +203,8 @@ def submit(conn: psycopg.Connection, plan_id: int, version: int, actor: str | No
     with transaction(conn):
         plan = _lock(conn, plan_id, version)
         if plan["status"] != "draft":
-            raise Conflict(f"plan {plan_id} is {plan['status']} already; edit it to start a "
-                           "new version")
+            raise Conflict(Text(N_("plan %(id)s is %(status)s already; edit it to start a new "
+                                   "version"), id=plan_id, status=_status(plan)))
         result = _compute_live(conn, plan_id, plan["current_version"], author=actor,
                                status="submitted")
         queries().requisition.freeze_version(conn,
@@ -205,8 +220,8 @@ def approve(conn: psycopg.Connection, plan_id: int, version: int, actor: str | N
     with transaction(conn):
         plan = _lock(conn, plan_id, version)
         if plan["status"] != "submitted":
-            raise Conflict(f"plan {plan_id} is {plan['status']}; only a submitted plan can be "
-                           "approved")
+            raise Conflict(Text(N_("plan %(id)s is %(status)s; only a submitted plan can be "
+                                   "approved"), id=plan_id, status=_status(plan)))
         queries().requisition.approve_version(conn,
                                               plan_id=plan_id, version_no=plan["current_version"],
                                   approved_by=actor)
@@ -222,8 +237,9 @@ def delete(conn: psycopg.Connection, plan_id: int, version: int) -> None:
         frozen = [v for v in queries().requisition.plan_versions(conn, plan_id=plan_id)
                   if v["status"] != "draft"]
         if frozen:
-            raise Conflict(f"plan {plan_id} has been submitted (version "
-                           f"{frozen[0]['version_no']}) and cannot be deleted")
+            raise Conflict(Text(N_("plan %(id)s has been submitted (version %(version)s) and "
+                                   "cannot be deleted"), id=plan_id,
+                                version=frozen[0]["version_no"]))
         queries().requisition.delete_plan(conn, id=plan_id, version=plan["version"])
 
 
@@ -278,10 +294,11 @@ def _compute_live(conn, plan_id: int, version_no: int, *, author: str | None,
                                                   version_no=version_no))
     problems = _problems(conn, plan, version_no, plots, pieces, on)
     if problems:
+        listed = Text(N_("%(problems)s (and %(more)s more)"), problems=_listed(problems[:10]),
+                      more=len(problems) - 10) if len(problems) > 10 else _listed(problems)
         raise Unprocessable(
-            f"plan {plan_id} version {version_no} cannot be exported: "
-            + "; ".join(f"{p['code']}: {p['problem']}" for p in problems[:10])
-            + (f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""),
+            Text(N_("plan %(id)s version %(version)s cannot be exported: %(problems)s"),
+                 id=plan_id, version=version_no, problems=listed),
             code="plan_rejected", details={"problems": problems})
     excluded, included = [], []
     for p in plots:
@@ -291,12 +308,14 @@ def _compute_live(conn, plan_id: int, version_no: int, *, author: str | None,
         else:
             included.append(_plan_plot(p, pieces.get(p["id"], [])))
     if not included:
-        raise Unprocessable(f"plan {plan_id} version {version_no} has no plot left to "
-                            "requisition" + (f": {len(excluded)} already requisitioned"
-                                             if excluded else ""),
+        raise Unprocessable(Text(N_("plan %(id)s version %(version)s has no plot left to "
+                                    "requisition: %(n)s already requisitioned"),
+                                 id=plan_id, version=version_no, n=len(excluded)),
                             code="plan_rejected",
-                            details={"problems": [{"code": e.code, "problem": "requisitioned"}
-                                                  for e in excluded]})
+                            details={"problems": [
+                                {"code": e.code, "kind": "requisitioned",
+                                 "problem": Text(N_("already requisitioned"))}
+                                for e in excluded]})
     context = tuple(
         ContextFeature(r["kind"], r["label"], shapely.from_wkb(r["wkb"]), r["status"])
         for r in queries().requisition.plan_context(conn, plan_id=plan_id, version_no=version_no,
@@ -315,32 +334,39 @@ def _problems(conn, plan: dict, version_no: int, plots: list[dict],
     """Every reason the version cannot be computed, one entry per plot and problem."""
     problems: list[dict] = []
     if not plots:
-        return [{"code": None, "problem": "the plan has no plots"}]
+        return [{"code": None, "kind": "empty", "problem": Text(N_("the plan has no plots"))}]
     for p in plots:
         if p["park_id"] != plan["park_id"]:
-            problems.append({"code": p["code"], "problem": "belongs to another park"})
+            problems.append({"code": p["code"], "kind": "other_park",
+                             "problem": Text(N_("belongs to another park"))})
     for r in queries().requisition.plan_invalid(conn, plan_id=plan["id"], version_no=version_no):
-        problems.append({"code": r["code"], "problem": f"invalid geometry: {r['reason']}"})
+        problems.append({"code": r["code"], "kind": "invalid_geometry",
+                         "problem": Text(N_("invalid geometry: %(reason)s"), reason=r["reason"])})
     for r in queries().requisition.plan_overlaps(conn, plan_id=plan["id"], version_no=version_no):
-        problems.append({"code": r["code"], "other": r["other"],
-                         "problem": f"overlaps {r['other']} by {r['area_m2']:.2f} m²"})
+        problems.append({"code": r["code"], "other": r["other"], "kind": "overlap",
+                         "problem": Text(N_("overlaps %(other)s by %(area)s m²"),
+                                         other=r["other"], area=f"{r['area_m2']:.2f}")})
     for p in plots:
         if p["owner_type"] == "state" or _requisitioned(p, on):
             continue  # no compensation is computed for these
         if p["land_group"] is None:
-            problems.append({"code": p["code"],
-                             "problem": f"land class {p['land_class'] or '(none)'} is not a "
-                                        "GB/T 21010 class with a compensation group"})
+            problems.append({"code": p["code"], "kind": "land_class",
+                             "problem": Text(N_("land class %(code)s is not a GB/T 21010 class "
+                                                "with a compensation group"),
+                                             code=p["land_class"] or "-")})
             continue
         mine = pieces.get(p["id"], [])
         if not mine:
-            problems.append({"code": p["code"], "problem": "lies in no price zone (区片)"})
+            problems.append({"code": p["code"], "kind": "no_price_zone",
+                             "problem": Text(N_("lies in no price zone"))})
         for piece in mine:
             if piece["land_price_yuan_mu"] is None:
-                problems.append({"code": p["code"],
-                                 "problem": f"no compensation rate for price zone "
-                                            f"{piece['price_zone']} and land group "
-                                            f"{p['land_group']}"})
+                problems.append({"code": p["code"], "kind": "no_rate",
+                                 "problem": Text(N_("no compensation rate for price zone "
+                                                    "%(zone)s and land group %(group)s"),
+                                                 zone=piece["price_zone"],
+                                                 group=Text(labels.LAND_GROUPS.get(
+                                                     p["land_group"], p["land_group"])))})
     return problems
 
 
@@ -392,7 +418,7 @@ def rates(conn: psycopg.Connection, park_id: int) -> list[dict]:
     """The park's compensation rate table (区片综合地价 and the other rates)."""
     rows = list(queries().requisition.rates(conn, park_id=park_id))
     if not rows and queries().parks.settings(conn, id=park_id) is None:
-        raise NotFound(f"no park with id {park_id}")
+        raise NotFound(Text(NO_PARK, id=park_id))
     return rows
 
 
@@ -400,32 +426,37 @@ def update_rate(conn: psycopg.Connection, rate_id: int, version: int, values: di
     """Set one row of the rate table (every rate given, ≥ 0, to the fen); a stale version
     is a Conflict. The audit log records who changed what."""
     if not isinstance(values, dict):
-        raise BadRequest("rates must be an object of " + ", ".join(RATE_FIELDS))
+        raise BadRequest(Text(N_("rates must be an object of %(fields)s"),
+                              fields=", ".join(RATE_FIELDS)))
     unknown = sorted(set(values) - set(RATE_FIELDS))
     if unknown:
-        raise BadRequest(f"these rate fields do not exist: {', '.join(unknown)}")
+        raise BadRequest(Text(N_("these rate fields do not exist: %(fields)s"),
+                              fields=", ".join(unknown)))
     missing = [f for f in RATE_FIELDS if f not in values]
     if missing:
-        raise BadRequest(f"give every rate; missing: {', '.join(missing)}")
+        raise BadRequest(Text(N_("give every rate; missing: %(fields)s"),
+                              fields=", ".join(missing)))
     clean = {}
     for field in RATE_FIELDS:
         try:
             amount = Decimal(str(values[field]).strip().replace(",", ""))
         except ArithmeticError:
-            raise BadRequest(f"{field} must be a number, not {values[field]!r}") from None
+            raise BadRequest(Text(N_("%(field)s must be a number, not %(value)s"), field=field,
+                                  value=repr(values[field]))) from None
         if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-            raise BadRequest(f"{field} must be a number from 0 to 999999999999.99, "
-                             f"not {values[field]!r}")
+            raise BadRequest(Text(N_("%(field)s must be a number from 0 to 999999999999.99, "
+                                     "not %(value)s"), field=field, value=repr(values[field])))
         if amount != amount.quantize(Decimal("0.01")):
-            raise BadRequest(f"{field} has more than two decimals: {values[field]!r}")
+            raise BadRequest(Text(N_("%(field)s has more than two decimals: %(value)s"),
+                                  field=field, value=repr(values[field])))
         clean[field] = amount
     with transaction(conn):
         new = queries().requisition.update_rate(conn, id=rate_id, version=version, **clean)
         if new is None:
             current = queries().requisition.rate_version(conn, id=rate_id)
             if current is None:
-                raise NotFound(f"no compensation rate with id {rate_id}")
-            raise stale(f"rate {rate_id}", current, version)
+                raise NotFound(Text(N_("no compensation rate with id %(id)s"), id=rate_id))
+            raise stale(Text(N_("rate %(id)s"), id=rate_id), current, version)
     return {"id": rate_id, "version": new, **clean}
 
 
@@ -443,16 +474,16 @@ def _check_name(name) -> str:
     """A plan's name (API and form): text, at most 100 characters, none of the characters
     the exchange formats cannot carry (schemas.CLEAN_TEXT)."""
     if not isinstance(name, str) or not name.strip():
-        raise BadRequest("a plan needs a name")
+        raise BadRequest(Text(N_("a plan needs a name")))
     return schemas.check(schemas.PLAN_CREATE["properties"]["name"], name.strip(), "name")
 
 
 def _lock(conn, plan_id: int, version: int) -> dict:
     plan = queries().requisition.lock_plan(conn, id=plan_id)
     if plan is None:
-        raise NotFound(f"no requisition plan with id {plan_id}")
+        raise NotFound(Text(NO_PLAN, id=plan_id))
     if plan["version"] != version:
-        raise stale(f"plan {plan_id}", plan["version"], version)
+        raise stale(Text(N_("plan %(id)s"), id=plan_id), plan["version"], version)
     return dict(plan)
 
 
@@ -469,8 +500,20 @@ def _version_no(plan: dict, version_no: int | None) -> int:
     if version_no is None:
         return plan["current_version"]
     if not any(v["version_no"] == version_no for v in plan["versions"]):
-        raise NotFound(f"plan {plan['id']} has no version {version_no}")
+        raise NotFound(Text(N_("plan %(id)s has no version %(version)s"), id=plan["id"],
+                            version=version_no))
     return version_no
+
+
+def _status(plan: dict) -> Text:
+    return Text(labels.PLAN_STATUSES[plan["status"]])
+
+
+def _listed(problems: list[dict]) -> Text:
+    """'NQ-01-01: overlaps …; NQ-01-02: …' with each problem translated."""
+    parts = {f"p{i}": Text(N_("%(code)s: %(problem)s"), code=p["code"] or "-",
+                           problem=p["problem"]) for i, p in enumerate(problems)}
+    return Text("; ".join(f"%({k})s" for k in parts), **parts)
 
 
 def _by_plot(pieces) -> dict[int, list[dict]]:

@@ -17,14 +17,15 @@ from flask_login import current_user
 
 from . import exporters, labels, maps, params, parks, plots, requisition, ui_messages
 from .auth import access
-from .errors import AtlasError, BadRequest, Unprocessable
+from .errors import AtlasError, BadRequest, Text, Unprocessable, localized
 from .i18n import current_language
+from .labels import N_
 from .web_db import get_db
 
 bp = Blueprint("web", __name__)
 
 
-def map_page(park_code: str | None) -> dict:
+def map_page(park_code: str | None, view_state: bool = False) -> dict:
     """What the map template needs: the park and the rendered Folium parts."""
     conn = get_db()
     park = parks.get(conn, parks.resolve(conn, park_code))
@@ -35,7 +36,8 @@ def map_page(park_code: str | None) -> dict:
               (props["name_en"] or props["name"])},
         layers_config={"api": url_for("api.index").rstrip("/"), "lang": current_language(),
                        "login": url_for("auth.login"),
-                       "plot_page": url_for("web.index") + "plots/"},
+                       "plot_page": url_for("web.index") + "plots/",
+                       "view_state": view_state},
         messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
@@ -45,7 +47,7 @@ def map_page(park_code: str | None) -> dict:
 @bp.get("/")
 @access("viewer")
 def index():
-    return render_template("map.html", **map_page(request.args.get("park")))
+    return render_template("map.html", **map_page(request.args.get("park"), view_state=True))
 
 
 def park_page(park_code: str | None) -> dict:
@@ -94,7 +96,7 @@ def _form_selection(form) -> dict:
     kind = form.get("kind", "")
     value = form.get(kind, "")
     if kind not in ("project", "zone", "codes"):
-        raise BadRequest(gettext("Choose how to select the plots."))
+        raise BadRequest(Text(N_("Choose how to select the plots.")))
     return {kind: value}
 
 
@@ -126,11 +128,12 @@ def plan_page_context(plan_id: int, version_no: int | None) -> dict:
     try:
         result = requisition.compute(conn, plan_id, version_no)
     except Unprocessable as exc:
-        problems = (exc.details or {}).get("problems", [])
+        problems = localized((exc.details or {}).get("problems", []), gettext)
     page = map_page(plan["park_code"])
     current = version_no == plan["current_version"]
     return {**page, "plan": plan, "version_no": version_no, "result": result,
             "problems": problems, "formats": exporters.FORMATS, "labels": labels,
+            "land_class_names": requisition.land_class_names(conn, current_language()),
             "plan_config": {
                 "id": plan_id, "version": plan["version"], "versionNo": version_no,
                 "current": current, "status": plan["status"],

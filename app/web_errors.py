@@ -12,7 +12,15 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .errors import AtlasError, BadRequest, PayloadTooLarge, Unauthorized, from_database
+from .errors import (
+    AtlasError,
+    BadRequest,
+    PayloadTooLarge,
+    Text,
+    Unauthorized,
+    from_database,
+)
+from .labels import N_
 from .web_db import DatabaseUnavailable, is_outage
 
 
@@ -31,15 +39,35 @@ def handle_atlas_error(exc: AtlasError):
         return response
     if isinstance(exc, Unauthorized):
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return render_template("error.html", error=exc), exc.status
+    return make_response(render_template("error.html", error=exc), exc.status)
+
+
+# Werkzeug's own texts are English: these say the same in the catalogue's words.
+HTTP_MESSAGES = {
+    400: N_("The request could not be understood."),
+    401: N_("Please log in."),
+    403: N_("You may not open this page."),
+    404: N_("There is nothing at this address. Check the link, or go back to the map."),
+    405: N_("This address does not answer to %(method)s."),
+    406: N_("This address cannot answer in the format asked for."),
+    408: N_("The request took too long; try again."),
+    409: N_("The request conflicts with the current state; reload and try again."),
+    410: N_("This address is gone."),
+    415: N_("This kind of content is not accepted here."),
+    429: N_("Too many requests; wait a moment and try again."),
+}
+OTHER_HTTP_ERROR = N_("The request could not be completed (HTTP %(status)s).")
 
 
 def handle_http_error(exc: HTTPException):
-    """Werkzeug's HTTP errors (404, 405, 413 …) in the same shape as domain errors."""
+    """Werkzeug's HTTP errors (404, 405, 413 …) in the same shape as domain errors, in the
+    user's language; the code stays Werkzeug's name (not_found, method_not_allowed)."""
     if exc.code == 413:
         limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return handle_atlas_error(PayloadTooLarge(f"the upload exceeds the {limit} MB limit"))
-    error = AtlasError(exc.description or exc.name,
+        return handle_atlas_error(PayloadTooLarge(
+            Text(N_("the upload exceeds the %(limit)s MB limit"), limit=limit)))
+    message = HTTP_MESSAGES.get(exc.code or 500, OTHER_HTTP_ERROR)
+    error = AtlasError(Text(message, method=request.method, status=exc.code),
                        code=exc.name.lower().replace(" ", "_"))
     error.status = exc.code or 500
     response = handle_atlas_error(error)
@@ -76,8 +104,9 @@ def handle_unavailable(exc: DatabaseUnavailable):
 
 
 def handle_csrf_error(exc: CSRFError):
-    return handle_atlas_error(BadRequest(f"CSRF check failed: {exc.description}",
-                                         code="csrf_failed"))
+    return handle_atlas_error(BadRequest(Text(N_(
+        "The form has expired or did not come from this site (CSRF check). Reload the "
+        "page and try again.")), code="csrf_failed"))
 
 
 def init_app(app) -> None:

@@ -87,6 +87,15 @@ def db_url(server_url, admin_conn, template_db):
     _drop(admin_conn, name)
 
 
+@pytest.fixture(scope="module")
+def module_db_url(server_url, admin_conn, template_db):
+    """URL of a copy of the demo database shared by one test module (for modules that
+    only read, or whose edits are refused)."""
+    name = _clone(admin_conn, template_db)
+    yield _with_database(server_url, name)
+    _drop(admin_conn, name)
+
+
 @pytest.fixture
 def empty_db_url(server_url, admin_conn):
     """URL of a new, empty database (no PostGIS, no schema)."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, g, jsonify, request
+from flask_babel import gettext
 
 from .. import exporters, params, requisition, schemas
 from ..auth import access
+from ..errors import localized
 from ..web_db import get_db
 from . import body, bp, geo, park, version
 
@@ -77,7 +79,8 @@ def plan_plots(plan_id: int):
 @bp.get("/plans/<int:plan_id>/check")
 @access("viewer")
 def plan_check(plan_id: int):
-    return jsonify({"problems": requisition.check(get_db(), plan_id, _version_arg())})
+    return jsonify({"problems": localized(requisition.check(get_db(), plan_id, _version_arg()),
+                                          gettext)})
 
 
 @bp.get("/plans/<int:plan_id>/result")

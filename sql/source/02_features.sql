@@ -51,11 +51,15 @@ BEGIN
                        AND ST_DWithin(z.geom_gk, NEW.geom_gk, reach)) THEN
       SELECT min(ST_Distance(z.geom_gk, NEW.geom_gk)) / 1000 INTO km
       FROM zones z WHERE z.park_id = NEW.park_id;
-      RAISE EXCEPTION '%: 超出园区范围 outside the park''s reach: % km from the nearest zone of its park (reach % km)',
+      -- the words are the application's (app.errors.PROBLEMS): the numbers go as data
+      RAISE EXCEPTION '%: outside the park''s reach: % km from the nearest zone of its park (reach % km)',
         feature_label(TG_TABLE_NAME, to_jsonb(NEW) - 'geom' - 'geom_gk'), round(km::numeric, 1),
         round(reach::numeric / 1000, 1)
         USING ERRCODE = 'check_violation', CONSTRAINT = TG_TABLE_NAME || '_within_reach',
-              HINT = 'check the coordinates and the park; the reach is the park setting location.reach_m';
+              DETAIL = jsonb_build_object('code', to_jsonb(NEW) ->> 'code',
+                                          'name', to_jsonb(NEW) ->> 'name',
+                                          'km', round(km::numeric, 1),
+                                          'reach_km', round(reach::numeric / 1000, 1))::text;
     END IF;
   END IF;
   RETURN NEW;

@@ -16,38 +16,51 @@ SELECT * FROM (VALUES
   (8, 'operating', '投产 production', p.operating_on)) AS e (ord, event, label, on_date);
 $$;
 
--- Refuse lifecycle dates out of order, naming the plot and both events.
+-- Refuse lifecycle dates out of order, naming the plot and both events. Each refusal is a
+-- constraint name (plots_lifecycle_*) with its values as a JSON DETAIL: the application
+-- words it in the user's language (app.errors.PROBLEMS).
 CREATE OR REPLACE FUNCTION check_plot_lifecycle() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   e record;
   prev_on date;
   prev_label text;
+  prev_event text;
 BEGIN
   FOR e IN SELECT * FROM plot_events(NEW) WHERE on_date IS NOT NULL ORDER BY ord LOOP
     IF NOT isfinite(e.on_date) THEN
       RAISE EXCEPTION 'plot %: % date must be a calendar date, not %', NEW.code, e.label, e.on_date
-        USING ERRCODE = 'check_violation';
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'plots_lifecycle_calendar',
+              DETAIL = jsonb_build_object('code', NEW.code, 'event', e.event,
+                                          'on', e.on_date::text)::text;
     END IF;
     IF e.on_date < prev_on THEN
       RAISE EXCEPTION 'plot %: % date % is earlier than % date %',
         NEW.code, e.label, e.on_date, prev_label, prev_on
-        USING ERRCODE = 'check_violation';
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'plots_lifecycle_order',
+              DETAIL = jsonb_build_object('code', NEW.code, 'event', e.event, 'on', e.on_date,
+                                          'before', prev_event, 'before_on', prev_on)::text;
     END IF;
     prev_on := e.on_date;
     prev_label := e.label;
+    prev_event := e.event;
   END LOOP;
   IF NEW.agreed_start_on IS NOT NULL AND NEW.supplied_on IS NULL THEN
     RAISE EXCEPTION 'plot %: an agreed start date (约定动工日期) needs a supply date (供地)', NEW.code
-      USING ERRCODE = 'check_violation';
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'plots_lifecycle_agreed_start_supply',
+            DETAIL = jsonb_build_object('code', NEW.code)::text;
   END IF;
   IF NEW.agreed_start_on < NEW.supplied_on THEN
     RAISE EXCEPTION 'plot %: agreed start date (约定动工日期) % is earlier than 供地 supply date %',
-      NEW.code, NEW.agreed_start_on, NEW.supplied_on USING ERRCODE = 'check_violation';
+      NEW.code, NEW.agreed_start_on, NEW.supplied_on
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'plots_lifecycle_agreed_start_order',
+            DETAIL = jsonb_build_object('code', NEW.code, 'on', NEW.agreed_start_on,
+                                        'before_on', NEW.supplied_on)::text;
   END IF;
   IF NEW.owner_type = 'state' AND NEW.requisitioned_on IS NOT NULL THEN
     RAISE EXCEPTION 'plot %: state-owned land is not requisitioned (征收); clear the requisition date',
-      NEW.code USING ERRCODE = 'check_violation';
+      NEW.code USING ERRCODE = 'check_violation', CONSTRAINT = 'plots_lifecycle_state_land',
+                     DETAIL = jsonb_build_object('code', NEW.code)::text;
   END IF;
   NEW.updated_at := now();
   RETURN NEW;

@@ -225,7 +225,7 @@ def test_unknown_codes_are_listed_in_the_details(planner):
 def test_a_duplicate_name_is_a_409(planner, conn):
     before = plan_count(conn)
     error = assert_error(create(planner, DEMO_PLAN, {"codes": ["NQ-04-01"]}), 409)
-    assert "already has a plan" in error["message"]
+    assert "本园区已有名为" in error["message"]  # in the user's language (zh by default)
     assert plan_count(conn) == before
 
 
@@ -250,7 +250,7 @@ def test_a_stale_version_is_a_409_with_the_current_one(planner, conn, plan):
     error = assert_error(planner.patch(url, json={"version": plan["version"],
                                                   "remove": ["NQ-04-01"]}), 409)
     assert error["details"]["current_version"] == current["version"]
-    assert "changed by someone else" in error["message"]
+    assert "已被他人修改" in error["message"]
     error = assert_error(planner.patch(url, json={"name": "第二次改"},
                                        headers={"If-Match": str(plan["version"])}), 409)
     assert error["details"]["current_version"] == current["version"]
@@ -348,16 +348,16 @@ def test_a_submitted_plan_cannot_be_submitted_again_or_deleted(planner, conn, pl
     submitted = ok(planner.post(f"{url}/submit", headers={"If-Match": str(plan["version"])}))
     error = assert_error(planner.post(f"{url}/submit", json={"version": submitted["version"]}),
                          409)
-    assert "submitted already" in error["message"]
+    assert "已是“已报批”状态" in error["message"]
     error = assert_error(planner.delete(url, json={"version": submitted["version"]}), 409)
-    assert "cannot be deleted" in error["message"]
+    assert "不能删除" in error["message"]
     assert plan_row(conn, plan["id"])["status"] == "submitted"
 
 
 def test_a_draft_plan_can_only_be_approved_after_submission(admin, plan):
     error = assert_error(admin.post(f"{API}/plans/{plan['id']}/approve",
                                     json={"version": plan["version"]}), 409)
-    assert "only a submitted plan" in error["message"]
+    assert "只有已报批的方案才能批准" in error["message"]
 
 
 def test_a_never_submitted_plan_is_deleted(planner, conn):
@@ -458,12 +458,13 @@ def test_overlapping_plots_are_listed_and_stop_export_and_submission(planner, co
     conn.execute(OVERLAP_SQL)
     url = f"{API}/plans/{plan['id']}"
     problems = ok(planner.get(f"{url}/check"))["problems"]
-    overlaps = [p for p in problems if "overlaps" in p["problem"]]
+    overlaps = [p for p in problems if p["kind"] == "overlap"]
     assert overlaps and all("NQ-04-01" in (p["code"], p["other"]) for p in overlaps)
-    assert problems == jsonable(requisition.check(conn, plan["id"]))
+    assert all(p["problem"].startswith(f"与 {p['other']} 重叠 ") for p in overlaps)
+    assert [p["code"] for p in problems] == [p["code"] for p in requisition.check(conn, plan["id"])]
 
     error = assert_error(planner.get(f"{url}/export?format=xlsx"), 422)
-    assert error["code"] == "plan_rejected" and "overlaps" in error["message"]
+    assert error["code"] == "plan_rejected" and "重叠" in error["message"]
     assert error["details"]["problems"] == problems
     assert assert_error(planner.get(f"{url}/result"), 422)["details"]["problems"] == problems
 

@@ -209,7 +209,7 @@ def test_the_format_choices_are_the_export_formats():
 def test_an_unknown_plan_is_a_clear_error(run, tmp_path):
     path = tmp_path / "none.txt"
     out = failed(run("export-plan", 999999, "--format", "txt", "-o", path))
-    assert "Error: no requisition plan with id 999999" in out
+    assert "Error: 没有 id 为 999999 的征地方案\nno requisition plan with id 999999" in out
     assert not path.exists()
 
 

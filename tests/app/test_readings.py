@@ -36,9 +36,10 @@ def test_a_plot_must_lie_within_the_reach_of_the_park_zones(far, gap_m, accepted
     with pytest.raises(BadRequest) as caught:
         _plot(far, gap_m, code="F-9")
     message = caught.value.message
-    assert message.startswith("plot F-9: 超出园区范围 outside the park's reach: ")
+    assert message.startswith("plot F-9, field geometry: outside the park's reach: ")
     assert f"{round(gap_m / 1000, 1)} km from the nearest zone of its park (reach 20.0 km)" \
         in message
+    assert caught.value.code == "invalid_input"
     assert "location.reach_m" in message
     assert far.conn.execute("SELECT count(*) AS n FROM plots").fetchone()["n"] == before
 

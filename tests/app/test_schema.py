@@ -53,11 +53,13 @@ def test_swapped_coordinates_hint_at_longitude_latitude(conn, park_id):
 
 @pytest.mark.parametrize(("dates", "message"), [
     ({"approved_on": "2020-05-01", "supplied_on": "2020-04-30"},
-     "plot T-01-01: 供地 supply date 2020-04-30 is earlier than 批复 approval date 2020-05-01"),
+     "plot T-01-01, field supplied_on: the date of Supply contract (2020-04-30) is earlier "
+     "than the date of Approval (conversion/requisition) (2020-05-01)"),
     ({"supplied_on": "2021-01-01", "started_on": "2022-01-01", "completed_on": "2021-12-31"},
-     "竣工 completion date 2021-12-31 is earlier than 开工 start date 2022-01-01"),
+     "field completed_on: the date of Completed (2021-12-31) is earlier than the date of "
+     "Start of construction (2022-01-01)"),
     ({"supplied_on": "2021-01-10", "agreed_start_on": "2021-01-09"},
-     "agreed start date (约定动工日期) 2021-01-09 is earlier than 供地 supply date 2021-01-10"),
+     "the agreed start date (2021-01-09) is earlier than the supply date (2021-01-10)"),
     ({"agreed_start_on": "2021-01-09"}, "needs a supply date"),
 ])
 def test_lifecycle_dates_out_of_order_are_refused(conn, park_id, dates, message):
