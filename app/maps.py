@@ -230,6 +230,8 @@ def render_park_map(
     ``layers_config`` (all keys optional): ``api`` (API base, default
     "/api/v1"), ``lang`` ("zh" or "en"), ``login`` (login page URL),
     ``plot_page`` (plot page URL prefix, or a pattern with ``{id}``), and
+    ``view_state`` (True on the park map: the view lives in the URL and an as-of
+    date picker is shown, map/viewstate.js), and
     ``layers`` to override DEFAULT_LAYERS per layer id
     (``{"network.power": {"show": True}}``; ``{"show": None}`` drops a layer).
 
@@ -313,6 +315,11 @@ def render_park_map(
         "readinessUtilities": list(READINESS_UTILITIES),
         "flags": list(FLAGS),
         "pageSize": 5000,
+        # the park map keeps its view in the URL and offers the as-of date picker; the
+        # maps of other pages (plan, priorities) do not (map/viewstate.js)
+        "viewState": bool(cfg.get("view_state")),
+        "plotLabelZoom": 16,
+        "roadLabelZoom": 15,
     }
     ParkAtlasInit(groups, layer_control, static_url).add_to(m)
 

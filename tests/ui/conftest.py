@@ -83,3 +83,19 @@ def ui_page(chromium_browser):
     page, record = open_page(chromium_browser)
     yield page, record
     page.context.close()
+
+
+@pytest.fixture
+def ui_pages(chromium_browser):
+    """Open pages in fresh browser contexts at a given size: `ui_pages(width, height)`
+    returns (page, PageRecord); every context is closed when the test ends."""
+    opened = []
+
+    def make(width: int = 1400, height: int = 900):
+        page, record = open_page(chromium_browser, width, height)
+        opened.append(page)
+        return page, record
+
+    yield make
+    for page in opened:
+        page.context.close()

@@ -11,8 +11,9 @@
  * Plots can be coloured by lifecycle stage, status flags (idle, low efficiency,
  * conflicts) or infrastructure readiness (七通一平), picked in the legend; a
  * plot's popup shows its flags with their reasons and its readiness, loaded
- * from /plots/<id>. The page URL may carry ?plot=<id> (open that plot),
- * ?view=stage|flags|readiness and ?as_of=YYYY-MM-DD (evaluate on that date).
+ * from /plots/<id>. The page URL carries the view (map/viewstate.js): ?plot=<id>
+ * (open that plot), ?view=stage|flags|readiness, ?as_of=YYYY-MM-DD (evaluate on
+ * that date), ?z=&lat=&lng= (centre and zoom) and ?basemap=<id>.
  *
  * An ES module served as it is (no bundler). This file holds the ParkMap core
  * (set-up, panes, layers) and the public ParkAtlas object; the rest is in map/:
@@ -41,6 +42,7 @@ import {methods as loaderMethods} from './map/loader.js';
 import {methods as popupsMethods} from './map/popups.js';
 import {methods as controlsMethods} from './map/controls.js';
 import {methods as legendMethods} from './map/legend.js';
+import {methods as viewStateMethods} from './map/viewstate.js';
 
 const L = window.L;
 
@@ -103,6 +105,7 @@ ParkMap.prototype.start = function () {
   this.addLegend();
   this.addStatusBox();
   this.map.fitBounds(this.parkBounds(), {animate: false});
+  this.addViewState();  // the URL's centre, zoom and basemap; the date picker; labels
   // Project names crowd the whole-park view: show them from a closer zoom.
   var self = this;
   var labelZoom = this.cfg.projectLabelZoom || 16;
@@ -229,7 +232,7 @@ ParkMap.prototype.createGeoLayers = function () {
 
 // Each part of the map's behaviour lives in its own module under map/.
 Object.assign(ParkMap.prototype, loaderMethods, popupsMethods, viewsMethods, controlsMethods,
-  basemapsMethods, legendMethods);
+  basemapsMethods, legendMethods, viewStateMethods);
 
 // ---------------------------------------------------------------- public API
 

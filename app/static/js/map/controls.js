@@ -121,7 +121,11 @@ methods.showPlot = function (feature) {
     layer = this.plotLayers[id];
   }
   if (!layer) { return; }
-  this.map.fitBounds(layer.getBounds(), {maxZoom: 18, padding: [40, 40], animate: false});
+  if (this.keepView) {  // a shared URL gave the centre and zoom: open the plot there
+    this.keepView = false;
+  } else {
+    this.map.fitBounds(layer.getBounds(), {maxZoom: 18, padding: [40, 40], animate: false});
+  }
   layer.openPopup();
   this.container.setAttribute('data-selected-plot', id);
 };

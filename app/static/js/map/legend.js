@@ -24,6 +24,11 @@ methods.addLegend = function () {
         body.hidden = !open;
         head.setAttribute('aria-expanded', open ? 'true' : 'false');
       });
+      // On a tablet the legend starts folded, so it leaves the map to the map.
+      if (self.map.getSize().x < (self.cfg.legendFoldBelow || 900)) {
+        body.hidden = true;
+        head.setAttribute('aria-expanded', 'false');
+      }
       box.appendChild(head);
       box.appendChild(body);
       stopMapEvents(box);
