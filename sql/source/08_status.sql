@@ -52,6 +52,25 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT jsonb_build_object('rule', rule, 'flag', rule_flag(rule), 'values', vals, 'zh', zh, 'en', en);
 $$;
 
+-- Industry codes in reasons as "code name" (GB/T 4754-2017 divisions, table industries),
+-- never as raw JSON: '39 计算机、通信和其他电子设备制造业'; lang 'zh' or 'en'.
+CREATE OR REPLACE FUNCTION industry_names(codes jsonb, lang text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT coalesce(string_agg(c.code || coalesce(' ' || CASE WHEN lang = 'en' THEN i.name_en
+                                                      ELSE i.name_zh END, ''),
+                           CASE WHEN lang = 'en' THEN '; ' ELSE '；' END ORDER BY c.code), '—')
+FROM jsonb_array_elements_text(coalesce(codes, '[]')) c (code)
+LEFT JOIN industries i ON i.code = left(c.code, 2);
+$$;
+
+-- A planned-use code with its name: '100102 二类工业用地' (table planned_uses).
+CREATE OR REPLACE FUNCTION planned_use_name(code text, lang text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT coalesce(code || coalesce(' ' || (SELECT CASE WHEN lang = 'en' THEN u.name_en ELSE u.name_zh END
+                                         FROM planned_uses u WHERE u.code = planned_use_name.code), ''),
+                '—');
+$$;
+
 -- Numbers in reasons: rounded for people, exact numbers stay in 'values'.
 CREATE OR REPLACE FUNCTION fmt(x double precision, digits integer DEFAULT 2) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -272,9 +291,10 @@ reasons AS (
       format('Investment intensity %s (10k yuan/mu) below %s', fmt(j.intensity), fmt(j.intensity_min, 0))) END,
     CASE WHEN j.le_applies AND j.plot_ratio < j.ratio_floor THEN reason('low_efficiency.plot_ratio',
       jsonb_build_object('value', j.plot_ratio, 'min', j.ratio_floor, 'industry', j.industry),
-      format('容积率 %s，低于行业（%s）最低值 %s', fmt(j.plot_ratio), j.industry, fmt(j.ratio_floor, 1)),
+      format('容积率 %s，低于行业（%s）最低值 %s', fmt(j.plot_ratio),
+             industry_names(jsonb_build_array(j.industry), 'zh'), fmt(j.ratio_floor, 1)),
       format('Plot ratio %s below the minimum %s for industry %s', fmt(j.plot_ratio), fmt(j.ratio_floor, 1),
-             j.industry)) END,
+             industry_names(jsonb_build_array(j.industry), 'en'))) END,
     CASE WHEN j.le_applies AND j.coefficient < j.coefficient_min THEN reason('low_efficiency.building_coefficient',
       jsonb_build_object('value', j.coefficient, 'min', j.coefficient_min),
       format('建筑系数 %s%%，低于 %s%%', fmt(j.coefficient * 100, 1), fmt(j.coefficient_min * 100, 0)),
@@ -292,22 +312,23 @@ reasons AS (
                        WHERE ind <> ALL (j.admitted_industries))
       THEN reason('conflict.zoning',
       jsonb_build_object('industries', j.industries, 'zone', j.zone_code, 'admitted', j.admitted_industries),
-      format('产业布局冲突：项目行业 %s 不在分区 %s 准入行业（%s）内', j.industries, j.zone_code,
-             array_to_string(j.admitted_industries, ',')),
-      format('Zoning conflict: project industry %s not admitted in zone %s (%s)', j.industries, j.zone_code,
-             array_to_string(j.admitted_industries, ','))) END,
+      format('产业布局冲突：项目行业 %s 不在分区 %s 准入行业（%s）内', industry_names(j.industries, 'zh'),
+             j.zone_code, industry_names(to_jsonb(j.admitted_industries), 'zh')),
+      format('Zoning conflict: project industry %s not admitted in zone %s (%s)',
+             industry_names(j.industries, 'en'), j.zone_code,
+             industry_names(to_jsonb(j.admitted_industries), 'en'))) END,
     CASE WHEN j.use_conflicts IS NOT NULL
       THEN reason('conflict.use', jsonb_build_object('planned_use', j.planned_use, 'projects', j.use_conflicts),
-      format('用途冲突：规划用途 %s 不是项目（%s）所需的用地（%s）', coalesce(j.planned_use, '—'),
-             (SELECT string_agg((e ->> 'code') || ' 行业 ' || coalesce(e ->> 'industry', '—'), '、')
+      format('用途冲突：规划用途 %s 不是项目（%s）所需的用地（%s）', planned_use_name(j.planned_use, 'zh'),
+             (SELECT string_agg((e ->> 'code') || ' 行业 ' || industry_names(jsonb_build_array(e ->> 'industry'), 'zh'), '、')
               FROM jsonb_array_elements(j.use_conflicts) e),
-             (SELECT string_agg(DISTINCT u, '、') FROM jsonb_array_elements(j.use_conflicts) e,
+             (SELECT string_agg(DISTINCT planned_use_name(u, 'zh'), '、') FROM jsonb_array_elements(j.use_conflicts) e,
                      jsonb_array_elements_text(e -> 'uses') u)),
       format('Use conflict: planned use %s is not a use the project (%s) needs (%s)',
-             coalesce(j.planned_use, '—'),
-             (SELECT string_agg((e ->> 'code') || ' industry ' || coalesce(e ->> 'industry', '—'), ', ')
+             planned_use_name(j.planned_use, 'en'),
+             (SELECT string_agg((e ->> 'code') || ' industry ' || industry_names(jsonb_build_array(e ->> 'industry'), 'en'), ', ')
               FROM jsonb_array_elements(j.use_conflicts) e),
-             (SELECT string_agg(DISTINCT u, ', ') FROM jsonb_array_elements(j.use_conflicts) e,
+             (SELECT string_agg(DISTINCT planned_use_name(u, 'en'), ', ') FROM jsonb_array_elements(j.use_conflicts) e,
                      jsonb_array_elements_text(e -> 'uses') u))) END,
     CASE WHEN j.n_projects > 1 AND j.claimed_m2 > j.area_m2 + 0.01 THEN reason('conflict.double_claim',
       jsonb_build_object('projects', j.projects, 'claimed_m2', j.claimed_m2, 'area_m2', j.area_m2),

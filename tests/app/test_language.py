@@ -15,7 +15,7 @@ from flask_babel import force_locale, gettext
 
 from app import db, labels, requisition, ui_messages
 from app.db import transaction
-from tests.builders import make_app
+from tests.builders import DEMO_TODAY, Site, evaluate, make_app
 from tests.client import csrf_token, login
 
 # Words an English-free Chinese page may still hold: product and format names, units,
@@ -346,6 +346,26 @@ def test_a_too_large_upload_and_a_csrf_failure_are_in_the_users_language(world, 
     assert csrf.status_code == 400
     texts = [big.get_json()["error"]["message"], *visible_text(csrf.get_data(as_text=True))]
     assert not findings(texts, lang, names), texts
+
+
+def test_reasons_name_industries_and_planned_uses_never_raw_json(conn):
+    """项目行业 39 计算机、通信和其他电子设备制造业, not 项目行业 ["39"] (issue 10 item 2)."""
+    site = Site(conn)
+    zone = site.zone(["13"], code="TZ-LANG")
+    plot = site.plot(zone_id=zone, planned_use="0901")
+    site.project("3971", [plot], stage="started", code="LANG-1")
+    status = evaluate(site, plot, DEMO_TODAY)
+    zoning, use = status.reason("conflict.zoning"), status.reason("conflict.use")
+    assert "39 计算机、通信和其他电子设备制造业" in zoning["zh"]
+    assert "13 农副食品加工业" in zoning["zh"]
+    assert "39 Manufacture of computers, communication and other electronic equipment" \
+        in zoning["en"]
+    for reason in (zoning, use):
+        assert not re.search(r"[\[\]{}\"]", reason["zh"] + reason["en"]), reason
+        assert not findings([reason["zh"]], "zh", {"TZ-LANG", "LANG-1"})
+        assert not findings([reason["en"]], "en", {"TZ-LANG", "LANG-1"})
+    assert "0901 商业用地" in use["zh"] and "0901 Commercial" in use["en"]
+    assert "1001 工业用地" in use["zh"] and "1001 Industrial" in use["en"]
 
 
 def test_the_detector_finds_english_in_chinese_and_chinese_in_english():

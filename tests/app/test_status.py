@@ -842,7 +842,11 @@ def test_zoning_conflict(site, admitted, industry, stage, conflict):
         assert r["values"]["zone"] == "TZ-FOOD"
         assert r["values"]["admitted"] == admitted
         for text in (r["zh"], r["en"]):
-            assert "39" in text and "TZ-FOOD" in text and "13,14" in text
+            assert "39" in text and "TZ-FOOD" in text
+        # industries by code and name, never as JSON (issue 10)
+        assert "39 计算机、通信和其他电子设备制造业" in r["zh"] and "13 农副食品加工业" in r["zh"]
+        assert "39 Manufacture of computers" in r["en"] and "13 Processing of food" in r["en"]
+        assert "[" not in r["zh"] + r["en"]
 
 
 def test_zoning_conflict_from_one_of_two_projects(site):
