@@ -7,7 +7,7 @@ CREATE OR REPLACE VIEW plot_features AS
 SELECT p.id, p.park_id, p.zone_id, z.code AS zone_code, p.code, p.geom, plot_stage(p, pk.today) AS stage,
        jsonb_build_object(
          'id', p.id, 'park_id', p.park_id, 'code', p.code, 'name', p.name,
-         'zone', z.code, 'zone_name', z.name, 'stage', plot_stage(p, pk.today),
+         'zone', z.code, 'zone_name', z.name, 'zone_name_en', z.name_en, 'stage', plot_stage(p, pk.today),
          'land_class', p.land_class, 'land_class_name', lc.name_zh,
          'land_class_name_en', lc.name_en, 'land_group', lc.land_group,
          'planned_use', p.planned_use, 'planned_use_name', pu.name_zh,

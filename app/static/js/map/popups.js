@@ -76,10 +76,13 @@ methods.plotPopup = function (feature, layer) {
     [this.msg('field.name'), p.name],
     [this.msg('field.stage'), this.stageCell(p.stage)],
     [this.msg('field.area'), area],
-    [this.msg('field.land_class'), joinNonBlank([p.land_class, p.land_class_name], ' ')],
-    [this.msg('field.planned_use'), p.planned_use],
+    // names beside codes, in the reader's language (规划用途 二类工业用地 100102)
+    [this.msg('field.land_class'), joinNonBlank([this.named(p, 'land_class_name'),
+      p.land_class], ' ')],
+    [this.msg('field.planned_use'), joinNonBlank([this.named(p, 'planned_use_name'),
+      p.planned_use], ' ')],
     [this.msg('field.owner'), p.owner],
-    [this.msg('field.zone'), p.zone]
+    [this.msg('field.zone'), joinNonBlank([this.named(p, 'zone_name', true), p.zone], ' ')]
   ]);
   // Status flags with their reasons and the readiness table come from the
   // plot's own document (/plots/<id>): shown as they arrive.
@@ -280,6 +283,15 @@ methods.bindPlot = function (feature, layer) {
   layer.on('mouseout', function () {
     if (self.geo.plots) { self.geo.plots.resetStyle(layer); }
   });
+};
+
+/**
+ * props[key] in the reader's language: key + '_en' in English. Vocabulary names have
+ * no Chinese fallback in English; proper names (a zone's) keep theirs.
+ */
+methods.named = function (props, key, properName) {
+  if (this.locale === 'en' && !isBlank(props[key + '_en'])) { return props[key + '_en']; }
+  return this.locale === 'en' && !properName ? null : props[key];
 };
 
 methods.localName = function (props) {
