@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from app import maps, ui_messages
+from tests.ui.browser import login
 
 STATIC = Path(maps.__file__).resolve().parent / "static"
 MAP = ".folium-map"
@@ -37,14 +38,6 @@ FIND_CLICKABLE_PLOT = """
   return null;
 }
 """
-
-
-def login(page, base_url: str, username: str, password: str) -> None:
-    page.goto(base_url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
 
 
 def open_map(page, base_url: str) -> None:

@@ -8,17 +8,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.ui.browser import login
+
 MAP = ".folium-map"
 LOADED = f"{MAP}[data-loaded]:not([data-loaded='false'])"
 PLOT_LABELS = ".leaflet-tooltip.pa-plot-label"
-
-
-def login(page, base_url: str, username: str, password: str) -> None:
-    page.goto(base_url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
 
 
 def open_map(page, url: str) -> None:
