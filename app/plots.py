@@ -33,7 +33,7 @@ FIELDS: dict[str, str] = {
     "planned_use": N_("Planned use"), "price_zone": N_("Price zone"),
     "levelled": N_("Site levelled"), "special_crop": N_("Special crop"),
     "house_floor_area_m2": N_("House floor area (m²)"),
-    "owner": N_("Owner"), "owner_type": N_("Owner type"),
+    "owner": N_("Owner (rights holder)"), "owner_type": N_("Owner type"),
     "land_user": N_("Land user (grantee)"), "contract_no": N_("Supply contract no."),
     **dict(labels.EVENTS),
     "supply_method": N_("Supply method"), "land_price": N_("Land price (10k yuan)"),

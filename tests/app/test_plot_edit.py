@@ -161,7 +161,7 @@ def test_history_lists_who_changed_which_fields_from_what_to_what(planner, conn)
     assert len(newest["at"]) == 19  # local time, YYYY-MM-DD HH:MM:SS
     changes = {c["field"]: c for c in newest["changes"]}
     assert changes["owner"]["before"] == before["owner"]
-    assert changes["owner"]["after"] == "新村" and changes["owner"]["label"] == "权属"
+    assert changes["owner"]["after"] == "新村" and changes["owner"]["label"] == "权属单位"
     assert changes["owner_type"]["after_name"] == "国有"
     assert changes["land_class"]["after_name"].startswith("0601 ")
     assert "version" not in changes and "updated_at" not in changes
