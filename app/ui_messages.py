@@ -202,6 +202,7 @@ UI_MESSAGES: dict[str, str] = {
     "form.refused": N_("The server refused the change; nothing was saved:"),
     "form.no_change": N_("Nothing has changed."),
     "form.saving": N_("Saving …"),
+    "form.version": N_("version {version}"),
     "conflict.title": N_("Someone else changed this plot while you were editing it"),
     "conflict.intro": N_("{user} saved version {version} at {at}. Nothing of yours was "
                          "saved. What they changed, and what you changed:"),

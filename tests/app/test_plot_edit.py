@@ -90,6 +90,9 @@ def test_land_user_and_contract_number_show_on_the_plot_page_and_in_lists(planne
     listed = planner.get(f"{API}/plots?limit=10000").get_json()["features"]
     mine = [f for f in listed if f["properties"]["id"] == pid][0]["properties"]
     assert (mine["land_user"], mine["contract_no"]) == ("某某公司", "HT-7")
+    idle = planner.get(f"{API}/idle?park={mine['park_id']}").get_json()["plots"]
+    assert idle and all("land_user" in r and "contract_no" in r for r in idle)
+    assert "用地单位" in planner.get("/idle").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("field", "value", "words"), [
@@ -241,3 +244,8 @@ def test_a_planner_gets_the_form_and_the_edit_links(planner, conn):
     assert "万元" in form and "m²" in form
     assert f"/plots/{pid}/edit" in planner.get(f"/plots/{pid}").get_data(as_text=True)
     assert "/plots/{id}/edit" in planner.get("/").get_data(as_text=True)
+    english = planner.get(f"/plots/{pid}/edit?lang=en").get_data(as_text=True)
+    for words in ("Basic information", "Land user (grantee)", "Supply contract no.",
+                  "Land price (10k yuan)", "Agreed start date"):
+        assert words in english, words
+    assert "基本信息" not in english and "用地单位" not in english

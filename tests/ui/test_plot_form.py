@@ -47,6 +47,9 @@ def as_user(chromium_browser, live_server, demo_users):
         page.set_default_timeout(20_000)
         page.errors, page.writes, page.dialogs = [], [], []
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        # console errors: a CSP violation, a failed script (a refused save's 4xx is expected)
+        page.on("console", lambda m: m.type == "error" and "status of 4" not in m.text
+                and page.errors.append(m.text))
         page.on("request", lambda r: r.method != "GET" and page.writes.append(r.url))
         page.on("dialog", lambda d: (page.dialogs.append(d.message), d.accept()))
         username, password = demo_users[role]
@@ -193,6 +196,7 @@ def test_two_editors_the_second_sees_the_conflict_and_reapplies(as_user, live_se
     owner.locator("input[value='mine']").check()
     second.click("#pa-reapply")
     assert second.is_hidden("#pa-conflict")
+    assert second.inner_text("#pa-form-version") == f"第 {plot['version'] + 1} 版"
     assert second.input_value("#f-name") == "甲改的名称"
     assert second.input_value("#f-owner") == "乙村"
     with second.expect_navigation():

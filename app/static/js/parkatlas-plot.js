@@ -290,6 +290,8 @@ function initForm(cfg) {
     check();
     timeline();
     form.setAttribute('data-version', String(state.version));
+    document.getElementById('pa-form-version').textContent =
+      format(msg('form.version'), {version: state.version});
     showText(statusBox, format(msg('conflict.reapplied'), {version: state.version}));
   });
 }
