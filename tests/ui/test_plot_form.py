@@ -205,3 +205,22 @@ def test_two_editors_the_second_sees_the_conflict_and_reapplies(as_user, live_se
     assert (row["owner"], row["name"], row["land_user"]) == ("乙村", "甲改的名称", "乙公司")
     assert row["version"] == plot["version"] + 2
     assert not first.errors and not second.errors
+
+
+@pytest.mark.parametrize(("role", "edit_link"), [("planner", True), ("viewer", False)])
+def test_the_map_popup_shows_the_land_user_and_an_edit_link_to_planners_only(
+        as_user, live_server, db_url, plot, role, edit_link):
+    with db.connect(db_url, actor="test-admin") as conn:
+        conn.execute("UPDATE plots SET land_user = '丙公司', contract_no = 'HT-9' WHERE id = %s",
+                     (plot["id"],))
+    page = as_user(role)
+    page.goto(f"{live_server}/?plot={plot['id']}")
+    popup = page.locator(".leaflet-popup-content .pa-popup-plot")
+    popup.wait_for(timeout=60_000)
+    assert "丙公司" in popup.inner_text() and "HT-9" in popup.inner_text()
+    links = popup.locator(".pa-popup-edit")
+    assert links.count() == (1 if edit_link else 0)
+    if edit_link:
+        assert links.get_attribute("href").endswith(f"/plots/{plot['id']}/edit")
+        assert links.inner_text() == "编辑"
+    assert not page.errors
