@@ -182,14 +182,15 @@ PLAUSIBLE_KINDS: dict[str, dict[str, Text]] = {
     **{kind: {"length": Text(TOO_LONG, max=LENGTHS[kind]), suffix: Text(problem)}
        for kind, (suffix, _pattern, problem) in FORBIDDEN.items()},
 }
-# The columns of each kind, as migration 0014 lists them.
+# The columns of each kind, as migration 0014 (and 0016) list them.
 PLAUSIBLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "plots": {"money": ("land_price", "planned_investment", "actual_investment", "annual_tax",
                         "annual_output"),
               "area": ("house_floor_area_m2", "planned_floor_area_m2", "floor_area_m2",
                        "high_floor_area_m2", "building_footprint_m2", "structure_footprint_m2",
                        "open_storage_m2", "admin_living_area_m2", "developed_area_m2"),
-              "name": ("name",), "code": ("code", "price_zone"), "person": ("owner",),
+              "name": ("name",), "code": ("code", "price_zone", "contract_no"),
+              "person": ("owner", "land_user"),  # land_user, contract_no: migration 0016
               "note": ("government_cause_note", "disposal_note")},
     "parks": {"name": ("name", "name_en")},
     "zones": {"name": ("name", "name_en"), "code": ("code",)},

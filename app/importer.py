@@ -238,7 +238,8 @@ PLOT = Fields({
     **dict.fromkeys(sorted(plots.DATE_FIELDS), iso_date),
     "supply_method": choice(("sale", "allocation")), **_MONEY, **_AREAS,
     "government_cause": choice(labels.GOVERNMENT_CAUSES), "government_cause_note": NOTE,
-    "disposal": choice(labels.DISPOSALS), "disposal_note": NOTE}, frozenset({"code"}))
+    "disposal": choice(labels.DISPOSALS), "disposal_note": NOTE,
+    "land_user": PERSON, "contract_no": CODE}, frozenset({"code"}))
 FIELDS = {
     "plots": PLOT,
     "zones": Fields({"code": CODE, "name": text("name", blank=False), "name_en": NAME,

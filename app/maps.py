@@ -229,7 +229,8 @@ def render_park_map(
 
     ``layers_config`` (all keys optional): ``api`` (API base, default
     "/api/v1"), ``lang`` ("zh" or "en"), ``login`` (login page URL),
-    ``plot_page`` (plot page URL prefix, or a pattern with ``{id}``), and
+    ``plot_page`` (plot page URL prefix, or a pattern with ``{id}``), ``plot_edit``
+    (the plot form's pattern with ``{id}``, given to planners and admins only),
     ``view_state`` (True on the park map: the view lives in the URL and an as-of
     date picker is shown, map/viewstate.js), and
     ``layers`` to override DEFAULT_LAYERS per layer id
@@ -305,7 +306,9 @@ def render_park_map(
             "bbox": [minx, miny, maxx, maxy],
         },
         "api": str(cfg.get("api") or "/api/v1").rstrip("/"),
-        "urls": {"login": str(cfg.get("login") or "/login"), "plot": plot_page},
+        "urls": {"login": str(cfg.get("login") or "/login"), "plot": plot_page,
+                 # the plot form's URL pattern, only for those who may edit (planner, admin)
+                 "plotEdit": cfg.get("plot_edit")},
         "locale": locale,
         "messages": msgs,
         "basemaps": _basemap_config(basemaps),

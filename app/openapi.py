@@ -50,7 +50,9 @@ def document() -> dict:
     edit["requestBody"] = _request(schemas.PLOT_EDIT)
     edit["responses"]["409"] = _ref("responses/Error")
     edit["responses"]["413"] = _ref("responses/Error")
-    return {**_document_head(), "paths": {**_paths(edit), **_plan_paths()},
+    edit["description"] = CONFLICT
+    return {**_document_head(), "paths": {**_paths(edit), **_plan_paths(),
+                                          **_plot_history_paths()},
             "components": _components()}
 
 
@@ -81,6 +83,31 @@ def _status(op: dict, status: str, content: bool = True) -> dict:
     ok = op["responses"].pop("200")
     op["responses"][status] = ok if content else {"description": ok["description"]}
     return op
+
+
+CONFLICT = (
+    "The version read comes in If-Match (or `version`). A stale version is a 409 whose "
+    "`details` carry `current_version` and `current`: the plot now (`version`, `properties` "
+    "with every editable attribute, `geometry`, `changed_by`, `changed_at`), so that a client "
+    "can show what the other person changed and re-apply its own changes.")
+
+
+def _plot_history_paths() -> dict:
+    """A plot's history and restore (issue 10)."""
+    plot = _id("plot_id")
+    history = _op("A plot's history from the audit log, newest first: who, when (park time), "
+                  "which fields changed from what to what (names in the request's "
+                  "language), and the outline before and after when it changed",
+                  response="Object", extra=[plot])
+    restore = _body("Restore a plot to an earlier version (planner): its attributes and "
+                    "geometry as they were, saved as a new, audited version", "Feature",
+                    schemas.PLOT_RESTORE,
+                    extra=[plot, {"name": "If-Match", "in": "header", "required": True,
+                                  "schema": {"type": "string"},
+                                  "description": "the plot's version as read"}])
+    restore["description"] = CONFLICT
+    return {"/plots/{plot_id}/history": {"get": history},
+            "/plots/{plot_id}/restore": {"post": restore}}
 
 
 def _plan_paths() -> dict:

@@ -84,6 +84,9 @@ PLOT_PROPERTIES = {
     "properties": {
         "name": _nullable(_name()),
         "owner": _nullable(_name()),
+        "zone_id": _nullable({"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+        "land_user": _nullable(_name()),  # like owner: no comma (the exchange formats)
+        "contract_no": _nullable(_name(50)),
         "land_class": _nullable({"type": "string", "pattern": r"^[0-9]{4}[A-Z]?$"}),
         "planned_use": _nullable({"type": "string", "pattern": r"^[0-9]{2,6}$"}),
         "owner_type": {"enum": list(labels.OWNER_TYPES)},
@@ -107,6 +110,10 @@ PLOT_EDIT = {
     "type": "object", "additionalProperties": False,
     "properties": {"version": _VERSION, "properties": PLOT_PROPERTIES,
                    "geometry": GEOMETRY},
+}
+PLOT_RESTORE = {  # the version to go back to; the version read comes in If-Match
+    "type": "object", "additionalProperties": False, "required": ["version"],
+    "properties": {"version": _VERSION},
 }
 SELECTION = {
     "type": "object", "additionalProperties": False,

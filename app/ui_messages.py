@@ -54,6 +54,9 @@ UI_MESSAGES: dict[str, str] = {
     "field.land_class": N_("Land class"),
     "field.planned_use": N_("Planned use"),
     "field.owner": N_("Owner"),
+    "field.land_user": N_("Land user"),
+    "field.contract_no": N_("Supply contract no."),
+    "popup.edit": N_("Edit"),
     "field.zone": N_("Zone"),
     "field.status": N_("Status"),
     "field.class": N_("Class"),
@@ -134,6 +137,7 @@ UI_MESSAGES: dict[str, str] = {
     "idle.col.code": N_("Plot"),
     "idle.col.zone": N_("Zone"),
     "idle.col.owner": N_("Owner"),
+    "idle.col.land_user": N_("Land user"),
     "idle.col.area_mu": N_("Area (mu)"),
     "idle.col.agreed_start_on": N_("Agreed start"),
     "idle.col.mark_1y": N_("1-year mark"),
@@ -187,6 +191,40 @@ UI_MESSAGES: dict[str, str] = {
     "plan.drawCont": N_("Click to continue drawing the polygon."),
     "plan.drawEnd": N_("Click the first point to close the polygon."),
     "plan.drawCrossing": N_("The edges of the polygon must not cross."),
+    # the plot form, its conflict panel and the history (static/js/parkatlas-plot.js)
+    "form.order": N_("{later} ({later_on}) is earlier than {earlier} ({earlier_on}): the "
+                     "lifecycle events must be in order"),
+    "form.agreed_needs_supply": N_("An agreed start date needs a supply contract date."),
+    "form.agreed_before_supply": N_("The agreed start date is earlier than the supply "
+                                    "contract date ({date})."),
+    "form.state_requisition": N_("State-owned land is not requisitioned: clear this date."),
+    "form.not_number": N_("Enter a number of 0 or more."),
+    "form.fix": N_("Correct the marked fields; nothing was saved."),
+    "form.refused": N_("The server refused the change; nothing was saved:"),
+    "form.no_change": N_("Nothing has changed."),
+    "form.saving": N_("Saving …"),
+    "form.version": N_("version {version}"),
+    "conflict.title": N_("Someone else changed this plot while you were editing it"),
+    "conflict.intro": N_("{user} saved version {version} at {at}. Nothing of yours was "
+                         "saved. What they changed, and what you changed:"),
+    "conflict.field": N_("Field"),
+    "conflict.base": N_("When you started"),
+    "conflict.theirs": N_("Their value (now)"),
+    "conflict.yours": N_("Your value"),
+    "conflict.choice": N_("Keep"),
+    "conflict.keep_mine": N_("mine"),
+    "conflict.keep_theirs": N_("theirs"),
+    "conflict.both": N_("You both changed this field: choose which value to keep."),
+    "conflict.geometry": N_("Outline"),
+    "conflict.geometry_changed": N_("changed on the map"),
+    "conflict.reapply": N_("Re-apply my changes on top of the current version"),
+    "conflict.discard": N_("Discard my changes and reload"),
+    "conflict.choose": N_("Choose mine or theirs for every field you both changed."),
+    "conflict.reapplied": N_("Your changes are re-applied on version {version}. Check the "
+                             "form and save again."),
+    "history.confirm": N_("Restore plot {code} to version {version}? The restore is saved as "
+                          "a new version; the history keeps every version."),
+    "history.refused": N_("The restore was refused:"),
 }
 
 

@@ -37,7 +37,10 @@ def map_page(park_code: str | None, view_state: bool = False) -> dict:
         layers_config={"api": url_for("api.index").rstrip("/"), "lang": current_language(),
                        "login": url_for("auth.login"),
                        "plot_page": url_for("web.index") + "plots/",
-                       "view_state": view_state},
+                       "view_state": view_state,
+                       "plot_edit": url_for("web.index") + "plots/{id}/edit"
+                       if current_user.is_authenticated and current_user.can("planner")
+                       else None},
         messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
@@ -69,11 +72,42 @@ def priorities_page():
     return render_template("priorities.html", **map_page(request.args.get("park")))
 
 
+# --- a plot: its page, its form and its history (issue 10) ---------------------------
+
+def plot_context(plot_id: int, as_of=None) -> dict:
+    """What the plot page, form and history show: the plot, its history, the names."""
+    conn = get_db()
+    plot = plots.get(conn, plot_id, as_of)
+    return {"plot": plot, "labels": labels, "fields": plots.FIELDS,
+            "history": plots.history_of(conn, plot_id, gettext, current_language()),
+            "can_edit": current_user.is_authenticated and current_user.can("planner"),
+            "messages": ui_messages.translated(gettext),
+            "api": url_for("api.index").rstrip("/")}
+
+
 @bp.get("/plots/<int:plot_id>")
 @access("viewer")
 def plot_page(plot_id: int):
-    as_of = params.as_of(request.args.get("as_of"))
-    return render_template("plot.html", plot=plots.get(get_db(), plot_id, as_of), labels=labels)
+    return render_template("plot.html", **plot_context(
+        plot_id, params.as_of(request.args.get("as_of"))))
+
+
+@bp.get("/plots/<int:plot_id>/history")
+@access("viewer")
+def plot_history_page(plot_id: int):
+    return render_template("plot_history.html", **plot_context(plot_id))
+
+
+@bp.get("/plots/<int:plot_id>/edit")
+@access("planner")
+def plot_form(plot_id: int):
+    context = plot_context(plot_id)
+    props = context["plot"]["properties"]
+    return render_template(
+        "plot_form.html", **context, sections=plots.SECTIONS, vocabularies=plots.VOCABULARIES,
+        values={k: props.get(k) for k in sorted(plots.EDITABLE)},
+        fields_translated={k: gettext(v) for k, v in plots.FIELDS.items()},
+        **plots.choices(get_db(), props["park_id"]))
 
 
 # --- requisition plans (征地方案) ------------------------------------------------------

@@ -13,6 +13,7 @@ SELECT p.id, p.park_id, p.zone_id, z.code AS zone_code, p.code, p.geom, plot_sta
          'planned_use', p.planned_use, 'planned_use_name', pu.name_zh,
          'planned_use_name_en', pu.name_en,
          'owner', p.owner, 'owner_type', p.owner_type, 'levelled', p.levelled,
+         'land_user', p.land_user, 'contract_no', p.contract_no,
          'area_m2', p.area_m2, 'area_mu', m2_to_mu(p.area_m2), 'area_ha', m2_to_ha(p.area_m2),
          'version', p.version) AS properties
 FROM plots p

@@ -41,13 +41,15 @@ function httpErrorText(template, status) {
 /**
  * Request JSON from the app and resolve with the parsed body.
  *
- * options: method (default GET); body (sent as JSON); login (login page URL);
- * httpError ('HTTP error {status}' in the page's language) and networkError texts.
+ * options: method (default GET); body (sent as JSON); headers (more request headers,
+ * e.g. If-Match); login (login page URL); httpError ('HTTP error {status}' in the page's
+ * language) and networkError texts. A rejection for an error answer carries `status` and
+ * the API's `error` object ({code, message, details}).
  */
 export function fetchJson(url, options) {
   const opts = options || {};
   const method = (opts.method || 'GET').toUpperCase();
-  const headers = {Accept: 'application/json'};
+  const headers = Object.assign({Accept: 'application/json'}, opts.headers || {});
   const init = {method: method, credentials: 'same-origin', headers: headers};
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -62,7 +64,10 @@ export function fetchJson(url, options) {
     return resp.json().catch(() => null).then((body) => {
       if (!resp.ok || body === null) {
         const detail = body && body.error && body.error.message;
-        throw new Error(detail || httpErrorText(opts.httpError, resp.status));
+        const err = new Error(detail || httpErrorText(opts.httpError, resp.status));
+        err.status = resp.status;
+        err.error = (body && body.error) || null;
+        throw err;
       }
       return body;
     });

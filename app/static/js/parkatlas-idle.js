@@ -65,6 +65,7 @@ var COLUMNS = {
   code: {type: 'text', value: function (r) { return r.code; }},
   zone: {type: 'text', value: function (r) { return r.zone; }},
   owner: {type: 'text', value: function (r) { return r.owner; }},
+  land_user: {type: 'text', value: function (r) { return r.land_user; }},
   area_mu: {type: 'number', value: function (r) { return r.area_mu; }},
   agreed_start_on: {type: 'text', value: function (r) { return r.agreed_start_on; }},
   mark_1y: {type: 'text', value: function (r) { return r.mark_1y; }},
@@ -96,6 +97,9 @@ function renderRow(row) {
   tr.appendChild(code);
   tr.appendChild(cell(row.zone));
   tr.appendChild(cell(row.owner, 'pa-col-owner'));
+  var user = cell(row.land_user, 'pa-col-land-user');
+  if (!isBlank(row.contract_no)) { user.appendChild(el('div', 'small text-muted', row.contract_no)); }
+  tr.appendChild(user);
   tr.appendChild(cell(mu(row.area_mu), 'text-end pa-num'));
   tr.appendChild(cell(row.agreed_start_on, 'pa-date'));
   tr.appendChild(cell(row.mark_1y, 'pa-date'));

@@ -10,7 +10,7 @@ ins AS (
     planned_floor_area_m2, floor_area_m2, high_floor_area_m2, building_footprint_m2,
     structure_footprint_m2, open_storage_m2, admin_living_area_m2, developed_area_m2,
     annual_tax, annual_output, suspended_since, government_cause, government_cause_note,
-    disposal, disposal_on, disposal_note, geom)
+    disposal, disposal_on, disposal_note, land_user, contract_no, geom)
   SELECT :park_id, z.id, r.code, r.name, r.land_class, r.planned_use, r.owner,
     coalesce(r.owner_type, 'collective'), r.price_zone, coalesce(r.levelled, false),
     coalesce(r.special_crop, false), coalesce(r.house_floor_area_m2, 0), r.approved_on,
@@ -20,7 +20,7 @@ ins AS (
     r.high_floor_area_m2, r.building_footprint_m2, r.structure_footprint_m2, r.open_storage_m2,
     r.admin_living_area_m2, r.developed_area_m2, r.annual_tax, r.annual_output,
     r.suspended_since, r.government_cause, r.government_cause_note, r.disposal, r.disposal_on,
-    r.disposal_note, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(f.g), 4490))
+    r.disposal_note, r.land_user, r.contract_no, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(f.g), 4490))
   FROM f
   CROSS JOIN LATERAL jsonb_populate_record(NULL::plots, f.p) AS r
   LEFT JOIN zones z ON z.park_id = :park_id AND z.code = f.p ->> 'zone'

@@ -1,6 +1,7 @@
 -- name: idle_plots(park_id, as_of)
 -- Idle and soon-idle plots with their legal clock, soonest deadline first.
-SELECT p.id, p.code, p.name, z.code AS zone, p.owner, m2_to_mu(p.area_m2) AS area_mu,
+SELECT p.id, p.code, p.name, z.code AS zone, p.owner, p.land_user, p.contract_no,
+       m2_to_mu(p.area_m2) AS area_mu,
        p.land_price, p.agreed_start_on,
        (s.details #>> '{idle,mark_1y}')::date AS mark_1y,
        (s.details #>> '{idle,mark_2y}')::date AS mark_2y,

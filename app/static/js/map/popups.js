@@ -82,6 +82,8 @@ methods.plotPopup = function (feature, layer) {
     [this.msg('field.planned_use'), joinNonBlank([this.named(p, 'planned_use_name'),
       p.planned_use], ' ')],
     [this.msg('field.owner'), p.owner],
+    [this.msg('field.land_user'), p.land_user],
+    [this.msg('field.contract_no'), p.contract_no],
     [this.msg('field.zone'), joinNonBlank([this.named(p, 'zone_name', true), p.zone], ' ')]
   ]);
   // Status flags with their reasons and the readiness table come from the
@@ -95,6 +97,11 @@ methods.plotPopup = function (feature, layer) {
       .replace('{id}', encodeURIComponent(String(id)));
     var footer = el('div', 'pa-popup-footer');
     footer.appendChild(link);
+    if (this.cfg.urls.plotEdit) {  // planners and admins only
+      var edit = el('a', 'pa-popup-link pa-popup-edit ms-3', this.msg('popup.edit'));
+      edit.href = String(this.cfg.urls.plotEdit).replace('{id}', encodeURIComponent(String(id)));
+      footer.appendChild(edit);
+    }
     root.appendChild(footer);
     var cached = this.details[this.detailKey(id)];
     if (cached && cached.feature) {
