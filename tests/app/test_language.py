@@ -134,18 +134,20 @@ def world(module_db_url):
 
 
 def proper_names(conn) -> set[str]:
-    """Names from the data (park, zone, plot, road, project, company, owner): proper
+    """Names from the data (park, zone, plot, road, project, company, owner, editor): proper
     names, left as they are in either language."""
     rows = conn.execute("""
         SELECT name FROM parks UNION SELECT name_en FROM parks
         UNION SELECT name FROM zones UNION SELECT name_en FROM zones
         UNION SELECT name FROM plots UNION SELECT owner FROM plots
+        UNION SELECT land_user FROM plots
         UNION SELECT name FROM roads UNION SELECT name FROM networks
         UNION SELECT name FROM projects UNION SELECT company FROM projects
         UNION SELECT leader FROM projects UNION SELECT service_official FROM projects
         UNION SELECT name FROM requisition_plans UNION SELECT name FROM price_zones
         UNION SELECT code FROM price_zones UNION SELECT code FROM zones
-        UNION SELECT username FROM users UNION SELECT created_by FROM requisition_plans""")
+        UNION SELECT username FROM users UNION SELECT created_by FROM requisition_plans
+        UNION SELECT actor FROM audit_log""")
     return {r["name"] for r in rows if r["name"]} | {"语言测试方案", "有问题的方案", "pytest"}
 
 
