@@ -6,6 +6,7 @@ or an error page, so no route decides a status code by hand.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -257,6 +258,18 @@ PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
                           N_("a government cause (government_cause) needs a note")),
     "plots_disposal_dated": ("disposal_on", N_(
         "a disposal (disposal) and its date (disposal_on) go together: give both or neither")),
+    # geometry editing (sql/source/13_plot_shapes.sql): the values come as a JSON DETAIL
+    "plots_overlap": ("geometry", N_(
+        "overlaps %(overlaps)s, more than the park allows (%(max)s m², setting "
+        "editing.max_overlap_m2); clip it to its neighbours or redraw it")),
+    "plots_split_misses": ("geometry", N_(
+        "the line does not cut the plot into pieces: draw it across the plot, starting and "
+        "ending outside it")),
+    "plots_split_codes": ("codes", N_(
+        "the line cuts the plot into %(pieces)s pieces but %(given)s codes were given")),
+    "plots_merge_apart": ("plots", N_(
+        "does not touch %(apart)s: only adjacent plots can be merged")),
+    "plot_operations_reason_given": ("reason", N_("a reason is required to delete a plot")),
     "22008": (None, N_("a date is not on the calendar")),  # datetime_field_overflow
     "22007": (None, N_("a date or time is not written YYYY-MM-DD")),  # invalid format
 }
@@ -285,6 +298,12 @@ def record_problem(record: Text | str, field: str | None, problem: str | Text,
                 problem=problem if isinstance(problem, Text) else Text(problem, **values))
 
 
+# Problems raised with their values as a JSON DETAIL, and the API code of each; the values
+# fill the message and go into the error's details (e.g. the overlapping plots as a list).
+VALUED = {"plots_overlap": "plot_overlap", "plots_split_misses": "split_misses",
+          "plots_split_codes": "split_codes", "plots_merge_apart": "merge_apart"}
+
+
 def _named(exc: psycopg.Error) -> AtlasError | None:
     """The error of a constraint or SQLSTATE listed in PROBLEMS, naming record and field."""
     key = exc.diag.constraint_name if exc.diag.constraint_name in PROBLEMS else exc.sqlstate
@@ -292,16 +311,19 @@ def _named(exc: psycopg.Error) -> AtlasError | None:
         return None
     field, problem = PROBLEMS[key]
     table = exc.diag.table_name
+    values = json.loads(exc.diag.message_detail or "{}") if key in VALUED else {}
     found = [m for r in _CODE_IN_DETAIL if (m := r.match(exc.diag.message_detail or ""))]
-    if table in RECORD and found:
-        record = Text(RECORD[table], code=found[0]["code"])
+    if table in RECORD and (found or "code" in values):
+        record = Text(RECORD[table], code=values.get("code") or found[0]["code"])
     else:
         record = Text(UNNAMED.get(table, N_("a record")))
-    text = record_problem(record, field, problem) if field else \
+    shown = {k: v for k, v in values.items() if isinstance(v, str)}
+    text = record_problem(record, field, problem, **shown) if field else \
         problem if isinstance(problem, Text) else Text(problem)
     cls = Conflict if isinstance(exc, pg.UniqueViolation) else BadRequest
-    return cls(text, code=None if cls is Conflict else "invalid_input",
-               details={"field": field} if field else None)
+    details = {"field": field, **values} if field else None
+    return cls(text, code=VALUED.get(key) or (None if cls is Conflict else "invalid_input"),
+               details=details)
 
 
 # SQLSTATE classes that mean "the input was wrong" rather than "the server broke".
