@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user
 
-from . import exporters, labels, maps, params, parks, plots, requisition, ui_messages
+from . import exporters, labels, maps, params, parks, plot_shapes, plots, requisition, ui_messages
 from .auth import access
 from .errors import AtlasError, BadRequest, Unprocessable
 from .i18n import current_language
@@ -35,7 +35,9 @@ def map_page(park_code: str | None) -> dict:
               (props["name_en"] or props["name"])},
         layers_config={"api": url_for("api.index").rstrip("/"), "lang": current_language(),
                        "login": url_for("auth.login"),
-                       "plot_page": url_for("web.index") + "plots/"},
+                       "plot_page": url_for("web.index") + "plots/",
+                       "editing": {"admin": current_user.can("admin")}
+                       if current_user.can("planner") else None},
         messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
@@ -71,7 +73,14 @@ def priorities_page():
 @access("viewer")
 def plot_page(plot_id: int):
     as_of = params.as_of(request.args.get("as_of"))
-    return render_template("plot.html", plot=plots.get(get_db(), plot_id, as_of), labels=labels)
+    return render_template("plot.html", plot=plots.get(get_db(), plot_id, as_of), labels=labels,
+                           lineage=plot_shapes.lineage(get_db(), plot_id))
+
+
+@bp.get("/plots/retired/<int:plot_id>")
+@access("viewer")
+def retired_plot_page(plot_id: int):
+    return render_template("plot_retired.html", plot=plot_shapes.retired(get_db(), plot_id))
 
 
 # --- requisition plans (征地方案) ------------------------------------------------------
