@@ -65,8 +65,9 @@ ORDER BY o.code;
 $$;
 
 -- Clip to neighbours: a geometry (CGCS2000) minus every live plot of the park it overlaps
--- (ST_Difference in GK), as a CGCS2000 MultiPolygon without the slivers (< 0.01 m²) the
--- difference may leave; NULL when nothing is left.
+-- (ST_Difference in GK), as a CGCS2000 MultiPolygon without the slivers (< 0.01 m²) and
+-- spikes (narrower than 1 mm, simplified away) the difference may leave, on the 1e-9°
+-- grid the API writes coordinates with and valid there; NULL when nothing is left.
 CREATE OR REPLACE FUNCTION clip_to_neighbours(p_park integer, p_geom geometry, p_except integer[])
 RETURNS geometry
 LANGUAGE sql STABLE AS $$
@@ -76,11 +77,13 @@ others AS (SELECT ST_Union(o.geom_gk) AS gk FROM g JOIN plots o
            ON o.park_id = p_park AND ST_Intersects(o.geom_gk, g.gk)
            WHERE o.id <> ALL (coalesce(p_except, '{}'))),
 rest AS (SELECT CASE WHEN others.gk IS NULL THEN g.gk
-                     ELSE ST_CollectionExtract(ST_Difference(g.gk, others.gk), 3) END AS gk
-         FROM g, others)
-SELECT ST_Multi(ST_Transform(ST_Collect(d.geom), 4490))
-FROM rest CROSS JOIN LATERAL ST_Dump(rest.gk) d
-WHERE ST_Area(d.geom) >= 0.01;
+                     ELSE ST_CollectionExtract(ST_MakeValid(ST_SimplifyPreserveTopology(
+                            ST_Difference(g.gk, others.gk), 0.001)), 3) END AS gk
+         FROM g, others),
+kept AS (SELECT ST_Transform(ST_Collect(d.geom), 4490) AS geom
+         FROM rest CROSS JOIN LATERAL ST_Dump(rest.gk) d WHERE ST_Area(d.geom) >= 0.01)
+SELECT ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SnapToGrid(kept.geom, 1e-9)), 3))
+FROM kept WHERE kept.geom IS NOT NULL;
 $$;
 
 -- A code for a new plot: the block (the code without its last part) of the nearest plot

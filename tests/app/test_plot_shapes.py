@@ -223,6 +223,19 @@ def test_a_reshape_overlapping_a_neighbour_is_refused_then_clipped(planner, conn
                                                                        abs=0.01)
 
 
+def test_clipping_a_corner_dragged_into_a_neighbour_gives_a_valid_shape(planner, conn, site):
+    x0, y0 = site.next_slot()
+    a = site.plot(at=(x0, y0), code="DR-1", size=60)
+    site.plot(at=(x0 + 60, y0), code="DR-2", size=60)
+    dragged = polygon([(x0, y0), (x0 + 60, y0), (x0 + 80, y0 + 60), (x0, y0 + 60), (x0, y0)])
+    clipped = post(planner, "/plots/clip?park=JSCY", {"geometry": dragged, "except": [a.id]})
+    assert clipped.status_code == 200, clipped.get_data(as_text=True)
+    assert clipped.get_json()["area_m2"] == pytest.approx(3600, abs=0.01)
+    response = planner.patch(f"{API}/plots/{a.id}", json={
+        "version": plot_row(conn, a.id)["version"], "geometry": clipped.get_json()["geometry"]})
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
 def test_the_database_refuses_an_overlap_beyond_the_park_setting(conn, site):
     x0, y0 = site.next_slot()
     site.plot(at=(x0, y0), code="DB-1")

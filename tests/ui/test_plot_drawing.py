@@ -89,7 +89,11 @@ def saved(page):
 
 
 def wait_done(page):
-    page.wait_for_selector(f"{MAP}[data-edit-done]", timeout=30_000)
+    """Wait for the edit to be saved and the plots reloaded (else fail with the panel)."""
+    try:
+        page.wait_for_selector(f"{MAP}[data-edit-done]", state="attached", timeout=30_000)
+    except Exception:
+        raise AssertionError(page.inner_text(".pa-edit-panel")) from None
 
 
 def shots(page, artifacts_dir, name: str):

@@ -173,7 +173,7 @@ methods.formatNumber = function (x, digits) {
 
 /** A layer's GeoJSON geometry in CGCS2000 lon/lat (undoing the GCJ-02 display shift). */
 methods.editGeometry = function (layer) {
-  var geometry = layer.toGeoJSON().geometry;
+  var geometry = layer.toGeoJSON(false).geometry;  // unrounded: snapped corners stay exact
   if (!this.gcj) { return geometry; }
   var unshift = function (c) {
     if (typeof c[0] === 'number') { return Gcj02.toWgs84(c[0], c[1]); }
