@@ -62,6 +62,22 @@ def show(page, plots, zoom: float = 18):
     page.wait_for_timeout(300)
 
 
+def on_map(browser, base: str, user: tuple[str, str], plots, zoom: float = 18):
+    """A page logged in as `user`, on the map centred on some plots."""
+    page, errors = open_page(browser)
+    login(page, base, *user)
+    open_map(page, base)
+    show(page, plots, zoom)
+    return page, errors
+
+
+def side_by_side(site: Site, prefix: str):
+    """Two 60 m squares sharing an edge, coded <prefix>-1 (west) and <prefix>-2."""
+    x0, y0 = site.next_slot()
+    return (site.plot(at=(x0, y0), code=f"{prefix}-1", size=60),
+            site.plot(at=(x0 + 60, y0), code=f"{prefix}-2", size=60))
+
+
 def point(page, x: float, y: float) -> tuple[float, float]:
     """The page coordinates of a GK point on the map."""
     lon, lat = TO_LONLAT.transform(x, y)
@@ -113,10 +129,7 @@ def test_a_planner_draws_a_plot_snapped_to_its_neighbour(live_server, demo_users
                                                         chromium_browser, artifacts_dir):
     site = Site(db)
     west = site.plot(code="UI-DRAW-1")
-    page, record = open_page(chromium_browser)
-    login(page, live_server, *demo_users["planner"])
-    open_map(page, live_server)
-    show(page, [west], 18.5)
+    page, record = on_map(chromium_browser, live_server, demo_users["planner"], [west], zoom=18.5)
     tool(page, "draw")
     x1, y0, y1 = west.x0 + west.size, west.y0, west.y0 + west.size
     corners = [(x1 + 0.3, y0 + 0.2), (x1 + 60, y0), (x1 + 60, y1), (x1 + 0.3, y1 - 0.2)]
@@ -148,10 +161,7 @@ def test_a_planner_splits_a_plot_with_a_line_and_sees_the_lineage(
         live_server, demo_users, db, chromium_browser, artifacts_dir):
     site = Site(db)
     plot = site.plot(code="UI-SPLIT-1", owner="乙村")
-    page, record = open_page(chromium_browser)
-    login(page, live_server, *demo_users["planner"])
-    open_map(page, live_server)
-    show(page, [plot])
+    page, record = on_map(chromium_browser, live_server, demo_users["planner"], [plot])
     tool(page, "split")
     click(page, plot.x0 + 20, plot.y0 + 20)
     page.wait_for_timeout(300)
@@ -188,14 +198,8 @@ def test_a_planner_splits_a_plot_with_a_line_and_sees_the_lineage(
 
 def test_a_planner_merges_two_adjacent_plots(live_server, demo_users, db, chromium_browser,
                                              artifacts_dir):
-    site = Site(db)
-    x0, y0 = site.next_slot()
-    a = site.plot(at=(x0, y0), code="UI-MERGE-1", size=60)
-    b = site.plot(at=(x0 + 60, y0), code="UI-MERGE-2", size=60)
-    page, record = open_page(chromium_browser)
-    login(page, live_server, *demo_users["planner"])
-    open_map(page, live_server)
-    show(page, [a, b])
+    a, b = side_by_side(Site(db), "UI-MERGE")
+    page, record = on_map(chromium_browser, live_server, demo_users["planner"], [a, b])
     tool(page, "merge")
     click(page, a.x0 + 30, a.y0 + 30)
     click(page, b.x0 + 30, b.y0 + 30)
@@ -215,14 +219,8 @@ def test_a_planner_merges_two_adjacent_plots(live_server, demo_users, db, chromi
 
 def test_an_overlapping_reshape_is_refused_and_then_clipped(live_server, demo_users, db,
                                                             chromium_browser, artifacts_dir):
-    site = Site(db)
-    x0, y0 = site.next_slot()
-    a = site.plot(at=(x0, y0), code="UI-RS-1", size=60)
-    b = site.plot(at=(x0 + 60, y0), code="UI-RS-2", size=60)
-    page, record = open_page(chromium_browser)
-    login(page, live_server, *demo_users["planner"])
-    open_map(page, live_server)
-    show(page, [a, b])
+    a, b = side_by_side(Site(db), "UI-RS")
+    page, record = on_map(chromium_browser, live_server, demo_users["planner"], [a, b])
     tool(page, "reshape")
     click(page, a.x0 + 20, a.y0 + 30)
     page.wait_for_selector(".leaflet-marker-icon.marker-icon")
@@ -261,21 +259,14 @@ def test_a_viewer_sees_no_editing_tool_and_an_admin_can_delete(live_server, demo
                                                                 chromium_browser):
     site = Site(db)
     plot = site.plot(code="UI-DEL-1")
-    page, record = open_page(chromium_browser)
-    login(page, live_server, *demo_users["viewer"])
-    open_map(page, live_server)
+    page, record = on_map(chromium_browser, live_server, demo_users["viewer"], [plot])
     assert page.locator(".pa-edit-bar").count() == 0
     assert page.evaluate("typeof window.L.PM") == "undefined"  # the library is not loaded
     page.context.close()
-    page, record = open_page(chromium_browser)
-    login(page, live_server, *demo_users["planner"])
-    open_map(page, live_server)
+    page, record = on_map(chromium_browser, live_server, demo_users["planner"], [plot])
     assert page.locator(".pa-edit-tool[data-tool=delete]").count() == 0
     page.context.close()
-    page, record = open_page(chromium_browser)
-    login(page, live_server, *demo_users["admin"])
-    open_map(page, live_server)
-    show(page, [plot])
+    page, record = on_map(chromium_browser, live_server, demo_users["admin"], [plot])
     tool(page, "delete")
     click(page, plot.x0 + 50, plot.y0 + 50)
     page.fill(".pa-edit-panel textarea[name=reason]", "重复录入")
