@@ -21,7 +21,7 @@ export const methods = {};
 var TOOLS = ['draw', 'reshape', 'split', 'merge', 'delete'];
 var DRAFT_STYLE = {color: '#d63384', weight: 3, fillColor: '#d63384', fillOpacity: 0.25};
 var PIECE_COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02'];
-var SELECTED_STYLE = {color: '#d63384', weight: 4, fillOpacity: 0.55};
+var SELECTED_STYLE = {color: '#d63384', weight: 4, fillColor: '#d63384', fillOpacity: 0.35};
 var SNAP = {snappable: true, snapDistance: 20, allowSelfIntersection: false};
 
 /** A JSON request whose error keeps the API's code, details and HTTP status. */
@@ -51,6 +51,11 @@ methods.addEditing = function () {
   if (!this.cfg.editing || !this.map.pm || !this.geo.plots) { return; }
   var self = this;
   this.edit = {mode: null};
+  // drafts, previews and the marks of selected plots: above the plots, never in the way of
+  // a click (the plots' own styles are reset on mouse-out)
+  var pane = this.map.createPane('pa-edit', this.map.getPane('overlayPane'));
+  pane.style.zIndex = '900';
+  pane.style.pointerEvents = 'none';
   this.map.pm.setLang(this.locale === 'en' ? 'en' : 'zh');
   this.map.pm.setGlobalOptions(SNAP);
   var bar = el('div', 'leaflet-bar pa-edit-bar');
@@ -100,11 +105,10 @@ methods.editStart = function (tool) {
 methods.editReset = function () {
   var e = this.edit;
   if (this.map.pm.globalDrawModeEnabled()) { this.map.pm.disableDraw(); }
-  ['draft', 'preview', 'line'].forEach(function (key) {
+  ['draft', 'preview', 'line', 'marks'].forEach(function (key) {
     if (e[key]) { e[key].remove(); }
   });
   if (e.plotLayer && e.plotLayer.pm) { e.plotLayer.pm.disable(); }
-  if (this.geo.plots) { this.geo.plots.resetStyle(); }
   var buttons = this.editButtons || {};
   Object.keys(buttons).forEach(function (k) { buttons[k].classList.remove('active'); });
   this.edit = {mode: null};
@@ -185,8 +189,23 @@ methods.editGeometry = function (layer) {
 methods.editShape = function (geometry, style) {
   var self = this;
   return L.geoJSON(geometry, {coordsToLatLng: function (c) { return self.coordsToLatLng(c); },
-    style: function () { return style || DRAFT_STYLE; }, pmIgnore: true, interactive: false})
-    .addTo(this.map);
+    style: function () { return style || DRAFT_STYLE; }, pmIgnore: true, snapIgnore: true,
+    interactive: false, pane: 'pa-edit'}).addTo(this.map);
+};
+
+/** Mark a plot as picked for the current tool (again: unmark it). */
+methods.editMark = function (layer) {
+  var e = this.edit;
+  e.marks = e.marks || L.featureGroup().addTo(this.map);
+  e.marked = e.marked || {};
+  var id = String(layer.feature.properties.id);
+  if (e.marked[id]) {
+    e.marks.removeLayer(e.marked[id]);
+    delete e.marked[id];
+    return false;
+  }
+  e.marked[id] = this.editShape(layer.feature.geometry, SELECTED_STYLE).addTo(e.marks);
+  return true;
 };
 
 methods.editApi = function (path, method, body, params) {
@@ -245,7 +264,7 @@ methods.editPlotClicked = function (layer) {
   if (e.mode === 'merge') { this.editMergeToggle(layer); return; }
   e.plotLayer = layer;
   e.plot = layer.feature.properties;
-  layer.setStyle(SELECTED_STYLE);
+  if (e.mode !== 'reshape') { this.editMark(layer); }
   if (e.mode === 'reshape') { this.editReshape(); }
   if (e.mode === 'split') {
     this.editShow(format(this.msg('edit.split.line'), {code: e.plot.code}));
@@ -432,13 +451,10 @@ methods.editSplitPreview = function (line) {
 methods.editMergeToggle = function (layer) {
   var e = this.edit;
   e.selected = e.selected || [];
-  var at = e.selected.indexOf(layer);
-  if (at >= 0) {
-    e.selected.splice(at, 1);
-    this.geo.plots.resetStyle(layer);
-  } else {
+  if (this.editMark(layer)) {
     e.selected.push(layer);
-    layer.setStyle(SELECTED_STYLE);
+  } else {
+    e.selected.splice(e.selected.indexOf(layer), 1);
   }
   this.editMergeForm();
 };
