@@ -13,9 +13,3 @@ FROM plot_lineage l JOIN plot_operations o ON o.id = l.operation_id
 LEFT JOIN plots p ON p.id = l.child_id LEFT JOIN retired_plots r ON r.id = l.child_id
 WHERE l.parent_id = :id
 ORDER BY relation DESC, code;
-
--- name: retired(id)^
--- A retired plot as it was, with the operation that retired it.
-SELECT r.id, r.park_id, r.code, r.name, r.area_m2, r.snapshot,
-       ST_AsGeoJSON(r.geom, 9)::jsonb AS geometry, o.kind, o.done_at, o.done_by, o.reason
-FROM retired_plots r JOIN plot_operations o ON o.id = r.operation_id WHERE r.id = :id;
