@@ -37,7 +37,8 @@ def map_page(park_code: str | None) -> dict:
                        "login": url_for("auth.login"),
                        "plot_page": url_for("web.index") + "plots/",
                        "editing": {"admin": current_user.can("admin")}
-                       if current_user.can("planner") else None},
+                       if current_user.is_authenticated and current_user.can("planner")
+                       else None},
         messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
