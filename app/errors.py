@@ -302,6 +302,18 @@ PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
         "the agreed start date (%(on)s) is earlier than the supply date (%(before_on)s)")),
     "plots_lifecycle_state_land": ("requisitioned_on", N_(
         "state-owned land is not requisitioned; clear the requisition date")),
+    # geometry editing (sql/source/13_plot_shapes.sql): the values come as a JSON DETAIL
+    "plots_overlap": ("geometry", N_(
+        "overlaps %(overlaps)s, more than the park allows (%(max)s m², setting "
+        "editing.max_overlap_m2); clip it to its neighbours or redraw it")),
+    "plots_split_misses": ("geometry", N_(
+        "the line does not cut the plot into pieces: draw it across the plot, starting and "
+        "ending outside it")),
+    "plots_split_codes": ("codes", N_(
+        "the line cuts the plot into %(pieces)s pieces but %(given)s codes were given")),
+    "plots_merge_apart": ("plots", N_(
+        "does not touch %(apart)s: only adjacent plots can be merged")),
+    "plot_operations_reason_given": ("reason", N_("a reason is required to delete a plot")),
     "22008": (None, N_("a date is not on the calendar")),  # datetime_field_overflow
     "22007": (None, N_("a date or time is not written YYYY-MM-DD")),  # invalid format
 }
@@ -338,6 +350,12 @@ def record_problem(record: Text | str, field: str | None, problem: str | Text,
                 problem=problem if isinstance(problem, Text) else Text(problem, **values))
 
 
+# Problems raised with their values as a JSON DETAIL, and the API code of each; the values
+# fill the message and go into the error's details (e.g. the overlapping plots as a list).
+VALUED = {"plots_overlap": "plot_overlap", "plots_split_misses": "split_misses",
+          "plots_split_codes": "split_codes", "plots_merge_apart": "merge_apart"}
+
+
 def _named(exc: psycopg.Error) -> AtlasError | None:
     """The error of a constraint or SQLSTATE listed in PROBLEMS, naming record and field."""
     key = exc.diag.constraint_name if exc.diag.constraint_name in PROBLEMS else exc.sqlstate
@@ -358,8 +376,9 @@ def _named(exc: psycopg.Error) -> AtlasError | None:
         problem = Text(problem, **values)
     text = record_problem(record, field, problem) if field else problem
     cls = Conflict if isinstance(exc, pg.UniqueViolation) else BadRequest
-    return cls(text, code=None if cls is Conflict else "invalid_input",
-               details={"field": field} if field else None)
+    details = {"field": field, **values} if field else None
+    return cls(text, code=VALUED.get(key) or (None if cls is Conflict else "invalid_input"),
+               details=details)
 
 
 def _detail_values(detail: str | None) -> dict:

@@ -118,6 +118,10 @@ VENDOR_CSS = [
 ]
 FULLSCREEN_JS = [("Control.Fullscreen.js", "vendor/leaflet.fullscreen/Control.FullScreen.js")]
 FULLSCREEN_CSS = [("Control.FullScreen.css", "vendor/leaflet.fullscreen/Control.FullScreen.css")]
+# Geometry editing (issue 10): Leaflet-Geoman, loaded only for planners and admins.
+EDITING_JS = [("leaflet_geoman_js", "vendor/leaflet-geoman/leaflet-geoman.min.js")]
+EDITING_CSS = [("leaflet_geoman_css", "vendor/leaflet-geoman/leaflet-geoman.css"),
+               ("parkatlas_editing_css", "css/parkatlas-editing.css")]
 MEASURE_JS = [("leaflet_measure_js", "vendor/leaflet-measure/leaflet-measure.min.js")]
 MEASURE_CSS = [("leaflet_measure_css", "vendor/leaflet-measure/leaflet-measure.css")]
 APP_CSS = [("parkatlas_map_css", "css/parkatlas-map.css")]
@@ -232,7 +236,8 @@ def render_park_map(
     ``plot_page`` (plot page URL prefix, or a pattern with ``{id}``), ``plot_edit``
     (the plot form's pattern with ``{id}``, given to planners and admins only),
     ``view_state`` (True on the park map: the view lives in the URL and an as-of
-    date picker is shown, map/viewstate.js), and
+    date picker is shown, map/viewstate.js),
+    ``editing`` ({"admin": bool} for a planner or admin: load the editing tools), and
     ``layers`` to override DEFAULT_LAYERS per layer id
     (``{"network.power": {"show": True}}``; ``{"show": None}`` drops a layer).
 
@@ -260,8 +265,9 @@ def render_park_map(
         max_zoom=20,
         zoom_snap=0.5,  # lets "zoom to park" fill the screen better
     )
-    m.default_js = _local(VENDOR_JS, static_url)
-    m.default_css = _local(VENDOR_CSS, static_url)
+    editing = cfg.get("editing") or {}
+    m.default_js = _local(VENDOR_JS + (EDITING_JS if editing else []), static_url)
+    m.default_css = _local(VENDOR_CSS + (EDITING_CSS if editing else []), static_url)
 
     fullscreen = folium.plugins.Fullscreen(
         position="topleft",
@@ -323,6 +329,8 @@ def render_park_map(
         "viewState": bool(cfg.get("view_state")),
         "plotLabelZoom": 16,
         "roadLabelZoom": 15,
+        # {"admin": bool} for a planner or admin (drawing tools, app/static/js/map/editing.js)
+        "editing": dict(editing) or None,
     }
     ParkAtlasInit(groups, layer_control, static_url).add_to(m)
 

@@ -51,9 +51,10 @@ def document() -> dict:
     edit["responses"]["409"] = _ref("responses/Error")
     edit["responses"]["413"] = _ref("responses/Error")
     edit["description"] = CONFLICT
-    return {**_document_head(), "paths": {**_paths(edit), **_plan_paths(),
-                                          **_plot_history_paths()},
-            "components": _components()}
+    paths = {**_paths(edit), **_plan_paths(), **_plot_history_paths()}
+    for path, ops in _shape_paths().items():
+        paths[path] = {**paths.get(path, {}), **ops}
+    return {**_document_head(), "paths": paths, "components": _components()}
 
 
 BODY_LIMITS = (
@@ -108,6 +109,41 @@ def _plot_history_paths() -> dict:
     restore["description"] = CONFLICT
     return {"/plots/{plot_id}/history": {"get": history},
             "/plots/{plot_id}/restore": {"post": restore}}
+
+
+def _shape_paths() -> dict:
+    """Geometry editing of plots (app/plot_shapes.py, issue 10). A geometry overlapping
+    another plot beyond the park setting editing.max_overlap_m2 is a 400 with code
+    plot_overlap and the overlaps in details.list."""
+    plot = _id("plot_id")
+    return {
+        "/plots": {"post": _status(_body(
+            "Draw a new plot (planner): code, name, zone, land class, planned use", "Feature",
+            schemas.PLOT_CREATE, "park"), "201")},
+        "/plots/proposal": {"post": _body(
+            "What a drawn shape proposes (planner): code, zone, GK area, overlaps", "Object",
+            schemas.SHAPE_CHECK, "park")},
+        "/plots/clip": {"post": _body(
+            "Clip a shape to its neighbours (planner): ST_Difference in GK", "Object",
+            schemas.SHAPE_CHECK, "park")},
+        "/plots/{plot_id}/split-preview": {"post": _body(
+            "The pieces a line cuts a plot into, with proposed codes (planner)", "Object",
+            schemas.PLOT_SPLIT, extra=[plot])},
+        "/plots/{plot_id}/split": {"post": _status(_body(
+            "Split a plot with a line (planner); the parent is retired", "FeatureCollection",
+            schemas.PLOT_SPLIT, extra=[plot]), "201")},
+        "/plots/merge": {"post": _status(_body(
+            "Merge adjacent plots into one (planner); the parents are retired", "Feature",
+            schemas.PLOT_MERGE), "201")},
+        "/plots/{plot_id}": {"delete": _status(_body(
+            "Delete a plot (admin) with a reason; kept in the lineage", "Object",
+            schemas.PLOT_DELETE, extra=[plot]), "204", content=False)},
+        "/plots/{plot_id}/lineage": {"get": _op(
+            "The plots a plot came from and was made into", response="Object", extra=[plot])},
+        "/plots/retired/{plot_id}": {"get": _op(
+            "A plot a split, merge or delete retired, as it was", response="Object",
+            extra=[plot])},
+    }
 
 
 def _plan_paths() -> dict:

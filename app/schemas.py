@@ -142,6 +142,48 @@ VERSION_ONLY = {
     "type": "object", "additionalProperties": False,
     "properties": {"version": _VERSION},
 }
+# Geometry editing (app/plot_shapes.py).
+_PLOT_CODE = {"type": "string", "minLength": 1, "maxLength": 50,
+              "pattern": r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"}
+_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+LINE = {
+    "type": "object", "required": ["type", "coordinates"], "additionalProperties": False,
+    "description": "GeoJSON LineString in longitude/latitude",
+    "properties": {"type": {"const": "LineString"},
+                   "coordinates": {"type": "array", "minItems": 2, "maxItems": MAX_VERTICES,
+                                   "items": _POSITION}},
+}
+PLOT_CREATE = {
+    "type": "object", "additionalProperties": False, "required": ["properties", "geometry"],
+    "properties": {"geometry": GEOMETRY, "properties": {
+        "type": "object", "additionalProperties": False, "required": ["code"],
+        "properties": {"code": _PLOT_CODE, "name": _nullable(_name()),
+                       "zone_id": _nullable(_ID),
+                       "land_class": PLOT_PROPERTIES["properties"]["land_class"],
+                       "planned_use": PLOT_PROPERTIES["properties"]["planned_use"]}}},
+}
+SHAPE_CHECK = {  # a drawn or reshaped geometry to propose for or to clip
+    "type": "object", "additionalProperties": False, "required": ["geometry"],
+    "properties": {"geometry": GEOMETRY,
+                   "except": {"type": "array", "maxItems": 100, "items": _ID}},
+}
+PLOT_SPLIT = {
+    "type": "object", "additionalProperties": False, "required": ["line"],
+    "properties": {"version": _VERSION, "line": LINE,
+                   "codes": {"type": "array", "minItems": 2, "maxItems": 100,
+                             "items": _PLOT_CODE}},
+}
+PLOT_MERGE = {
+    "type": "object", "additionalProperties": False, "required": ["plots", "code"],
+    "properties": {"code": _PLOT_CODE, "plots": {
+        "type": "array", "minItems": 2, "maxItems": 100, "items": {
+            "type": "object", "additionalProperties": False, "required": ["id", "version"],
+            "properties": {"id": _ID, "version": _VERSION}}}},
+}
+PLOT_DELETE = {
+    "type": "object", "additionalProperties": False, "required": ["reason"],
+    "properties": {"version": _VERSION, "reason": {"type": "string", "maxLength": MAX_NOTE}},
+}
 _RATE = {"anyOf": [{"type": "number", "minimum": 0, "maximum": MAX_MONEY},
                    {"type": "string", "maxLength": 30}]}
 RATE_EDIT = {

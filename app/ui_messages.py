@@ -227,6 +227,54 @@ UI_MESSAGES: dict[str, str] = {
     "history.refused": N_("The restore was refused:"),
 }
 
+# Geometry editing on the map (app/static/js/map/editing.js; planners and admins).
+UI_MESSAGES.update({
+    "edit.tools": N_("Editing tools"),
+    "edit.draw": N_("Draw"),
+    "edit.draw.title": N_("Draw a new plot (snaps to the neighbouring plots)"),
+    "edit.draw.hint": N_("Click the corners of the new plot on the map; click the first "
+                         "corner again to close it."),
+    "edit.draw.form": N_("New plot"),
+    "edit.draw.done": N_("Plot {code} was saved."),
+    "edit.reshape": N_("Reshape"),
+    "edit.reshape.title": N_("Move, add or remove the corners of a plot"),
+    "edit.reshape.hint": N_("Click the plot to reshape."),
+    "edit.reshape.editing": N_("Drag the corners of plot {code}, then save."),
+    "edit.reshape.done": N_("The new shape of plot {code} was saved."),
+    "edit.split": N_("Split"),
+    "edit.split.title": N_("Split a plot in two or more with a line"),
+    "edit.split.hint": N_("Click the plot to split."),
+    "edit.split.line": N_("Draw a line across plot {code}, starting and ending outside it; "
+                          "click the last point again to finish."),
+    "edit.split.form": N_("Plot {code} is cut into these pieces: check their codes, then save."),
+    "edit.split.sum": N_("Together {sum} m², the plot {parent} m²."),
+    "edit.split.done": N_("Plot {code} was split into:"),
+    "edit.merge": N_("Merge"),
+    "edit.merge.title": N_("Merge adjacent plots into one"),
+    "edit.merge.hint": N_("Click the adjacent plots to merge (at least two); the first one "
+                          "gives its attributes."),
+    "edit.merge.done": N_("The plots were merged into {code}."),
+    "edit.delete": N_("Delete"),
+    "edit.delete.title": N_("Delete a plot (administrators; a reason is required)"),
+    "edit.delete.hint": N_("Click the plot to delete."),
+    "edit.delete.form": N_("Delete plot {code}? It stays readable in the lineage."),
+    "edit.delete.confirm": N_("Delete the plot"),
+    "edit.delete.done": N_("Plot {code} was deleted."),
+    "edit.reason": N_("Reason"),
+    "edit.code": N_("Code"),
+    "edit.name": N_("Name"),
+    "edit.zone": N_("Zone"),
+    "edit.land_class": N_("Land class (GB/T 21010 code)"),
+    "edit.planned_use": N_("Planned use (code)"),
+    "edit.area": N_("{m2} m² ({mu} mu)"),
+    "edit.overlaps": N_("This shape overlaps other plots:"),
+    "edit.overlap": N_("{code}: {m2} m²"),
+    "edit.clip": N_("Clip to neighbours"),
+    "edit.clipped": N_("Clipped to the neighbouring plots: check the shape, then save."),
+    "edit.save": N_("Save"),
+    "edit.cancel": N_("Cancel"),
+})
+
 
 def translated(translate: Callable[[str], str]) -> dict[str, str]:
     """UI_MESSAGES with every text passed through ``translate`` (e.g. gettext)."""

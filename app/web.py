@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user
 
-from . import exporters, labels, maps, params, parks, plots, requisition, ui_messages
+from . import exporters, labels, maps, params, parks, plot_shapes, plots, requisition, ui_messages
 from .auth import access
 from .errors import AtlasError, BadRequest, Text, Unprocessable, localized
 from .i18n import current_language
@@ -38,6 +38,9 @@ def map_page(park_code: str | None, view_state: bool = False) -> dict:
                        "login": url_for("auth.login"),
                        "plot_page": url_for("web.index") + "plots/",
                        "view_state": view_state,
+                       "editing": {"admin": current_user.can("admin")}
+                       if current_user.is_authenticated and current_user.can("planner")
+                       else None,
                        "plot_edit": url_for("web.index") + "plots/{id}/edit"
                        if current_user.is_authenticated and current_user.can("planner")
                        else None},
@@ -80,6 +83,7 @@ def plot_context(plot_id: int, as_of=None) -> dict:
     plot = plots.get(conn, plot_id, as_of)
     return {"plot": plot, "labels": labels, "fields": plots.FIELDS,
             "history": plots.history_of(conn, plot_id, gettext, current_language()),
+            "lineage": plot_shapes.lineage(conn, plot_id),
             "can_edit": current_user.is_authenticated and current_user.can("planner"),
             "messages": ui_messages.translated(gettext),
             "api": url_for("api.index").rstrip("/")}
@@ -108,6 +112,12 @@ def plot_form(plot_id: int):
         values={k: props.get(k) for k in sorted(plots.EDITABLE)},
         fields_translated={k: gettext(v) for k, v in plots.FIELDS.items()},
         **plots.choices(get_db(), props["park_id"]))
+
+
+@bp.get("/plots/retired/<int:plot_id>")
+@access("viewer")
+def retired_plot_page(plot_id: int):
+    return render_template("plot_retired.html", plot=plot_shapes.retired(get_db(), plot_id))
 
 
 # --- requisition plans (征地方案) ------------------------------------------------------

@@ -89,6 +89,8 @@ copy leaflet-measure/dist leaflet-measure \
 copy leaflet-draw/dist leaflet-draw \
     leaflet.draw.js leaflet.draw.css \
     images/spritesheet.png images/spritesheet-2x.png images/spritesheet.svg
+copy @geoman-io/leaflet-geoman-free/dist leaflet-geoman \
+    leaflet-geoman.min.js leaflet-geoman.css
 
 # Swap the finished tree in at once so a running server never sees half a copy.
 touch "$tmp/.stamp"

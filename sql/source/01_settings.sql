@@ -55,6 +55,9 @@ SELECT jsonb_build_object(
       'telecom', 50, 'gas', 50, 'heat', 50)),
   -- a plot, road or network feature lies within this distance of one of its park's zones
   'location', jsonb_build_object('reach_m', 20000),
+  -- a new or reshaped plot may overlap another live plot of the park by at most this
+  -- much (m², GK): drawing and coordinate rounding leave slivers, more is an error
+  'editing', jsonb_build_object('max_overlap_m2', 1),
   'projects', jsonb_build_object(
     'behind_schedule_points', 10)
 );

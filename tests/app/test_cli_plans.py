@@ -220,7 +220,10 @@ def test_an_unknown_version_is_a_clear_error(run, plan_id, tmp_path):
 
 
 def test_a_plan_with_problems_is_refused_and_nothing_is_written(run, conn, plan_id, tmp_path):
-    conn.execute("UPDATE plots SET geom = ST_Multi(ST_Transform(ST_Buffer(geom_gk, 5), 4490)) "
+    # overlapping plots, as a park whose tolerance (editing.max_overlap_m2) allows them has
+    conn.execute("UPDATE parks SET settings = jsonb_set(settings, '{editing}', "
+                 "'{\"max_overlap_m2\": 1e9}');"
+                 "UPDATE plots SET geom = ST_Multi(ST_Transform(ST_Buffer(geom_gk, 5), 4490)) "
                  "WHERE code = 'NQ-04-01'")
     path = tmp_path / "plan.txt"
     out = failed(run("export-plan", plan_id, "--format", "txt", "-o", path))

@@ -317,8 +317,11 @@ def test_unknown_plan_and_version_are_not_found(conn, plan):
 # --- checks -------------------------------------------------------------------------
 
 def test_overlapping_plots_are_refused_with_both_codes(conn, plan):
-    # grow NQ-04-01 by 5 m: it now overlaps its neighbours in the plan
-    conn.execute("UPDATE plots SET geom = ST_Multi(ST_Transform(ST_Buffer(geom_gk, 5), 4490)) "
+    # grow NQ-04-01 by 5 m: it now overlaps its neighbours in the plan (data kept from before
+    # the overlap rule: the park's tolerance, editing.max_overlap_m2, lets it through)
+    conn.execute("UPDATE parks SET settings = jsonb_set(settings, '{editing}', "
+                 "'{\"max_overlap_m2\": 1e9}');"
+                 "UPDATE plots SET geom = ST_Multi(ST_Transform(ST_Buffer(geom_gk, 5), 4490)) "
                  "WHERE code = 'NQ-04-01'")
     problems = requisition.check(conn, plan["id"])
     overlaps = [p for p in problems if p["kind"] == "overlap"]

@@ -18,7 +18,8 @@
  * An ES module served as it is (no bundler). This file holds the ParkMap core
  * (set-up, panes, layers) and the public ParkAtlas object; the rest is in map/:
  * loader (API → layers, through http.js), styles, popups, views (thematic plot
- * views), legend, basemaps (with GCJ-02), controls (zoom, search, status box)
+ * views), legend, basemaps (with GCJ-02), controls (zoom, search, status box),
+ * editing (draw, reshape, split, merge, delete with Leaflet-Geoman; planners and admins)
  * and dom helpers. Shared status helpers live in parkatlas-status.js.
  *
  * Rules kept here:
@@ -43,6 +44,7 @@ import {methods as popupsMethods} from './map/popups.js';
 import {methods as controlsMethods} from './map/controls.js';
 import {methods as legendMethods} from './map/legend.js';
 import {methods as viewStateMethods} from './map/viewstate.js';
+import {methods as editingMethods} from './map/editing.js';
 
 const L = window.L;
 
@@ -104,6 +106,7 @@ ParkMap.prototype.start = function () {
   this.addBasemaps();
   this.addLegend();
   this.addStatusBox();
+  this.addEditing();  // planners and admins only (config.editing)
   this.map.fitBounds(this.parkBounds(), {animate: false});
   this.addViewState();  // the URL's centre, zoom and basemap; the date picker; labels
   // Project names crowd the whole-park view: show them from a closer zoom.
@@ -232,7 +235,7 @@ ParkMap.prototype.createGeoLayers = function () {
 
 // Each part of the map's behaviour lives in its own module under map/.
 Object.assign(ParkMap.prototype, loaderMethods, popupsMethods, viewsMethods, controlsMethods,
-  basemapsMethods, legendMethods, viewStateMethods);
+  basemapsMethods, legendMethods, viewStateMethods, editingMethods);
 
 // ---------------------------------------------------------------- public API
 
