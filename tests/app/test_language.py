@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from flask_babel import force_locale, gettext
 
-from app import db, labels, requisition, ui_messages
+from app import db, labels, plot_shapes, requisition, ui_messages
 from app.db import transaction
 from tests.builders import DEMO_TODAY, Site, evaluate, make_app
 from tests.client import csrf_token, login
@@ -122,8 +122,16 @@ def world(module_db_url):
         problem_plan = requisition.create(conn, park["id"], "有问题的方案",
                                           {"codes": codes[:1]}, "pytest")
         plans["problems"] = problem_plan["id"]
+        # a split, so that the pages show a lineage and a retired plot
+        cut = conn.execute(
+            "SELECT id, version, ST_XMin(geom) - 0.001 AS x0, ST_XMax(geom) + 0.001 AS x1,"
+            " ST_Y(ST_PointOnSurface(geom)) AS y FROM plots WHERE park_id = %s"
+            " AND code <> ALL(%s) ORDER BY id LIMIT 1", [park["id"], codes]).fetchone()
+        pieces = plot_shapes.split(conn, cut["id"], cut["version"], {
+            "type": "LineString", "coordinates": [[cut["x0"], cut["y"]], [cut["x1"], cut["y"]]]},
+            [])
         names = proper_names(conn)
-        ids = {"plot": conn.execute("SELECT min(id) AS id FROM plots").fetchone()["id"],
+        ids = {"plot": pieces["features"][0]["id"], "retired": cut["id"],
                "project": conn.execute("SELECT min(id) AS id FROM projects").fetchone()["id"],
                "rate": conn.execute("SELECT min(id) AS id FROM compensation_rates")
                .fetchone()["id"],
@@ -169,7 +177,9 @@ def page_urls(application, ids) -> list[str]:
         if "GET" not in rule.methods or rule.rule.startswith(("/api/", "/static")) \
                 or rule.endpoint in ("auth.logout",):
             continue
-        if rule.arguments == {"plot_id"}:
+        if rule.endpoint == "web.retired_plot_page":
+            urls.append(rule.rule.replace("<int:plot_id>", str(ids["retired"])))
+        elif rule.arguments == {"plot_id"}:
             urls.append(rule.rule.replace("<int:plot_id>", str(ids["plot"])))
         elif rule.arguments == {"plan_id"}:
             urls += [rule.rule.replace("<int:plan_id>", str(p)) for p in ids["plans"].values()]
