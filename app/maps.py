@@ -55,6 +55,11 @@ DEFAULT_LAYERS: dict[str, dict[str, Any]] = {
     **{f"network.{u}": {"show": False} for u in UTILITIES},
 }
 
+# The layers a guest may not read (app.layers.GUEST_LAYERS has zones, roads and plots):
+# dropped from a guest's map, so its page requests nothing it would be refused.
+GUEST_HIDDEN_LAYERS: dict[str, dict[str, Any]] = {
+    key: {"show": None} for key in DEFAULT_LAYERS if key not in ("zones", "plots", "roads")}
+
 # Online basemaps are only instantiated in the browser when the user picks
 # one, so the default page (basemap "none") requests nothing from outside.
 ONLINE_BASEMAPS: dict[str, dict[str, Any]] = {
@@ -118,8 +123,13 @@ VENDOR_CSS = [
 ]
 FULLSCREEN_JS = [("Control.Fullscreen.js", "vendor/leaflet.fullscreen/Control.FullScreen.js")]
 FULLSCREEN_CSS = [("Control.FullScreen.css", "vendor/leaflet.fullscreen/Control.FullScreen.css")]
-MEASURE_JS = [("leaflet_measure_js", "vendor/leaflet-measure/leaflet-measure.min.js")]
-MEASURE_CSS = [("leaflet_measure_css", "vendor/leaflet-measure/leaflet-measure.css")]
+# The measure tool (app/static/js/map/controls.js): Leaflet.PolylineMeasure draws and
+# measures lines; leaflet-draw's L.GeometryUtil gives the enclosed area. Neither needs eval
+# (leaflet-measure, used before, compiled lodash templates with `new Function`).
+MEASURE_JS = [("polylinemeasure_js", "vendor/leaflet.polylinemeasure/Leaflet.PolylineMeasure.js"),
+              ("leaflet_draw_js", "vendor/leaflet-draw/leaflet.draw.js")]
+MEASURE_CSS = [("polylinemeasure_css",
+                "vendor/leaflet.polylinemeasure/Leaflet.PolylineMeasure.css")]
 APP_CSS = [("parkatlas_map_css", "css/parkatlas-map.css")]
 # The id of the JSON element holding the page config (templates/_map_script.html).
 CONFIG_ELEMENT_ID = "pa-map-config"
@@ -229,7 +239,7 @@ def render_park_map(
 
     ``layers_config`` (all keys optional): ``api`` (API base, default
     "/api/v1"), ``lang`` ("zh" or "en"), ``login`` (login page URL),
-    ``plot_page`` (plot page URL prefix, or a pattern with ``{id}``), and
+    ``plot_page`` (plot page URL prefix, or a pattern with ``{id}``; False: none), and
     ``layers`` to override DEFAULT_LAYERS per layer id
     (``{"network.power": {"show": True}}``; ``{"show": None}`` drops a layer).
 
@@ -238,9 +248,10 @@ def render_park_map(
     """
     cfg = dict(layers_config or {})
     locale = str(cfg.get("lang") or "zh")
-    plot_page = str(cfg.get("plot_page") or "/plots/")
-    if "{id}" not in plot_page:
-        plot_page += "{id}"
+    plot_page = cfg.get("plot_page", "/plots/")  # False: no link to a plot page
+    if plot_page is not False:
+        plot_page = str(plot_page or "/plots/")
+        plot_page += "" if "{id}" in plot_page else "{id}"
     msgs = {**UI_MESSAGES, **dict(messages)}
     minx, miny, maxx, maxy = (float(v) for v in park["bbox"])
     centre = park.get("centre") or [(minx + maxx) / 2, (miny + maxy) / 2]
@@ -257,8 +268,8 @@ def render_park_map(
         max_zoom=20,
         zoom_snap=0.5,  # lets "zoom to park" fill the screen better
     )
-    m.default_js = _local(VENDOR_JS, static_url)
-    m.default_css = _local(VENDOR_CSS, static_url)
+    m.default_js = _local(VENDOR_JS + MEASURE_JS, static_url)
+    m.default_css = _local(VENDOR_CSS + MEASURE_CSS, static_url)
 
     fullscreen = folium.plugins.Fullscreen(
         position="topleft",
@@ -268,18 +279,6 @@ def render_park_map(
     fullscreen.default_js = _local(FULLSCREEN_JS, static_url)
     fullscreen.default_css = _local(FULLSCREEN_CSS, static_url)
     fullscreen.add_to(m)
-
-    measure = folium.plugins.MeasureControl(
-        position="topleft",
-        primary_length_unit="meters",
-        secondary_length_unit="kilometers",
-        primary_area_unit="sqmeters",
-        secondary_area_unit="hectares",
-        localization="cn" if locale.startswith("zh") else "en",
-    )
-    measure.default_js = _local(MEASURE_JS, static_url)
-    measure.default_css = _local(MEASURE_CSS, static_url)
-    measure.add_to(m)
 
     layers = {key: dict(opts) for key, opts in DEFAULT_LAYERS.items()}
     for key, opts in (cfg.get("layers") or {}).items():
@@ -303,7 +302,7 @@ def render_park_map(
             "bbox": [minx, miny, maxx, maxy],
         },
         "api": str(cfg.get("api") or "/api/v1").rstrip("/"),
-        "urls": {"login": str(cfg.get("login") or "/login"), "plot": plot_page},
+        "urls": {"login": str(cfg.get("login") or "/login"), "plot": plot_page or None},
         "locale": locale,
         "messages": msgs,
         "basemaps": _basemap_config(basemaps),
