@@ -16,7 +16,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from . import exporters, labels, maps, params, parks, plots, requisition, ui_messages
-from .auth import access
+from .auth import access, request_can, request_role
 from .errors import AtlasError, BadRequest, Unprocessable
 from .i18n import current_language
 from .web_db import get_db
@@ -25,8 +25,10 @@ bp = Blueprint("web", __name__)
 
 
 def map_page(park_code: str | None) -> dict:
-    """What the map template needs: the park and the rendered Folium parts."""
+    """What the map template needs: the park and the rendered Folium parts (for a guest
+    only the layers it may read, and no link to the staff's plot page)."""
     conn = get_db()
+    staff = request_can("viewer")
     park = parks.get(conn, parks.resolve(conn, park_code))
     props = park["properties"]
     map_parts = maps.render_park_map(
@@ -35,7 +37,8 @@ def map_page(park_code: str | None) -> dict:
               (props["name_en"] or props["name"])},
         layers_config={"api": url_for("api.index").rstrip("/"), "lang": current_language(),
                        "login": url_for("auth.login"),
-                       "plot_page": url_for("web.index") + "plots/"},
+                       "plot_page": url_for("web.index") + "plots/" if staff else False,
+                       "layers": {} if staff else maps.GUEST_HIDDEN_LAYERS},
         messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
@@ -43,7 +46,7 @@ def map_page(park_code: str | None) -> dict:
 
 
 @bp.get("/")
-@access("viewer")
+@access("guest")
 def index():
     return render_template("map.html", **map_page(request.args.get("park")))
 
@@ -80,7 +83,7 @@ def plans_page(park_code: str | None) -> dict:
     """The plan list of a park and what the create form offers."""
     conn = get_db()
     park = parks.get(conn, params.park(conn, park_code, required=True))["properties"]
-    return {"park": park, "plans": requisition.list_plans(conn, park["id"]),
+    return {"park": park, "plans": requisition.list_plans(conn, park["id"], request_role()),
             "labels_plan_status": labels.PLAN_STATUSES, **requisition.choices(conn, park["id"])}
 
 
@@ -120,17 +123,21 @@ def plans_create():
 def plan_page_context(plan_id: int, version_no: int | None) -> dict:
     """What the plan page shows: the plan, its map, and its numbers or its problems."""
     conn = get_db()
-    plan = requisition.get(conn, plan_id)
+    role = request_role()
+    plan = requisition.get(conn, plan_id, role)
     version_no = version_no or plan["current_version"]
     result, problems = None, []
+    money = requisition.sees_money(conn, plan["park_id"], role)
     try:
-        result = requisition.compute(conn, plan_id, version_no)
+        result = requisition.compute(conn, plan_id, version_no, role=role)
     except Unprocessable as exc:
         problems = (exc.details or {}).get("problems", [])
     page = map_page(plan["park_code"])
     current = version_no == plan["current_version"]
     return {**page, "plan": plan, "version_no": version_no, "result": result,
-            "problems": problems, "formats": exporters.FORMATS, "labels": labels,
+            "problems": problems, "labels": labels, "sees_money": money,
+            "formats": {k: f for k, f in exporters.FORMATS.items()
+                        if money or k in requisition.MONEY_FREE_FORMATS},
             "plan_config": {
                 "id": plan_id, "version": plan["version"], "versionNo": version_no,
                 "current": current, "status": plan["status"],
@@ -192,7 +199,8 @@ def plan_delete_form(plan_id: int):
 def rates_page():
     conn = get_db()
     park = parks.get(conn, params.park(conn, request.args.get("park"), True))["properties"]
-    return render_template("rates.html", park=park, rates=requisition.rates(conn, park["id"]),
+    return render_template("rates.html", park=park,
+                           rates=requisition.rates(conn, park["id"], request_role()),
                            fields=requisition.RATE_FIELDS, land_groups=labels.LAND_GROUPS)
 
 

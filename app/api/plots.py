@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from .. import layers, params, plots
-from ..auth import access
+from ..auth import access, request_can
 from ..web_db import get_db
 from . import as_of, bp, feature_page, geo, raw_body
 
@@ -19,7 +19,15 @@ def plot_list():
 @bp.get("/plots/<int:plot_id>")
 @access(layers.LAYERS["plots"].role)
 def plot_detail(plot_id: int):
-    return geo(plots.get(get_db(), plot_id, as_of()))
+    return geo(_plot(plot_id))
+
+
+def _plot(plot_id: int) -> dict:
+    """The whole plot for staff; what a guest may see of it (only a supplyable serviced
+    plot, with its readiness as of today) for a guest."""
+    if request_can("viewer"):
+        return plots.get(get_db(), plot_id, as_of())
+    return layers.guest_plot(get_db(), plot_id, as_of())
 
 
 @bp.patch("/plots/<int:plot_id>")

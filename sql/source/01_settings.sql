@@ -56,7 +56,10 @@ SELECT jsonb_build_object(
   -- a plot, road or network feature lies within this distance of one of its park's zones
   'location', jsonb_build_object('reach_m', 20000),
   'projects', jsonb_build_object(
-    'behind_schedule_points', 10)
+    'behind_schedule_points', 10),
+  -- what the read-only staff role (viewer) may read: compensation amounts, rates and
+  -- per-village amounts of approved requisition plans only when true (issue 9)
+  'access', jsonb_build_object('viewer_sees_money', false)
 );
 $$;
 

@@ -87,12 +87,13 @@ methods.plotPopup = function (feature, layer) {
   root.appendChild(status);
   if (!isBlank(id)) {
     var self = this;
-    var link = el('a', 'pa-popup-link', this.msg('popup.details'));
-    link.href = String(this.cfg.urls.plot || '/plots/{id}')
-      .replace('{id}', encodeURIComponent(String(id)));
-    var footer = el('div', 'pa-popup-footer');
-    footer.appendChild(link);
-    root.appendChild(footer);
+    if (this.cfg.urls.plot) {  // none for a guest: the plot page is the staff's
+      var link = el('a', 'pa-popup-link', this.msg('popup.details'));
+      link.href = String(this.cfg.urls.plot).replace('{id}', encodeURIComponent(String(id)));
+      var footer = el('div', 'pa-popup-footer');
+      footer.appendChild(link);
+      root.appendChild(footer);
+    }
     var cached = this.details[this.detailKey(id)];
     if (cached && cached.feature) {
       this.fillStatus(status, cached.feature.properties || {});
