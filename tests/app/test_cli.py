@@ -167,4 +167,4 @@ def test_load_demo_loads_the_park_and_makes_one_account_per_role_once(
     assert "park TINY, field code: this park code is already loaded" in out
     with db.connect(empty_db_url) as conn:
         assert conn.execute("SELECT count(*) AS n FROM parks").fetchone()["n"] == 1
-        assert len(users.list_users(conn)) == 3
+        assert len(users.list_users(conn)) == 4
