@@ -2,7 +2,11 @@
 
 Every endpoint declares who may use it with @access(level); a request to an endpoint
 without a rule is refused (fail closed), and tests walk the URL map to prove every route
-has one. Levels: "public", "viewer", "planner", "admin".
+has one. Levels: "public", "guest", "viewer", "planner", "admin" (each role may do what
+the roles below it may). A guest (a guest account, or anyone while PUBLIC_READ is on) reads
+the public map only; what each role sees of the data is decided by `request_role()` in the
+domain (app.layers, app.requisition). HTTP Basic credentials are refused with a 401 (not
+supported before issue 14).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -32,7 +37,7 @@ from .db import set_actor
 from .errors import Forbidden, Unauthorized
 from .web_db import get_db
 
-LEVELS = ("public", "viewer", "planner", "admin")
+LEVELS = ("public", "guest", "viewer", "planner", "admin")
 PUBLIC_ENDPOINTS = frozenset({"static"})  # Flask's own endpoints, which cannot carry a rule
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -64,7 +69,7 @@ class User(UserMixin):
 
 
 def access(level: str):
-    """Declare who may call a view: public, viewer, planner or admin."""
+    """Declare who may call a view: public, guest, viewer, planner or admin."""
     if level not in LEVELS:
         raise ValueError(f"unknown access level {level!r}")
 
@@ -101,6 +106,25 @@ def _bearer_token(req) -> str | None:
     return token.strip()
 
 
+def _basic_credentials(req) -> bool:
+    """Whether the request sends an `Authorization: Basic` header."""
+    return req.headers.get("Authorization", "").split(" ", 1)[0].lower() == "basic"
+
+
+def request_role() -> str | None:
+    """The role the current request reads as: the user's, "guest" for an anonymous reader
+    while PUBLIC_READ is on, else None."""
+    if current_user.is_authenticated:
+        return current_user.role
+    return "guest" if current_app.config["PUBLIC_READ"] else None
+
+
+def request_can(level: str) -> bool:
+    """Whether the current request's role reaches a level."""
+    role = request_role()
+    return role is not None and users.role_rank(role) >= users.role_rank(level)
+
+
 def _authenticate_token(token: str) -> None:
     """Make the token's owner the request's user; a bad token is a 401 even with a session.
 
@@ -113,7 +137,18 @@ def _authenticate_token(token: str) -> None:
     g._login_user = User(row)
 
 
-def _enforce() -> None:
+def _basic_refused():
+    """A 401 JSON error for HTTP Basic credentials, on pages as on the API (a browser never
+    sends them unasked; a script that does gets an answer it can read)."""
+    error = Unauthorized(_("HTTP Basic authentication is not supported; log in or send a "
+                           "Bearer token."), code="basic_unsupported")
+    response = jsonify(error.to_dict())
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="parkatlas"'
+    return response
+
+
+def _enforce():
     """Check the access rule of the requested endpoint (runs before every request)."""
     if request.endpoint is None:
         return  # no route: the 404 handler answers
@@ -121,6 +156,8 @@ def _enforce() -> None:
     if level is None:
         current_app.logger.error("endpoint %s has no access rule", request.endpoint)
         raise Forbidden("this address has no access rule")
+    if level != "public" and _basic_credentials(request):
+        return _basic_refused()
     token = _bearer_token(request)
     if token is not None:
         _authenticate_token(token)
@@ -133,7 +170,7 @@ def _enforce() -> None:
     if level == "public":
         return
     if user is None:
-        if (current_app.config["PUBLIC_READ"] and level == "viewer"
+        if (current_app.config["PUBLIC_READ"] and level == "guest"
                 and request.method in SAFE_METHODS):
             return
         raise Unauthorized(_("Please log in."))
@@ -147,6 +184,7 @@ def init_app(app) -> None:
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     app.before_request(_enforce)
+    app.jinja_env.globals["request_can"] = request_can
     app.register_blueprint(bp)
 
 

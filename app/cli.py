@@ -17,7 +17,8 @@ from . import backup, config, create_app, importer, migrations, users
 from .db import connect
 from .errors import AtlasError, Text
 
-DEMO_USERS = (("demo-admin", "admin"), ("demo-planner", "planner"), ("demo-viewer", "viewer"))
+DEMO_USERS = (("demo-admin", "admin"), ("demo-planner", "planner"), ("demo-viewer", "viewer"),
+              ("demo-guest", "guest"))
 
 
 def _conn():
@@ -126,7 +127,7 @@ def user():
               help="Password (default: generated and printed; or PARKATLAS_NEW_PASSWORD).")
 @with_appcontext
 def user_add(username, role, display_name, password):
-    """Create a user with a role (viewer, planner or admin)."""
+    """Create a user with a role (guest, viewer, planner or admin)."""
     with _conn() as conn:
         try:
             _row, password_used = users.add(conn, username, role, password, display_name)

@@ -56,7 +56,8 @@ EVENTS = (
 )
 
 OWNER_TYPES = {"collective": N_("collective"), "state": N_("state")}
-ROLES = {"viewer": N_("viewer"), "planner": N_("planner"), "admin": N_("admin")}
+ROLES = {"guest": N_("guest"), "viewer": N_("viewer"), "planner": N_("planner"),
+         "admin": N_("admin")}
 
 # Status flags of a plot (DESIGN §4.2–4.4) in the order the map ranks them (most
 # severe first for the colours; the rest follow in the API's vocabulary).

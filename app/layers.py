@@ -2,7 +2,9 @@
 
 A `Layer` says where a layer's rows come from (table, view or join), which geometry and
 metric geometry it has, which properties a feature carries, which filters a request may
-apply and how they read in SQL, who may read it and how pages are ordered. The JSON API
+apply and how they read in SQL, who may read it and how pages are ordered. A layer may have a
+narrower variant for the guest role (`GUEST_LAYERS`): the rows a guest may see and only the
+properties it may read; `visible()` picks the one for a request's role. The JSON API
 lists and fetches features through `search` and `get`; vector tiles and OGC API Features
 can build on the same descriptions (issue 14). The SQL fragments are constants of this
 module; request values only ever travel as query parameters.
@@ -16,9 +18,9 @@ from functools import cache
 
 import psycopg
 
-from . import labels, status
+from . import labels, readiness, status
 from .crs import STORAGE_SRID
-from .errors import BadRequest, NotFound, Text
+from .errors import BadRequest, Forbidden, NotFound, Text
 from .labels import N_
 from .params import Page
 
@@ -70,6 +72,7 @@ class Layer:
     as_of: bool = False  # whether its properties depend on the evaluation date
     role: str = "viewer"  # who may read it
     item: Item | None = None
+    condition: str = ""  # SQL over the source that every row served must meet
     filter_by_name: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -97,7 +100,7 @@ rd AS (SELECT r.* FROM day CROSS JOIN LATERAL plot_readiness_as_of(day.park_id, 
 
 LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
     Layer(
-        name="zones", noun=N_("zone"), title="Zones", source="zones f",
+        name="zones", noun=N_("zone"), title="Zones", source="zones f", role="guest",
         geometry_types=("MultiPolygon",), order=("park_id", "code"),
         properties="""jsonb_build_object(
           'id', f.id, 'park_id', f.park_id, 'code', f.code, 'name', f.name,
@@ -112,7 +115,7 @@ LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
           'level_name', rd.level_name, 'level_name_en', rd.level_name_en,
           'serviced', rd.serviced, 'evaluated_on', st.evaluated_on) AS properties""",
         properties="f.properties", geometry_types=("MultiPolygon",),
-        order=("park_id", "code"), as_of=True,
+        order=("park_id", "code"), as_of=True, role="guest",  # a guest: GUEST_LAYERS
         filters=(
             Filter("code", "starts_with(upper(f.code), upper(%(code)s))",
                    description="plot code prefix, case-insensitive"),
@@ -125,7 +128,7 @@ LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
         item=Item(source="plot_features f JOIN plots p ON p.id = f.id",
                   properties="(to_jsonb(p) - 'geom' - 'geom_gk') || f.properties")),
     Layer(
-        name="roads", noun=N_("road"), title="Roads", source="roads f",
+        name="roads", noun=N_("road"), title="Roads", source="roads f", role="guest",
         geometry_types=("MultiLineString",), order=("park_id", "name", "id"),
         filters=(Filter("status", "f.status = %(status)s", tuple(labels.STATUSES)),),
         properties="""jsonb_build_object(
@@ -161,6 +164,51 @@ LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
 )}
 
 
+# What a guest may see of a plot (DESIGN §1 "read-only map of available serviced land"):
+# the remaining supplyable land of §4.6, "serviced, banked, not yet supplied": as of the
+# park's today the plot's stage is banked (已收储: banked, and no supply contract yet, since
+# supply is the next event) and it is serviced land (熟地, at least 三通一平, §4.5). Only
+# its code, areas, planned use, zone and readiness: no owner, land user, money, project,
+# flag, reason or history (the layer has no as_of).
+_GUEST_PLOT = """jsonb_build_object(
+  'id', f.id, 'park_id', f.park_id, 'code', f.code, 'zone', f.zone_code,
+  'zone_name', f.properties -> 'zone_name', 'planned_use', f.properties -> 'planned_use',
+  'planned_use_name', f.properties -> 'planned_use_name',
+  'planned_use_name_en', f.properties -> 'planned_use_name_en',
+  'area_m2', f.properties -> 'area_m2', 'area_mu', f.properties -> 'area_mu',
+  'area_ha', f.properties -> 'area_ha', 'stage', f.stage, 'level', rd.level,
+  'level_name', rd.level_name, 'level_name_en', rd.level_name_en, 'serviced', rd.serviced)"""
+GUEST_PLOT_CONDITION = "f.stage = 'banked' AND rd.serviced"
+
+GUEST_LAYERS: dict[str, Layer] = {
+    "zones": LAYERS["zones"],
+    "roads": LAYERS["roads"],
+    "plots": Layer(
+        name="plots", noun="plot", title="Supplyable serviced plots", role="guest",
+        with_=_PLOT_STATE, source="plot_features f JOIN rd ON rd.plot_id = f.id",
+        columns=f"f.id, f.park_id, f.code, f.geom, {_GUEST_PLOT} AS properties",
+        properties="f.properties", geometry_types=("MultiPolygon",),
+        order=("park_id", "code"), condition=GUEST_PLOT_CONDITION,
+        filters=(Filter("code", "starts_with(upper(f.code), upper(%(code)s))",
+                        description="plot code prefix, case-insensitive"),
+                 Filter("zone", "f.zone_code = %(zone)s", description="zone code")),
+        item=Item(source="""plot_features f JOIN LATERAL (
+                    SELECT r.* FROM plot_readiness_as_of(f.park_id, park_today(f.park_id)) r
+                    WHERE r.plot_id = f.id) rd ON true""", properties=_GUEST_PLOT)),
+}
+
+
+def visible(name: str, role: str | None) -> Layer:
+    """The layer as a role sees it: the guest variant below viewer; Forbidden when the
+    role may not read the layer at all."""
+    layer = LAYERS[name]
+    if role is not None and role != "guest":
+        return layer
+    if name not in GUEST_LAYERS or layer.role != "guest":
+        raise Forbidden(f"a guest may not read the {name} layer")
+    return GUEST_LAYERS[name]
+
+
 @cache
 def _search_sql(layer: Layer, active: tuple[str, ...], bbox: bool) -> str:
     """The paging query of a layer with the given filters (one text per combination)."""
@@ -169,6 +217,8 @@ def _search_sql(layer: Layer, active: tuple[str, ...], bbox: bool) -> str:
         where.append(f"ST_Intersects(f.{layer.geometry}, ST_MakeEnvelope("
                      f"%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, {STORAGE_SRID}))")
     where += [layer.filter_by_name[name].predicate for name in active if name != "park_id"]
+    if layer.condition:
+        where.append(layer.condition)
     inner = ", ".join(layer.order)
     outer = ", ".join(f"f.{c}" for c in layer.order)
     return f"""WITH {layer.with_}sel AS (
@@ -191,7 +241,11 @@ def search(conn: psycopg.Connection, layer: Layer, park_id: int | None, bbox, pa
     Filters given as None are not applied; unknown filters and values outside a filter's
     vocabulary are refused. The web layer adds the paging links.
     """
-    unknown = sorted(set(filters) - set(layer.filter_by_name))
+    if as_of is not None and not layer.as_of:
+        raise BadRequest(f"{layer.name} are served as of today only (as_of)")
+    unknown = sorted(n for n, v in filters.items() if v is not None and n not in
+                     layer.filter_by_name) + sorted(set(filters) - set(LAYERS[layer.name]
+                                                                        .filter_by_name))
     if unknown:
         raise BadRequest(Text(N_("%(layer)s cannot be filtered by %(names)s"),
                               layer=layer.name, names=", ".join(unknown)))
@@ -215,9 +269,21 @@ def get(conn: psycopg.Connection, layer: Layer, feature_id: int) -> dict:
     row = conn.execute(
         f"SELECT f.{layer.id_column} AS id, {layer.geometry_json()} AS geometry, "
         f"{item.properties} AS properties FROM {item.source} "
-        f"WHERE f.{layer.id_column} = %(id)s", {"id": feature_id}).fetchone()
+        f"WHERE f.{layer.id_column} = %(id)s"
+        + (f" AND {layer.condition}" if layer.condition else ""), {"id": feature_id}).fetchone()
     if row is None:
         raise NotFound(Text(N_("no %(noun)s with id %(id)s"), noun=Text(layer.noun),
                             id=feature_id))
     return {"type": "Feature", "id": row["id"], "geometry": row["geometry"],
             "properties": row["properties"]}
+
+
+def guest_plot(conn: psycopg.Connection, plot_id: int, as_of: date | None = None) -> dict:
+    """What a guest may see of one plot: a supplyable serviced plot (else NotFound, as for
+    a plot that does not exist) with its readiness, as of today only."""
+    if as_of is not None:
+        raise BadRequest("plots are served as of today only (as_of)")
+    feature = get(conn, GUEST_LAYERS["plots"], plot_id)
+    props = feature["properties"]
+    props["readiness"] = readiness.get(conn, props["park_id"], plot_id)
+    return feature

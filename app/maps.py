@@ -55,6 +55,11 @@ DEFAULT_LAYERS: dict[str, dict[str, Any]] = {
     **{f"network.{u}": {"show": False} for u in UTILITIES},
 }
 
+# The layers a guest may not read (app.layers.GUEST_LAYERS has zones, roads and plots):
+# dropped from a guest's map, so its page requests nothing it would be refused.
+GUEST_HIDDEN_LAYERS: dict[str, dict[str, Any]] = {
+    key: {"show": None} for key in DEFAULT_LAYERS if key not in ("zones", "plots", "roads")}
+
 # Online basemaps are only instantiated in the browser when the user picks
 # one, so the default page (basemap "none") requests nothing from outside.
 ONLINE_BASEMAPS: dict[str, dict[str, Any]] = {
@@ -122,8 +127,13 @@ FULLSCREEN_CSS = [("Control.FullScreen.css", "vendor/leaflet.fullscreen/Control.
 EDITING_JS = [("leaflet_geoman_js", "vendor/leaflet-geoman/leaflet-geoman.min.js")]
 EDITING_CSS = [("leaflet_geoman_css", "vendor/leaflet-geoman/leaflet-geoman.css"),
                ("parkatlas_editing_css", "css/parkatlas-editing.css")]
-MEASURE_JS = [("leaflet_measure_js", "vendor/leaflet-measure/leaflet-measure.min.js")]
-MEASURE_CSS = [("leaflet_measure_css", "vendor/leaflet-measure/leaflet-measure.css")]
+# The measure tool (app/static/js/map/controls.js): Leaflet.PolylineMeasure draws and
+# measures lines; leaflet-draw's L.GeometryUtil gives the enclosed area. Neither needs eval
+# (leaflet-measure, used before, compiled lodash templates with `new Function`).
+MEASURE_JS = [("polylinemeasure_js", "vendor/leaflet.polylinemeasure/Leaflet.PolylineMeasure.js"),
+              ("leaflet_draw_js", "vendor/leaflet-draw/leaflet.draw.js")]
+MEASURE_CSS = [("polylinemeasure_css",
+                "vendor/leaflet.polylinemeasure/Leaflet.PolylineMeasure.css")]
 APP_CSS = [("parkatlas_map_css", "css/parkatlas-map.css")]
 # The id of the JSON element holding the page config (templates/_map_script.html).
 CONFIG_ELEMENT_ID = "pa-map-config"
@@ -233,7 +243,8 @@ def render_park_map(
 
     ``layers_config`` (all keys optional): ``api`` (API base, default
     "/api/v1"), ``lang`` ("zh" or "en"), ``login`` (login page URL),
-    ``plot_page`` (plot page URL prefix, or a pattern with ``{id}``), ``plot_edit``
+    ``plot_page`` (plot page URL prefix, or a pattern with ``{id}``; False: none),
+    ``plot_edit``
     (the plot form's pattern with ``{id}``, given to planners and admins only),
     ``view_state`` (True on the park map: the view lives in the URL and an as-of
     date picker is shown, map/viewstate.js),
@@ -246,9 +257,10 @@ def render_park_map(
     """
     cfg = dict(layers_config or {})
     locale = str(cfg.get("lang") or "zh")
-    plot_page = str(cfg.get("plot_page") or "/plots/")
-    if "{id}" not in plot_page:
-        plot_page += "{id}"
+    plot_page = cfg.get("plot_page", "/plots/")  # False: no link to a plot page
+    if plot_page is not False:
+        plot_page = str(plot_page or "/plots/")
+        plot_page += "" if "{id}" in plot_page else "{id}"
     msgs = {**UI_MESSAGES, **dict(messages)}
     minx, miny, maxx, maxy = (float(v) for v in park["bbox"])
     centre = park.get("centre") or [(minx + maxx) / 2, (miny + maxy) / 2]
@@ -266,8 +278,9 @@ def render_park_map(
         zoom_snap=0.5,  # lets "zoom to park" fill the screen better
     )
     editing = cfg.get("editing") or {}
-    m.default_js = _local(VENDOR_JS + (EDITING_JS if editing else []), static_url)
-    m.default_css = _local(VENDOR_CSS + (EDITING_CSS if editing else []), static_url)
+    m.default_js = _local(VENDOR_JS + MEASURE_JS + (EDITING_JS if editing else []), static_url)
+    m.default_css = _local(VENDOR_CSS + MEASURE_CSS + (EDITING_CSS if editing else []),
+                           static_url)
 
     fullscreen = folium.plugins.Fullscreen(
         position="topleft",
@@ -277,18 +290,6 @@ def render_park_map(
     fullscreen.default_js = _local(FULLSCREEN_JS, static_url)
     fullscreen.default_css = _local(FULLSCREEN_CSS, static_url)
     fullscreen.add_to(m)
-
-    measure = folium.plugins.MeasureControl(
-        position="topleft",
-        primary_length_unit="meters",
-        secondary_length_unit="kilometers",
-        primary_area_unit="sqmeters",
-        secondary_area_unit="hectares",
-        localization="cn" if locale.startswith("zh") else "en",
-    )
-    measure.default_js = _local(MEASURE_JS, static_url)
-    measure.default_css = _local(MEASURE_CSS, static_url)
-    measure.add_to(m)
 
     layers = {key: dict(opts) for key, opts in DEFAULT_LAYERS.items()}
     for key, opts in (cfg.get("layers") or {}).items():
@@ -312,7 +313,7 @@ def render_park_map(
             "bbox": [minx, miny, maxx, maxy],
         },
         "api": str(cfg.get("api") or "/api/v1").rstrip("/"),
-        "urls": {"login": str(cfg.get("login") or "/login"), "plot": plot_page,
+        "urls": {"login": str(cfg.get("login") or "/login"), "plot": plot_page or None,
                  # the plot form's URL pattern, only for those who may edit (planner, admin)
                  "plotEdit": cfg.get("plot_edit")},
         "locale": locale,

@@ -22,7 +22,7 @@ import shapely
 
 from . import clock, labels, schemas
 from .db import queries, transaction
-from .errors import NO_PARK, BadRequest, Conflict, NotFound, Text, Unprocessable, stale
+from .errors import NO_PARK, BadRequest, Conflict, Forbidden, NotFound, Text, Unprocessable, stale
 from .labels import N_
 from .plan_result import (
     Compensation,
@@ -125,20 +125,77 @@ def choices(conn: psycopg.Connection, park_id: int) -> dict:
 
 # --- plans and versions ---------------------------------------------------------------
 
-def list_plans(conn: psycopg.Connection, park_id: int | None = None) -> list[dict]:
-    """Every plan (of a park), newest first, with its current version's plot count and
-    area."""
-    return list(queries().requisition.list_plans(conn, park_id=park_id))
+# --- who reads what (issue 9) -----------------------------------------------------------
+# Planners and admins read every plan with its money. Below them (a viewer; a guest never
+# reaches a plan route) a reader sees a plan only while its current version is approved,
+# and only its approved versions, a draft or submitted one being NotFound as if it did not
+# exist; money (compensation, rates, per-village amounts, the rate table) only where the
+# park setting access.viewer_sees_money says so. `role=None` is the domain's own,
+# unrestricted reading.
+
+FULL_READERS = ("planner", "admin")
+NO_MONEY = N_("Compensation amounts and rates are not shown to your role.")
+NO_MONEY_EXPORT = N_("This export shows compensation amounts, which are not shown to your role.")
+# Export formats that carry no money (coordinates, boundary points and the CAD drawing);
+# the others state compensation amounts.
+MONEY_FREE_FORMATS = ("txt", "points", "points-csv", "dxf")
 
 
-def get(conn: psycopg.Connection, plan_id: int) -> dict:
-    """One plan with its versions."""
+def _restricted(role: str | None) -> bool:
+    return role is not None and role not in FULL_READERS
+
+
+def sees_money(conn: psycopg.Connection, park_id: int, role: str | None) -> bool:
+    """Whether a role reads compensation amounts and rates of a park's plans."""
+    if not _restricted(role):
+        return True
+    settings = queries().parks.settings(conn, id=park_id) or {}
+    return role == "viewer" and bool((settings.get("access") or {}).get("viewer_sees_money"))
+
+
+def _no_money(conn: psycopg.Connection, park_id: int, role: str | None) -> None:
+    if not sees_money(conn, park_id, role):
+        raise Forbidden(Text(NO_MONEY))
+
+
+def list_plans(conn: psycopg.Connection, park_id: int | None = None,
+               role: str | None = None) -> list[dict]:
+    """Every plan (of a park) the role may read, newest first, with its current version's
+    plot count and area."""
+    rows = queries().requisition.list_plans(conn, park_id=park_id)
+    return [r for r in rows if not _restricted(role) or r["status"] == "approved"]
+
+
+def get(conn: psycopg.Connection, plan_id: int, role: str | None = None) -> dict:
+    """One plan with its versions (as the role may read them)."""
     plan = queries().requisition.get_plan(conn, id=plan_id)
-    if plan is None:
+    if plan is None or (_restricted(role) and plan["status"] != "approved"):
         raise NotFound(Text(NO_PLAN, id=plan_id))
     plan = dict(plan)
-    plan["versions"] = list(queries().requisition.plan_versions(conn, plan_id=plan_id))
+    plan["versions"] = [v for v in queries().requisition.plan_versions(conn, plan_id=plan_id)
+                        if not _restricted(role) or v["status"] == "approved"]
     return plan
+
+
+def summary(conn: psycopg.Connection, result: PlanResult, role: str | None = None) -> dict:
+    """The plan's numbers as the role may read them: without any compensation amount when
+    it may not see money."""
+    data = result.summary()
+    if sees_money(conn, result.park_id, role):
+        return data
+    data.pop("compensation")
+    for row in (*data["by_owner"], *data["plots"]):
+        row.pop("compensation")
+    return data
+
+
+def export_format(conn: psycopg.Connection, result: PlanResult, fmt: str,
+                  role: str | None = None) -> str:
+    """The export format, if the role may download it: one that carries money only for a
+    role that sees money."""
+    if fmt in MONEY_FREE_FORMATS or sees_money(conn, result.park_id, role):
+        return fmt
+    raise Forbidden(Text(NO_MONEY_EXPORT))
 
 
 def create(conn: psycopg.Connection, park_id: int, name: str, selection: dict,
@@ -243,9 +300,10 @@ def delete(conn: psycopg.Connection, plan_id: int, version: int) -> None:
         queries().requisition.delete_plan(conn, id=plan_id, version=plan["version"])
 
 
-def plots_geojson(conn: psycopg.Connection, plan_id: int, version_no: int | None = None) -> dict:
+def plots_geojson(conn: psycopg.Connection, plan_id: int, version_no: int | None = None,
+                  role: str | None = None) -> dict:
     """The plots of a plan version as GeoJSON (lon/lat), for its map."""
-    plan = get(conn, plan_id)
+    plan = get(conn, plan_id, role)
     version_no = _version_no(plan, version_no)
     return queries().requisition.plan_geojson(conn,
                                               plan_id=plan_id, version_no=version_no)["collection"]
@@ -254,14 +312,14 @@ def plots_geojson(conn: psycopg.Connection, plan_id: int, version_no: int | None
 # --- the numbers ----------------------------------------------------------------------
 
 def compute(conn: psycopg.Connection, plan_id: int, version_no: int | None = None,
-            on: date | None = None) -> PlanResult:
+            on: date | None = None, role: str | None = None) -> PlanResult:
     """The plan's result: frozen versions as they were submitted, the draft computed now.
 
     A draft with problems (overlaps, invalid geometry, plots of another park, no price
     zone or rate) is refused with the list of offending plots; already requisitioned plots
     are left out and listed in the result.
     """
-    plan = get(conn, plan_id)
+    plan = get(conn, plan_id, role)
     version_no = _version_no(plan, version_no)
     row = queries().requisition.get_version(conn, plan_id=plan_id, version_no=version_no)
     if row["result"] is not None:
@@ -271,9 +329,10 @@ def compute(conn: psycopg.Connection, plan_id: int, version_no: int | None = Non
         return _compute_live(conn, plan_id, version_no, author=row["created_by"], on=on)
 
 
-def check(conn: psycopg.Connection, plan_id: int, version_no: int | None = None) -> list[dict]:
+def check(conn: psycopg.Connection, plan_id: int, version_no: int | None = None,
+          role: str | None = None) -> list[dict]:
     """The problems that stop a version from being exported or submitted (empty if none)."""
-    plan = get(conn, plan_id)
+    plan = get(conn, plan_id, role)
     version_no = _version_no(plan, version_no)
     row = queries().requisition.get_version(conn, plan_id=plan_id, version_no=version_no)
     if row["result"] is not None:
@@ -414,12 +473,13 @@ RATE_FIELDS = ("land_price_yuan_mu", "crop_yuan_mu", "special_crop_yuan_mu", "ho
                "social_security_yuan_mu")
 
 
-def rates(conn: psycopg.Connection, park_id: int) -> list[dict]:
-    """The park's compensation rate table (区片综合地价 and the other rates)."""
-    rows = list(queries().requisition.rates(conn, park_id=park_id))
-    if not rows and queries().parks.settings(conn, id=park_id) is None:
+def rates(conn: psycopg.Connection, park_id: int, role: str | None = None) -> list[dict]:
+    """The park's compensation rate table (区片综合地价 and the other rates), for a role
+    that sees money."""
+    if queries().parks.settings(conn, id=park_id) is None:
         raise NotFound(Text(NO_PARK, id=park_id))
-    return rows
+    _no_money(conn, park_id, role)
+    return list(queries().requisition.rates(conn, park_id=park_id))
 
 
 def update_rate(conn: psycopg.Connection, rate_id: int, version: int, values: dict) -> dict:

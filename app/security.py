@@ -24,22 +24,15 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def allow_eval() -> str:
-    """Let this page's scripts evaluate strings ('unsafe-eval'); returns "" for templates.
-
-    Only the map pages call it (templates/_map_script.html): leaflet-measure, behind
-    Folium's measure control, compiles its lodash templates with `new Function` when it
-    loads. Inline scripts still need the nonce, so injected markup still cannot run."""
-    g.csp_eval = True
-    return ""
-
-
-def content_security_policy(nonce: str, online_basemaps: bool, evaluate: bool = False) -> str:
+def content_security_policy(nonce: str, online_basemaps: bool) -> str:
+    """The policy of every page: scripts from this site or with this request's nonce, and
+    never 'unsafe-eval' (no library of the pages evaluates strings: the map's measure tool
+    is Leaflet.PolylineMeasure, not leaflet-measure and its `new Function`)."""
     images = "'self' data: blob:" + ("".join(f" {h}" for h in BASEMAP_HOSTS)
                                      if online_basemaps else "")
     return "; ".join((
         "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'" + (" 'unsafe-eval'" if evaluate else ""),
+        f"script-src 'self' 'nonce-{nonce}'",
         # Leaflet and Bootstrap position elements with style attributes.
         "style-src 'self' 'unsafe-inline'",
         f"img-src {images}",
@@ -65,8 +58,7 @@ def add_headers(response):
     if response.mimetype == "text/html":
         online = current_app.config.get("ONLINE_BASEMAPS", True)  # app.maps._basemap_config
         headers.setdefault("Content-Security-Policy",
-                           content_security_policy(csp_nonce(), online,
-                                                   g.get("csp_eval", False)))
+                           content_security_policy(csp_nonce(), online))
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         # Served over HTTPS only (behind nginx): the browser must never try plain HTTP.
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
@@ -83,7 +75,6 @@ def init_app(app) -> None:
     url_for builds https links. Never set it when clients reach the app directly: they
     could then forge their address."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
-    app.jinja_env.globals["csp_allow_eval"] = allow_eval
     app.after_request(add_headers)
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:

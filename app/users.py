@@ -21,13 +21,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from .db import queries, transaction
 from .errors import BadRequest, Conflict, NotFound
 
-ROLES = ("viewer", "planner", "admin")
+ROLES = ("guest", "viewer", "planner", "admin")
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
 
 
 def role_rank(role: str) -> int:
-    """Position of a role in viewer < planner < admin."""
+    """Position of a role in guest < viewer < planner < admin."""
     return ROLES.index(role)
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from . import exporters, labels, maps, params, parks, plot_shapes, plots, requisition, ui_messages
-from .auth import access
+from .auth import access, request_can, request_role
 from .errors import AtlasError, BadRequest, Text, Unprocessable, localized
 from .i18n import current_language
 from .labels import N_
@@ -26,8 +26,10 @@ bp = Blueprint("web", __name__)
 
 
 def map_page(park_code: str | None, view_state: bool = False) -> dict:
-    """What the map template needs: the park and the rendered Folium parts."""
+    """What the map template needs: the park and the rendered Folium parts (for a guest
+    only the layers it may read, and no link to the staff's plot page)."""
     conn = get_db()
+    staff = request_can("viewer")
     park = parks.get(conn, parks.resolve(conn, park_code))
     props = park["properties"]
     map_parts = maps.render_park_map(
@@ -36,7 +38,8 @@ def map_page(park_code: str | None, view_state: bool = False) -> dict:
               (props["name_en"] or props["name"])},
         layers_config={"api": url_for("api.index").rstrip("/"), "lang": current_language(),
                        "login": url_for("auth.login"),
-                       "plot_page": url_for("web.index") + "plots/",
+                       "plot_page": url_for("web.index") + "plots/" if staff else False,
+                       "layers": {} if staff else maps.GUEST_HIDDEN_LAYERS,
                        "view_state": view_state,
                        "editing": {"admin": current_user.can("admin")}
                        if current_user.is_authenticated and current_user.can("planner")
@@ -51,7 +54,7 @@ def map_page(park_code: str | None, view_state: bool = False) -> dict:
 
 
 @bp.get("/")
-@access("viewer")
+@access("guest")
 def index():
     return render_template("map.html", **map_page(request.args.get("park"), view_state=True))
 
@@ -126,7 +129,7 @@ def plans_page(park_code: str | None) -> dict:
     """The plan list of a park and what the create form offers."""
     conn = get_db()
     park = parks.get(conn, params.park(conn, park_code, required=True))["properties"]
-    return {"park": park, "plans": requisition.list_plans(conn, park["id"]),
+    return {"park": park, "plans": requisition.list_plans(conn, park["id"], request_role()),
             "labels_plan_status": labels.PLAN_STATUSES, **requisition.choices(conn, park["id"])}
 
 
@@ -166,18 +169,22 @@ def plans_create():
 def plan_page_context(plan_id: int, version_no: int | None) -> dict:
     """What the plan page shows: the plan, its map, and its numbers or its problems."""
     conn = get_db()
-    plan = requisition.get(conn, plan_id)
+    role = request_role()
+    plan = requisition.get(conn, plan_id, role)
     version_no = version_no or plan["current_version"]
     result, problems = None, []
+    money = requisition.sees_money(conn, plan["park_id"], role)
     try:
-        result = requisition.compute(conn, plan_id, version_no)
+        result = requisition.compute(conn, plan_id, version_no, role=role)
     except Unprocessable as exc:
         problems = localized((exc.details or {}).get("problems", []), gettext)
     page = map_page(plan["park_code"])
     current = version_no == plan["current_version"]
     return {**page, "plan": plan, "version_no": version_no, "result": result,
-            "problems": problems, "formats": exporters.FORMATS, "labels": labels,
+            "problems": problems, "labels": labels, "sees_money": money,
             "land_class_names": requisition.land_class_names(conn, current_language()),
+            "formats": {k: f for k, f in exporters.FORMATS.items()
+                        if money or k in requisition.MONEY_FREE_FORMATS},
             "plan_config": {
                 "id": plan_id, "version": plan["version"], "versionNo": version_no,
                 "current": current, "status": plan["status"],
@@ -239,7 +246,8 @@ def plan_delete_form(plan_id: int):
 def rates_page():
     conn = get_db()
     park = parks.get(conn, params.park(conn, request.args.get("park"), True))["properties"]
-    return render_template("rates.html", park=park, rates=requisition.rates(conn, park["id"]),
+    return render_template("rates.html", park=park,
+                           rates=requisition.rates(conn, park["id"], request_role()),
                            fields=requisition.RATE_FIELDS, land_groups=labels.LAND_GROUPS)
 
 

@@ -81,11 +81,8 @@ copy @fortawesome/fontawesome-free fontawesome-free \
     webfonts/fa-v4compatibility.woff2 webfonts/fa-v4compatibility.ttf
 copy leaflet.fullscreen leaflet.fullscreen \
     Control.FullScreen.js Control.FullScreen.css icon-fullscreen.svg
-copy leaflet-measure/dist leaflet-measure \
-    leaflet-measure.min.js leaflet-measure.css \
-    images/cancel.png images/cancel_@2X.png images/check.png images/check_@2X.png \
-    images/focus.png images/focus_@2X.png images/rulers.png images/rulers_@2X.png \
-    images/start.png images/start_@2X.png images/trash.png images/trash_@2X.png
+copy leaflet.polylinemeasure leaflet.polylinemeasure \
+    Leaflet.PolylineMeasure.js Leaflet.PolylineMeasure.css
 copy leaflet-draw/dist leaflet-draw \
     leaflet.draw.js leaflet.draw.css \
     images/spritesheet.png images/spritesheet-2x.png images/spritesheet.svg

@@ -23,8 +23,8 @@ GK_EPSG = 4526  # CGCS2000 3-degree GK zone 38, zone-prefixed: the demo park's m
 ORIGIN = (38_410_000.0, 3_259_000.0)  # ≈ 5 km east of every demo plot, road and network
 SPACING = 400.0  # between scenario plots: far beyond every service distance
 DEMO_TODAY = date(2026, 11, 22)
-DEMO_PASSWORDS = {"viewer": "viewer-pass-123", "planner": "planner-pass-123",
-                  "admin": "admin-pass-123"}
+DEMO_PASSWORDS = {"guest": "guest-pass-123", "viewer": "viewer-pass-123",
+                  "planner": "planner-pass-123", "admin": "admin-pass-123"}
 
 _TO_CGCS = Transformer.from_crs(GK_EPSG, 4490, always_xy=True)
 _codes = itertools.count(1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from .. import geojson, layers, params, schemas
+from ..auth import request_role
 from ..web_db import get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -57,12 +58,14 @@ def version(data: dict | None = None) -> int:
 
 def feature_page(name: str):
     """A page of a layer's features for the request's park, bbox, page and filters, with a
-    `next` link while more remain."""
-    layer, args, page = layers.LAYERS[name], request.args, params.page(request.args)
+    `next` link while more remain; as the request's role may see the layer (a filter or
+    as_of that its variant lacks is refused, not ignored)."""
+    full, args, page = layers.LAYERS[name], request.args, params.page(request.args)
+    layer = layers.visible(name, request_role())
     filters = {f.name: params.boolean(args, f.name) if f.kind == "boolean"
-               else params.text(args, f.name) for f in layer.filters}
+               else params.text(args, f.name) for f in full.filters}
     result = layers.search(get_db(), layer, park(), params.bbox(args) if layer.bbox else None,
-                           page, as_of() if layer.as_of else None, **filters)
+                           page, as_of() if full.as_of else None, **filters)
     fc = geojson.page(result)
     if page.offset + fc["numberReturned"] < fc["numberMatched"]:
         fc["links"].append({"rel": "next", "type": "application/geo+json",

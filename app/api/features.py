@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import layers, parks
-from ..auth import access
+from ..auth import access, request_can
 from ..web_db import get_db
 from . import bp, feature_page, geo
 
@@ -11,15 +11,23 @@ LAYERS = layers.LAYERS
 
 
 @bp.get("/parks")
-@access("viewer")
+@access("guest")
 def park_list():
     return geo(parks.feature_collection(get_db()))
 
 
 @bp.get("/parks/<int:park_id>")
-@access("viewer")
+@access("guest")
 def park_detail(park_id: int):
-    return geo(parks.get(get_db(), park_id))
+    return geo(_park(park_id))
+
+
+def _park(park_id: int) -> dict:
+    """A park; its settings (the rules' thresholds, the access rules) for the staff only."""
+    feature = parks.get(get_db(), park_id)
+    if not request_can("viewer"):
+        feature["properties"].pop("settings")
+    return feature
 
 
 @bp.get("/zones")

@@ -6,7 +6,7 @@ from flask import Response, g, jsonify, request
 from flask_babel import gettext
 
 from .. import exporters, params, requisition, schemas
-from ..auth import access
+from ..auth import access, request_role
 from ..errors import localized
 from ..web_db import get_db
 from . import body, bp, geo, park, version
@@ -19,7 +19,7 @@ def _version_arg() -> int | None:
 @bp.get("/plans")
 @access("viewer")
 def plan_list():
-    return jsonify(requisition.list_plans(get_db(), park()))
+    return jsonify(requisition.list_plans(get_db(), park(), request_role()))
 
 
 @bp.post("/plans")
@@ -36,7 +36,7 @@ def _plan_new(data: dict) -> dict:
 @bp.get("/plans/<int:plan_id>")
 @access("viewer")
 def plan_detail(plan_id: int):
-    return jsonify(requisition.get(get_db(), plan_id))
+    return jsonify(requisition.get(get_db(), plan_id, request_role()))
 
 
 @bp.patch("/plans/<int:plan_id>")
@@ -73,35 +73,39 @@ def plan_approve(plan_id: int):
 @bp.get("/plans/<int:plan_id>/plots")
 @access("viewer")
 def plan_plots(plan_id: int):
-    return geo(requisition.plots_geojson(get_db(), plan_id, _version_arg()))
+    return geo(requisition.plots_geojson(get_db(), plan_id, _version_arg(), request_role()))
 
 
 @bp.get("/plans/<int:plan_id>/check")
 @access("viewer")
 def plan_check(plan_id: int):
-    return jsonify({"problems": localized(requisition.check(get_db(), plan_id, _version_arg()),
-                                          gettext)})
+    return jsonify({"problems": localized(requisition.check(
+        get_db(), plan_id, _version_arg(), request_role()), gettext)})
 
 
 @bp.get("/plans/<int:plan_id>/result")
 @access("viewer")
 def plan_result(plan_id: int):
-    return jsonify(requisition.compute(get_db(), plan_id, _version_arg()).summary())
+    return jsonify(requisition.summary(get_db(), _result(plan_id), request_role()))
 
 
 @bp.get("/plans/<int:plan_id>/export")
 @access("viewer")
 def plan_export(plan_id: int):
-    return _download(requisition.compute(get_db(), plan_id, _version_arg()),
-                     request.args.get("format", ""))
+    return _download(_result(plan_id), request.args.get("format", ""))
+
+
+def _result(plan_id: int):
+    return requisition.compute(get_db(), plan_id, _version_arg(), role=request_role())
 
 
 def _download(result, fmt: str) -> Response:
     """An export as a file download (RFC 6266 name, also in UTF-8)."""
     options = {k: v for k in ("lang", "encoding") if (v := request.args.get(k))}
+    content_type = exporters.get_format(fmt).media_type
+    fmt = requisition.export_format(get_db(), result, fmt, request_role())
     data = exporters.export(result, fmt, **options)
     name = exporters.filename(result, fmt)
-    content_type = exporters.get_format(fmt).media_type
     if content_type.startswith("text/"):  # Flask would say utf-8; the TXT is GBK by default
         gbk = fmt == "txt" and options.get("encoding", "gbk").strip().lower() == "gbk"
         content_type += "; charset=" + ("gbk" if gbk else "utf-8")
@@ -113,7 +117,7 @@ def _download(result, fmt: str) -> Response:
 @bp.get("/parks/<int:park_id>/compensation-rates")
 @access("viewer")
 def rate_list(park_id: int):
-    return jsonify(requisition.rates(get_db(), params.park_id(park_id)))
+    return jsonify(requisition.rates(get_db(), params.park_id(park_id), request_role()))
 
 
 @bp.patch("/compensation-rates/<int:rate_id>")

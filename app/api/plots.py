@@ -6,7 +6,7 @@ from flask import jsonify, request
 from flask_babel import gettext
 
 from .. import layers, params, plot_shapes, plots, schemas
-from ..auth import access
+from ..auth import access, request_can
 from ..i18n import current_language
 from ..web_db import get_db
 from . import as_of, body, bp, feature_page, geo, park, raw_body, version
@@ -21,7 +21,15 @@ def plot_list():
 @bp.get("/plots/<int:plot_id>")
 @access(layers.LAYERS["plots"].role)
 def plot_detail(plot_id: int):
-    return geo(plots.get(get_db(), plot_id, as_of()))
+    return geo(_plot(plot_id))
+
+
+def _plot(plot_id: int) -> dict:
+    """The whole plot for staff; what a guest may see of it (only a supplyable serviced
+    plot, with its readiness as of today) for a guest."""
+    if request_can("viewer"):
+        return plots.get(get_db(), plot_id, as_of())
+    return layers.guest_plot(get_db(), plot_id, as_of())
 
 
 @bp.patch("/plots/<int:plot_id>")

@@ -10,7 +10,7 @@ from . import bp
 
 
 @bp.get("/")
-@access("viewer")
+@access("guest")
 def index():
     return jsonify(openapi.landing(url_for))
 

@@ -59,7 +59,10 @@ SELECT jsonb_build_object(
   -- much (m², GK): drawing and coordinate rounding leave slivers, more is an error
   'editing', jsonb_build_object('max_overlap_m2', 1),
   'projects', jsonb_build_object(
-    'behind_schedule_points', 10)
+    'behind_schedule_points', 10),
+  -- what the read-only staff role (viewer) may read: compensation amounts, rates and
+  -- per-village amounts of approved requisition plans only when true (issue 9)
+  'access', jsonb_build_object('viewer_sees_money', false)
 );
 $$;
 

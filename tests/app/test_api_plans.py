@@ -50,6 +50,13 @@ def viewer(app):
 
 
 @pytest.fixture
+def reader(app):
+    """Reads draft plans and their money: a planner (a viewer reads approved plans only,
+    without money unless the park allows: test_roles.py)."""
+    return session(app, "planner")
+
+
+@pytest.fixture
 def planner(app):
     return session(app, "planner")
 
@@ -123,8 +130,8 @@ def polygon_around(conn, code: str, metres: float = 3.0) -> dict:
 
 # --- listing ------------------------------------------------------------------------------
 
-def test_the_list_shows_the_demo_plan(viewer, conn, plan):
-    plans = ok(viewer.get(f"{API}/plans"))
+def test_the_list_shows_the_demo_plan(reader, conn, plan):
+    plans = ok(reader.get(f"{API}/plans"))
     assert isinstance(plans, list) and len(plans) == 1
     (row,) = plans
     assert row["id"] == plan["id"] and row["name"] == DEMO_PLAN
@@ -137,22 +144,22 @@ def test_the_list_shows_the_demo_plan(viewer, conn, plan):
     assert row["area_m2"] == pytest.approx(gk_area(conn, codes), abs=0.01)
 
 
-def test_the_list_filters_by_park_code_and_id(viewer, conn, plan):
+def test_the_list_filters_by_park_code_and_id(reader, conn, plan):
     other = conn.execute("INSERT INTO parks (code, name, gk_zone) VALUES ('OTHER', '别的园区', 38) "
                          "RETURNING id").fetchone()["id"]
     for park in ("JSCY", park_id(conn)):
-        assert [p["id"] for p in ok(viewer.get(f"{API}/plans?park={park}"))] == [plan["id"]]
-    assert ok(viewer.get(f"{API}/plans?park=OTHER")) == []
-    assert ok(viewer.get(f"{API}/plans?park={other}")) == []
-    assert "NOPE" in assert_error(viewer.get(f"{API}/plans?park=NOPE"), 404)["message"]
+        assert [p["id"] for p in ok(reader.get(f"{API}/plans?park={park}"))] == [plan["id"]]
+    assert ok(reader.get(f"{API}/plans?park=OTHER")) == []
+    assert ok(reader.get(f"{API}/plans?park={other}")) == []
+    assert "NOPE" in assert_error(reader.get(f"{API}/plans?park=NOPE"), 404)["message"]
 
 
-def test_plan_detail_has_its_versions(viewer, plan):
-    detail = ok(viewer.get(f"{API}/plans/{plan['id']}"))
+def test_plan_detail_has_its_versions(reader, plan):
+    detail = ok(reader.get(f"{API}/plans/{plan['id']}"))
     assert detail["name"] == DEMO_PLAN and detail["park_code"] == "JSCY"
     assert [(v["version_no"], v["status"], v["plot_count"]) for v in detail["versions"]] == [
         (1, "draft", DEMO_PLOTS)]
-    assert_error(viewer.get(f"{API}/plans/999999"), 404)
+    assert_error(reader.get(f"{API}/plans/999999"), 404)
 
 
 def test_reading_plans_needs_a_login(client, plan):
@@ -390,8 +397,8 @@ def test_editing_a_submitted_plan_starts_a_new_draft_version(planner, conn, plan
 
 # --- the numbers --------------------------------------------------------------------------
 
-def test_the_result_is_what_requisition_computes(viewer, conn, plan):
-    got = ok(viewer.get(f"{API}/plans/{plan['id']}/result"))
+def test_the_result_is_what_requisition_computes(reader, conn, plan):
+    got = ok(reader.get(f"{API}/plans/{plan['id']}/result"))
     want = requisition.compute(conn, plan["id"])
     assert got == jsonable(want.summary())
     # and the figures a reader checks, spelled out
@@ -441,20 +448,20 @@ def test_an_earlier_version_gives_its_frozen_numbers(planner, conn, plan):
     assert v2 == jsonable(requisition.compute(conn, plan["id"]).summary())
 
 
-def test_a_bad_version_argument(viewer, plan, subtests):
+def test_a_bad_version_argument(reader, plan, subtests):
     for query, status in (("version=7", 404), ("version=abc", 400), ("version=0", 400),
                           ("version=-1", 400)):
         for what in ("result", "check", "plots", "export"):
             with subtests.test(query=query, what=what):
                 extra = "&format=txt" if what == "export" else ""
-                assert_error(viewer.get(f"{API}/plans/{plan['id']}/{what}?{query}{extra}"),
+                assert_error(reader.get(f"{API}/plans/{plan['id']}/{what}?{query}{extra}"),
                              status)
 
 
 # --- checks -------------------------------------------------------------------------------
 
-def test_the_demo_plan_has_no_problems(viewer, plan):
-    assert ok(viewer.get(f"{API}/plans/{plan['id']}/check")) == {"problems": []}
+def test_the_demo_plan_has_no_problems(reader, plan):
+    assert ok(reader.get(f"{API}/plans/{plan['id']}/check")) == {"problems": []}
 
 
 def test_overlapping_plots_are_listed_and_stop_export_and_submission(planner, conn, plan):
@@ -540,9 +547,9 @@ def test_every_format_has_a_check():
 
 
 @pytest.mark.parametrize("name", list(exporters.FORMATS))
-def test_export_every_format(viewer, plan, name):
+def test_export_every_format(reader, plan, name):
     fmt = exporters.FORMATS[name]
-    response = viewer.get(f"{API}/plans/{plan['id']}/export?format={name}")
+    response = reader.get(f"{API}/plans/{plan['id']}/export?format={name}")
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype == fmt.media_type
     disposition = response.headers["Content-Disposition"]
@@ -560,13 +567,13 @@ def test_export_every_format(viewer, plan, name):
     CHECKS[name](data)
 
 
-def test_txt_in_utf_8(viewer, plan):
-    response = viewer.get(f"{API}/plans/{plan['id']}/export?format=txt&encoding=utf-8")
+def test_txt_in_utf_8(reader, plan):
+    response = reader.get(f"{API}/plans/{plan['id']}/export?format=txt&encoding=utf-8")
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype_params.get("charset") == "utf-8", response.content_type
     text = response.get_data().decode("utf-8")
     assert text.startswith("[属性描述]") and text.count(",@") == DEMO_PLOTS - 1
-    gbk = viewer.get(f"{API}/plans/{plan['id']}/export?format=txt&encoding=gbk").get_data()
+    gbk = reader.get(f"{API}/plans/{plan['id']}/export?format=txt&encoding=gbk").get_data()
     assert gbk.decode("gbk") == text
     assert gbk != response.get_data()
 
@@ -582,15 +589,15 @@ BAD_EXPORTS = [
 ]
 
 
-def test_bad_export_arguments_are_a_400(viewer, plan, subtests):
+def test_bad_export_arguments_are_a_400(reader, plan, subtests):
     for query, message in BAD_EXPORTS:
         with subtests.test(query=query):
-            error = assert_error(viewer.get(f"{API}/plans/{plan['id']}/export?{query}"), 400)
+            error = assert_error(reader.get(f"{API}/plans/{plan['id']}/export?{query}"), 400)
             assert message in error["message"]
 
 
 def test_export_with_a_bearer_token(app, conn, plan):
-    token = users.issue_token(conn, "test-viewer", "pytest")
+    token = users.issue_token(conn, "test-planner", "pytest")
     client = app.test_client()
     response = client.get(f"{API}/plans/{plan['id']}/export?format=geojson",
                           headers={"Authorization": f"Bearer {token}"})
@@ -633,9 +640,9 @@ def rate_values(row: dict, **changes) -> dict:
     return {f: str(row[f]) for f in requisition.RATE_FIELDS} | changes
 
 
-def test_viewers_read_the_rate_table(viewer, conn):
+def test_planners_read_the_rate_table(reader, conn):
     pid = park_id(conn)
-    rows = ok(viewer.get(f"{API}/parks/{pid}/compensation-rates"))
+    rows = ok(reader.get(f"{API}/parks/{pid}/compensation-rates"))
     db_rows = conn.execute("SELECT * FROM compensation_rates WHERE park_id = %s",
                            (pid,)).fetchall()
     assert len(rows) == len(db_rows) > 0
@@ -645,8 +652,8 @@ def test_viewers_read_the_rate_table(viewer, conn):
         assert row["id"] == want["id"] and row["version"] == want["version"]
         for field in requisition.RATE_FIELDS:
             assert Decimal(str(row[field])) == want[field], field
-    assert_error(viewer.get(f"{API}/parks/2147483648/compensation-rates"), 404)
-    assert_error(viewer.get(f"{API}/parks/999999/compensation-rates"), 404)
+    assert_error(reader.get(f"{API}/parks/2147483648/compensation-rates"), 404)
+    assert_error(reader.get(f"{API}/parks/999999/compensation-rates"), 404)
 
 
 def test_an_admin_changes_a_rate_and_the_change_is_audited(admin, conn, plan):
@@ -804,16 +811,16 @@ def _validate(doc: dict, path: str, method: str, response) -> None:
         response.get_json())
 
 
-def test_plan_responses_match_the_openapi_schemas(openapi_doc, viewer, planner, admin, conn,
+def test_plan_responses_match_the_openapi_schemas(reader, openapi_doc, viewer, planner, admin, conn,
                                                   plan):
     doc, pid, url = openapi_doc, plan["id"], f"{API}/plans/{plan['id']}"
     rate = rate_row(conn)
     cases = [
-        ("/plans/{plan_id}", "get", viewer.get(url)),
-        ("/plans/{plan_id}/plots", "get", viewer.get(f"{url}/plots")),
-        ("/plans/{plan_id}/check", "get", viewer.get(f"{url}/check")),
-        ("/plans/{plan_id}/result", "get", viewer.get(f"{url}/result")),
-        ("/plans/{plan_id}/export", "get", viewer.get(f"{url}/export?format=nope")),
+        ("/plans/{plan_id}", "get", reader.get(url)),
+        ("/plans/{plan_id}/plots", "get", reader.get(f"{url}/plots")),
+        ("/plans/{plan_id}/check", "get", reader.get(f"{url}/check")),
+        ("/plans/{plan_id}/result", "get", reader.get(f"{url}/result")),
+        ("/plans/{plan_id}/export", "get", reader.get(f"{url}/export?format=nope")),
         ("/plans/{plan_id}", "patch", planner.patch(url, json={"version": 99, "name": "x"})),
         ("/plans", "post", create(viewer, "x", {"codes": ["NQ-04-01"]})),
         ("/plans", "post", create(planner, "x", {"zone": "XX"})),
@@ -831,7 +838,7 @@ def test_plan_responses_match_the_openapi_schemas(openapi_doc, viewer, planner, 
     conn.execute(OVERLAP_SQL)
     made = create(planner, "重叠的方案", {"codes": ["NQ-04-01", "NQ-04-02"]}).get_json()
     cases.append(("/plans/{plan_id}/export", "get",
-                  viewer.get(f"{API}/plans/{made['id']}/export?format=txt")))
+                  reader.get(f"{API}/plans/{made['id']}/export?format=txt")))
     statuses = set()
     for path, method, response in cases:
         _validate(doc, path, method, response)
@@ -841,13 +848,13 @@ def test_plan_responses_match_the_openapi_schemas(openapi_doc, viewer, planner, 
 
 
 # Operations whose answer is not a 200 with an object: arrays, 201 Created, 204 No Content.
-def test_the_plan_list_matches_its_openapi_schema(openapi_doc, viewer):
-    _validate(openapi_doc, "/plans", "get", viewer.get(f"{API}/plans"))
+def test_the_plan_list_matches_its_openapi_schema(openapi_doc, reader):
+    _validate(openapi_doc, "/plans", "get", reader.get(f"{API}/plans"))
 
 
-def test_the_rate_table_matches_its_openapi_schema(openapi_doc, viewer, conn):
+def test_the_rate_table_matches_its_openapi_schema(openapi_doc, reader, conn):
     _validate(openapi_doc, "/parks/{park_id}/compensation-rates", "get",
-              viewer.get(f"{API}/parks/{park_id(conn)}/compensation-rates"))
+              reader.get(f"{API}/parks/{park_id(conn)}/compensation-rates"))
 
 
 def test_plan_creation_matches_its_openapi_schema(openapi_doc, planner):

@@ -157,7 +157,7 @@ def test_load_demo_loads_the_park_and_makes_one_account_per_role_once(
     assert lines[0] == "Loaded demo park TINY: 2 plots, 0 roads, 0 network features, 0 projects"
     assert lines[1].startswith("Demo accounts (shown once")
     accounts = dict(re.fullmatch(r"\s+\w+\s+(\S+)\s+(\S+)", line).groups() for line in lines[2:])
-    assert sorted(accounts) == ["demo-admin", "demo-planner", "demo-viewer"]
+    assert sorted(accounts) == ["demo-admin", "demo-guest", "demo-planner", "demo-viewer"]
     with db.connect(empty_db_url) as conn:
         for name, password in accounts.items():
             assert users.authenticate(conn, name, password) is not None
@@ -167,4 +167,4 @@ def test_load_demo_loads_the_park_and_makes_one_account_per_role_once(
     assert "park TINY, field code: this park code is already loaded" in out
     with db.connect(empty_db_url) as conn:
         assert conn.execute("SELECT count(*) AS n FROM parks").fetchone()["n"] == 1
-        assert len(users.list_users(conn)) == 3
+        assert len(users.list_users(conn)) == 4

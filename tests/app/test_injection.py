@@ -130,7 +130,7 @@ def _texts(fmt: str, body: bytes, tmp_path) -> str:
 
 
 def test_exports_write_data_as_text(client, tainted, tmp_path):
-    login(client, "viewer")
+    login(client, "planner")  # every format of a draft plan: the planner's
     for lang in ("zh", "en"):
         for fmt in exporters.FORMATS:
             url = f"/api/v1/plans/{tainted['plan']}/export?format={fmt}&lang={lang}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import labels, layers, params
-from app.errors import BadRequest, NotFound
+from app import auth, labels, layers, params
+from app.errors import BadRequest, Forbidden, NotFound
 
 ALL = params.Page(limit=params.MAX_LIMIT, offset=0)
 TABLES = {"zones": "zones", "plots": "plots", "roads": "roads", "networks": "networks",
@@ -15,8 +15,21 @@ TABLES = {"zones": "zones", "plots": "plots", "roads": "roads", "networks": "net
 def test_every_layer_says_what_tiles_and_ogc_features_need():
     for layer in layers.LAYERS.values():
         assert layer.geometry and layer.geometry_types and layer.id_column and layer.order
-        assert layer.role in ("public", "viewer", "planner", "admin")
+        assert layer.role in auth.LEVELS
         assert layer.title and layer.noun
+
+
+def test_a_guest_reads_its_own_variant_of_the_guest_layers_and_no_other():
+    for name, layer in layers.LAYERS.items():
+        for role in ("viewer", "planner", "admin"):
+            assert layers.visible(name, role) is layer
+        if layer.role == "guest":
+            assert layers.visible(name, "guest") is layers.GUEST_LAYERS[name]
+            assert layers.visible(name, None) is layers.GUEST_LAYERS[name]
+        else:
+            with pytest.raises(Forbidden):
+                layers.visible(name, "guest")
+    assert set(layers.GUEST_LAYERS) == {"zones", "roads", "plots"}
 
 
 @pytest.mark.parametrize("name", sorted(layers.LAYERS))

@@ -1,10 +1,16 @@
 """The Content-Security-Policy does not break any page (issue 9): every page, opened in
 headless Chromium as a planner (and the login and error pages anonymously), reports no
-CSP violation and no error, and the map pages still draw the park's plots."""
+CSP violation and no error, the map pages still draw the park's plots, and the measure
+tool (Leaflet.PolylineMeasure, no eval: no page allows 'unsafe-eval') measures a plot's
+sides and area as the park's Gauss-Krüger CRS does, within 0.5 %."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from pyproj import Transformer
+from shapely.geometry import LineString, Polygon
 
 from .conftest import open_page
 
@@ -25,7 +31,8 @@ def visit(page, record, url: str, *, status: int = 200, plots: bool = False) -> 
     record.page_errors.clear()
     response = page.goto(url)
     assert response.status == status, url
-    assert "script-src 'self' 'nonce-" in response.headers["content-security-policy"]
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self' 'nonce-" in policy and "unsafe-eval" not in policy, url
     if plots:
         try:
             page.wait_for_selector(LOADED, timeout=60_000)
@@ -48,8 +55,8 @@ def visit(page, record, url: str, *, status: int = 200, plots: bool = False) -> 
 
 @pytest.mark.browser
 def test_no_page_violates_the_content_security_policy(live_server, demo_users,
-                                                      chromium_browser):
-    page, record = open_page(chromium_browser)
+                                                      chromium_browser, artifacts_dir):
+    page, record = open_page(chromium_browser, 1440)
     page.context.add_init_script(RECORD_VIOLATIONS)
     try:
         visit(page, record, live_server + "/login")
@@ -70,11 +77,44 @@ def test_no_page_violates_the_content_security_policy(live_server, demo_users,
         visit(page, record, f"{live_server}/plans/{plans[0]['id']}", plots=True)
         visit(page, record, f"{live_server}/plots/{plots[0]['id']}")
         visit(page, record, live_server + "/plots/999999999", status=404)
-        # The measure control (leaflet-measure) works under the policy.
+        # The measure tool works under the policy: used once, around a plot.
         page.goto(live_server + "/")
         page.wait_for_selector(LOADED, timeout=60_000)
-        page.hover(".leaflet-control-measure")
-        page.wait_for_timeout(200)
+        measure_a_plot(page, live_server)
+        page.screenshot(path=str(artifacts_dir / "map-measure.png"))
         assert page.evaluate("window.__csp") == []
+        assert record.page_errors == []
     finally:
         page.context.close()
+
+
+def measure_a_plot(page, live_server: str) -> None:
+    """Click the corners of a plot with the measure tool; its length and enclosed area
+    agree with shapely's in the park's GK CRS within 0.5 %."""
+    park = page.request.get(live_server + "/api/v1/parks").json()["features"][0]
+    gk = Transformer.from_crs(4326, park["properties"]["gk_epsg_prefixed"], always_xy=True)
+    plot = page.request.get(live_server + "/api/v1/plots?limit=1").json()["features"][0]
+    page.evaluate("""id => ParkAtlas.current.map.fitBounds(
+        ParkAtlas.current.plotLayers[id].getBounds(), {padding: [200, 200], animate: false})""",
+                  str(plot["id"]))
+    corners = plot["geometry"]["coordinates"][0][0][:-1]
+    points = page.evaluate("""corners => corners.map(c => {
+        var p = ParkAtlas.current.map.latLngToContainerPoint([c[1], c[0]]);
+        var box = ParkAtlas.current.map.getContainer().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y]; })""", corners)
+    page.click("#polyline-measure-control")
+    for x, y in points:
+        page.mouse.click(x, y)
+    page.keyboard.press("Escape")  # finishes the line
+    result = page.locator(".pa-measure-result")
+    assert result.is_visible()
+    measured = json.loads(result.get_attribute("data-points"))
+    assert len(measured) == len(points)
+    in_gk = [gk.transform(lon, lat) for lon, lat in measured]
+    length = float(result.locator(".pa-measure-length").get_attribute("data-length-m"))
+    area = float(result.locator(".pa-measure-area").get_attribute("data-area-m2"))
+    assert length == pytest.approx(LineString(in_gk).length, rel=0.005)
+    assert area == pytest.approx(Polygon(in_gk).area, rel=0.005)
+    assert Polygon(in_gk).area == pytest.approx(plot["properties"]["area_m2"], rel=0.05)
+    text = result.inner_text()
+    assert "亩" in text and "公顷" in text, text

@@ -28,7 +28,7 @@ def test_pages_load_and_fit(chromium_browser, live_server, demo_users, artifacts
     page, record = open_page(chromium_browser, width)
     try:
         page.set_default_timeout(60_000)
-        login(page, live_server, *demo_users["viewer"])
+        login(page, live_server, *demo_users["planner"])  # the demo plan is a draft
         plans = page.request.get(live_server + "/api/v1/plans").json()
         plan = next(p["id"] for p in plans if p["name"] == DEMO_PLAN)
         for name, (path, loaded) in PAGES.items():

@@ -224,7 +224,7 @@ def test_plan_list_and_create(live_server, browse, artifacts_dir):
 # --- the plan page ----------------------------------------------------------------------
 
 def test_plan_page(live_server, browse, artifacts_dir):
-    page = browse("viewer")
+    page = browse("planner")  # the demo plan is a draft: a viewer does not read it
     page.goto(live_server + "/plans")
     plan = plan_id(page, DEMO_PLAN)
     open_plan(page, live_server, plan)
@@ -292,10 +292,6 @@ def test_plan_page(live_server, browse, artifacts_dir):
     assert download.value.suggested_filename == f"plan-{plan}-v1.xlsx"
     assert download.value.failure() is None
 
-    # A viewer has no edit controls: no pick buttons, no edit form, no drawing tool.
-    for selector in ("#pa-plan-pick", "#pa-plan-edit", "#pa-plan-submit",
-                     "#pa-plan-delete", ".leaflet-draw"):
-        assert page.locator(selector).count() == 0, selector
     page.locator("#pa-plan-versions").scroll_into_view_if_needed()
     page.evaluate("document.activeElement.blur()")
     page.mouse.move(1000, 10)  # no hover or focus on a button for the screenshot
@@ -432,12 +428,8 @@ def test_submit_approve_and_version_2(live_server, browse, artifacts_dir):
     assert "2" in planner.inner_text("#pa-plan-next-version")
     assert planner.locator("#pa-plan-submit, #pa-plan-delete").count() == 0
 
-    # A viewer sees the submitted plan without any edit control.
-    viewer = browse("viewer")
-    open_plan(viewer, live_server, plan)
-    assert viewer.get_attribute("#pa-plan-status", "data-status") == "submitted"
-    for selector in ("#pa-plan-pick", "#pa-plan-edit", "#pa-plan-approve", ".leaflet-draw"):
-        assert viewer.locator(selector).count() == 0, selector
+    # A viewer does not read a plan before it is approved.
+    assert browse("viewer").goto(f"{live_server}/plans/{plan}").status == 404
 
     # The admin approves.
     admin = browse("admin")
@@ -448,6 +440,20 @@ def test_submit_approve_and_version_2(live_server, browse, artifacts_dir):
     assert admin.locator(FLASH_ERROR).count() == 0
     assert admin.get_attribute("#pa-plan-status", "data-status") == "approved"
     assert admin.locator("#pa-plan-approve").count() == 0
+
+    # A viewer sees the approved plan without any edit control and, by default, without
+    # money: no compensation table or column, only the exports that carry none.
+    viewer = browse("viewer")
+    open_plan(viewer, live_server, plan)
+    assert viewer.get_attribute("#pa-plan-status", "data-status") == "approved"
+    for selector in ("#pa-plan-pick", "#pa-plan-edit", "#pa-plan-submit", "#pa-plan-delete",
+                     "#pa-plan-approve", ".leaflet-draw", "#pa-plan-compensation"):
+        assert viewer.locator(selector).count() == 0, selector
+    formats = viewer.locator("#pa-plan-exports a[data-format]").evaluate_all(
+        "as => as.map(a => a.dataset.format)")
+    assert formats == [f for f in exporters.FORMATS if f in ("txt", "points", "points-csv",
+                                                             "dxf")]
+    viewer.screenshot(path=str(artifacts_dir / "plan-page-viewer.png"))
 
     # The planner edits the approved plan: version 2, a draft, with one more plot.
     open_plan(planner, live_server, plan)
@@ -595,7 +601,9 @@ def save_rate(page, rate: int) -> None:
 
 
 def test_rates_page(live_server, browse, artifacts_dir):
-    viewer = browse("viewer")
+    # a viewer reads no rates unless the park allows it (tests/app/test_roles.py)
+    assert browse("viewer").goto(live_server + "/rates").status == 403
+    viewer = browse("planner")  # reads the table, may not edit it
     viewer.goto(live_server + "/rates")
     park = next(f["properties"]["id"] for f in api(viewer, "/api/v1/parks")["features"])
     rates = api(viewer, f"/api/v1/parks/{park}/compensation-rates")

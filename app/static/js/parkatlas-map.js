@@ -103,6 +103,7 @@ ParkMap.prototype.start = function () {
   L.control.scale({imperial: false, position: 'bottomleft'}).addTo(this.map);
   this.addZoomToPark();
   this.addSearch();
+  this.addMeasure();
   this.addBasemaps();
   this.addLegend();
   this.addStatusBox();

@@ -1,8 +1,9 @@
 /*
- * ParkAtlas map — Controls on the map: zoom to park, plot search, and the loading / error box.
+ * ParkAtlas map — Controls on the map: zoom to park, plot search, the measure tool and the
+ * loading / error box.
  */
 import {AuthRedirect} from '../http.js';
-import {el, format, isBlank, stopMapEvents} from './dom.js';
+import {el, escapeHtml, format, isBlank, stopMapEvents} from './dom.js';
 const L = window.L;
 
 /** ParkMap methods of this part (parkatlas-map.js mixes them in). */
@@ -71,6 +72,78 @@ methods.addSearch = function () {
     }
   });
   new SearchControl().addTo(this.map);
+};
+
+// ---------------------------------------------------------------- measure
+
+/*
+ * The measure tool: Leaflet.PolylineMeasure (npm leaflet.polylinemeasure, BSD-2; no eval, so
+ * the pages' CSP needs no 'unsafe-eval') draws the line and shows its lengths on the great
+ * circle; a line of three or more points also shows the area it encloses, closed back to
+ * its first point, from leaflet-draw's L.GeometryUtil.geodesicArea (spherical). At park
+ * scale both agree with the Gauss-Krüger lengths and areas within 0.5 % (README).
+ */
+var MU_PER_M2 = 15 / 10000;
+
+methods.addMeasure = function () {
+  var self = this;
+  var m = function (key) { return escapeHtml(self.msg(key)); };  // the plugin sets innerHTML
+  var control = L.control.polylineMeasure({
+    position: 'topleft', unit: 'kilometres', showBearings: false, showClearControl: true,
+    measureControlTitleOn: this.msg('measure.start'),
+    measureControlTitleOff: this.msg('measure.stop'),
+    clearControlTitle: this.msg('measure.clear'),
+    measureControlLabel: '<i class="fa-solid fa-ruler" aria-hidden="true"></i>',
+    clearControlLabel: '&times;',
+    tooltipTextFinish: m('measure.finish') + '<br>', tooltipTextDelete: m('measure.delete'),
+    tooltipTextMove: m('measure.move') + '<br>', tooltipTextResume: '<br>' + m('measure.resume'),
+    tooltipTextAdd: m('measure.add'),
+    unitControlLabel: {metres: m('measure.metres'), kilometres: m('measure.kilometres'),
+      feet: 'ft', landmiles: 'mi', nauticalmiles: 'nm'}
+  }).addTo(this.map);
+  var box = el('div', 'pa-measure-result');
+  box.setAttribute('role', 'status');
+  box.setAttribute('aria-live', 'polite');
+  box.hidden = true;
+  stopMapEvents(box);
+  this.container.appendChild(box);
+  var show = function (line) {
+    var points = (line && line.circleCoords) || [];
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    box.hidden = !points.length;
+    if (points.length < 2) {
+      if (points.length) { box.appendChild(el('div', null, self.msg('measure.hint'))); }
+      return;
+    }
+    var length = 0;
+    for (var i = 1; i < points.length; i++) { length += points[i - 1].distanceTo(points[i]); }
+    // the measured points, for tests and for whoever wants to check them in GK
+    box.setAttribute('data-points', JSON.stringify(points.map(function (p) {
+      return [p.lng, p.lat];
+    })));
+    var lengthRow = el('div', 'pa-measure-length',
+      format(self.msg('measure.length'), {m: self.number(length, 1)}));
+    lengthRow.setAttribute('data-length-m', String(length));
+    box.appendChild(lengthRow);
+    if (points.length < 3) {
+      box.appendChild(el('div', null, self.msg('measure.hint')));
+      return;
+    }
+    var area = L.GeometryUtil.geodesicArea(points);
+    var areaRow = el('div', 'pa-measure-area', format(self.msg('measure.area'), {
+      m2: self.number(area, 1), mu: self.number(area * MU_PER_M2, 3),
+      ha: self.number(area / 10000, 4)}));
+    areaRow.setAttribute('data-area-m2', String(area));
+    box.appendChild(areaRow);
+  };
+  ['polylinemeasure:start', 'polylinemeasure:change', 'polylinemeasure:finish']
+    .forEach(function (name) { self.map.on(name, show); });
+  this.map.on('polylinemeasure:clear', function () { show(null); });
+  // While measuring, clicks go to the tool, not to the plots' popups ('sttus' sic).
+  this.map.on('polylinemeasure:toggle', function (e) {
+    self.container.classList.toggle('pa-measuring', Boolean(e.sttus));
+  });
+  this.measureControl = control;
 };
 
 export function setStatus(node, text, kind) {

@@ -92,17 +92,18 @@ methods.plotPopup = function (feature, layer) {
   root.appendChild(status);
   if (!isBlank(id)) {
     var self = this;
-    var link = el('a', 'pa-popup-link', this.msg('popup.details'));
-    link.href = String(this.cfg.urls.plot || '/plots/{id}')
-      .replace('{id}', encodeURIComponent(String(id)));
     var footer = el('div', 'pa-popup-footer');
-    footer.appendChild(link);
+    if (this.cfg.urls.plot) {  // none for a guest: the plot page is the staff's
+      var link = el('a', 'pa-popup-link', this.msg('popup.details'));
+      link.href = String(this.cfg.urls.plot).replace('{id}', encodeURIComponent(String(id)));
+      footer.appendChild(link);
+    }
     if (this.cfg.urls.plotEdit) {  // planners and admins only
       var edit = el('a', 'pa-popup-link pa-popup-edit ms-3', this.msg('popup.edit'));
       edit.href = String(this.cfg.urls.plotEdit).replace('{id}', encodeURIComponent(String(id)));
       footer.appendChild(edit);
     }
-    root.appendChild(footer);
+    if (footer.firstChild) { root.appendChild(footer); }
     var cached = this.details[this.detailKey(id)];
     if (cached && cached.feature) {
       this.fillStatus(status, cached.feature.properties || {});
