@@ -184,7 +184,7 @@ GUEST_LAYERS: dict[str, Layer] = {
     "zones": LAYERS["zones"],
     "roads": LAYERS["roads"],
     "plots": Layer(
-        name="plots", noun="plot", title="Supplyable serviced plots", role="guest",
+        name="plots", noun=N_("plot"), title="Supplyable serviced plots", role="guest",
         with_=_PLOT_STATE, source="plot_features f JOIN rd ON rd.plot_id = f.id",
         columns=f"f.id, f.park_id, f.code, f.geom, {_GUEST_PLOT} AS properties",
         properties="f.properties", geometry_types=("MultiPolygon",),
@@ -197,6 +197,8 @@ GUEST_LAYERS: dict[str, Layer] = {
                     WHERE r.plot_id = f.id) rd ON true""", properties=_GUEST_PLOT)),
 }
 
+AS_OF_TODAY = N_("a guest sees the %(layer)s layer as of today only: as_of cannot be given")
+
 
 def visible(name: str, role: str | None) -> Layer:
     """The layer as a role sees it: the guest variant below viewer; Forbidden when the
@@ -205,7 +207,8 @@ def visible(name: str, role: str | None) -> Layer:
     if role is not None and role != "guest":
         return layer
     if name not in GUEST_LAYERS or layer.role != "guest":
-        raise Forbidden(f"a guest may not read the {name} layer")
+        raise Forbidden(Text(N_("a guest may not read the %(layer)s layer"),
+                             layer=Text(layer.noun)))
     return GUEST_LAYERS[name]
 
 
@@ -242,7 +245,7 @@ def search(conn: psycopg.Connection, layer: Layer, park_id: int | None, bbox, pa
     vocabulary are refused. The web layer adds the paging links.
     """
     if as_of is not None and not layer.as_of:
-        raise BadRequest(f"{layer.name} are served as of today only (as_of)")
+        raise BadRequest(Text(AS_OF_TODAY, layer=Text(layer.noun)))
     unknown = sorted(n for n, v in filters.items() if v is not None and n not in
                      layer.filter_by_name) + sorted(set(filters) - set(LAYERS[layer.name]
                                                                         .filter_by_name))
@@ -282,7 +285,7 @@ def guest_plot(conn: psycopg.Connection, plot_id: int, as_of: date | None = None
     """What a guest may see of one plot: a supplyable serviced plot (else NotFound, as for
     a plot that does not exist) with its readiness, as of today only."""
     if as_of is not None:
-        raise BadRequest("plots are served as of today only (as_of)")
+        raise BadRequest(Text(AS_OF_TODAY, layer=Text(LAYERS["plots"].noun)))
     feature = get(conn, GUEST_LAYERS["plots"], plot_id)
     props = feature["properties"]
     props["readiness"] = readiness.get(conn, props["park_id"], plot_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -31,3 +32,13 @@ def test_every_ui_string_and_label_is_in_the_catalogue():
     texts |= {text for _, text in labels.EVENTS}
     missing = sorted(texts - ids)
     assert not missing, f"run `make messages` and translate: {missing}"
+
+
+def test_no_message_is_in_the_catalogue_twice():
+    """A msgid defined twice (live, or live and obsolete: a merge of two branches can do
+    that) makes msgfmt refuse the catalogue and babel keep either translation."""
+    text = PO.read_text(encoding="utf-8")
+    live = re.findall(r'^msgid "(.+)"$', text, re.M)
+    obsolete = re.findall(r'^#~ msgid "(.+)"$', text, re.M)
+    assert len(live) == len(set(live)), sorted({m for m in live if live.count(m) > 1})
+    assert not set(live) & set(obsolete), sorted(set(live) & set(obsolete))

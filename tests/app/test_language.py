@@ -25,6 +25,7 @@ ALLOWED_WORDS = {
     "pdf", "kml", "shp", "api", "openstreetmap", "osm", "leaflet", "tianditu", "esri",
     "km", "mu", "ha", "yyyy", "mm", "dd", "utf", "gbk", "gb", "http", "https", "www", "org",
     "copyright", "contributors", "admin", "planner", "viewer", "en", "zh", "html", "svg",
+    "shift", "ctrl",  # key names
     "png", "id", "url", "csrf", "m²", "wgs", "xyz", "wms", "wmts",
     "excel", "geopackage", "shapefile",
     "polygon", "multipolygon", *labels.STAGES,
@@ -284,7 +285,7 @@ def _error_requests(ids) -> list[tuple[str, str | None, str, str, dict | None]]:
          {"version": "current"}),
         ("422 plan check", "planner", "POST", f"/api/v1/plans/{plans['problems']}/submit",
          {"version": "current"}),
-        ("422 plan result", "viewer", "GET", f"/api/v1/plans/{plans['problems']}/result", None),
+        ("422 plan result", "planner", "GET", f"/api/v1/plans/{plans['problems']}/result", None),
         ("404 page", "viewer", "GET", "/nothing-here", None),
         ("404 plot page", "viewer", "GET", "/plots/999999", None),
         ("404 plan page", "viewer", "GET", "/plans/999999", None),
@@ -292,6 +293,11 @@ def _error_requests(ids) -> list[tuple[str, str | None, str, str, dict | None]]:
         ("405 page", "viewer", "POST", "/idle", None),
         ("400 page date", "viewer", "GET", f"/plots/{plot}?as_of=someday", None),
         ("403 page", "viewer", "POST", f"/plans/{plans['draft']}/delete", {"version": 1}),
+        ("403 guest layer", "guest", "GET", "/api/v1/networks", None),
+        ("400 guest as_of", "guest", "GET", "/api/v1/plots?as_of=2024-01-01", None),
+        ("404 viewer draft", "viewer", "GET", f"/api/v1/plans/{plans['draft']}", None),
+        ("403 viewer money", "viewer", "GET",
+         f"/api/v1/parks/{ids['park']}/compensation-rates", None),
     ]
 
 
@@ -322,7 +328,7 @@ def _send(client, method: str, url: str, body: dict | None):
 def test_every_error_is_in_the_users_language(world, lang):
     application, names, ids = world
     clients = {role: client_as(application, role, lang)
-               for role in (None, "viewer", "planner", "admin")}
+               for role in (None, "guest", "viewer", "planner", "admin")}
     found, seen = {}, set()
     for what, role, method, url, body in _error_requests(ids):
         response = _send(clients[role], method, url, body)
