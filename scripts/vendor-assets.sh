@@ -6,8 +6,9 @@
 # intranet with no internet, so no page may point at a CDN.
 #
 # Idempotent and fast when already done: `npm ci` runs only when node_modules
-# is missing or older than package-lock.json, and the copy step is skipped
-# when the vendor stamp is newer than the lock file and this script.
+# was installed from another package-lock.json (its sha256 is kept beside it:
+# mtimes lie after a checkout or an `npm install --package-lock-only`), and the
+# copy step is skipped when the vendor stamp is newer than the lock and this script.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,8 +25,9 @@ if [[ ! -f "$LOCK" ]]; then
     exit 1
 fi
 
+LOCK_SUM="node_modules/.parkatlas-lock.sha256"
 need_install=0
-if [[ ! -f "$NM_LOCK" || "$LOCK" -nt "$NM_LOCK" ]]; then
+if [[ ! -f "$NM_LOCK" ]] || ! sha256sum --status -c "$LOCK_SUM" 2>/dev/null; then
     need_install=1
 fi
 
@@ -44,6 +46,8 @@ if [[ $need_install -eq 1 ]]; then
     # npm ci rewrites node_modules/.package-lock.json; make sure it is newer
     # than the lock file even on coarse-mtime file systems.
     touch "$NM_LOCK"
+    sha256sum "$LOCK" > "$LOCK_SUM"
+    rm -f "$STAMP"  # the copy below must run for what was just installed
 fi
 
 NM="node_modules"
