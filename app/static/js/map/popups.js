@@ -71,21 +71,26 @@ methods.plotPopup = function (feature, layer) {
   area.appendChild(el('div', 'pa-area-m2', this.number(p.area_m2, 2) + ' ' + this.msg('unit.m2')));
   area.appendChild(el('div', 'pa-area-mu', this.number(p.area_mu, 4) + ' ' + this.msg('unit.mu')));
   area.appendChild(el('div', 'pa-area-ha', this.number(p.area_ha, 4) + ' ' + this.msg('unit.ha')));
-  var root = popupBody('pa-popup-plot', p.code, p.name, [
-    [this.msg('field.code'), p.code],
-    [this.msg('field.name'), p.name],
-    [this.msg('field.stage'), this.stageCell(p.stage)],
-    [this.msg('field.area'), area],
+  // [property, label, value]: a row whose property the reader is not given at all (a
+  // guest gets no name, stage, land class or owner) is left out rather than shown empty.
+  var rows = [
+    ['code', this.msg('field.code'), p.code],
+    ['name', this.msg('field.name'), p.name],
+    ['stage', this.msg('field.stage'), this.stageCell(p.stage)],
+    ['area_m2', this.msg('field.area'), area],
     // names beside codes, in the reader's language (规划用途 二类工业用地 100102)
-    [this.msg('field.land_class'), joinNonBlank([this.named(p, 'land_class_name'),
+    ['land_class', this.msg('field.land_class'), joinNonBlank([this.named(p, 'land_class_name'),
       p.land_class], ' ')],
-    [this.msg('field.planned_use'), joinNonBlank([this.named(p, 'planned_use_name'),
-      p.planned_use], ' ')],
-    [this.msg('field.owner'), p.owner],
-    [this.msg('field.land_user'), p.land_user],
-    [this.msg('field.contract_no'), p.contract_no],
-    [this.msg('field.zone'), joinNonBlank([this.named(p, 'zone_name', true), p.zone], ' ')]
-  ]);
+    ['planned_use', this.msg('field.planned_use'), joinNonBlank([
+      this.named(p, 'planned_use_name'), p.planned_use], ' ')],
+    ['owner', this.msg('field.owner'), p.owner],
+    ['land_user', this.msg('field.land_user'), p.land_user],
+    ['contract_no', this.msg('field.contract_no'), p.contract_no],
+    ['zone', this.msg('field.zone'), joinNonBlank([this.named(p, 'zone_name', true), p.zone], ' ')]
+  ];
+  var root = popupBody('pa-popup-plot', p.code, p.name, rows.filter(function (r) {
+    return Object.prototype.hasOwnProperty.call(p, r[0]);
+  }).map(function (r) { return [r[1], r[2]]; }));
   // Status flags with their reasons and the readiness table come from the
   // plot's own document (/plots/<id>): shown as they arrive.
   var status = el('div', 'pa-popup-status');
