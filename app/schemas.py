@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 
 from jsonschema import Draft202012Validator
 
@@ -343,8 +344,43 @@ def polygon(conn, geometry: dict, field: str) -> dict:
     except psycopg.Error as exc:
         reason = (exc.diag.message_primary or str(exc)).strip()
     if reason:
-        raise refuse(field, "invalid", reason=reason)
+        raise refuse(field, "invalid", reason=geometry_reason(reason))
     return geometry
+
+
+# geometry_problem() (sql/source/02_features.sql) and PostGIS's ST_IsValidReason speak
+# English; the user reads them in the catalogue's words, with the coordinates kept.
+_GEOMETRY_REASONS = (
+    (re.compile(r"^geometry is missing$"), N_("the geometry is missing")),
+    (re.compile(r"^geometry is empty$"), N_("the geometry is empty")),
+    (re.compile(r"^coordinates outside China .*bounding box (?P<bbox>[-\d.]+ [-\d.]+ [-\d.]+ "
+                r"[-\d.]+)"),
+     N_("the coordinates lie outside China (bounding box %(bbox)s); they must be CGCS2000 "
+        "longitude and latitude in degrees")),
+    (re.compile(r"^(?:invalid geometry: )?Ring Self-intersection(?P<at>.*)$"),
+     N_("a ring crosses itself at %(at)s")),
+    (re.compile(r"^(?:invalid geometry: )?Self-intersection(?P<at>.*)$"),
+     N_("the outline crosses itself at %(at)s")),
+    (re.compile(r"^(?:invalid geometry: )?Too few points(?P<at>.*)$"),
+     N_("a ring has too few points %(at)s")),
+    (re.compile(r"^(?:invalid geometry: )?Hole lies outside shell(?P<at>.*)$"),
+     N_("a hole lies outside its outline at %(at)s")),
+    (re.compile(r"^(?:invalid geometry: )?Nested shells(?P<at>.*)$"),
+     N_("one outline lies inside another at %(at)s")),
+    (re.compile(r"^(?:invalid geometry: )?Interior is disconnected(?P<at>.*)$"),
+     N_("the holes cut the polygon apart at %(at)s")),
+    (re.compile(r"^(?:invalid geometry: )?Holes are nested(?P<at>.*)$"),
+     N_("a hole lies inside another hole at %(at)s")),
+)
+
+
+def geometry_reason(reason: str) -> Text | str:
+    """A geometry problem in the user's language (an unknown one as PostGIS words it)."""
+    for pattern, msgid in _GEOMETRY_REASONS:
+        found = pattern.match(reason)
+        if found:
+            return Text(msgid, **{k: v.strip() for k, v in found.groupdict().items()})
+    return reason
 
 
 def vertices(geometry: dict, field: str, limit: int = MAX_VERTICES) -> None:

@@ -929,7 +929,7 @@ def test_self_intersecting_geometry_is_a_400(planner, conn):
                                             "properties": {"owner": "乙"},
                                             "geometry": bow_tie})
     message = assert_error(response, 400)
-    assert "Self-intersection" in message, message
+    assert "自相交" in message and "Self-intersection" not in message, message
     assert plot_row(conn, plot["id"]) == before
 
 

@@ -254,6 +254,14 @@ def _error_requests(ids) -> list[tuple[str, str | None, str, str, dict | None]]:
          {"version": "current", "geometry": {"type": "Polygon", "coordinates": [[
              [100.0, 20.0], [100.001, 20.0], [100.001, 20.001], [100.0, 20.001],
              [100.0, 20.0]]]}}),
+        ("400 bow-tie", "planner", "PATCH", f"/api/v1/plots/{plot}",
+         {"version": "current", "geometry": {"type": "Polygon", "coordinates": [[
+             [113.1, 29.4], [113.101, 29.401], [113.101, 29.4], [113.1, 29.401],
+             [113.1, 29.4]]]}}),
+        ("400 outside China", "planner", "PATCH", f"/api/v1/plots/{plot}",
+         {"version": "current", "geometry": {"type": "Polygon", "coordinates": [[
+             [29.4, 113.1], [29.401, 113.1], [29.401, 113.101], [29.4, 113.101],
+             [29.4, 113.1]]]}}),
         ("400 bad geometry", "planner", "PATCH", f"/api/v1/plots/{plot}",
          {"version": "current", "geometry": {"type": "Point", "coordinates": [1, 2]}}),
         ("400 plan selection", "planner", "POST", f"/api/v1/plans?park={ids['park']}",
