@@ -41,9 +41,7 @@ def map_page(park_code: str | None, view_state: bool = False) -> dict:
                        "plot_page": url_for("web.index") + "plots/" if staff else False,
                        "layers": {} if staff else maps.GUEST_HIDDEN_LAYERS,
                        "view_state": view_state,
-                       "editing": {"admin": current_user.can("admin")}
-                       if current_user.is_authenticated and current_user.can("planner")
-                       else None,
+                       "editing": _editing(conn, props["id"]),
                        "plot_edit": url_for("web.index") + "plots/{id}/edit"
                        if current_user.is_authenticated and current_user.can("planner")
                        else None},
@@ -51,6 +49,18 @@ def map_page(park_code: str | None, view_state: bool = False) -> dict:
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
     return {"park": props, "map": map_parts}
+
+
+def _editing(conn, park_id: int) -> dict | None:
+    """The map's editing tools for a planner or admin: who may delete, and the land
+    classes and planned uses the drawing form offers by name."""
+    if not (current_user.is_authenticated and current_user.can("planner")):
+        return None
+    found = plots.choices(conn, park_id)
+    name = "name_en" if current_language() == "en" else "name_zh"
+    return {"admin": current_user.can("admin"),
+            "landClasses": [[r["code"], r[name]] for r in found["land_classes"]],
+            "plannedUses": [[r["code"], r[name]] for r in found["planned_uses"]]}
 
 
 @bp.get("/")

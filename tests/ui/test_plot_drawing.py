@@ -140,7 +140,9 @@ def test_a_planner_draws_a_plot_snapped_to_its_neighbour(live_server, demo_users
     assert page.input_value(".pa-edit-panel input[name=code]")  # a proposed code
     page.fill(".pa-edit-panel input[name=code]", "UI-DRAW-2")
     page.fill(".pa-edit-panel input[name=name]", "新画地块")
-    page.fill(".pa-edit-panel input[name=land_class]", "0101")
+    land_class = page.locator(".pa-edit-panel select[name=land_class]")
+    assert "0101 水田" in land_class.inner_text()  # names beside codes
+    land_class.select_option("0101")
     shots(page, artifacts_dir, "edit-draw-form")
     saved(page)
     wait_done(page)

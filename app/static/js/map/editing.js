@@ -163,6 +163,19 @@ methods.editInput = function (name, value, attrs) {
   return input;
 };
 
+/** A select of [code, name] pairs shown as "code name", with a blank first choice. */
+methods.editSelect = function (name, pairs) {
+  var select = el('select', 'form-select form-select-sm');
+  select.name = name;
+  select.appendChild(el('option', null, '—')).value = '';
+  (pairs || []).forEach(function (pair) {
+    var option = el('option', null, pair.filter(function (x) { return !isBlank(x); }).join(' '));
+    option.value = pair[0];
+    select.appendChild(option);
+  });
+  return select;
+};
+
 methods.editArea = function (m2) {
   return format(this.msg('edit.area'), {m2: this.formatNumber(m2, 2),
     mu: this.formatNumber(m2 * 15 / 10000, 2)});
@@ -293,9 +306,9 @@ methods.editDrawForm = function (problem) {
         option.selected = p.id === proposal.zone_id;
         zone.appendChild(option);
       });
-      var landClass = self.editInput('land_class', '', {pattern: '[0-9]{4}[A-Z]?',
-        placeholder: '0101'});
-      var use = self.editInput('planned_use', '', {pattern: '[0-9]{2,6}', placeholder: '100101'});
+      // names beside codes: GB/T 21010 land classes and planned uses, in the reader's language
+      var landClass = self.editSelect('land_class', self.cfg.editing.landClasses);
+      var use = self.editSelect('planned_use', self.cfg.editing.plannedUses);
       var save = self.editButton(self.msg('edit.save'), 'btn-primary pa-edit-save', function () {
         e.code = code.value.trim();
         e.name = name.value.trim();
