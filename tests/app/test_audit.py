@@ -52,7 +52,9 @@ def test_concurrent_edit_is_a_conflict_and_writes_nothing(conn):
     before = len(_audit(conn, "plots", plot["id"]))
     with pytest.raises(Conflict) as caught:
         plots.update(conn, plot["id"], plot["version"], {"name": "second writer"})
-    assert caught.value.details == {"current_version": plot["version"] + 1}
+    assert caught.value.details["current_version"] == plot["version"] + 1
+    # the conflict carries the plot as it is now, for the editor to compare (issue 10)
+    assert caught.value.details["current"]["version"] == plot["version"] + 1
     assert conn.execute("SELECT name FROM plots WHERE id = %s",
                         [plot["id"]]).fetchone()["name"] == "first writer"
     assert len(_audit(conn, "plots", plot["id"])) == before
