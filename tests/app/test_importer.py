@@ -77,8 +77,8 @@ def _swap_dates(fc):
 @pytest.mark.parametrize(("file", "change", "message"), [
     ("plots.geojson", _bowtie_last_plot, "invalid geometry: Self-intersection"),
     ("plots.geojson", _swap_dates,
-     r"the date of Completed \(2024-03-01\) is earlier than the date of Start of "
-     r"construction \(2024-03-02\)"),
+     "the date of Completed (2024-03-01) is earlier than the date of Start of "
+     "construction (2024-03-02)"),
     ("plots.geojson", lambda fc: fc["features"][0]["properties"].update(zone="NOPE"),
      'field zone: "NOPE" is not a zone code of zones.geojson'),
     ("plots.geojson", lambda fc: fc.update(crs={"type": "name", "properties": {

@@ -10,9 +10,10 @@ import pytest
 from app.db import transaction
 from app.errors import BadRequest
 
-SQUARE = "POLYGON((113.0 29.45, 113.002 29.45, 113.002 29.452, 113.0 29.452, 113.0 29.45))"
-BOWTIE = "POLYGON((113.0 29.45, 113.002 29.452, 113.002 29.45, 113.0 29.452, 113.0 29.45))"
-SWAPPED = "POLYGON((29.45 113.0, 29.45 113.002, 29.452 113.002, 29.452 113.0, 29.45 113.0))"
+# South of the demo park's plots (the overlap rule refuses a plot over another), within its reach.
+SQUARE = "POLYGON((113.0 29.42, 113.002 29.42, 113.002 29.422, 113.0 29.422, 113.0 29.42))"
+BOWTIE = "POLYGON((113.0 29.42, 113.002 29.422, 113.002 29.42, 113.0 29.422, 113.0 29.42))"
+SWAPPED = "POLYGON((29.42 113.0, 29.42 113.002, 29.422 113.002, 29.422 113.0, 29.42 113.0))"
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_gk_copy_follows_geometry_edits(conn):
                        [plot["id"]]).fetchone()
     assert row["srid"] == 4526  # CGCS2000 GK zone 38 with the zone prefix
     assert row["area_m2"] != plot["area_m2"]
-    assert 40_000 < row["area_m2"] < 45_000  # 0.002° × 0.002° near 29.45°N
+    assert 40_000 < row["area_m2"] < 45_000  # 0.002° × 0.002° near 29.42°N
 
 
 def test_settings_hold_every_design_threshold(conn, park_id):
