@@ -31,7 +31,8 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.prepared import prep
 
-from app.errors import BadRequest
+from app.errors import BadRequest, Text
+from app.labels import N_
 from app.plan_result import BoundaryPoint, PlanResult
 
 ATTRIBUTES = "属性描述"
@@ -99,8 +100,8 @@ def write(result: PlanResult, encoding: str = "gbk", lang: str = "zh") -> bytes:
     """
     codec = _WRITE_ENCODINGS.get(str(encoding).strip().lower())
     if codec is None:
-        raise BadRequest(f"unknown encoding {encoding!r} for the coordinate file; "
-                         "use gbk or utf-8")
+        raise BadRequest(Text(N_("unknown encoding %(encoding)s for the coordinate file; use "
+                                 "gbk or utf-8"), encoding=repr(encoding)))
     attributes = {
         "格式版本号": FORMAT_VERSION,
         "数据产生单位": result.organisation,
@@ -114,21 +115,22 @@ def write(result: PlanResult, encoding: str = "gbk", lang: str = "zh") -> bytes:
         "转换参数": ",,,,,,",  # seven empty slots: no datum transformation
     }
     if any(ch in result.organisation for ch in "\r\n"):
-        raise BadRequest("数据产生单位 (organisation) must be a single line")
+        raise BadRequest(Text(N_("数据产生单位 (the organisation) must be a single line")))
     lines = [f"[{ATTRIBUTES}]", *(f"{k}={v}" for k, v in attributes.items()), f"[{PARCELS}]"]
     # owner of each line, to name the plot (or attribute) a character cannot be encoded in
-    owners: list[str] = [f"[{ATTRIBUTES}]", *attributes, f"[{PARCELS}]"]
+    owners: list[str | Text] = [f"[{ATTRIBUTES}]", *attributes, f"[{PARCELS}]"]
 
     points = _points_by_plot(result.boundary_points)  # by code: codes must be unique
     seen: set[str] = set()
     for plot in result.plots:
         if plot.code in seen:
-            raise BadRequest(f"plot {plot.code} appears twice in the plan")
+            raise BadRequest(Text(N_("plot %(code)s appears twice in the plan"), code=plot.code))
         seen.add(plot.code)
     for plot in result.plots:
         plot_points = points.get(plot.code)
         if not plot_points:
-            raise BadRequest(f"plot {plot.code} has no boundary points to write")
+            raise BadRequest(Text(N_("plot %(code)s has no boundary points to write"),
+                                  code=plot.code))
         body = _point_lines(plot_points)
         fields = [str(len(body)), f"{plot.area_ha:.{AREA_DECIMALS}f}", plot.code,
                   plot.name or plot.code, POLYGON, "", plot.planned_use_name or "",
@@ -137,11 +139,13 @@ def write(result: PlanResult, encoding: str = "gbk", lang: str = "zh") -> bytes:
                                 (fields[2], fields[3], fields[6], fields[7]), strict=True):
             bad = next((ch for ch in _FIELD_BREAKERS if ch in value), None)
             if bad:
-                raise BadRequest(f"plot {plot.code}: {label} {value!r} contains {bad!r}, "
-                                 "which would break the coordinate file's fields")
+                raise BadRequest(Text(N_(
+                    "plot %(code)s: %(label)s %(value)s contains %(bad)s, which would break the "
+                    "coordinate file's fields"), code=plot.code, label=label, value=repr(value),
+                    bad=repr(bad)))
         lines.append(",".join(fields))
         lines.extend(body)
-        owners.extend([f"plot {plot.code}"] * (len(body) + 1))
+        owners.extend([Text(N_("plot %(code)s"), code=plot.code)] * (len(body) + 1))
 
     text = NEWLINE.join(lines) + NEWLINE
     try:
@@ -149,9 +153,11 @@ def write(result: PlanResult, encoding: str = "gbk", lang: str = "zh") -> bytes:
     except UnicodeEncodeError as exc:
         ch = text[exc.start]
         owner = owners[text.count(NEWLINE, 0, exc.start)]
-        raise BadRequest(f"{owner}: character {ch!r} (U+{ord(ch):04X}) cannot be written in "
-                         f"{codec.upper()}; change the text or export with encoding=utf-8",
-                         details={"where": owner, "character": ch}) from None
+        raise BadRequest(Text(N_(
+            "%(where)s: character %(character)s (U+%(code)s) cannot be written in %(codec)s; "
+            "change the text or export with encoding=utf-8"), where=owner, character=repr(ch),
+            code=f"{ord(ch):04X}", codec=codec.upper()),
+            details={"where": owner, "character": ch}) from None
 
 
 def _points_by_plot(points: tuple[BoundaryPoint, ...]) -> dict[str, list[BoundaryPoint]]:
