@@ -3,6 +3,8 @@ stay in tests/ui/conftest.py)."""
 
 from __future__ import annotations
 
+import time
+
 
 def login(page, base_url: str, username: str, password: str) -> None:
     """Log in through the login form."""
@@ -11,3 +13,14 @@ def login(page, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.click("button[type=submit]")
+
+
+def wait_until(page, expression: str, timeout_s: float = 20.0) -> None:
+    """Poll a JavaScript expression until it is true. (page.wait_for_function compiles a
+    bare expression with eval in the page, which the pages' CSP — no 'unsafe-eval' —
+    refuses; page.evaluate goes through the DevTools protocol.)"""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {expression}")
+        page.wait_for_timeout(100)

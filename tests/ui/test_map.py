@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app import maps, ui_messages
-from tests.ui.browser import login
+from tests.ui.browser import login, wait_until
 
 STATIC = Path(maps.__file__).resolve().parent / "static"
 MAP = ".folium-map"
@@ -99,9 +99,9 @@ def test_map_page(live_server, demo_users, artifacts_dir, ui_page):
     # Switch the plot layer off and on again in the layer control.
     plots_box = overlay_checkbox(page, message(page, "layer.plots"))
     plots_box.uncheck()
-    page.wait_for_function(f"document.querySelectorAll('{PLOT_PATHS}').length === 0")
+    wait_until(page, f"document.querySelectorAll('{PLOT_PATHS}').length === 0")
     plots_box.check()
-    page.wait_for_function(f"document.querySelectorAll('{PLOT_PATHS}').length === {plot_count}")
+    wait_until(page, f"document.querySelectorAll('{PLOT_PATHS}').length === {plot_count}")
     # A utility network can be shown too.
     overlay_checkbox(page, message(page, "layer.network.power")).check()
     page.mouse.move(10, 880)  # let the layer control collapse
@@ -153,9 +153,8 @@ def test_map_page(live_server, demo_users, artifacts_dir, ui_page):
 
     # Zoom back to the whole park.
     page.click(".pa-zoom-park-button")
-    page.wait_for_function(
-        """() => { const pa = ParkAtlas.current; const b = pa.cfg.park.bbox;
-             return pa.map.getBounds().contains([[b[1], b[0]], [b[3], b[2]]]); }""")
+    wait_until(page, """(() => { const pa = ParkAtlas.current; const b = pa.cfg.park.bbox;
+             return pa.map.getBounds().contains([[b[1], b[0]], [b[3], b[2]]]); })()""")
     page.evaluate("ParkAtlas.current.map.closePopup()")
     page.wait_for_timeout(400)  # let the zoom animation settle for the screenshot
     page.screenshot(path=str(artifacts_dir / "map.png"))

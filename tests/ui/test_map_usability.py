@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.ui.browser import login
+from tests.ui.browser import login, wait_until
 
 MAP = ".folium-map"
 LOADED = f"{MAP}[data-loaded]:not([data-loaded='false'])"
@@ -28,7 +28,7 @@ def url_state(page) -> dict:
 def set_zoom(page, zoom: int, latlng=None) -> None:
     page.evaluate("""([z, c]) => { const m = ParkAtlas.current.map;
                      m.setView(c || m.getCenter(), z, {animate: false}); }""", [zoom, latlng])
-    page.wait_for_function(f"ParkAtlas.current.map.getZoom() === {zoom}")
+    wait_until(page, f"ParkAtlas.current.map.getZoom() === {zoom}")
 
 
 def test_plot_codes_are_labels_from_zoom_16_for_the_plots_in_view(live_server, demo_users,
@@ -55,7 +55,7 @@ def test_plot_codes_are_labels_from_zoom_16_for_the_plots_in_view(live_server, d
     # road names along the roads in view (zoom ≥ 15)
     assert page.locator(".leaflet-tooltip.pa-road-label").count() > 0
     set_zoom(page, 14)
-    page.wait_for_function(f"document.querySelectorAll('{PLOT_LABELS}').length === 0")
+    wait_until(page, f"document.querySelectorAll('{PLOT_LABELS}').length === 0")
     assert page.locator(".leaflet-tooltip.pa-road-label").count() == 0
     assert not record.page_errors, record.page_errors
 
@@ -68,10 +68,10 @@ def test_a_shared_url_reproduces_view_date_zoom_and_open_plot(live_server, demo_
     open_map(page, live_server + "/")
     page.evaluate("ParkAtlas.current.setPlotView('flags')")
     page.fill("#pa-asof-input", "2023-06-30")
-    page.wait_for_function("ParkAtlas.current.container.dataset.asOf === '2023-06-30'")
+    wait_until(page, "ParkAtlas.current.container.dataset.asOf === '2023-06-30'")
     page.evaluate("id => ParkAtlas.current.focusPlot(id)", str(plot["id"]))
     page.wait_for_selector(".leaflet-popup-content")
-    page.wait_for_function("new URLSearchParams(location.search).get('plot') !== null")
+    wait_until(page, "new URLSearchParams(location.search).get('plot') !== null")
     state = url_state(page)
     assert state["view"] == "flags" and state["as_of"] == "2023-06-30"
     assert state["plot"] == str(plot["id"])
@@ -106,15 +106,15 @@ def test_the_date_picker_changes_the_as_of_date(live_server, demo_users, ui_page
     before = page.evaluate("ParkAtlas.current.data.plots.map(f => f.properties.flags)")
     with page.expect_request(lambda r: "/api/v1/plots?" in r.url and "as_of=2016-01-01" in r.url):
         page.fill("#pa-asof-input", "2016-01-01")  # fires input and change
-    page.wait_for_function("ParkAtlas.current.container.dataset.asOf === '2016-01-01'")
+    wait_until(page, "ParkAtlas.current.container.dataset.asOf === '2016-01-01'")
     page.wait_for_selector(LOADED)
     after = page.evaluate("ParkAtlas.current.data.plots.map(f => f.properties.flags)")
     assert after != before  # the plots were evaluated on another date
     assert url_state(page)["as_of"] == "2016-01-01"
     # emptied: back to today
     page.fill("#pa-asof-input", "")
-    page.wait_for_function("ParkAtlas.current.asOf === null")
-    page.wait_for_function("!new URLSearchParams(location.search).has('as_of')")
+    wait_until(page, "ParkAtlas.current.asOf === null")
+    wait_until(page, "!new URLSearchParams(location.search).has('as_of')")
     assert not record.page_errors, record.page_errors
 
 

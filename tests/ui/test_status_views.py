@@ -14,6 +14,8 @@ import re
 
 import pytest
 
+from tests.ui.browser import wait_until
+
 from .test_map import MAP, PLOT_PATHS, login, open_map
 
 pytestmark = pytest.mark.browser
@@ -59,7 +61,7 @@ def path_attrs(page, attr: str) -> list[str]:
 def switch_view(page, view: str) -> None:
     page.select_option(".pa-legend-select", view)
     page.wait_for_selector(f".pa-legend-list[data-view='{view}']")
-    page.wait_for_function(f"document.querySelector('{MAP}').dataset.plotView === '{view}'")
+    wait_until(page, f"document.querySelector('{MAP}').dataset.plotView === '{view}'")
 
 
 def assert_clean(record) -> None:
@@ -192,8 +194,9 @@ def test_idle_page(live_server, demo_users, artifacts_dir, ui_page):
     assert page.get_attribute(f"{table} th[data-sort='days_left']", "aria-sort") is None
 
     def areas():
+        # the fifth column: code, zone, owner, land user, area
         return [float(t.replace(",", "")) for t in page.eval_on_selector_all(
-            f"{table} tbody tr td:nth-child(4)", "tds => tds.map(t => t.textContent)")]
+            f"{table} tbody tr td:nth-child(5)", "tds => tds.map(t => t.textContent)")]
 
     assert areas() == sorted(areas())
     page.click(f"{table} th[data-sort='area_mu'] button")
