@@ -67,15 +67,23 @@ SELECT jsonb_build_object(
 $$;
 
 -- Merge b over a, recursing into objects, so a park overriding one nested key keeps the rest.
+-- PL/pgSQL, not SQL: a recursive SQL function is planned anew on every call (5 ms a merge
+-- of the settings, which park_today() and the rules call per row).
 CREATE OR REPLACE FUNCTION jsonb_deep_merge(a jsonb, b jsonb) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT CASE
-  WHEN jsonb_typeof(a) = 'object' AND jsonb_typeof(b) = 'object' THEN (
-    SELECT coalesce(jsonb_object_agg(k, CASE
-             WHEN a ? k AND b ? k THEN jsonb_deep_merge(a -> k, b -> k)
-             WHEN b ? k THEN b -> k ELSE a -> k END), '{}'::jsonb)
-    FROM (SELECT jsonb_object_keys(a) UNION SELECT jsonb_object_keys(b)) AS keys(k))
-  ELSE coalesce(b, a) END;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  k text;
+  v jsonb;
+  merged jsonb := a;
+BEGIN
+  IF a IS NULL OR b IS NULL OR jsonb_typeof(a) <> 'object' OR jsonb_typeof(b) <> 'object' THEN
+    RETURN coalesce(b, a);
+  END IF;
+  FOR k, v IN SELECT e.key, e.value FROM jsonb_each(b) e LOOP
+    merged := jsonb_set(merged, ARRAY[k], CASE WHEN a ? k THEN jsonb_deep_merge(a -> k, v) ELSE v END);
+  END LOOP;
+  RETURN merged;
+END;
 $$;
 
 -- The park's settings with the defaults filled in.
@@ -90,7 +98,8 @@ $$;
 CREATE OR REPLACE FUNCTION park_today(p_park integer) RETURNS date
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT (coalesce(nullif(current_setting('parkatlas.now', true), '')::timestamptz, now())
-        AT TIME ZONE coalesce(park_settings(p_park) ->> 'timezone', 'Asia/Shanghai'))::date;
+        AT TIME ZONE coalesce((SELECT settings ->> 'timezone' FROM parks WHERE id = p_park),
+                              park_default_settings() ->> 'timezone', 'Asia/Shanghai'))::date;
 $$;
 
 -- A new park stores a full copy of the defaults of its day.
