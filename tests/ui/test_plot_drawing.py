@@ -11,6 +11,7 @@ from psycopg.rows import dict_row
 from pyproj import Transformer
 
 from tests.builders import GK_EPSG, Site
+from tests.ui.browser import login
 
 MAP = ".folium-map"
 TO_LONLAT = Transformer.from_crs(GK_EPSG, 4490, always_xy=True)
@@ -29,14 +30,6 @@ def open_page(browser):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return page, errors
-
-
-def login(page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
 
 
 @pytest.fixture
