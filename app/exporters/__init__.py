@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app import coordinate_file
-from app.errors import BadRequest
+from app.errors import BadRequest, Text
 from app.exporters import workbook
 from app.labels import N_
 from app.plan_result import PlanResult
@@ -78,18 +78,19 @@ def get_format(name: str) -> Format:
     try:
         return FORMATS[name]
     except KeyError:
-        raise BadRequest(f"unknown export format {name!r}; use one of: "
-                         + ", ".join(FORMATS)) from None
+        raise BadRequest(Text(N_("unknown export format %(name)s; use one of: %(known)s"),
+                              name=repr(name), known=", ".join(FORMATS))) from None
 
 
 def export(result: PlanResult, name: str, lang: str = "zh", **options) -> bytes:
     """Write `result` in format `name` and return the file's bytes."""
     fmt = get_format(name)
     if lang not in ("zh", "en"):
-        raise BadRequest(f"lang must be zh or en, not {lang!r}")
+        raise BadRequest(Text(N_("lang must be zh or en, not %(lang)s"), lang=repr(lang)))
     unknown = sorted(set(options) - set(fmt.options))
     if unknown:
-        raise BadRequest(f"format {name} does not take {', '.join(unknown)}")
+        raise BadRequest(Text(N_("format %(name)s does not take %(options)s"), name=name,
+                              options=", ".join(unknown)))
     return fmt.writer(result, lang=lang, **options)
 
 

@@ -579,13 +579,13 @@ def test_txt_in_utf_8(reader, plan):
 
 
 BAD_EXPORTS = [
-    ("format=nope", "use one of: " + ", ".join(exporters.FORMATS)),
-    ("", "unknown export format"),
-    ("format=xlsx&encoding=gbk", "does not take encoding"),
-    ("format=pdf&encoding=utf-8", "does not take encoding"),
-    ("format=txt&encoding=latin-1", "use gbk or utf-8"),
-    ("format=xlsx&lang=fr", "lang must be zh or en"),
-    ("format=txt&lang=fr", "lang must be zh or en"),
+    ("format=nope", "请用：" + ", ".join(exporters.FORMATS)),
+    ("", "未知的导出格式"),
+    ("format=xlsx&encoding=gbk", "不接受参数 encoding"),
+    ("format=pdf&encoding=utf-8", "不接受参数 encoding"),
+    ("format=txt&encoding=latin-1", "请用 gbk 或 utf-8"),
+    ("format=xlsx&lang=fr", "lang 只能是 zh 或 en"),
+    ("format=txt&lang=fr", "lang 只能是 zh 或 en"),
 ]
 
 
