@@ -13,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user
 
 from . import exporters, labels, maps, params, parks, plot_shapes, plots, requisition, ui_messages
 from .auth import access, request_can, request_role
@@ -43,8 +42,7 @@ def map_page(park_code: str | None, view_state: bool = False) -> dict:
                        "view_state": view_state,
                        "editing": _editing(conn, props["id"]),
                        "plot_edit": url_for("web.index") + "plots/{id}/edit"
-                       if current_user.is_authenticated and current_user.can("planner")
-                       else None},
+                       if request_can("planner") else None},
         messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
@@ -54,11 +52,11 @@ def map_page(park_code: str | None, view_state: bool = False) -> dict:
 def _editing(conn, park_id: int) -> dict | None:
     """The map's editing tools for a planner or admin: who may delete, and the land
     classes and planned uses the drawing form offers by name."""
-    if not (current_user.is_authenticated and current_user.can("planner")):
+    if not request_can("planner"):
         return None
     found = plots.choices(conn, park_id)
     name = "name_en" if current_language() == "en" else "name_zh"
-    return {"admin": current_user.can("admin"),
+    return {"admin": request_can("admin"),
             "landClasses": [[r["code"], r[name]] for r in found["land_classes"]],
             "plannedUses": [[r["code"], r[name]] for r in found["planned_uses"]]}
 
@@ -97,7 +95,7 @@ def plot_context(plot_id: int, as_of=None) -> dict:
     return {"plot": plot, "labels": labels, "fields": plots.FIELDS,
             "history": plots.history_of(conn, plot_id, gettext, current_language()),
             "lineage": plot_shapes.lineage(conn, plot_id),
-            "can_edit": current_user.is_authenticated and current_user.can("planner"),
+            "can_edit": request_can("planner"),
             "messages": ui_messages.translated(gettext),
             "api": url_for("api.index").rstrip("/")}
 
@@ -198,8 +196,7 @@ def plan_page_context(plan_id: int, version_no: int | None) -> dict:
             "plan_config": {
                 "id": plan_id, "version": plan["version"], "versionNo": version_no,
                 "current": current, "status": plan["status"],
-                "editable": current and current_user.is_authenticated
-                and current_user.can("planner"),
+                "editable": current and request_can("planner"),
                 "api": url_for("api.index").rstrip("/"), "parkId": plan["park_id"]}}
 
 
