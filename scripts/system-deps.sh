@@ -27,6 +27,7 @@ if [ "$purpose" = test ]; then
   want chromium
   want chromium-driver
   want poppler-utils         # pdftotext/pdftoppm read exported PDFs back in tests
+  want gdal-bin              # ogrinfo/ogr2ogr 3.6, the land bureau's readers' stand-in, read exports back
 fi
 
 [ ${#need[@]} -eq 0 ] && exit 0
