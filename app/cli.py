@@ -341,7 +341,8 @@ def plan_create(name, park, project, zone, codes):
               help="File to write ('-' for standard output).")
 @click.option("--version", "version_no", type=int, help="Plan version (default: current).")
 @click.option("--encoding", type=click.Choice(["gbk", "utf-8"]),
-              help="TXT only: file encoding (default gbk, as the land bureau's tools expect).")
+              help="TXT and SHP only: text encoding (default gbk, as the land bureau's tools "
+                   "and ArcGIS <= 10.2 or MapGIS expect).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of headings in XLSX, PDF and the other documents.")
 @with_appcontext
@@ -350,8 +351,8 @@ def export_plan(plan_id, fmt, output, version_no, encoding, lang):
     from . import exporters, requisition
 
     options = {"lang": lang, **({"encoding": encoding} if encoding else {})}
-    if encoding and fmt != "txt":
-        raise click.UsageError("--encoding applies to --format txt only")
+    if encoding and "encoding" not in exporters.FORMATS[fmt].options:
+        raise click.UsageError("--encoding applies to --format txt and shp only")
     with _conn() as conn:
         try:
             result = requisition.compute(conn, plan_id, version_no)

@@ -161,7 +161,8 @@ def _plan_paths() -> dict:
                         {"name": "lang", "in": "query", "schema": {"enum": ["zh", "en"]}},
                         {"name": "encoding", "in": "query",
                          "schema": {"enum": ["gbk", "utf-8"]},
-                         "description": "txt only; default gbk"}])
+                         "description": "txt and shp only; default gbk (shp: DBF code "
+                                        "page 936 and a .cpg of 936)"}])
     export["responses"]["200"] = {"description": "the file", "content": {
         f.media_type: {"schema": {"type": "string", "format": "binary"}}
         for f in FORMATS.values()}}

@@ -60,8 +60,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("gpkg", "gpkg", "application/geopackage+sqlite3",
            lambda result, lang: _gis_files().write_gpkg(result, lang), N_("GeoPackage")),
     Format("shp", "zip", "application/zip",
-           lambda result, lang: _gis_files().write_shapefile_zip(result, lang),
-           N_("Shapefile (ZIP)")),
+           lambda result, lang, **options: _gis_files().write_shapefile_zip(
+               result, lang, **options),
+           N_("Shapefile (ZIP)"), options=("encoding",)),
     Format("geojson", "geojson", "application/geo+json",
            lambda result, lang: _gis_files().write_geojson(result, lang), N_("GeoJSON")),
     Format("kml", "kml", "application/vnd.google-earth.kml+xml",

@@ -39,7 +39,24 @@ CRS: GeoPackage and Shapefile stay in the park's zone-prefixed GK CRS (`gk_epsg`
 coordinates the surveyors and the 报批坐标 file use; GeoJSON (RFC 7946) and KML are
 EPSG:4326 lon/lat, written with 12 decimals (≈ 0.1 µm): GDAL's RFC 7946 default of 7
 decimals (≈ 1 cm) moves a 1 ha plot's area by decimetres², and 9 decimals still moved a
-large plot's area by more than 0.01 m² in our checks.
+large plot's area by more than 0.01 m² in our checks. Each file's description (GeoPackage
+layer, GeoJSON, KML document, the Shapefile's note) names the CRS that file is in.
+
+Versions and encodings, for the readers land offices use:
+
+- GeoPackage 1.2 (`VERSION=1.2`: application_id `GPKG`, user_version 10200). The GDAL
+  bundled with pyogrio writes 1.4 by default, which GDAL 3.6 (QGIS 3.28, Debian 12)
+  opens with "may only be partially supported"; nothing here needs a 1.3/1.4 feature.
+- Shapefile in GBK by default (`encoding=gbk`): ArcGIS ≤ 10.2 and MapGIS read the DBF in
+  the system's ANSI code page unless told otherwise, and Chinese Windows is code page 936.
+  The DBF says so twice: language driver ID 0x4D (byte 29, "Chinese GBK (PRC)", which
+  MapGIS and older dBASE readers use) and a `.cpg` of `936`, the Windows code-page number
+  ArcGIS writes and reads there (GDAL reads it as CP936; `GBK` would be an iconv name
+  ArcGIS does not list). `encoding=utf-8` writes UTF-8 with a `.cpg` of `UTF-8` for
+  ArcGIS Pro and QGIS. Text fields are as wide as their longest value needs (GDAL widens
+  them, up to the DBF's 254 bytes): a 40-character Chinese name takes 80 bytes in GBK,
+  120 in UTF-8. A character GBK cannot hold is refused with the plot it is in (as the
+  报批坐标 TXT does), not written as "?".
 """
 
 from __future__ import annotations
@@ -57,6 +74,7 @@ import pandas as pd
 import pyogrio
 from shapely.geometry import MultiPolygon
 
+from app.errors import BadRequest, Text
 from app.exporters.headings import (
     EXCLUSION_REASONS,
     FIELDS,
@@ -67,6 +85,7 @@ from app.exporters.headings import (
     pick,
 )
 from app.exporters.headings import name as heading
+from app.labels import N_
 from app.plan_result import PlanResult, to_ha, to_mu
 
 PLOTS_LAYER = "plan_plots"
@@ -100,6 +119,10 @@ SHAPEFILE_FIELDS = {
     "compensation_social_security": "COMP_SOC",
     "compensation_total": "COMP_TOTAL",
 }
+#: Shapefile encodings: option value → (GDAL encoding, .cpg text, DBF language driver ID).
+SHAPEFILE_ENCODINGS = {"gbk": ("CP936", "936", 0x4D), "utf-8": ("UTF-8", "UTF-8", None)}
+LDID_OFFSET = 29                 # byte of the DBF header holding the language driver ID
+GPKG_VERSION = "1.2"
 MONEY_FIELDS = ("compensation_land", "compensation_crops", "compensation_houses",
                 "compensation_social_security", "compensation_total")
 
@@ -165,15 +188,26 @@ def _text(values: list) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
-def _describe(result: PlanResult, lang: str) -> str:
+def crs_name(result: PlanResult, lonlat: bool, lang: str) -> str:
+    """The CRS a file is in, by name and EPSG code: the park's GK zone or WGS 84 lon/lat."""
+    if lonlat:
+        return pick(("WGS 84 经纬度（EPSG:4326）", "WGS 84 longitude/latitude (EPSG:4326)"),
+                    lang)
+    zone = result.gk_zone
+    return pick((f"CGCS2000 3度带高斯-克吕格投影 第{zone}带（EPSG:{result.gk_epsg}）",
+                 f"CGCS2000 3-degree Gauss-Krüger zone {zone} (EPSG:{result.gk_epsg})"), lang)
+
+
+def _describe(result: PlanResult, lang: str, lonlat: bool = False) -> str:
     status = heading(PLAN_STATUSES, result.status, lang)
+    crs = crs_name(result, lonlat, lang)
     if lang == "en":
         text = (f"{result.title} ({status}), {result.park_name}, "
                 f"{result.organisation}, computed {result.computed_on.isoformat()}, "
-                f"CRS EPSG:{result.gk_epsg}")
+                f"CRS {crs}")
     else:
         text = (f"{result.title}（{status}），{result.park_name}，{result.organisation}，"
-                f"{result.computed_on.isoformat()}，坐标系 EPSG:{result.gk_epsg}")
+                f"{result.computed_on.isoformat()}，坐标系 {crs}")
     return text + excluded_note(result, lang)
 
 
@@ -190,14 +224,14 @@ def excluded_note(result: PlanResult, lang: str) -> str:
 # --- writers ---------------------------------------------------------------------------
 
 def write_gpkg(result: PlanResult, lang: str = "zh") -> bytes:
-    """GeoPackage: layer `plan_plots` in the GK CRS and table `excluded_plots`."""
+    """GeoPackage 1.2: layer `plan_plots` in the GK CRS and table `excluded_plots`."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "plan.gpkg"
         pyogrio.write_dataframe(
             plot_frame(result, lang), path, driver="GPKG", layer=PLOTS_LAYER,
             geometry_type="MultiPolygon",
             layer_options={"IDENTIFIER": result.title, "DESCRIPTION": _describe(result, lang)},
-            dataset_metadata=_metadata(result))
+            dataset_metadata=_metadata(result), dataset_options={"VERSION": GPKG_VERSION})
         # An attribute table (GPKG "attributes" data type): the result has no geometry for
         # excluded plots, and the file should still say what was left out.
         pyogrio.write_dataframe(excluded_frame(result, lang), path, driver="GPKG",
@@ -205,21 +239,65 @@ def write_gpkg(result: PlanResult, lang: str = "zh") -> bytes:
         return path.read_bytes()
 
 
-def write_shapefile_zip(result: PlanResult, lang: str = "zh") -> bytes:
-    """Zipped Shapefile (.shp .shx .dbf .prj .cpg) in the GK CRS, UTF-8 attributes."""
+def write_shapefile_zip(result: PlanResult, lang: str = "zh", encoding: str = "gbk") -> bytes:
+    """Zipped Shapefile (.shp .shx .dbf .prj .cpg) in the GK CRS, attributes in GBK (code
+    page 936) or UTF-8, and a note on the plan in the same encoding."""
+    key = str(encoding).strip().lower().replace("utf8", "utf-8")
+    if key not in SHAPEFILE_ENCODINGS:
+        raise BadRequest(Text(N_("unknown encoding %(encoding)s for the Shapefile; use gbk "
+                                 "or utf-8"), encoding=repr(encoding)))
+    gdal_encoding, cpg, ldid = SHAPEFILE_ENCODINGS[key]
     frame = plot_frame(result, lang).rename(columns=SHAPEFILE_FIELDS)
+    if key == "gbk":
+        _check_gbk(frame)
     stem = f"plan-{result.plan_id}-v{result.version}"
+    note = _describe(result, lang) + "\r\n"
     with tempfile.TemporaryDirectory() as tmp:
         pyogrio.write_dataframe(frame, Path(tmp) / f"{stem}.shp", driver="ESRI Shapefile",
-                                geometry_type="MultiPolygon", encoding="UTF-8")
+                                geometry_type="MultiPolygon", encoding=gdal_encoding)
+        (Path(tmp) / f"{stem}.cpg").write_text(cpg, encoding="ascii")
+        if ldid is not None:  # GDAL leaves the language driver ID 0 ("unknown")
+            with open(Path(tmp) / f"{stem}.dbf", "r+b") as dbf:
+                dbf.seek(LDID_OFFSET)
+                dbf.write(bytes([ldid]))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for part in sorted(Path(tmp).iterdir()):
                 archive.write(part, part.name)
             # a Shapefile has no place for notes: say what the plan is (and what it left
-            # out) in a text file beside it
-            archive.writestr(f"{stem}.txt", (_describe(result, lang) + "\r\n").encode())
+            # out) in a text file beside it, readable by the same Notepad as the DBF
+            archive.writestr(f"{stem}.txt", _encode_note(note, key))
         return buffer.getvalue()
+
+
+def _check_gbk(frame: pd.DataFrame) -> None:
+    """Refuse a text value GBK cannot hold, naming the plot, rather than writing "?"."""
+    code_field = SHAPEFILE_FIELDS["plot_code"]
+    for column in frame.columns:
+        if frame[column].dtype != object or column == "geometry":
+            continue
+        for code, value in zip(frame[code_field], frame[column], strict=True):
+            if not isinstance(value, str):
+                continue
+            try:
+                value.encode("gbk")
+            except UnicodeEncodeError as exc:
+                ch = value[exc.start]
+                where = Text(N_("plot %(code)s"), code=code)
+                raise BadRequest(Text(N_(
+                    "%(where)s: character %(character)s (U+%(code)s) cannot be written in "
+                    "%(codec)s; change the text or export with encoding=utf-8"), where=where,
+                    character=repr(ch), code=f"{ord(ch):04X}", codec="GBK"),
+                    details={"where": where, "character": ch}) from None
+
+
+def _encode_note(note: str, encoding: str) -> bytes:
+    if encoding == "gbk":
+        try:
+            return note.encode("gbk")
+        except UnicodeEncodeError:
+            pass        # a park or plan name outside GBK: UTF-8 with a BOM Notepad knows
+    return note.encode("utf-8-sig")
 
 
 def write_geojson(result: PlanResult, lang: str = "zh") -> bytes:
@@ -230,7 +308,7 @@ def write_geojson(result: PlanResult, lang: str = "zh") -> bytes:
         pyogrio.write_dataframe(
             frame, path, driver="GeoJSON", layer=PLOTS_LAYER, geometry_type="MultiPolygon",
             layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": str(LONLAT_DECIMALS),
-                           "DESCRIPTION": _describe(result, lang)})
+                           "DESCRIPTION": _describe(result, lang, lonlat=True)})
         return path.read_bytes()
 
 
@@ -247,7 +325,7 @@ def write_kml(result: PlanResult, lang: str = "zh") -> bytes:
         options = {"NAME": result.title}
         # Google Earth shows a description as HTML: the plan and park names are data.
         dataset_options = {"NAME": result.title,
-                           "DESCRIPTION": html.escape(_describe(result, lang))}
+                           "DESCRIPTION": html.escape(_describe(result, lang, lonlat=True))}
     else:
         # GDAL's own KML driver looks for "Name"/"Description" unless told otherwise.
         options = {}
@@ -305,6 +383,7 @@ def _metadata(result: PlanResult) -> dict[str, str]:
             "COMPUTED_ON": result.computed_on.isoformat(), "GK_EPSG": str(result.gk_epsg)}
 
 
-__all__ = ["EXCLUDED_LAYER", "MONEY_FIELDS", "PLOTS_LAYER", "SHAPEFILE_FIELDS",
-           "excluded_frame", "kml_driver", "plot_frame", "write_geojson", "write_gpkg",
-           "write_kml", "write_shapefile_zip"]
+__all__ = ["EXCLUDED_LAYER", "GPKG_VERSION", "MONEY_FIELDS", "PLOTS_LAYER",
+           "SHAPEFILE_ENCODINGS", "SHAPEFILE_FIELDS", "crs_name", "excluded_frame",
+           "kml_driver", "plot_frame", "write_geojson", "write_gpkg", "write_kml",
+           "write_shapefile_zip"]

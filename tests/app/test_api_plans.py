@@ -578,12 +578,26 @@ def test_txt_in_utf_8(reader, plan):
     assert gbk != response.get_data()
 
 
+@pytest.mark.parametrize(("query", "cpg", "owner_bytes"), [
+    ("format=shp", b"936", "gbk"), ("format=shp&encoding=gbk", b"936", "gbk"),
+    ("format=shp&encoding=utf-8", b"UTF-8", "utf-8")])
+def test_shapefile_encoding_option(reader, plan, query, cpg, owner_bytes):
+    response = reader.get(f"{API}/plans/{plan['id']}/export?{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        names = archive.namelist()
+        assert archive.read(next(n for n in names if n.endswith(".cpg"))) == cpg
+        dbf = archive.read(next(n for n in names if n.endswith(".dbf")))
+    assert "村".encode(owner_bytes) in dbf
+
+
 BAD_EXPORTS = [
     ("format=nope", "请用：" + ", ".join(exporters.FORMATS)),
     ("", "未知的导出格式"),
     ("format=xlsx&encoding=gbk", "不接受参数 encoding"),
     ("format=pdf&encoding=utf-8", "不接受参数 encoding"),
     ("format=txt&encoding=latin-1", "请用 gbk 或 utf-8"),
+    ("format=shp&encoding=latin-1", "Shapefile 不支持编码 'latin-1'"),
     ("format=xlsx&lang=fr", "lang 只能是 zh 或 en"),
     ("format=txt&lang=fr", "lang 只能是 zh 或 en"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 import re
+import zipfile
 
 import pytest
 from click.testing import CliRunner
@@ -181,12 +182,25 @@ def test_export_to_standard_output(run, conn, plan_id, tmp_path):
     assert result.stdout_bytes == exporters.export(plan, "geojson")
 
 
-def test_encoding_is_for_txt_only(run, plan_id, tmp_path):
+def test_encoding_is_for_txt_and_shp_only(run, plan_id, tmp_path):
     path = tmp_path / "plan.xlsx"
     out = failed(run("export-plan", plan_id, "--format", "xlsx", "--encoding", "utf-8",
                      "-o", path), exit_code=2)
-    assert "--encoding applies to --format txt only" in out
+    assert "--encoding applies to --format txt and shp only" in out
     assert not path.exists()
+
+
+@pytest.mark.parametrize(("encoding", "cpg"), [(None, b"936"), ("gbk", b"936"),
+                                                ("utf-8", b"UTF-8")])
+def test_shapefile_encoding_from_the_command_line(run, plan_id, tmp_path, encoding, cpg):
+    path = tmp_path / "plan.zip"
+    option = ("--encoding", encoding) if encoding else ()
+    succeeded(run("export-plan", plan_id, "--format", "shp", *option, "-o", path))
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert archive.read(next(n for n in names if n.endswith(".cpg"))) == cpg
+        dbf = archive.read(next(n for n in names if n.endswith(".dbf")))
+    assert dbf[29] == (0x4D if cpg == b"936" else 0)
 
 
 @pytest.mark.parametrize("args", [
