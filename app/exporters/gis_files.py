@@ -82,6 +82,7 @@ from app.exporters.headings import (
     OWNER_TYPES,
     PLAN_STATUSES,
     UNITS,
+    crs_name,
     pick,
 )
 from app.exporters.headings import name as heading
@@ -188,19 +189,9 @@ def _text(values: list) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
-def crs_name(result: PlanResult, lonlat: bool, lang: str) -> str:
-    """The CRS a file is in, by name and EPSG code: the park's GK zone or WGS 84 lon/lat."""
-    if lonlat:
-        return pick(("WGS 84 经纬度（EPSG:4326）", "WGS 84 longitude/latitude (EPSG:4326)"),
-                    lang)
-    zone = result.gk_zone
-    return pick((f"CGCS2000 3度带高斯-克吕格投影 第{zone}带（EPSG:{result.gk_epsg}）",
-                 f"CGCS2000 3-degree Gauss-Krüger zone {zone} (EPSG:{result.gk_epsg})"), lang)
-
-
 def _describe(result: PlanResult, lang: str, lonlat: bool = False) -> str:
     status = heading(PLAN_STATUSES, result.status, lang)
-    crs = crs_name(result, lonlat, lang)
+    crs = crs_name(result.gk_zone, result.gk_epsg, lonlat, lang)
     if lang == "en":
         text = (f"{result.title} ({status}), {result.park_name}, "
                 f"{result.organisation}, computed {result.computed_on.isoformat()}, "
@@ -384,6 +375,6 @@ def _metadata(result: PlanResult) -> dict[str, str]:
 
 
 __all__ = ["EXCLUDED_LAYER", "GPKG_VERSION", "MONEY_FIELDS", "PLOTS_LAYER",
-           "SHAPEFILE_ENCODINGS", "SHAPEFILE_FIELDS", "crs_name", "excluded_frame",
+           "SHAPEFILE_ENCODINGS", "SHAPEFILE_FIELDS", "excluded_frame",
            "kml_driver", "plot_frame", "write_geojson", "write_gpkg", "write_kml",
            "write_shapefile_zip"]

@@ -55,3 +55,13 @@ def name(table: dict[str, tuple[str, str]], key: str | None, lang: str = "zh") -
     if key in table:
         return pick(table[key], lang)
     return key or ""
+
+
+def crs_name(gk_zone: int, gk_epsg: int, lonlat: bool = False, lang: str = "zh") -> str:
+    """The CRS an export is in, by name and EPSG code: the park's zone-prefixed GK CRS, or
+    WGS 84 lon/lat (GeoJSON, KML)."""
+    if lonlat:
+        return pick(("WGS 84 经纬度（EPSG:4326）", "WGS 84 longitude/latitude (EPSG:4326)"),
+                    lang)
+    return pick((f"CGCS2000 3度带高斯-克吕格投影 第{gk_zone}带（EPSG:{gk_epsg}）",
+                 f"CGCS2000 3-degree Gauss-Krüger zone {gk_zone} (EPSG:{gk_epsg})"), lang)

@@ -529,8 +529,8 @@ def _check_kml(data: bytes) -> None:
 
 
 def _check_dxf(data: bytes) -> None:
-    text = data.decode("utf-8", errors="replace")
-    assert "SECTION" in text and "NQ-04-01" in text
+    text = data.decode("gbk")      # R2000, $DWGCODEPAGE = ANSI_936
+    assert "SECTION" in text and "NQ-04-01" in text and "红线" in text
 
 
 def _check_pdf(data: bytes) -> None:

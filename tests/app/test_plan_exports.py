@@ -110,14 +110,13 @@ def test_geojson_and_kml_areas_match_after_projecting_back(demo, tmp_path):
 def test_dxf_opens_in_gdal_with_gk_coordinates(demo, tmp_path):
     path = tmp_path / "plan.dxf"
     path.write_bytes(exporters.export(demo, "dxf"))
-    pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": "TRUE",
-                                     "DXF_ENCODING": "UTF-8"})
+    pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": "TRUE"})
     try:
-        frame = pyogrio.read_dataframe(path)
+        frame = pyogrio.read_dataframe(path)    # no DXF_ENCODING: the file says GBK itself
     finally:
-        pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": None,
-                                         "DXF_ENCODING": None})
-    polygons = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+        pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": None})
+    polygons = frame[frame["Layer"] == "JZX"]   # the boundary lines (界址线), not the context
+    assert "红线" in set(frame["Layer"])
     minx, miny, maxx, maxy = polygons.total_bounds
     want = shapely.MultiPolygon([g for p in demo.plots for g in p.geometry.geoms]).bounds
     assert abs(minx - want[0]) < 0.001 and abs(maxy - want[3]) < 0.001
