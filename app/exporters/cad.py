@@ -191,7 +191,7 @@ def write_dxf(result: PlanResult, lang: str = "zh") -> bytes:
                 hatch.paths.add_polyline_path(
                     ring[:-1], is_closed=True,
                     flags=ezdxf.const.BOUNDARY_PATH_EXTERNAL if ring_no == 0
-                    else ezdxf.const.BOUNDARY_PATH_DEFAULT)
+                    else ezdxf.const.BOUNDARY_PATH_OUTERMOST)   # an island: left empty
             hatch.set_xdata(APPID, [*who, (1071, part_no), *area])
         label = msp.add_mtext(
             f"{_mtext_escape(plot.code)}\\P{plot.area_mu:.4f}{pick(MU, lang)}",
@@ -315,7 +315,8 @@ def _title(msp, result: PlanResult, text: _Checked, height: float, bounds, lang:
                      + left_out)
     note = msp.add_mtext("\\P".join(_mtext_escape(text(line)) for line in lines), dxfattribs={
         "layer": TITLE_LAYER, "style": TEXT_STYLE, "char_height": height,
-        "insert": (float(bounds[0]), float(bounds[3]) + height * (len(lines) + 2))})
+        # MTEXT lines are 5/3 of the text height apart; a line's height of space below
+        "insert": (float(bounds[0]), float(bounds[3]) + height * (len(lines) * 5 / 3 + 1))})
     note.dxf.attachment_point = MTextEntityAlignment.TOP_LEFT
     facts = {"PLAN": result.title, "PARK": result.park_name,
              "ORGANISATION": result.organisation, "DATE": result.computed_on.isoformat(),
