@@ -22,10 +22,11 @@ which GDAL decodes in MTEXT only) is refused with the plot it is in, not written
 
 Layers, CASS-style (the same names in both languages, as CASS uses them):
 
-- `JZD` 界址点: one POINT per boundary point of `result.boundary_points` (one per number
-  at each place: a corner shared by two plots and numbered once is drawn once), and its
-  label `J<number>` as TEXT, set off from the point into the widest gap between the
-  boundary lines that meet there, so it never sits on a line; the header's $PDMODE/$PDSIZE
+- `JZD` 界址点: one POINT per place in `result.boundary_points` (a corner shared by two
+  plots and numbered once is drawn once; if a place carries two numbers, as with
+  per-plot numbering, they share a label `J1/J4`), and its label `J<number>` as TEXT,
+  set off from the point into the widest gap between the boundary lines that meet
+  there, so it never sits on a line; the header's $PDMODE/$PDSIZE
   draw the points as small circles;
 - `JZX` 界址线: one closed LWPOLYLINE per ring (each part's outer ring, and its holes) in
   界址点 order;
@@ -61,7 +62,8 @@ XDATA (`PARKATLAS`), values in this order:
                    1040 plot area m², 1040 plot area 亩
     ZDH label:     1000 plot code, 1000 class code, 1000 class name,
                    1040 plot area m², 1040 plot area 亩
-    JZD point and label: 1000 J<number>, 1000 plot code (one per plot the point is on),
+    JZD point and label: 1000 J<number> (or J1/J4), 1000 plot code (one per plot the
+                   point is on),
                    1040 X (northing), 1040 Y (prefixed easting)
     red line:      1040 plan area m², 1040 plan area 亩
 
@@ -235,7 +237,11 @@ class _Checked:
 
 
 def _boundary_points(msp, result: PlanResult, height: float) -> None:
-    """A POINT and a `J<n>` TEXT on JZD for each numbered point, once per number and place."""
+    """A POINT and a `J<n>` TEXT on JZD for each place a boundary point is numbered at.
+
+    With plan-wide numbering (a shared corner numbered once) that is one per number; where
+    a place carries several numbers (per-plot numbering) they share one label, `J1/J4`,
+    rather than print over each other."""
     neighbours: dict[tuple, set] = defaultdict(set)   # vertex → the vertices it is joined to
     for plot in result.plots:
         for ring in plot_rings(plot.geometry):
@@ -243,17 +249,19 @@ def _boundary_points(msp, result: PlanResult, height: float) -> None:
             for i, vertex in enumerate(coords):
                 neighbours[_key(*vertex)].update(
                     (coords[i - 1], coords[(i + 1) % len(coords)]))
-    points: dict[tuple, list] = {}
+    places: dict[tuple, tuple] = {}                 # place → (first point, names, plot codes)
     for pt in result.boundary_points:
-        entry = points.setdefault((pt.number, _key(pt.y, pt.x)), [pt, []])
-        if pt.plot_code not in entry[1]:
-            entry[1].append(pt.plot_code)
-    for (_, place), (pt, codes) in points.items():
-        tags = [(1000, pt.name), *((1000, code) for code in codes), (1040, pt.x), (1040, pt.y)]
+        first, names, codes = places.setdefault(_key(pt.y, pt.x), (pt, [], []))
+        for have, value in ((names, pt.name), (codes, pt.plot_code)):
+            if value not in have:
+                have.append(value)
+    for place, (pt, names, codes) in places.items():
+        name = "/".join(names)
+        tags = [(1000, name), *((1000, code) for code in codes), (1040, pt.x), (1040, pt.y)]
         msp.add_point((pt.y, pt.x), dxfattribs={"layer": POINT_LAYER}).set_xdata(APPID, tags)
         dx, dy = _free_direction((pt.y, pt.x), neighbours.get(place, ()))
         gap = height * 0.6
-        label = msp.add_text(pt.name, height=height, dxfattribs={
+        label = msp.add_text(name, height=height, dxfattribs={
             "layer": POINT_LAYER, "style": TEXT_STYLE})
         label.set_placement((pt.y + dx * gap, pt.x + dy * gap), align=_alignment(dx, dy))
         label.set_xdata(APPID, tags)

@@ -152,25 +152,29 @@ def test_gdal_3_6_shows_the_land_class_of_each_plot_polygon(dxf_path, result):
 
 
 def test_a_j_label_for_every_numbered_point(ogrinfo_features, result):
-    expected = sorted({(pt.number, round(pt.y, 4), round(pt.x, 4)): pt.name
-                       for pt in result.boundary_points}.values())
+    places = defaultdict(set)
+    for pt in result.boundary_points:
+        places[round(pt.y, 4), round(pt.x, 4)].add(pt.name)
     jzd = [f for f in ogrinfo_features if f["Layer"] == "JZD"]
-    labels = sorted(f["Text"] for f in jzd if "Text" in f)
-    assert labels == expected
-    assert len(jzd) == 2 * len(expected)           # a point and a label each
+    labels = [f["Text"] for f in jzd if "Text" in f]
+    assert sorted(set(label.split("/")) for label in labels) == sorted(places.values())
+    assert {pt.name for pt in result.boundary_points} == {
+        name for label in labels for name in label.split("/")}
+    assert len(jzd) == 2 * len(places)             # a point and a label each
 
 
 def test_point_and_label_entities(entities, result):
     jzd = entities[entities["Layer"] == "JZD"]
     points = jzd[jzd["Text"].isna()]
     labels = jzd[jzd["Text"].notna()]
-    by_name_and_place = {}
+    by_place = {}
     for _, row in points.iterrows():
-        name, *codes, x, y = xdata(row["RawCodeValues"])
+        names, *codes, x, y = xdata(row["RawCodeValues"])
         assert (row.geometry.x, row.geometry.y) == pytest.approx((float(y), float(x)))
-        by_name_and_place[name, round(float(y), 4), round(float(x), 4)] = set(codes)
+        by_place[round(float(y), 4), round(float(x), 4)] = names.split("/"), set(codes)
     for pt in result.boundary_points:
-        assert pt.plot_code in by_name_and_place[pt.name, round(pt.y, 4), round(pt.x, 4)]
+        names, codes = by_place[round(pt.y, 4), round(pt.x, 4)]
+        assert pt.name in names and pt.plot_code in codes
     assert len(labels) == len(points)
 
 
@@ -179,7 +183,7 @@ def test_j_labels_are_set_off_the_boundary_lines(dxf_path, result):
     msp = doc.modelspace()
     lines = shapely.union_all([shapely.LinearRing([tuple(v)[:2] for v in e.get_points()])
                                for e in msp.query("LWPOLYLINE[layer=='JZX']")])
-    points = {e.get_xdata(APPID)[0].value: [] for e in msp.query("POINT[layer=='JZD']")}
+    points = defaultdict(list)     # label → its points (J1 is in every plot if per plot)
     for e in msp.query("POINT[layer=='JZD']"):
         points[e.get_xdata(APPID)[0].value].append(Point(e.dxf.location.x, e.dxf.location.y))
     labels = msp.query("TEXT[layer=='JZD']")
@@ -217,6 +221,14 @@ def test_a_shared_corner_numbered_once_is_drawn_once(result):
     shared = [e for e in doc.modelspace().query("POINT[layer=='JZD']")
               if len(e.get_xdata(APPID)) == 5]         # name, two plot codes, X, Y
     assert len(shared) == 2
+    # numbered per plot (an option some bureaus want): one label with both numbers
+    per_plot = replace(plan, context=())
+    per_plot.__dict__["boundary_points"] = tuple(
+        replace(pt, number=pt.number + (100 if pt.plot_code == second.code else 0))
+        for pt in points)
+    doc = ezdxf.read(io.StringIO(write_dxf(per_plot).decode("gbk")))
+    texts = sorted(t.dxf.text for t in doc.modelspace().query("TEXT[layer=='JZD']"))
+    assert len(texts) == 6 and sum("/" in t for t in texts) == 2
     # every label, the T-junctions' too, sits outside the two plots, in the free half
     both = shapely.union_all([first.geometry, east])
     for e in doc.modelspace().query("TEXT[layer=='JZD']"):
