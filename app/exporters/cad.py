@@ -62,8 +62,8 @@ XDATA (`PARKATLAS`), values in this order:
                    1040 plot area m², 1040 plot area 亩
     ZDH label:     1000 plot code, 1000 class code, 1000 class name,
                    1040 plot area m², 1040 plot area 亩
-    JZD point and label: 1000 J<number> (or J1/J4), 1000 plot code (one per plot the
-                   point is on),
+    JZD point:     1000 J<number> (or J1/J4), 1000 plot code (one per plot the point
+                   is on),
                    1040 X (northing), 1040 Y (prefixed easting)
     red line:      1040 plan area m², 1040 plan area 亩
 
@@ -264,7 +264,6 @@ def _boundary_points(msp, result: PlanResult, height: float) -> None:
         label = msp.add_text(name, height=height, dxfattribs={
             "layer": POINT_LAYER, "style": TEXT_STYLE})
         label.set_placement((pt.y + dx * gap, pt.x + dy * gap), align=_alignment(dx, dy))
-        label.set_xdata(APPID, tags)
 
 
 def _key(x: float, y: float) -> tuple[float, float]:
