@@ -13,7 +13,9 @@ on data attributes the pages set (data-plan-plots, data-status …), not on fixe
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -291,6 +293,23 @@ def test_plan_page(live_server, browse, artifacts_dir):
         page.click("#pa-plan-exports a[data-format='xlsx']")
     assert download.value.suggested_filename == f"plan-{plan}-v1.xlsx"
     assert download.value.failure() is None
+    # The TXT and the Shapefile are GBK; each has a second button for UTF-8.
+    utf8 = page.locator("#pa-plan-exports a[data-encoding='utf-8']")
+    assert utf8.evaluate_all("as => as.map(a => a.dataset.export)") == ["txt", "shp"]
+    shp_utf8 = "#pa-plan-exports a[data-export='shp'][data-encoding='utf-8']"
+    assert page.inner_text(shp_utf8) == "Shapefile（ZIP），UTF-8 编码"
+    origin = re.match(r"https?://[^/]+", page.url)[0]
+    for selector, cpg in ((shp_utf8, b"UTF-8"), ("#pa-plan-exports a[data-format='shp']",
+                                                 b"936")):
+        response = page.request.get(origin + page.get_attribute(selector, "href"))
+        assert response.status == 200
+        with zipfile.ZipFile(io.BytesIO(response.body())) as archive:
+            assert archive.read(next(n for n in archive.namelist() if n.endswith(".cpg"))) == cpg
+    for width in (1440, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.locator("#pa-plan-exports").scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts_dir / f"plan-page-exports-{width}.png"))
+    page.set_viewport_size({"width": 1400, "height": 900})
 
     page.locator("#pa-plan-versions").scroll_into_view_if_needed()
     page.evaluate("document.activeElement.blur()")
