@@ -162,11 +162,10 @@ def write_dxf(result: PlanResult, lang: str = "zh") -> bytes:
     point_height = point_label_height(height, [pt.side_m for pt in result.boundary_points])
     doc.header["$PDMODE"] = POINT_SYMBOL
     doc.header["$PDSIZE"] = point_height / 2
-    text = _Checked()
 
     class_layers = [layer_name(p.land_class, p.land_class_name, lang) for p in plots]
     for name, plot in dict(zip(class_layers, plots, strict=True)).items():
-        doc.layers.add(text(name, plot.code), color=GROUP_COLOURS.get(plot.land_group,
+        doc.layers.add(_gbk(name, plot.code), color=GROUP_COLOURS.get(plot.land_group,
                                                                       OTHER_COLOUR))
     for name, colour in ((POINT_LAYER, OTHER_COLOUR), (LINE_LAYER, OTHER_COLOUR),
                          (LABEL_LAYER, OTHER_COLOUR), (TITLE_LAYER, OTHER_COLOUR)):
@@ -176,9 +175,9 @@ def write_dxf(result: PlanResult, lang: str = "zh") -> bytes:
 
     anchors = shapely.point_on_surface([p.geometry for p in plots]) if plots else []
     for plot, anchor, class_layer in zip(plots, anchors, class_layers, strict=True):
-        who = [(1000, text(plot.code, plot.code)),
-               (1000, text(plot.land_class or "", plot.code)),
-               (1000, text(plot.land_class_name or "", plot.code))]
+        who = [(1000, _gbk(plot.code, plot.code)),
+               (1000, _gbk(plot.land_class or "", plot.code)),
+               (1000, _gbk(plot.land_class_name or "", plot.code))]
         area = [(1040, plot.area_m2), (1040, plot.area_mu)]
         parts = getattr(plot.geometry, "geoms", [plot.geometry])
         for part_no, part in enumerate(parts, start=1):
@@ -203,7 +202,7 @@ def write_dxf(result: PlanResult, lang: str = "zh") -> bytes:
         label.set_xdata(APPID, [*who, *area])
 
     _boundary_points(msp, result, point_height)
-    _context(doc, result, text, lang)
+    _context(doc, result, lang)
     if plots:
         outline = shapely.union_all([p.geometry for p in plots])
         total = [(1040, result.area_m2), (1040, to_mu(result.area_m2))]
@@ -211,29 +210,27 @@ def write_dxf(result: PlanResult, lang: str = "zh") -> bytes:
             msp.add_lwpolyline(ring[:-1], format="xy", close=True,
                                dxfattribs={"layer": red_layer}).set_xdata(APPID, total)
         bounds = shapely.total_bounds([p.geometry for p in plots])
-        _title(msp, result, text, height, bounds, lang)
+        _title(msp, result, height, bounds, lang)
         _zoom_to(doc, bounds)
 
     stream = io.StringIO()
     doc.write(stream)
-    return doc.encode(stream.getvalue())    # GBK: `text` checked every string we put in
+    return doc.encode(stream.getvalue())    # GBK: `_gbk` checked every string we put in
 
 
-class _Checked:
-    """Passes a string on if GBK can hold it; refuses it naming the plot (or the value)."""
-
-    def __call__(self, value: str, plot_code: str | None = None) -> str:
-        try:
-            value.encode(CODEPAGE)
-        except UnicodeEncodeError as exc:
-            ch = value[exc.start]
-            where = Text(N_("plot %(code)s"), code=plot_code) if plot_code else repr(value)
-            raise BadRequest(Text(N_(
-                "%(where)s: character %(character)s (U+%(code)s) cannot be written in the "
-                "DXF's GBK code page (ANSI_936); change the text"), where=where,
-                character=repr(ch), code=f"{ord(ch):04X}"),
-                details={"where": where, "character": ch}) from None
-        return value
+def _gbk(value: str, plot_code: str | None = None) -> str:
+    """`value` if GBK can hold it; else a 400 naming the plot (or the value) and the character."""
+    try:
+        value.encode(CODEPAGE)
+    except UnicodeEncodeError as exc:
+        ch = value[exc.start]
+        where = Text(N_("plot %(code)s"), code=plot_code) if plot_code else repr(value)
+        raise BadRequest(Text(N_(
+            "%(where)s: character %(character)s (U+%(code)s) cannot be written in the "
+            "DXF's GBK code page (ANSI_936); change the text"), where=where,
+            character=repr(ch), code=f"{ord(ch):04X}"),
+            details={"where": where, "character": ch}) from None
+    return value
 
 
 def _boundary_points(msp, result: PlanResult, height: float) -> None:
@@ -291,14 +288,14 @@ def _alignment(dx: float, dy: float) -> TextEntityAlignment:
     return _ALIGN[(horizontal, vertical)]
 
 
-def _context(doc, result: PlanResult, text: _Checked, lang: str) -> None:
+def _context(doc, result: PlanResult, lang: str) -> None:
     """Roads, zones and neighbour plots around the plan, grey, each with its label as XDATA."""
     msp = doc.modelspace()
     for feature in result.context:
         layer = pick(CONTEXT_LAYERS.get(feature.kind, CONTEXT_LAYERS["plot"]), lang)
         if not doc.layers.has_entry(layer):
             doc.layers.add(layer, color=GREY)
-        tags = [(1000, text(feature.label or ""))]
+        tags = [(1000, _gbk(feature.label or ""))]
         geometry = feature.geometry
         if geometry.geom_type in ("Polygon", "MultiPolygon"):
             lines = [(ring[:-1], True) for ring in plot_rings(geometry)]
@@ -309,7 +306,7 @@ def _context(doc, result: PlanResult, text: _Checked, lang: str) -> None:
                                dxfattribs={"layer": layer}).set_xdata(APPID, tags)
 
 
-def _title(msp, result: PlanResult, text: _Checked, height: float, bounds, lang: str) -> None:
+def _title(msp, result: PlanResult, height: float, bounds, lang: str) -> None:
     """The plan's title, park, CRS and date above the drawing (TK), for the reader of the
     drawing and in XDATA as KEY=value pairs for a program."""
     crs = crs_name(result.gk_zone, result.gk_epsg, lang=lang)
@@ -320,7 +317,7 @@ def _title(msp, result: PlanResult, text: _Checked, height: float, bounds, lang:
     if left_out:
         lines.append(pick(("未列入（已征收）：", "Left out (already requisitioned): "), lang)
                      + left_out)
-    note = msp.add_mtext("\\P".join(_mtext_escape(text(line)) for line in lines), dxfattribs={
+    note = msp.add_mtext("\\P".join(_mtext_escape(_gbk(line)) for line in lines), dxfattribs={
         "layer": TITLE_LAYER, "style": TEXT_STYLE, "char_height": height,
         # MTEXT lines are 5/3 of the text height apart; a line's height of space below
         "insert": (float(bounds[0]), float(bounds[3]) + height * (len(lines) * 5 / 3 + 1))})
@@ -329,7 +326,7 @@ def _title(msp, result: PlanResult, text: _Checked, height: float, bounds, lang:
              "ORGANISATION": result.organisation, "DATE": result.computed_on.isoformat(),
              "CRS": f"EPSG:{result.gk_epsg}", "GK_ZONE": str(result.gk_zone),
              "EXCLUDED_REQUISITIONED": left_out}
-    note.set_xdata(APPID, [(1000, text(f"{k}={v}")) for k, v in facts.items()])
+    note.set_xdata(APPID, [(1000, _gbk(f"{k}={v}")) for k, v in facts.items()])
 
 
 def _zoom_to(doc, bounds) -> None:
