@@ -55,3 +55,11 @@ def name(table: dict[str, tuple[str, str]], key: str | None, lang: str = "zh") -
     if key in table:
         return pick(table[key], lang)
     return key or ""
+
+
+def crs_text(result, lang: str = "zh") -> str:
+    """The plan's coordinate system as documents name it, with its EPSG code."""
+    if lang == "en":
+        return (f"CGCS2000, 3-degree Gauss-Krüger zone {result.gk_zone} "
+                f"(EPSG:{result.gk_epsg})")
+    return f"2000国家大地坐标系 3度带 第{result.gk_zone}带（EPSG:{result.gk_epsg}）"

@@ -54,6 +54,7 @@ from app.exporters.headings import (
     OWNER_TYPES,
     PLAN_STATUSES,
     UNITS,
+    crs_text,
     name,
     pick,
 )
@@ -148,13 +149,6 @@ H = {**FIELDS,
     "page": ("第 {n} 页 / 共 {total} 页", "Page {n} of {total}"),
     "version_n": ("第 {v} 版", "version {v}"),
 }
-
-
-def _crs_text(result: PlanResult, lang: str) -> str:
-    if lang == "en":
-        return (f"CGCS2000, 3-degree Gauss-Krüger zone {result.gk_zone} "
-                f"(EPSG:{result.gk_epsg})")
-    return f"2000国家大地坐标系 3度带 第{result.gk_zone}带（EPSG:{result.gk_epsg}）"
 
 
 def _unit(key: str, lang: str) -> str:
@@ -310,7 +304,7 @@ def _title_block(result: PlanResult, lang: str, styles) -> list:
         (h("plan"), result.plan_name), (h("version"), version),
         (h("status"), name(PLAN_STATUSES, result.status, lang)),
         (h("computed_on"), result.computed_on.isoformat()),
-        (h("author"), result.author or "—"), (h("crs"), _crs_text(result, lang)),
+        (h("author"), result.author or "—"), (h("crs"), crs_text(result, lang)),
     ]
     cell = styles["cell"]
     half = (len(identity) + 1) // 2
@@ -1053,7 +1047,7 @@ class _MapDrawing:
         # coordinate system and the label note
         y -= 18
         c.setFont(font, 7)
-        for text in (_crs_text(self.result, lang), _h("units_m", lang), _h("axes", lang)):
+        for text in (crs_text(self.result, lang), _h("units_m", lang), _h("axes", lang)):
             for line in _wrap(text, font, 7, PANEL_W - 16):
                 c.drawString(x0 + 8, y, line)
                 y -= 9
