@@ -409,7 +409,8 @@ def test_map_sheet_labels_every_boundary_point_when_they_fit(sample_pdf):
     map_page = _map_page(pages)
     words = _j_words(path, map_page)
     # the sample's plots are large at the sheet's scale: every point is labelled, once
-    assert sorted(w[0] for w in words) == sorted(p.name for p in result.boundary_points)
+    assert sorted(w[0] for w in words) == \
+        sorted(p.name for p in report._distinct_points(result.boundary_points))
     assert all(w[4] - w[2] >= 5 for w in words)  # 5.5 pt type: legible in print
     text = _squash(pages[map_page - 1])
     assert "界址点坐标见界址点成果表" in text and "界址点" in text.partition("图例")[2]
@@ -436,7 +437,7 @@ def test_dense_boundary_points_are_thinned_and_the_sheet_says_so(artifacts_dir):
     pages = _pages_of(path.read_bytes())
     map_page = _map_page(pages)
     words = _j_words(path, map_page)
-    total = len(result.boundary_points)
+    total = len(report._distinct_points(result.boundary_points))
     assert 20 < len(words) < total
     for a, b in itertools.combinations(words, 2):  # no label over another
         assert a[1:] == b[1:] or min(a[3], b[3]) - max(a[1], b[1]) <= 0.3 or \
