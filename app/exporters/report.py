@@ -908,9 +908,7 @@ class _MapDrawing:
 
         # every candidate box, (point, place, x0 y0 x1 y1), the places facing away from
         # the point's plot first
-        centres = {plot.code: self.to_page(plot.geometry).centroid.coords[0]
-                   for plot in self.result.plots}
-        away = xy - np.array([centres.get(p.plot_code, (0.0, 0.0)) for p in points])
+        away = _outward(self.result.boundary_points, points)  # world and page axes agree
         offsets = np.array(J_OFFSETS, dtype=float)
         facing = away @ offsets.T                                # (n, 8)
         order = np.argsort(-facing, axis=1, kind="stable")
@@ -1256,6 +1254,26 @@ class _MapDrawing:
             y -= hgt
             c.line(x0, y, x0 + PANEL_W, y)
         c.line(x0 + key_w, bottom, x0 + key_w, bottom + sum(heights))
+
+
+def _outward(all_points, points) -> np.ndarray:
+    """For each drawn point, the direction off its plot (easting, northing): away from
+    its ring's centre on an outer ring (clockwise), towards it on a hole (anticlockwise),
+    so a label goes outside the plot or into the hole. Rings are a plot's points with the
+    same ring number, in order."""
+    rings: dict[tuple[str, int], list] = {}
+    for p in all_points:
+        rings.setdefault((p.plot_code, p.ring), []).append((p.y, p.x))  # easting, northing
+    centre, sign = {}, {}
+    for key, ring in rings.items():
+        ring = np.array(ring)
+        x, y = ring[:, 0] - ring[:, 0].mean(), ring[:, 1] - ring[:, 1].mean()
+        twice_area = np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))
+        centre[key], sign[key] = ring.mean(axis=0), -1.0 if twice_area > 0 else 1.0
+    world = np.array([(p.y, p.x) for p in points])
+    ring_centres = np.array([centre[(p.plot_code, p.ring)] for p in points])
+    signs = np.array([sign[(p.plot_code, p.ring)] for p in points])[:, None]
+    return (world - ring_centres) * signs
 
 
 class _BoxGrid:
