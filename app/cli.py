@@ -334,11 +334,12 @@ def plan_create(name, park, project, zone, codes):
 @main.command("export-plan")
 @click.argument("plan_id", type=int)
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["xlsx", "txt", "points", "points-csv", "gpkg", "shp",
-                                 "geojson", "kml", "dxf", "pdf"]),
-              help="Export format.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="File to write ('-' for standard output).")
+              type=click.Choice(["package", "xlsx", "txt", "points", "points-csv", "gpkg",
+                                 "shp", "geojson", "kml", "dxf", "pdf"]),
+              help="Export format (package: the 报批材料包 zip with every file and a manifest).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="File to write ('-' for standard output; default: the download name, "
+                   "<plan name>_v<version>_<kind>.<ext>, in the current directory).")
 @click.option("--version", "version_no", type=int, help="Plan version (default: current).")
 @click.option("--encoding", type=click.Choice(["gbk", "utf-8"]),
               help="TXT and SHP only: text encoding (default gbk, as the land bureau's tools "
@@ -359,6 +360,7 @@ def export_plan(plan_id, fmt, output, version_no, encoding, lang):
             data = exporters.export(result, fmt, **options)
         except AtlasError as exc:
             _fail(exc)
+    output = output or exporters.filename(result, fmt, lang)
     with click.open_file(output, "wb", atomic=output != "-") as out:
         out.write(data)
     if output != "-":

@@ -39,10 +39,11 @@ ATTRIBUTES = "属性描述"
 PARCELS = "地块坐标"
 POLYGON = "面"
 FORMAT_VERSION = "1.01"
-# Coordinates to 0.1 mm (精度 says so): a vertex moves by at most 0.07 mm, and survey
-# coordinates, given in mm, not at all. Areas in 公顷 to 6 decimals = 0.01 m².
+# Coordinates to 0.1 mm: a vertex moves by at most 0.07 mm, and survey coordinates, given
+# in mm, not at all. 精度 is not this: it states how exact the survey is (park setting
+# survey.precision, metres; PlanResult.survey_precision). Areas in 公顷 to 6 decimals =
+# 0.01 m².
 COORD_DECIMALS = 4
-PRECISION = "0.0001"
 AREA_DECIMALS = 6
 NEWLINE = "\r\n"  # the bureau's tools are Windows programs
 
@@ -52,6 +53,7 @@ _READ_ENCODINGS = {"utf-8", "utf-8-sig", "gbk", "gb18030", "gb2312"}
 _BOM = codecs.BOM_UTF8
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _WHOLE = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _FIELD_BREAKERS = (",", "\r", "\n")
 
 
@@ -111,7 +113,7 @@ def write(result: PlanResult, encoding: str = "gbk", lang: str = "zh") -> bytes:
         "投影类型": "高斯克吕格",
         "计量单位": "米",
         "带号": str(result.gk_zone),
-        "精度": PRECISION,
+        "精度": _precision(result.survey_precision),
         "转换参数": ",,,,,,",  # seven empty slots: no datum transformation
     }
     if any(ch in result.organisation for ch in "\r\n"):
@@ -165,6 +167,15 @@ def _points_by_plot(points: tuple[BoundaryPoint, ...]) -> dict[str, list[Boundar
     for pt in points:
         grouped[pt.plot_code].append(pt)
     return grouped
+
+
+def _precision(value) -> str:
+    """The 精度 header: the survey precision in metres as the park set it ("0.05")."""
+    text = str(value).strip()
+    if not _DECIMAL.fullmatch(text) or not float(text) > 0:
+        raise BadRequest(Text(N_("the park setting survey.precision must be a positive number "
+                                 "of metres such as 0.05, not %(value)s"), value=repr(value)))
+    return text
 
 
 def _point_lines(points: list[BoundaryPoint]) -> list[str]:

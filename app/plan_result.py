@@ -206,6 +206,7 @@ class PlanResult(Areas):
     plots: tuple[PlanPlot, ...]
     excluded: tuple[ExcludedPlot, ...] = ()
     context: tuple[ContextFeature, ...] = field(default=(), compare=False)
+    survey_precision: str = "0.05"  # 精度 (m), park setting survey.precision
 
     # --- totals, each computed once from the plots, in plot order -------------------
 
@@ -411,8 +412,10 @@ def _decode_result(d: dict) -> PlanResult:
                     for c in d.get("context", ()))
     scalars = {k: d[k] for k in ("plan_id", "plan_name", "version", "status", "park_id",
                                  "park_name", "organisation", "gk_zone", "gk_epsg", "author")}
+    # versions frozen before the setting existed state the default precision
     return PlanResult(**scalars, computed_on=date.fromisoformat(d["computed_on"]),
-                      plots=plots, excluded=excluded, context=context)
+                      plots=plots, excluded=excluded, context=context,
+                      survey_precision=d.get("survey_precision", "0.05"))
 
 
 __all__ = [

@@ -385,7 +385,8 @@ def _compute_live(conn, plan_id: int, version_no: int, *, author: str | None,
         status=status or plan_status(plan, version_no), park_id=plan["park_id"],
         park_name=plan["park_name"], organisation=plan["organisation"],
         gk_zone=plan["gk_zone"], gk_epsg=plan["gk_epsg"], computed_on=on, author=author,
-        plots=tuple(included), excluded=tuple(excluded), context=context)
+        plots=tuple(included), excluded=tuple(excluded), context=context,
+        survey_precision=plan["survey_precision"])
 
 
 def _problems(conn, plan: dict, version_no: int, plots: list[dict],

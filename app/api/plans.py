@@ -100,17 +100,18 @@ def _result(plan_id: int):
 
 
 def _download(result, fmt: str) -> Response:
-    """An export as a file download (RFC 6266 name, also in UTF-8)."""
+    """An export as a file download, named by the plan (RFC 6266: an ASCII `filename` and
+    the plan's name in `filename*`)."""
     options = {k: v for k in ("lang", "encoding") if (v := request.args.get(k))}
     content_type = exporters.get_format(fmt).media_type
     fmt = requisition.export_format(get_db(), result, fmt, request_role())
     data = exporters.export(result, fmt, **options)
-    name = exporters.filename(result, fmt)
     if content_type.startswith("text/"):  # Flask would say utf-8; the TXT is GBK by default
         gbk = fmt == "txt" and options.get("encoding", "gbk").strip().lower() == "gbk"
         content_type += "; charset=" + ("gbk" if gbk else "utf-8")
     return Response(data, content_type=content_type, headers={
-        "Content-Disposition": f"attachment; filename=\"{name}\"",
+        "Content-Disposition": exporters.content_disposition(result, fmt,
+                                                             options.get("lang", "zh")),
         "Cache-Control": "no-store"})
 
 

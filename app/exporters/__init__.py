@@ -3,14 +3,19 @@
 `FORMATS` maps each format's name in `?format=` to its writer, a function
 `writer(result, lang=…, **options) -> bytes` (or a small adapter that imports a slow
 library on first use); `export` calls it, so the page, the API and `parkatlas export-plan`
-share one list of formats. Download names are
-`plan-<id>-v<version>[-points].<extension>` (see `filename`).
+share one list of formats. A download is named by the plan, as a land officer files it:
+`<plan name>_v<version>_<kind>.<extension>` with the kind in the export's language
+(`filename`), and `plan-<id>-v<version>-<kind>.<extension>` as the ASCII fallback of the
+`Content-Disposition` header (`ascii_filename`, `content_disposition`).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from app import coordinate_file
 from app.errors import BadRequest, Text
@@ -38,6 +43,11 @@ def _report():
     return report
 
 
+def _package(result, lang):
+    from app.exporters import package
+    return package.write_package(result, lang)
+
+
 @dataclass(frozen=True)
 class Format:
     """One export format: its name in `?format=`, file extension, media type and writer."""
@@ -51,6 +61,8 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
+    # first: the one download a land officer takes to the bureau (every file below in it)
+    Format("package", "zip", "application/zip", _package, N_("Submission package (ZIP)")),
     Format("xlsx", "xlsx", XLSX, workbook.write_workbook, N_("Excel workbook (XLSX)")),
     Format("txt", "txt", "text/plain", coordinate_file.write,
            N_("Submission coordinates (TXT)"), options=("encoding",)),
@@ -95,9 +107,68 @@ def export(result: PlanResult, name: str, lang: str = "zh", **options) -> bytes:
     return fmt.writer(result, lang=lang, **options)
 
 
-def filename(result: PlanResult, name: str) -> str:
-    """A download name such as `plan-7-v2.txt` or `plan-7-v2-points.csv` (the plan id
-    keeps it unique)."""
-    fmt = get_format(name)
-    suffix = "-points" if name.startswith("points") else ""
-    return f"plan-{result.plan_id}-v{result.version}{suffix}.{fmt.extension}"
+#: What each format's file is, in file names: (Chinese, English); English also names the
+#: ASCII fallback. Formats of the same kind differ by their extension.
+KINDS: dict[str, tuple[str, str]] = {
+    "package": ("报批材料包", "package"),
+    "xlsx": ("汇总表", "summary"),
+    "txt": ("报批坐标", "coordinates"),
+    "points": ("界址点成果表", "boundary-points"),
+    "points-csv": ("界址点成果表", "boundary-points"),
+    "gpkg": ("图形", "map-data"),
+    "shp": ("图形SHP", "shapefile"),
+    "geojson": ("图形", "map-data"),
+    "kml": ("图形", "map-data"),
+    "dxf": ("CAD图", "cad"),
+    "pdf": ("报告", "report"),
+}
+#: Longest plan name kept in a file name (characters): Windows paths stop at 260, and the
+#: package nests a folder and the file inside it.
+NAME_LIMIT = 60
+# Characters Windows or Linux refuse in a file name (and control characters), and
+# whitespace runs, which command lines and some upload forms mangle.
+_UNSAFE = re.compile(r'(?:[\\/:*?"<>|\x00-\x1f\x7f]|\s)+')
+_WINDOWS_RESERVED = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?", re.IGNORECASE)
+
+
+def kind(name: str, lang: str = "zh") -> str:
+    """What the export `name` is, in the file name: 报批坐标, 界址点成果表, … (English for en)."""
+    get_format(name)
+    zh, en = KINDS[name]
+    return en if lang == "en" else zh
+
+
+def safe_name(text: str, fallback: str) -> str:
+    """`text` as a file-name part for Windows and Linux: unsafe characters and whitespace
+    as `_`, no leading or trailing dots or underscores, at most NAME_LIMIT characters;
+    `fallback` when nothing is left or the name is one Windows reserves."""
+    text = _UNSAFE.sub("_", unicodedata.normalize("NFC", text))
+    text = text[:NAME_LIMIT].strip("._ ")
+    if not text or _WINDOWS_RESERVED.fullmatch(text):
+        return fallback
+    return text
+
+
+def base_name(result: PlanResult) -> str:
+    """`<plan name>_v<version>`, the stem every file of the plan's version starts with."""
+    return f"{safe_name(result.plan_name, f'plan-{result.plan_id}')}_v{result.version}"
+
+
+def filename(result: PlanResult, name: str, lang: str = "zh") -> str:
+    """The download name of export `name`, e.g. `吉兴通电子三期征地方案_v1_报批坐标.txt`:
+    the plan's name (made safe), its version and the kind of file in `lang`."""
+    return f"{base_name(result)}_{kind(name, lang)}.{get_format(name).extension}"
+
+
+def ascii_filename(result: PlanResult, name: str) -> str:
+    """The pure-ASCII name for clients that cannot read `filename*`, e.g.
+    `plan-2-v1-coordinates.txt` (the plan id keeps it unique)."""
+    return f"plan-{result.plan_id}-v{result.version}-{kind(name, 'en')}" \
+           f".{get_format(name).extension}"
+
+
+def content_disposition(result: PlanResult, name: str, lang: str = "zh") -> str:
+    """An RFC 6266 `attachment` header value: the ASCII fallback in `filename`, the plan's
+    name in `filename*` (RFC 5987, UTF-8, percent-encoded)."""
+    return (f'attachment; filename="{ascii_filename(result, name)}"; '
+            f"filename*=UTF-8''{quote(filename(result, name, lang), safe='')}")

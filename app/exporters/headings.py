@@ -59,9 +59,9 @@ def name(table: dict[str, tuple[str, str]], key: str | None, lang: str = "zh") -
 
 def crs_name(gk_zone: int, gk_epsg: int, lonlat: bool = False, lang: str = "zh") -> str:
     """The CRS an export is in, by name and EPSG code: the park's zone-prefixed GK CRS, or
-    WGS 84 lon/lat (GeoJSON, KML)."""
+    WGS 84 lon/lat (GeoJSON, KML). Every export names it with these words."""
     if lonlat:
         return pick(("WGS 84 经纬度（EPSG:4326）", "WGS 84 longitude/latitude (EPSG:4326)"),
                     lang)
-    return pick((f"CGCS2000 3度带高斯-克吕格投影 第{gk_zone}带（EPSG:{gk_epsg}）",
+    return pick((f"2000国家大地坐标系 3度带 高斯-克吕格投影 第{gk_zone}带（EPSG:{gk_epsg}）",
                  f"CGCS2000 3-degree Gauss-Krüger zone {gk_zone} (EPSG:{gk_epsg})"), lang)

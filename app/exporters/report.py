@@ -54,6 +54,7 @@ from app.exporters.headings import (
     OWNER_TYPES,
     PLAN_STATUSES,
     UNITS,
+    crs_name,
     name,
     pick,
 )
@@ -89,6 +90,12 @@ PT_PER_M_AT_1 = 72 / 0.0254          # points per metre of ground at a scale of 
 NICE = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
 #: Plot label styles, tried in turn: (code size, 亩 size or None for the code alone).
 PLOT_LABEL_STYLES = ((7.0, 6.0), (7.0, None), (5.5, None))
+#: 界址点 on the map sheet: J labels of 5.5 pt (about 2 mm, legible in print), a dot of
+#: this radius, and the eight places tried round the dot (x, y direction).
+J_LABEL_SIZE = 5.5
+J_DOT_RADIUS = 0.9
+J_GRID = 6.0             # cell of the grid that finds colliding J labels, points
+J_OFFSETS = ((1, 1), (-1, 1), (1, -1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
 
 # --- colours --------------------------------------------------------------------------
 
@@ -147,14 +154,19 @@ H = {**FIELDS,
     "no_plots": ("方案无地块", "The plan has no plots"),
     "page": ("第 {n} 页 / 共 {total} 页", "Page {n} of {total}"),
     "version_n": ("第 {v} 版", "version {v}"),
+    "surveyed_by": ("测量", "Surveyed by"),
+    "tabulated_by": ("制表", "Tabulated by"),
+    "checked_by": ("审核", "Checked by"),
+    "sign_unit": ("单位", "Unit"),
+    "sign_date": ("日期", "Date"),
+    "j_labels_all": ("界址点坐标见界址点成果表", "Boundary point coordinates: see the "
+                     "boundary point table"),
+    "j_labels_thinned": ("图上标注界址点 {shown} 个（共 {total} 个，注记重叠处省略），"
+                         "全部界址点见界址点成果表",
+                         "{shown} of {total} boundary points labelled (overlapping labels "
+                         "left out); the full list is in the boundary point table"),
+    "boundary_point": ("界址点", "Boundary point"),
 }
-
-
-def _crs_text(result: PlanResult, lang: str) -> str:
-    if lang == "en":
-        return (f"CGCS2000, 3-degree Gauss-Krüger zone {result.gk_zone} "
-                f"(EPSG:{result.gk_epsg})")
-    return f"2000国家大地坐标系 3度带 第{result.gk_zone}带（EPSG:{result.gk_epsg}）"
 
 
 def _unit(key: str, lang: str) -> str:
@@ -310,7 +322,8 @@ def _title_block(result: PlanResult, lang: str, styles) -> list:
         (h("plan"), result.plan_name), (h("version"), version),
         (h("status"), name(PLAN_STATUSES, result.status, lang)),
         (h("computed_on"), result.computed_on.isoformat()),
-        (h("author"), result.author or "—"), (h("crs"), _crs_text(result, lang)),
+        (h("author"), result.author or "—"),
+        (h("crs"), crs_name(result.gk_zone, result.gk_epsg, lang=lang)),
     ]
     cell = styles["cell"]
     half = (len(identity) + 1) // 2
@@ -379,7 +392,14 @@ def _title_block(result: PlanResult, lang: str, styles) -> list:
     story += [
         KeepTogether([_p(h("by_group"), styles["h2"]), by_group]),
         KeepTogether([_p(h("by_ownership"), styles["h2"]), by_ownership]),
-        KeepTogether([_p(h("compensation"), styles["h2"]), comp]),
+        # the signatures beside the compensation table, bottom right of the summary page
+        KeepTogether([_p(h("compensation"), styles["h2"]), Table(
+            [[comp, _signature_block(result, lang, styles)]],
+            colWidths=[SIGN_GAP + 120 * mm, None], hAlign="LEFT", style=TableStyle([
+                ("FONT", (0, 0), (-1, -1), styles["cell"].fontName),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))]),
     ]
     if result.excluded:
         codes = "、".join(e.code for e in result.excluded) if lang != "en" else \
@@ -387,6 +407,31 @@ def _title_block(result: PlanResult, lang: str, styles) -> list:
         story += [Spacer(1, 4), _p(f"{h('excluded_n')}: {codes}" if lang == "en"
                                    else f"{h('excluded_n')}：{codes}", styles["body"])]
     return story
+
+
+#: The signatures a 勘测定界 summary carries, each with a blank line for the name.
+SIGNATURES = ("surveyed_by", "tabulated_by", "checked_by")
+SIGN_GAP = 24 * mm        # between the compensation table and the signature block
+
+
+def _signature_block(result: PlanResult, lang: str, styles) -> Table:
+    """测量/制表/审核 with blank lines for the names, then the unit (the organisation)
+    and the date (the result's 数据产生日期)."""
+    h = functools.partial(_h, lang=lang)
+    colon = ": " if lang == "en" else "："
+    body = styles["body"]
+    label_w, value_w = (24 if lang == "en" else 14) * mm, 80 * mm
+    rows = [[f"{h(key)}{colon}", ""] for key in SIGNATURES]
+    rows += [[f"{h('sign_unit')}{colon}", _cell(result.organisation, value_w, styles["cell"])],
+             [f"{h('sign_date')}{colon}", result.computed_on.isoformat()]]
+    signed = len(SIGNATURES)
+    return Table(rows, colWidths=[label_w, value_w], hAlign="LEFT", style=TableStyle([
+        ("FONT", (0, 0), (-1, -1), body.fontName, body.fontSize),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("TOPPADDING", (0, 0), (-1, signed - 1), 12),
+        ("TOPPADDING", (0, signed), (-1, -1), 6),
+        ("LINEBELOW", (1, 0), (1, signed - 1), 0.6, colors.black),
+    ]))
 
 
 def _h(key: str, lang: str) -> str:
@@ -594,6 +639,7 @@ class _MapDrawing:
                                                                                  self.fy1))
         self.labels: list[Polygon] = []              # placed label boxes, page points
         self.labelled = self.skipped = 0
+        self.points_labelled = self.points_total = 0  # 界址点 labels placed, points drawn
 
     # transforms
     def _extent(self) -> tuple[float, float, float, float]:
@@ -631,6 +677,7 @@ class _MapDrawing:
         page_plots = self._draw_plots()
         self._draw_red_line()
         self._plot_labels(page_plots)
+        self._point_labels()
         self._context_labels(context)
         c.restoreState()
         self._frame_and_ticks()
@@ -834,6 +881,73 @@ class _MapDrawing:
                 c.drawCentredString(x, y - code_size * 0.35, code)
         return chosen
 
+    def _point_labels(self) -> None:
+        """Every 界址点 as a dot and, where its label fits, its J number beside it: tried
+        at the places round the point that face away from its plot (or along its edge),
+        the most outward first; a label
+        that would touch a placed one (plot codes, other J numbers) or hide another point
+        is left out, and the panel says how many are shown (the 界址点成果表 lists all)."""
+        points = _distinct_points(self.result.boundary_points)
+        self.points_total = len(points)
+        if not points:
+            return
+        c, font, size, radius = self.c, self.font, J_LABEL_SIZE, J_DOT_RADIUS
+        world = np.array([(p.y, p.x) for p in points])         # easting, northing
+        xy = (world - (self.cx, self.cy)) * self.k + (self.pcx, self.pcy)
+        # the dots as one path of zero-length strokes with round caps: thousands of points
+        # cost two path operators each, not a circle's four Bézier curves
+        dots = c.beginPath()
+        for x, y in xy:
+            dots.moveTo(x, y)
+            dots.lineTo(x, y)
+        c.saveState()
+        c.setStrokeColor(PLOT_LINE)
+        c.setLineWidth(2 * radius)
+        c.setLineCap(1)
+        c.drawPath(dots, stroke=1, fill=0)
+        c.restoreState()
+
+        # every candidate box, (point, place, x0 y0 x1 y1), the places facing away from
+        # the point's plot first
+        away = _outward(self.result.boundary_points, points)  # world and page axes agree
+        offsets = np.array(J_OFFSETS, dtype=float)
+        facing = away @ offsets.T                                # (n, 8)
+        order = np.argsort(-facing, axis=1, kind="stable")
+        d = offsets[order]                                       # (n, 8, 2)
+        w = np.array([pdfmetrics.stringWidth(p.name, font, size) for p in points])[:, None]
+        x, y = xy[:, 0:1], xy[:, 1:2]
+        x0 = np.where(d[..., 0] > 0, x + radius + 0.6,
+                      np.where(d[..., 0] < 0, x - radius - 0.6 - w, x - w / 2))
+        y0 = np.where(d[..., 1] > 0, y + radius + 0.4,
+                      np.where(d[..., 1] < 0, y - radius - 0.4 - size, y - size / 2))
+        boxes = np.stack([x0, y0, x0 + w, y0 + size], axis=-1)   # (n, 8, 4)
+        # out: outside the frame, or on a placed label or a dot (fixed obstacles, all at once)
+        fx0, fy0, fx1, fy1 = self._label_area.bounds
+        out = (boxes[..., 0] < fx0) | (boxes[..., 1] < fy0) | (boxes[..., 2] > fx1) | \
+            (boxes[..., 3] > fy1)
+        # never inside the plot (over its code and other points' labels): outward or along
+        out |= np.take_along_axis(facing, order, axis=1) < -1e-9
+        obstacles = [*self.labels, *shapely.box(xy[:, 0] - radius - 0.3, xy[:, 1] - radius - 0.3,
+                                                xy[:, 0] + radius + 0.3, xy[:, 1] + radius + 0.3)]
+        flat = shapely.box(*boxes.reshape(-1, 4).T)
+        hit = shapely.STRtree(obstacles).query(flat, predicate="intersects")[0]
+        out.reshape(-1)[hit] = True
+        # then greedily, in point order: the first free place not taken by an earlier J
+        placed = _BoxGrid(J_GRID)
+        chosen: list[tuple[float, float, str]] = []
+        for n in np.flatnonzero(~out.all(axis=1)):
+            for b in boxes[n][~out[n]]:
+                if not placed.hits(b):
+                    placed.add(b)
+                    chosen.append((b[0], b[1] + size * 0.18, points[n].name))
+                    self.labels.append(box(*b))
+                    break
+        self.points_labelled = len(chosen)
+        c.setFont(font, size)
+        c.setFillColor(colors.Color(0.1, 0.1, 0.1))
+        for tx, ty, text in chosen:
+            c.drawString(tx, ty, text)
+
     def _context_labels(self, context) -> None:
         """Names of roads, codes of neighbour plots, names of zones, where they fit."""
         c, font = self.c, self.font
@@ -1036,7 +1150,7 @@ class _MapDrawing:
         kinds = {f.kind if f.kind in ("road", "zone") else "plot" for f in context}
         planned = any(f.kind == "road" and f.status == "planned" for f in context)
         built = any(f.kind == "road" and f.status != "planned" for f in context)
-        items = ["red_line", "plan_plot"]
+        items = ["red_line", "plan_plot", *(["boundary_point"] if self.points_total else [])]
         if any(not p.needs_requisition for p in self.result.plots):
             items.append("state_plot")
         items += [k for k, shown in (("road", built), ("planned_road", planned),
@@ -1053,7 +1167,8 @@ class _MapDrawing:
         # coordinate system and the label note
         y -= 18
         c.setFont(font, 7)
-        for text in (_crs_text(self.result, lang), _h("units_m", lang), _h("axes", lang)):
+        crs = crs_name(self.result.gk_zone, self.result.gk_epsg, lang=lang)
+        for text in (crs, _h("units_m", lang), _h("axes", lang)):
             for line in _wrap(text, font, 7, PANEL_W - 16):
                 c.drawString(x0 + 8, y, line)
                 y -= 9
@@ -1063,6 +1178,14 @@ class _MapDrawing:
                     if lang == "en" else
                     f"共 {len(self.result.plots)} 块，标注 {self.labelled} 块；"
                     f"{self.skipped} 块图上过小未标注编号（见地块补偿明细表）")
+            y -= 3
+            for line in _wrap(note, font, 7, PANEL_W - 16):
+                c.drawString(x0 + 8, y, line)
+                y -= 9
+        if self.points_total:
+            note = _h("j_labels_all", lang) if self.points_labelled == self.points_total \
+                else _h("j_labels_thinned", lang).format(shown=self.points_labelled,
+                                                         total=self.points_total)
             y -= 3
             for line in _wrap(note, font, 7, PANEL_W - 16):
                 c.drawString(x0 + 8, y, line)
@@ -1087,6 +1210,12 @@ class _MapDrawing:
             c.setStrokeColor(line)
             c.setLineWidth(width)
             c.rect(x, y, w, hgt, stroke=1, fill=1)
+        elif item == "boundary_point":
+            c.setFillColor(PLOT_LINE)
+            c.circle(x + w / 2, y + hgt / 2, J_DOT_RADIUS * 1.5, stroke=0, fill=1)
+            c.setFont(self.font, J_LABEL_SIZE)
+            c.setFillColor(colors.Color(0.1, 0.1, 0.1))
+            c.drawString(x + w / 2 + 3, y + hgt / 2 + 1.5, "J1")
         elif item in ("road", "planned_road"):
             c.setStrokeColor(ROAD)
             c.setLineWidth(2.2)
@@ -1127,6 +1256,58 @@ class _MapDrawing:
             y -= hgt
             c.line(x0, y, x0 + PANEL_W, y)
         c.line(x0 + key_w, bottom, x0 + key_w, bottom + sum(heights))
+
+
+def _outward(all_points, points) -> np.ndarray:
+    """For each drawn point, the direction off its plot (easting, northing): away from
+    its ring's centre on an outer ring (clockwise), towards it on a hole (anticlockwise),
+    so a label goes outside the plot or into the hole. Rings are a plot's points with the
+    same ring number, in order."""
+    rings: dict[tuple[str, int], list] = {}
+    for p in all_points:
+        rings.setdefault((p.plot_code, p.ring), []).append((p.y, p.x))  # easting, northing
+    centre, sign = {}, {}
+    for key, ring in rings.items():
+        ring = np.array(ring)
+        x, y = ring[:, 0] - ring[:, 0].mean(), ring[:, 1] - ring[:, 1].mean()
+        twice_area = np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))
+        centre[key], sign[key] = ring.mean(axis=0), -1.0 if twice_area > 0 else 1.0
+    world = np.array([(p.y, p.x) for p in points])
+    ring_centres = np.array([centre[(p.plot_code, p.ring)] for p in points])
+    signs = np.array([sign[(p.plot_code, p.ring)] for p in points])[:, None]
+    return (world - ring_centres) * signs
+
+
+class _BoxGrid:
+    """Boxes (x0, y0, x1, y1) in a uniform grid of `cell`-point squares, for the question
+    "does this box touch any placed one" in constant time when boxes are small."""
+
+    def __init__(self, cell: float):
+        self.cell = cell
+        self.cells: dict[tuple[int, int], list] = {}
+
+    def _keys(self, b):
+        c = self.cell
+        for i in range(math.floor(b[0] / c), math.floor(b[2] / c) + 1):
+            for j in range(math.floor(b[1] / c), math.floor(b[3] / c) + 1):
+                yield i, j
+
+    def add(self, b) -> None:
+        for key in self._keys(b):
+            self.cells.setdefault(key, []).append(b)
+
+    def hits(self, b) -> bool:
+        return any(o[0] < b[2] and o[2] > b[0] and o[1] < b[3] and o[3] > b[1]
+                   for key in self._keys(b) for o in self.cells.get(key, ()))
+
+
+def _distinct_points(points) -> list:
+    """The 界址点 to draw: one per number and place (a corner two plots share, numbered
+    once, appears in both plots' lists)."""
+    seen: dict[tuple, object] = {}
+    for p in points:
+        seen.setdefault((p.number, round(p.x, 3), round(p.y, 3)), p)
+    return list(seen.values())
 
 
 def _bar_unit(k: float, max_width: float) -> float:

@@ -26,6 +26,7 @@ from app.exporters.headings import (
     OWNER_TYPES,
     PLAN_STATUSES,
     UNITS,
+    crs_name,
     name,
     pick,
 )
@@ -107,10 +108,6 @@ H = {**FIELDS,  # column headings and labels, (zh, en)
                       "compensation are not in the totals above."),
     "none": ("无", "None"),
 }
-
-CRS_NAME = ("2000国家大地坐标系 3度带 高斯-克吕格投影 第{zone}带（EPSG:{epsg}）",
-            "CGCS2000 3-degree Gauss-Krüger zone {zone} (EPSG:{epsg})")
-
 
 def write_workbook(result: PlanResult, lang: str = "zh") -> bytes:
     """The plan workbook: summary, plots, owners, compensation and boundary points."""
@@ -268,7 +265,7 @@ def _summary_sheet(book: _Book, r: PlanResult) -> None:
     ws.set_column(1, 1, 36 if lang == "en" else 30)
     ws.set_column(2, 7, 16)
 
-    crs_text = pick(CRS_NAME, lang).format(zone=r.gk_zone, epsg=r.gk_epsg)
+    crs_text = crs_name(r.gk_zone, r.gk_epsg, lang=lang)
     facts = [
         ("plan", r.plan_name, "text"), ("version", r.version, "int"),
         ("status", name(PLAN_STATUSES, r.status, lang), "text"), ("park", r.park_name, "text"),

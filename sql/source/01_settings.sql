@@ -60,6 +60,9 @@ SELECT jsonb_build_object(
   'editing', jsonb_build_object('max_overlap_m2', 1),
   'projects', jsonb_build_object(
     'behind_schedule_points', 10),
+  -- the survey precision (metres) the 报批坐标 TXT states in its 精度 header: how exact the
+  -- boundary survey is, not how many decimals the coordinates are written with (issue 11)
+  'survey', jsonb_build_object('precision', '0.05'),
   -- what the read-only staff role (viewer) may read: compensation amounts, rates and
   -- per-village amounts of approved requisition plans only when true (issue 9)
   'access', jsonb_build_object('viewer_sees_money', false)

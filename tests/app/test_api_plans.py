@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import jsonschema
 import pytest
+from werkzeug.http import parse_options_header
 
 from app import exporters, requisition, users
 from tests.client import api_error, csrf_token, login
@@ -537,7 +538,17 @@ def _check_pdf(data: bytes) -> None:
     assert data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]
 
 
-CHECKS = {"xlsx": _check_xlsx, "txt": _check_txt, "points": _check_xlsx,
+def _check_package(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        folder = f"{DEMO_PLAN}_v1_报批材料包"
+        manifest = json.loads(archive.read(f"{folder}/manifest.json"))
+    assert manifest["totals"]["plots"] == DEMO_PLOTS - 1
+    assert {f"{folder}/{f['path']}" for f in manifest["files"]} | \
+        {f"{folder}/manifest.json", f"{folder}/清单.txt"} == set(names)
+
+
+CHECKS = {"package": _check_package, "xlsx": _check_xlsx, "txt": _check_txt, "points": _check_xlsx,
           "points-csv": _check_points_csv, "gpkg": _check_gpkg, "shp": _check_shp,
           "geojson": _check_geojson, "kml": _check_kml, "dxf": _check_dxf, "pdf": _check_pdf}
 
@@ -555,8 +566,9 @@ def test_export_every_format(reader, plan, name):
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;"), disposition
     filename = re.search(r'filename="([^"]+)"', disposition)[1]
-    assert filename == f"plan-{plan['id']}-v1{'-points' if name.startswith('points') else ''}" \
-                       f".{fmt.extension}"
+    assert filename == f"plan-{plan['id']}-v1-{exporters.KINDS[name][1]}.{fmt.extension}"
+    assert parse_options_header(disposition)[1]["filename"] == \
+        f"{DEMO_PLAN}_v1_{exporters.KINDS[name][0]}.{fmt.extension}"
     data = response.get_data()
     assert data
     charset = response.mimetype_params.get("charset")
@@ -565,6 +577,50 @@ def test_export_every_format(reader, plan, name):
     if charset:  # a charset the server names must be the one the file is written in
         data.decode(charset)
     CHECKS[name](data)
+
+
+@pytest.mark.parametrize(("fmt", "lang", "unicode_name", "ascii_name"), [
+    ("txt", "zh", "北区_一期_二批_方案_v1_报批坐标.txt", "coordinates.txt"),
+    ("points", "en", "北区_一期_二批_方案_v1_boundary-points.xlsx", "boundary-points.xlsx"),
+    ("package", "zh", "北区_一期_二批_方案_v1_报批材料包.zip", "package.zip"),
+])
+def test_download_names_carry_the_plan_name_with_an_ascii_fallback(
+        planner, plan, fmt, lang, unicode_name, ascii_name):
+    renamed = ok(planner.patch(f"{API}/plans/{plan['id']}", json={
+        "version": plan["version"], "name": '北区 "一期"/二批  方案 '}))
+    assert renamed["current_version"] == 1  # a draft is renamed in place
+    response = planner.get(f"{API}/plans/{plan['id']}/export?format={fmt}&lang={lang}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.isascii()
+    fallback = re.fullmatch(r'attachment; filename="([\x20-\x7e]+)"; '
+                            r"filename\*=UTF-8''([A-Za-z0-9%._~-]+)", disposition)
+    assert fallback, disposition
+    assert fallback[1] == f"plan-{plan['id']}-v1-{ascii_name}"
+    # the unsafe characters are gone, so the name is what the file gets on disk
+    assert parse_options_header(disposition)[1]["filename"] == unicode_name
+
+
+def test_safe_names_for_windows_and_linux():
+    assert exporters.safe_name('a/b\\c:d*e?f"g<h>i|j', "x") == "a_b_c_d_e_f_g_h_i_j"
+    assert exporters.safe_name(" 甲  乙\r\n丙. ", "x") == "甲_乙_丙"
+    assert exporters.safe_name("CON", "plan-3") == "plan-3"
+    assert exporters.safe_name("///", "plan-3") == "plan-3"
+    assert exporters.safe_name("长" * 200, "x") == "长" * exporters.NAME_LIMIT
+
+
+def test_a_viewer_without_money_gets_403_for_the_package(app, viewer, conn, plan):
+    submitted = requisition.submit(conn, plan["id"], plan["version"], "test-planner")
+    requisition.approve(conn, plan["id"], submitted["version"], "test-admin")
+    url = f"{API}/plans/{plan['id']}/export?format=package"
+    error = assert_error(viewer.get(url), 403)
+    assert error["code"] == "forbidden" and "补偿" in error["message"]
+    assert viewer.get(f"{API}/plans/{plan['id']}/export?format=txt").status_code == 200
+    conn.execute("UPDATE parks SET settings = jsonb_set(settings, '{access}', "
+                 "'{\"viewer_sees_money\": true}')")
+    response = viewer.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    _check_package(response.get_data())
 
 
 def test_txt_in_utf_8(reader, plan):

@@ -207,12 +207,23 @@ def test_shapefile_encoding_from_the_command_line(run, plan_id, tmp_path, encodi
     ("--format", "nope"),
     ("--format", "txt", "--encoding", "latin-1"),
     ("--format", "txt", "--lang", "fr"),
-    ("--format", "txt"),  # no -o
 ])
 def test_bad_options_are_usage_errors(run, plan_id, tmp_path, args):
-    extra = () if args == ("--format", "txt") else ("-o", tmp_path / "x")
-    failed(run("export-plan", plan_id, *args, *extra), exit_code=2)
+    failed(run("export-plan", plan_id, *args, "-o", tmp_path / "x"), exit_code=2)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("lang", "kind"), [("zh", "报批材料包"), ("en", "package")])
+def test_without_output_the_file_gets_the_download_name(run, plan_id, tmp_path, monkeypatch,
+                                                         lang, kind):
+    monkeypatch.chdir(tmp_path)
+    result = succeeded(run("export-plan", plan_id, "--format", "package", "--lang", lang))
+    name = f"{DEMO_PLAN}_v1_{kind}.zip"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    assert f"Wrote {name}: plan {plan_id} v1, 21 plots" in result.stderr
+    with zipfile.ZipFile(tmp_path / name) as archive:
+        manifest = json.loads(archive.read(f"{DEMO_PLAN}_v1_{kind}/manifest.json"))
+    assert manifest["totals"]["plots"] == 21
 
 
 def test_the_format_choices_are_the_export_formats():

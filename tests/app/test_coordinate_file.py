@@ -33,7 +33,7 @@ HEADER = [
     "投影类型=高斯克吕格",
     "计量单位=米",
     "带号=38",
-    "精度=0.0001",
+    "精度=0.05",  # the survey precision (park setting survey.precision), not the 4 decimals
     "转换参数=,,,,,,",
     "[地块坐标]",
 ]

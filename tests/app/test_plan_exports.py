@@ -8,6 +8,7 @@ plot made multipart here, a plot in two price zones, state land and an excluded 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -22,6 +23,7 @@ import shapely
 from pyproj import Transformer
 
 from app import coordinate_file, exporters, requisition
+from app.errors import BadRequest
 from tests.client import login
 
 DEMO_PLAN = "北区2026年度第一批次城镇建设用地征收方案"
@@ -150,3 +152,24 @@ def test_page_and_api_show_the_same_totals(app, client, conn, demo):
     assert abs(api["area_m2"] - demo.area_m2) < 0.01
     assert api["compensation"]["total"] == str(demo.compensation.total)
     assert json.dumps(api, ensure_ascii=False).count("NQ-10-01") == 1  # listed once, excluded
+
+
+def test_the_txt_states_the_survey_precision_of_the_park_setting(conn, demo):
+    header = coordinate_file.read(exporters.export(demo, "txt")).attributes
+    assert header["精度"] == "0.05"  # the default, though coordinates have 4 decimals
+    conn.execute("UPDATE parks SET settings = jsonb_set(settings, '{survey}', "
+                 "'{\"precision\": \"0.02\"}') WHERE id = %s", (demo.park_id,))
+    result = requisition.compute(conn, demo.plan_id)
+    assert result.survey_precision == "0.02"
+    text = exporters.export(result, "txt", encoding="utf-8").decode()
+    assert "\r\n精度=0.02\r\n" in text
+    assert re.search(r"\r\nJ1,1,\d+\.\d{4},\d+\.\d{4}\r\n", text)
+    frozen = type(result).from_json(result.to_json())
+    assert coordinate_file.read(exporters.export(frozen, "txt")).attributes["精度"] == "0.02"
+
+
+@pytest.mark.parametrize("bad", ["", "-0.05", "0", "5cm", "0,05"])
+def test_a_bad_survey_precision_is_refused_in_the_users_language(demo, bad):
+    with pytest.raises(BadRequest) as caught:
+        exporters.export(dataclasses.replace(demo, survey_precision=bad), "txt")
+    assert "survey.precision" in caught.value.message and caught.value.status == 400

@@ -291,8 +291,20 @@ def test_plan_page(live_server, browse, artifacts_dir):
     # A click on the button downloads the workbook in the browser.
     with page.expect_download() as download:
         page.click("#pa-plan-exports a[data-format='xlsx']")
-    assert download.value.suggested_filename == f"plan-{plan}-v1.xlsx"
+    # named by the plan (Content-Disposition filename*), as a land officer files it
+    assert download.value.suggested_filename == f"{DEMO_PLAN}_v1_汇总表.xlsx"
     assert download.value.failure() is None
+    # The package comes first, the one primary button, and downloads as the plan's zip.
+    first = page.locator("#pa-plan-exports a[data-format]").first
+    assert first.get_attribute("data-format") == "package"
+    assert page.locator("#pa-plan-exports a.btn-primary").count() == 1
+    assert "btn-primary" in first.get_attribute("class")
+    with page.expect_download() as download:
+        first.click()
+    assert download.value.suggested_filename == f"{DEMO_PLAN}_v1_报批材料包.zip"
+    assert download.value.failure() is None
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert f"{DEMO_PLAN}_v1_报批材料包/清单.txt" in archive.namelist()
     # The TXT and the Shapefile are GBK; each has a second button for UTF-8.
     utf8 = page.locator("#pa-plan-exports a[data-encoding='utf-8']")
     assert utf8.evaluate_all("as => as.map(a => a.dataset.export)") == ["txt", "shp"]
@@ -315,6 +327,10 @@ def test_plan_page(live_server, browse, artifacts_dir):
     page.evaluate("document.activeElement.blur()")
     page.mouse.move(1000, 10)  # no hover or focus on a button for the screenshot
     page.screenshot(path=str(artifacts_dir / "plan-page-tables.png"))
+    for width in (1440, 1024):  # the export list, package first, at both widths
+        page.set_viewport_size({"width": width, "height": 900})
+        page.locator("#pa-plan-exports").scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts_dir / f"plan-exports-{width}.png"))
     assert_clean(page.record)
 
 

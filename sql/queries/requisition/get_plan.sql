@@ -1,7 +1,8 @@
 -- name: get_plan(id)^
--- One plan with its park's name and GK CRS.
+-- One plan with its park's name, GK CRS and survey precision (setting survey.precision).
 SELECT rp.*, pk.code AS park_code, pk.name AS park_name, pk.gk_zone,
        pk.gk_epsg_prefixed AS gk_epsg,
-       coalesce(pk.settings ->> 'organisation', pk.name || '管理委员会') AS organisation
+       coalesce(pk.settings ->> 'organisation', pk.name || '管理委员会') AS organisation,
+       park_settings(pk.id) #>> '{survey,precision}' AS survey_precision
 FROM requisition_plans rp JOIN parks pk ON pk.id = rp.park_id
 WHERE rp.id = :id;

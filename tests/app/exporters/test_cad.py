@@ -370,7 +370,7 @@ def test_title_block_says_plan_crs_and_what_was_left_out(dxf_path, result):
     (title,) = doc.modelspace().query("MTEXT[layer=='TK']")
     text = title.plain_text()
     assert text.splitlines()[0] == result.title
-    assert "坐标系 CGCS2000 3度带高斯-克吕格投影 第38带（EPSG:4526）" in text
+    assert "坐标系 2000国家大地坐标系 3度带 高斯-克吕格投影 第38带（EPSG:4526）" in text
     assert "未列入（已征收）：NQ-04-01" in text
     facts = dict(tag.value.split("=", 1) for tag in title.get_xdata(APPID))
     assert facts["CRS"] == "EPSG:4526" and facts["EXCLUDED_REQUISITIONED"] == "NQ-04-01"

@@ -68,7 +68,7 @@ def test_shapefile_is_gbk_by_default(result, tmp_path):
     assert "耕地" in groups
     # the note beside it is GBK too, for the same Notepad
     note = members["txt"].decode("gbk")
-    assert "坐标系 CGCS2000 3度带高斯-克吕格投影 第38带（EPSG:4526）" in note
+    assert "坐标系 2000国家大地坐标系 3度带 高斯-克吕格投影 第38带（EPSG:4526）" in note
 
 
 def test_the_dbf_alone_says_gbk(result, tmp_path):
@@ -127,7 +127,7 @@ def test_gpkg_is_version_1_2_and_gdal_3_6_reads_it_without_a_warning(result, tmp
     out = ogrinfo("-al", "-so", str(path))
     assert "partially supported" not in out.stderr and "Warning" not in out.stderr, out.stderr
     assert "Feature Count: 5" in out.stdout
-    assert "CGCS2000 3度带高斯-克吕格投影 第38带（EPSG:4526）" in ogrinfo(
+    assert "2000国家大地坐标系 3度带 高斯-克吕格投影 第38带（EPSG:4526）" in ogrinfo(
         str(path), "plan_plots", "-so").stdout
     full = ogrinfo("-al", str(path), "plan_plots").stdout
     assert f"owner (String) = {LONG_OWNER}" in full

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from shapely import affinity
-from shapely.geometry import MultiPolygon, box
+from shapely.geometry import MultiPolygon, Polygon, box
 
 from app.exporters import export, report
 from app.exporters.report import MAP_FRAME, PAGE_H, PANEL_W, ReportFontMissing, write_pdf
@@ -88,7 +88,7 @@ def test_report_names_the_plan_park_and_every_owner(sample_pdf):
     assert result.organisation in text
     assert "已报批" in text
     assert "2026-11-22" in text
-    assert "2000国家大地坐标系3度带第38带" in text
+    assert "2000国家大地坐标系3度带高斯-克吕格投影第38带" in text
     collectives = [o.owner for o in result.by_owner if o.owner_type == "collective"]
     assert "君山区许市镇华龙村村民委员会" in collectives
     for owner in collectives:
@@ -387,3 +387,88 @@ def test_labels_never_overlap(artifacts_dir):
         overlap = min(a[3], b[3]) - max(a[1], b[1]) > 0.5 and \
             min(a[4], b[4]) - max(a[2], b[2]) > 0.5
         assert not overlap, (a, b)
+
+
+# --- 界址点 on the map sheet, and the signature block --------------------------------------
+
+J_WORD = re.compile(r"J[0-9]+")
+
+
+def _j_words(path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """The J labels drawn inside the map frame (the legend's sample J1 is outside); two
+    labels side by side, which pdftotext reads as one word ("J4J8"), share its box."""
+    top, bottom = PAGE_H - MAP_FRAME[3], PAGE_H - MAP_FRAME[1]
+    return [(label, *w[1:]) for w in _words(path, page)
+            if re.fullmatch(r"(J[0-9]+)+", w[0]) and MAP_FRAME[0] < w[1]
+            and w[3] < MAP_FRAME[2] and top < w[2] and w[4] < bottom
+            for label in J_WORD.findall(w[0])]
+
+
+def test_map_sheet_labels_every_boundary_point_when_they_fit(sample_pdf):
+    result, path, pages = sample_pdf
+    map_page = _map_page(pages)
+    words = _j_words(path, map_page)
+    # the sample's plots are large at the sheet's scale: every point is labelled, once
+    assert sorted(w[0] for w in words) == \
+        sorted(p.name for p in report._distinct_points(result.boundary_points))
+    assert all(w[4] - w[2] >= 5 for w in words)  # 5.5 pt type: legible in print
+    text = _squash(pages[map_page - 1])
+    assert "界址点坐标见界址点成果表" in text and "界址点" in text.partition("图例")[2]
+
+
+def _panel_text(path, page: int) -> str:
+    """The words of the map sheet's side panel, in reading order, without spaces."""
+    return "".join(w[0] for w in _words(path, page) if w[1] > MAP_FRAME[2])
+
+
+def _round_plot(n: int):
+    """A sample plot replaced by an n-gon of radius 120 m: its points crowd on paper."""
+    ring = [(X0 + 900 + 120 * np.cos(a), Y0 + 150 + 120 * np.sin(a))
+            for a in np.linspace(0, 2 * np.pi, n, endpoint=False)]
+    geometry = MultiPolygon([Polygon(ring)])
+    return dataclasses.replace(sample_plots()[0], code="ROUND-01", area_m2=geometry.area,
+                               geometry=geometry)
+
+
+def test_dense_boundary_points_are_thinned_and_the_sheet_says_so(artifacts_dir):
+    result = sample_result(plots=(*sample_plots(), _round_plot(300)))
+    path = artifacts_dir / "plan-report-dense-points.pdf"
+    path.write_bytes(write_pdf(result))
+    pages = _pages_of(path.read_bytes())
+    map_page = _map_page(pages)
+    words = _j_words(path, map_page)
+    total = len(report._distinct_points(result.boundary_points))
+    assert 20 < len(words) < total
+    for a, b in itertools.combinations(words, 2):  # no label over another
+        assert a[1:] == b[1:] or min(a[3], b[3]) - max(a[1], b[1]) <= 0.3 or \
+            min(a[4], b[4]) - max(a[2], b[2]) <= 0.3, (a, b)
+    note = f"图上标注界址点{len(words)}个（共{total}个，注记重叠处省略），全部界址点见界址点成果表"
+    assert note in _panel_text(path, map_page)
+    english_path = artifacts_dir / "plan-report-dense-points-en.pdf"
+    english_path.write_bytes(write_pdf(result, lang="en"))
+    english = _panel_text(english_path, map_page)
+    assert f"of{total}boundarypointslabelled" in english and "boundarypointtable" in english
+
+
+def test_a_corner_shared_under_one_number_is_drawn_once():
+    first, second = sample_result().boundary_points[:2]
+    shared = dataclasses.replace(first, plot_code="OTHER", ring=1, side_m=3.0)
+    elsewhere = dataclasses.replace(first, y=first.y + 10)  # same number, another place
+    assert report._distinct_points([first, second, shared, elsewhere]) == \
+        [first, second, elsewhere]
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh", ("测量：", "制表：", "审核：")),
+    ("en", ("Surveyedby:", "Tabulatedby:", "Checkedby:"))])
+def test_the_summary_page_ends_with_the_signature_block(lang, words):
+    result = sample_result(organisation="君山工业集中区管理委员会规划建设局")
+    first = _squash(_pages_of(write_pdf(result, lang=lang), layout=False)[0])
+    for word in words:
+        assert word in first, word
+    unit, date = ("Unit:", "Date:") if lang == "en" else ("单位：", "日期：")
+    assert f"{unit}君山工业集中区管理委员会规划建设局" in first
+    assert f"{date}2026-11-22" in first
+    # in the order a form signs: 测量, 制表, 审核, then the unit and the date
+    places = [first.index(w) for w in (*words, unit, date)]
+    assert places == sorted(places)
