@@ -148,7 +148,7 @@ def _shape_paths() -> dict:
 
 def _plan_paths() -> dict:
     """The requisition-plan routes (DESIGN §4.8)."""
-    from .exporters import FORMATS
+    from .exporters import FORMATS, POINT_FORMATS
 
     plan, version = _id("plan_id"), {"name": "version", "in": "query",
                                      "schema": {"type": "integer"},
@@ -161,7 +161,14 @@ def _plan_paths() -> dict:
                         {"name": "lang", "in": "query", "schema": {"enum": ["zh", "en"]}},
                         {"name": "encoding", "in": "query",
                          "schema": {"enum": ["gbk", "utf-8"]},
-                         "description": "txt only; default gbk"}])
+                         "description": "txt only; default gbk"},
+                        {"name": "numbering", "in": "query",
+                         "schema": {"enum": ["plan", "plot"]},
+                         "description": "formats that write boundary points (J numbers: "
+                                        + ", ".join(POINT_FORMATS)
+                                        + "): once per plan, shared corners one number, "
+                                          "or J1 afresh per plot; default the park setting "
+                                          "survey.point_numbering"}])
     export["responses"]["200"] = {"description": "the file", "content": {
         f.media_type: {"schema": {"type": "string", "format": "binary"}}
         for f in FORMATS.values()}}

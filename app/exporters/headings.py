@@ -7,6 +7,12 @@ takes the shared domain names from here.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
+from babel.support import Translations
+
 # Headings every document uses (report, workbooks, KML balloons): written once here,
 # each writer adds its own. The plan's fields first, then the plots'.
 FIELDS = {
@@ -55,3 +61,17 @@ def name(table: dict[str, tuple[str, str]], key: str | None, lang: str = "zh") -
     if key in table:
         return pick(table[key], lang)
     return key or ""
+
+
+@functools.lru_cache(maxsize=2)
+def _catalogue(lang: str) -> Callable[[str], str]:
+    if lang != "zh":
+        return str  # the message ids are the English names
+    return Translations.load(Path(__file__).parents[1] / "translations", ["zh"]).gettext
+
+
+def vocabulary_name(table: dict[str, str], key: str, lang: str = "zh") -> str:
+    """The name of `key` in one of `app.labels`' vocabularies (English message ids), in
+    `lang` from the app's translation catalogue, as documents written outside a request
+    (the CLI, a frozen result) need it; an unknown key is shown as itself."""
+    return _catalogue("en" if lang == "en" else "zh")(table[key]) if key in table else key

@@ -57,6 +57,7 @@ from app.exporters.headings import (
     name,
     pick,
 )
+from app.exporters.workbook import COORD_DECIMALS, POINT_COLUMNS, SIDE_DECIMALS, point_tables
 from app.plan_result import COMPONENTS as COMPONENT_KEYS
 from app.plan_result import LAND_GROUPS as GROUP_KEYS
 from app.plan_result import PlanResult, to_ha, to_mu
@@ -243,6 +244,7 @@ def write_pdf(result: PlanResult, lang: str = "zh") -> bytes:
     story += [NextPageTemplate("map"), PageBreak(), MapSheet(result, lang, font),
               NextPageTemplate("body"), PageBreak()]
     story += _detail_tables(result, lang, styles)
+    story += _point_pages(result, lang, styles)
     doc.build(story, canvasmaker=_numbered_canvas(result, lang, font))
     return buf.getvalue()
 
@@ -465,6 +467,77 @@ def _detail_tables(result: PlanResult, lang: str, styles) -> list:
             _table([h("plot"), h("reason"), h("since"), m2, mu_], rows,
                    [30 * mm, 60 * mm, 30 * mm, 36 * mm, 32 * mm], styles, numeric_from=2),
         ])]
+    return story
+
+
+# --- 界址点成果表 (TD/T 1008) --------------------------------------------------------
+
+POINT_H = {
+    "points": ("界址点成果表", "Boundary point schedule"),
+    "plot": ("地块编号", "Plot"),
+    "area": ("面积", "area"),
+    "summary": ("界址点 {n} 个　周长 {perimeter} 米　面积 {m2} 平方米（{mu} 亩，{ha} 公顷）",
+                "{n} points, perimeter {perimeter} m, area {m2} m² ({mu} mu, {ha} ha)"),
+    "by_plan": ("界址点全方案统一编号，相邻地块共用的界址点同一点号；",
+                "Points are numbered once for the whole plan; a corner shared by plots "
+                "keeps one number. "),
+    "by_plot": ("界址点按地块分别编号，各地块自 J1 起；",
+                "Points are numbered per plot, each from J1. "),
+    "order": ("外圈顺时针、内圈（孔洞）逆时针，自西北角起编，末行回到首点闭合。",
+              "Outer rings run clockwise and holes anticlockwise from the north-west-most "
+              "point; each ring closes on its first point."),
+}
+# widths of the columns of workbook.POINT_COLUMNS but the plot's code (the table's
+# caption names the plot), on A4 landscape (273 mm of body)
+POINT_WIDTHS = [22 * mm, 16 * mm, 32 * mm, 40 * mm, 44 * mm, 44 * mm, 30 * mm, 30 * mm]
+
+
+def _point_pages(result: PlanResult, lang: str, styles) -> list:
+    """The 界址点成果表 pages: per plot one table of a caption row (code, name, so no code
+    column), the
+    heading row (both repeated when the table runs onto the next page), its points with
+    each ring closed, and a total row with its number of points, perimeter and area."""
+    h = functools.partial(pick, lang=lang)
+    # plain strings, not paragraphs: a thousand plots' headings laid out as paragraphs
+    # take ReportLab seconds
+    header = [pick(heading, lang).replace("（", "\n（").replace(" (", "\n(")
+              for heading, _ in POINT_COLUMNS[1:]]
+    blank = [""] * (len(POINT_WIDTHS) - 1)
+    cell = styles["cell"]
+    style = TableStyle([
+        ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize),
+        ("FONT", (0, 1), (-1, 1), cell.fontName, styles["head"].fontSize),
+        ("GRID", (0, 1), (-1, -1), 0.25, colors.Color(0.55, 0.55, 0.55)),
+        ("BACKGROUND", (0, 1), (-1, 1), HEADER_BG),
+        ("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG),
+        ("SPAN", (0, 0), (-1, 0)), ("SPAN", (1, -1), (-1, -1)),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 1), (-1, 1), "CENTER"),
+        ("ALIGN", (0, 2), (2, -2), "CENTER"), ("ALIGN", (5, 2), (6, -2), "CENTER"),
+        ("ALIGN", (3, 2), (4, -2), "RIGHT"), ("ALIGN", (7, 2), (7, -2), "RIGHT"),
+        ("FONTSIZE", (0, 0), (-1, 0), 10), ("LEADING", (0, 0), (-1, 0), 13),
+        ("LEFTPADDING", (0, 0), (0, 0), 0), ("TOPPADDING", (0, 0), (-1, 0), 8),
+        ("TOPPADDING", (0, 1), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ])
+    points = result.points_by_plot
+    story: list = [PageBreak(), _p(h(POINT_H["points"]), styles["h2"]),
+                   _p(h(POINT_H["by_" + result.survey.numbering]) + h(POINT_H["order"])
+                      + " " + _crs_text(result, lang), styles["body"])]
+    for plot, rows in point_tables(result, lang):
+        title = " ".join(x for x in (plot.code, plot.name) if x)
+        mine = points[plot.code]
+        summary = h(POINT_H["summary"]).format(
+            n=len({pt.number for pt in mine}), perimeter=f"{sum(p.side_m for p in mine):,.3f}",
+            m2=_m2(plot.area_m2), mu=_mu(plot.area_mu), ha=_ha(plot.area_ha))
+        data = [[f"{h(POINT_H['plot'])}: {title}" if lang == "en"
+                 else f"{h(POINT_H['plot'])}：{title}", *blank], header]
+        data += [[point, str(ring), marker, f"{x:.{COORD_DECIMALS}f}",
+                  f"{y:.{COORD_DECIMALS}f}", category, position,
+                  "" if side is None else f"{side:.{SIDE_DECIMALS}f}"]
+                 for _, point, ring, marker, x, y, category, position, side in rows]
+        data.append([_h("total", lang), summary, *blank[1:]])
+        story.append(Table(data, colWidths=POINT_WIDTHS, repeatRows=2, style=style,
+                           hAlign="LEFT"))
     return story
 
 

@@ -58,6 +58,13 @@ SELECT jsonb_build_object(
   -- a new or reshaped plot may overlap another live plot of the park by at most this
   -- much (m², GK): drawing and coordinate rounding leave slivers, more is an error
   'editing', jsonb_build_object('max_overlap_m2', 1),
+  -- 界址点 of requisition plans (TD/T 1008): numbered once per plan, a corner shared by
+  -- plots one number ('plan'), or J1 afresh per plot ('plot'); the 界址点成果表's marker
+  -- type, boundary-line category and position (app/labels.py), by default those of a
+  -- plan not yet staked out: no marker, a straight line between two points, its middle
+  'survey', jsonb_build_object(
+    'point_numbering', 'plan', 'marker_type', 'none', 'line_category', 'two_point',
+    'line_position', 'middle'),
   'projects', jsonb_build_object(
     'behind_schedule_points', 10),
   -- what the read-only staff role (viewer) may read: compensation amounts, rates and
