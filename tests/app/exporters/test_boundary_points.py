@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import io
 import json
+import math
 import subprocess
 
 import openpyxl
@@ -333,6 +334,24 @@ def test_pdf_has_the_point_schedule_with_closing_rows_and_totals(tmp_path):
         in lines
     assert "合计 界址点 8 个 周长 400.000 米 面积 6,000.00 平方米（9.0000 亩，0.600000 公顷）" \
         in lines
+
+
+def test_a_plot_longer_than_a_page_runs_on_with_its_caption_and_heading(tmp_path):
+    step = math.pi / 50                                  # 100 vertices: three pages of rows
+    ring = Polygon([(X0 + 100 * math.cos(-k * step), Y0 + 100 * math.sin(-k * step))
+                    for k in range(100)])
+    result = plan(plot("ROUND", ring))
+    path = tmp_path / "round.pdf"
+    path.write_bytes(report.write_pdf(result))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text[text.index("界址点成果表"):].split("\f")[:-1]
+    assert len(pages) >= 3
+    assert all("地块编号：ROUND" in p and "界址线类别" in p for p in pages)
+    rows = [line.split()[0] for p in pages for line in p.splitlines()
+            if line.split() and line.split()[0].startswith("J")]
+    assert rows == [f"J{n}" for n in range(1, 101)] + ["J1"]
+    assert "".join(pages).count("合计") == 1 and "界址点 100 个" in "".join(pages)
 
 
 def test_pdf_in_english_and_numbered_per_plot(tmp_path):

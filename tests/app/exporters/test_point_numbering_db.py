@@ -4,9 +4,11 @@ park setting survey.point_numbering and the export option numbering through the 
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 from psycopg.types.json import Jsonb
 
 from app import coordinate_file, requisition
+from app.cli import main
 from app.errors import Unprocessable
 from tests.client import api_error, login
 
@@ -95,3 +97,22 @@ def test_the_numbering_option_through_the_api(app, conn):
     error = api_error(client.get(f"{API}/plans/{plan_id}/export?format=kml&numbering=plot"),
                       400)
     assert "numbering" in error["message"]
+
+
+def test_the_numbering_option_on_the_command_line(db_url, conn, monkeypatch, tmp_path):
+    plan_id = new_plan(conn, "NQ-04-03", "NQ-04-04")
+    conn.commit()
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("PARKATLAS_SECRET_KEY", "cli-test")
+    runner = CliRunner()
+    path = tmp_path / "plan.txt"
+    args = ["export-plan", str(plan_id), "--format", "txt", "-o", str(path)]
+    assert runner.invoke(main, [*args, "--numbering", "plot"]).exit_code == 0
+    per_plot = coordinate_file.read(path.read_bytes())
+    assert [ring[0][0] for p in per_plot.parcels for _, ring in p.rings] == ["J1", "J1"]
+    assert runner.invoke(main, args).exit_code == 0
+    per_plan = coordinate_file.read(path.read_bytes())
+    assert per_plan.parcels[1].rings[0][1][0][0] != "J1"
+    refused = runner.invoke(main, ["export-plan", str(plan_id), "--format", "kml", "-o",
+                                   str(tmp_path / "plan.kml"), "--numbering", "plot"])
+    assert refused.exit_code == 2 and "--numbering applies to" in refused.output
