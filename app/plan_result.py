@@ -24,8 +24,8 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
 from .crs import M2_PER_HA, M2_PER_MU, areas, to_ha, to_mu
-from .errors import Text, Unprocessable
-from .labels import LINE_CATEGORIES, LINE_POSITIONS, MARKER_TYPES, N_
+from .errors import SURVEY_SETTING, Text, Unprocessable
+from .labels import LINE_CATEGORIES, LINE_POSITIONS, MARKER_TYPES
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -195,7 +195,8 @@ class Survey:
     @classmethod
     def from_settings(cls, settings: dict) -> Survey:
         """From a park's merged settings (`park_settings()`); a value outside its
-        vocabulary is refused naming the setting, before any file is written."""
+        vocabulary (settings written before the database checked them) is refused naming
+        the setting, before any file is written."""
         given = settings.get("survey") or {}
         values = {}
         for field_name, key, known in (
@@ -205,10 +206,9 @@ class Survey:
                 ("line_position", "line_position", LINE_POSITIONS)):
             value = given.get(key, getattr(cls, field_name))
             if value not in known:
-                raise Unprocessable(Text(
-                    N_("the park setting %(setting)s is %(value)s; use one of: %(known)s"),
-                    setting=f"survey.{key}", value=repr(value), known=", ".join(known)),
-                    code="bad_setting")
+                raise Unprocessable(Text(SURVEY_SETTING, setting=f"survey.{key}",
+                                         value=json.dumps(value, ensure_ascii=False),
+                                         known=", ".join(known)), code="bad_setting")
             values[field_name] = value
         return cls(**values)
 

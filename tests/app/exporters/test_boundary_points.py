@@ -213,7 +213,7 @@ def test_survey_settings_outside_their_vocabulary_are_refused():
     assert Survey.from_settings({}) == Survey()
     assert Survey.from_settings({"survey": {"point_numbering": "plot", "marker_type": "paint"}}
                                 ) == Survey(numbering="plot", marker_type="paint")
-    with pytest.raises(Unprocessable, match="survey.line_position is 'left'") as caught:
+    with pytest.raises(Unprocessable, match='survey.line_position is "left"') as caught:
         Survey.from_settings({"survey": {"line_position": "left"}})
     assert caught.value.code == "bad_setting"
 

@@ -3,13 +3,15 @@ park setting survey.point_numbering and the export option numbering through the 
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 from psycopg.types.json import Jsonb
 
 from app import coordinate_file, requisition
 from app.cli import main
-from app.errors import Unprocessable
+from app.errors import Unprocessable, from_database
+from app.labels import LINE_CATEGORIES, LINE_POSITIONS, MARKER_TYPES
 from tests.client import api_error, login
 
 API = "/api/v1"
@@ -73,10 +75,37 @@ def test_the_park_setting_numbers_per_plot(conn):
     assert [p.plot_code for p in firsts] == ["NQ-04-03", "NQ-04-04"]
 
 
-def test_a_bad_park_setting_is_refused_naming_it(conn):
+def test_a_bad_park_setting_is_refused_when_written(conn):
+    with pytest.raises(psycopg.errors.CheckViolation) as caught:
+        set_survey(conn, line_category="hedge")
+    conn.rollback()
+    error = from_database(caught.value)
+    assert error.code == "invalid_input"
+    assert str(error) == ('park JSCY, field settings: the park setting survey.line_category is '
+                          '"hedge"; use one of: wall, building_wall, fence, wire_fence, '
+                          'drip_line, kerb, two_point')
+    for values in ({"point_numbering": "sheet"}, {"line_position": None}, {"marker_type": 3}):
+        with pytest.raises(psycopg.errors.CheckViolation):
+            set_survey(conn, **values)
+        conn.rollback()
+    with pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute("UPDATE parks SET settings = settings || '{\"survey\": \"plot\"}'")
+    conn.rollback()
+    # every name of the vocabularies in app/labels.py is accepted
+    for key, table in (("marker_type", MARKER_TYPES), ("line_category", LINE_CATEGORIES),
+                       ("line_position", LINE_POSITIONS), ("point_numbering", {"plan": 1,
+                                                                              "plot": 1})):
+        for value in table:
+            set_survey(conn, **{key: value})
+    set_survey(conn, precision="0.05")                # other survey keys: not this check's
+
+
+def test_a_bad_setting_stored_before_the_check_is_refused_on_export(conn):
     plan_id = new_plan(conn, "NQ-04-03")
+    conn.execute("ALTER TABLE parks DISABLE TRIGGER parks_survey_settings")
     set_survey(conn, marker_type="wooden_stake")
-    with pytest.raises(Unprocessable, match="survey.marker_type is 'wooden_stake'"):
+    conn.execute("ALTER TABLE parks ENABLE TRIGGER parks_survey_settings")
+    with pytest.raises(Unprocessable, match='survey.marker_type is "wooden_stake"'):
         requisition.compute(conn, plan_id)
 
 
