@@ -346,14 +346,21 @@ def plan_create(name, park, project, zone, codes):
                    "and ArcGIS <= 10.2 or MapGIS expect).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of headings in XLSX, PDF and the other documents.")
+@click.option("--numbering", type=click.Choice(["plan", "plot"]),
+              help="界址点 numbers: once per plan, a shared corner one number (plan), or J1 "
+                   "afresh per plot (plot); default: the park setting survey.point_numbering.")
 @with_appcontext
-def export_plan(plan_id, fmt, output, version_no, encoding, lang):
+def export_plan(plan_id, fmt, output, version_no, encoding, lang, numbering):
     """Export a requisition plan (the same numbers as the plan page and the API)."""
-    from . import exporters, requisition
+    from . import exporters, params, requisition
 
-    options = {"lang": lang, **({"encoding": encoding} if encoding else {})}
+    options = params.export_options({"lang": lang, "encoding": encoding,
+                                     "numbering": numbering})
     if encoding and "encoding" not in exporters.FORMATS[fmt].options:
         raise click.UsageError("--encoding applies to --format txt and shp only")
+    if numbering and not exporters.FORMATS[fmt].writes_points:
+        raise click.UsageError("--numbering applies to the formats that write boundary points: "
+                               + ", ".join(exporters.POINT_FORMATS))
     with _conn() as conn:
         try:
             result = requisition.compute(conn, plan_id, version_no)

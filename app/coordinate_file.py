@@ -10,10 +10,12 @@ The file is what the land bureau's submission system imports::
     J1,1,<X northing>,<Y easting with zone prefix>
     ...
 
-Per plot the points are numbered J1, J2, … through all its rings (each part's outer ring,
-then its holes); outer rings run clockwise and holes anticlockwise, each from its
-northernmost vertex (the westernmost of equally northern ones; `plan_result.plot_rings`),
-and each ring is closed by repeating its first point with the same J number.
+The points are `PlanResult.boundary_points`, the set every export writes: numbered once
+per plan (a corner shared by plots has one J number in each of them) or, by the park
+setting survey.point_numbering / the `numbering` option, J1.. afresh per plot; rings in
+each plot are each part's outer ring, then its holes; outer rings run clockwise and holes
+anticlockwise, each from its north-west-most vertex (`plan_result.plot_rings`), and each
+ring is closed by repeating its first point with the same J number.
 
 `write` produces it from a `PlanResult`; `read` parses one (ours or another tool's) back
 into parcels with shapely geometry, for the import pipeline. Both stay free of Flask.
@@ -24,7 +26,6 @@ from __future__ import annotations
 import codecs
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 import shapely
@@ -33,7 +34,7 @@ from shapely.prepared import prep
 
 from app.errors import BadRequest, Text
 from app.labels import N_
-from app.plan_result import BoundaryPoint, PlanResult
+from app.plan_result import POINT_DECIMALS, BoundaryPoint, PlanResult, closed_rings
 
 ATTRIBUTES = "属性描述"
 PARCELS = "地块坐标"
@@ -41,9 +42,9 @@ POLYGON = "面"
 FORMAT_VERSION = "1.01"
 # Coordinates to 0.1 mm: a vertex moves by at most 0.07 mm, and survey coordinates, given
 # in mm, not at all. 精度 is not this: it states how exact the survey is (park setting
-# survey.precision, metres; PlanResult.survey_precision). Areas in 公顷 to 6 decimals =
+# survey.precision, metres; PlanResult.survey.precision). Areas in 公顷 to 6 decimals =
 # 0.01 m².
-COORD_DECIMALS = 4
+COORD_DECIMALS = POINT_DECIMALS
 AREA_DECIMALS = 6
 NEWLINE = "\r\n"  # the bureau's tools are Windows programs
 
@@ -113,7 +114,7 @@ def write(result: PlanResult, encoding: str = "gbk", lang: str = "zh") -> bytes:
         "投影类型": "高斯克吕格",
         "计量单位": "米",
         "带号": str(result.gk_zone),
-        "精度": _precision(result.survey_precision),
+        "精度": _precision(result.survey.precision),
         "转换参数": ",,,,,,",  # seven empty slots: no datum transformation
     }
     if any(ch in result.organisation for ch in "\r\n"):
@@ -122,7 +123,7 @@ def write(result: PlanResult, encoding: str = "gbk", lang: str = "zh") -> bytes:
     # owner of each line, to name the plot (or attribute) a character cannot be encoded in
     owners: list[str | Text] = [f"[{ATTRIBUTES}]", *attributes, f"[{PARCELS}]"]
 
-    points = _points_by_plot(result.boundary_points)  # by code: codes must be unique
+    points = result.points_by_plot  # by code: codes must be unique
     seen: set[str] = set()
     for plot in result.plots:
         if plot.code in seen:
@@ -162,13 +163,6 @@ def write(result: PlanResult, encoding: str = "gbk", lang: str = "zh") -> bytes:
             details={"where": owner, "character": ch}) from None
 
 
-def _points_by_plot(points: tuple[BoundaryPoint, ...]) -> dict[str, list[BoundaryPoint]]:
-    grouped: dict[str, list[BoundaryPoint]] = defaultdict(list)
-    for pt in points:
-        grouped[pt.plot_code].append(pt)
-    return grouped
-
-
 def _precision(value) -> str:
     """The 精度 header: the survey precision in metres as the park set it ("0.05")."""
     text = str(value).strip()
@@ -178,20 +172,9 @@ def _precision(value) -> str:
     return text
 
 
-def _point_lines(points: list[BoundaryPoint]) -> list[str]:
+def _point_lines(points) -> list[str]:
     """Point lines of one plot, each ring closed by repeating its first point (same J)."""
-    lines: list[str] = []
-    first = None
-    for pt in points:
-        if first is not None and pt.ring != first.ring:
-            lines.append(_point_line(first))
-            first = None
-        if first is None:
-            first = pt
-        lines.append(_point_line(pt))
-    if first is not None:
-        lines.append(_point_line(first))
-    return lines
+    return [_point_line(pt) for pt, _ in closed_rings(points)]
 
 
 def _point_line(pt: BoundaryPoint) -> str:

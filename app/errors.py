@@ -275,6 +275,11 @@ def _constraint_problems() -> dict[str, tuple[str, Text]]:
 # place for the words, used by the database error mapping below (API, pages, CLI) and by
 # the data set loader, which checks the same rules before it inserts so that it can name
 # the record. Keyed by constraint name, else by SQLSTATE; each gives (field, problem).
+# a survey setting (界址点 numbering, 界址点成果表 vocabularies) outside its list: refused
+# when the park's settings are written (sql/source/01_settings.sql) and, for settings
+# written before that check, when a plan is computed (plan_result.Survey.from_settings)
+SURVEY_SETTING = N_("the park setting %(setting)s is %(value)s; use one of: %(known)s")
+
 PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
     **_constraint_problems(),
     "parks_code_key": ("code", N_("this park code is already loaded; a park loads once")),
@@ -291,6 +296,7 @@ PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
         "outside the park's reach: %(km)s km from the nearest zone of its park (reach "
         "%(reach_km)s km); check the coordinates and the park (setting location.reach_m)"))
        for t in ("plots", "roads", "networks")},
+    "parks_survey_settings": ("settings", SURVEY_SETTING),
     "plots_lifecycle_order": ("supplied_on", N_(
         "the date of %(event)s (%(on)s) is earlier than the date of %(before)s "
         "(%(before_on)s); lifecycle events follow their order")),

@@ -56,6 +56,18 @@ EVENTS = (
 )
 
 OWNER_TYPES = {"collective": N_("collective"), "state": N_("state")}
+
+# The 界址点成果表's vocabularies (TD/T 1008 勘测定界规程), keys of the park settings
+# survey.marker_type, survey.line_category and survey.line_position.
+MARKER_TYPES = {"steel_nail": N_("Steel nail"), "concrete_pile": N_("Concrete pile"),
+                "lime_pile": N_("Lime pile"), "paint": N_("Painted mark"),
+                "porcelain": N_("Porcelain marker"), "none": N_("No marker")}
+LINE_CATEGORIES = {"wall": N_("Enclosing wall"), "building_wall": N_("Building wall"),
+                   "fence": N_("Railing fence"), "wire_fence": N_("Wire fence"),
+                   "drip_line": N_("Eaves drip line"), "kerb": N_("Kerb line"),
+                   "two_point": N_("Line between two points")}
+LINE_POSITIONS = {"inside": N_("Inner side"), "middle": N_("Centre line"),
+                  "outside": N_("Outer side")}
 ROLES = {"guest": N_("guest"), "viewer": N_("viewer"), "planner": N_("planner"),
          "admin": N_("admin")}
 

@@ -148,7 +148,7 @@ def _shape_paths() -> dict:
 
 def _plan_paths() -> dict:
     """The requisition-plan routes (DESIGN §4.8)."""
-    from .exporters import FORMATS
+    from .exporters import FORMATS, POINT_FORMATS
 
     plan, version = _id("plan_id"), {"name": "version", "in": "query",
                                      "schema": {"type": "integer"},
@@ -162,7 +162,14 @@ def _plan_paths() -> dict:
                         {"name": "encoding", "in": "query",
                          "schema": {"enum": ["gbk", "utf-8"]},
                          "description": "txt and shp only; default gbk (shp: DBF code "
-                                        "page 936 and a .cpg of 936)"}])
+                                        "page 936 and a .cpg of 936)"},
+                        {"name": "numbering", "in": "query",
+                         "schema": {"enum": ["plan", "plot"]},
+                         "description": "formats that write boundary points (J numbers: "
+                                        + ", ".join(POINT_FORMATS)
+                                        + "): once per plan, shared corners one number, "
+                                          "or J1 afresh per plot; default the park setting "
+                                          "survey.point_numbering"}])
     export["responses"]["200"] = {"description": "the file", "content": {
         f.media_type: {"schema": {"type": "string", "format": "binary"}}
         for f in FORMATS.values()}}

@@ -20,6 +20,7 @@ import psycopg
 from . import parks, schemas
 from .errors import NO_PARK, BadRequest, NotFound, Text
 from .labels import N_
+from .plan_result import NUMBERINGS
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
@@ -101,6 +102,25 @@ def boolean(args: Mapping, name: str) -> bool | None:
         raise BadRequest(Text(N_("%(name)s must be true or false, not %(value)s"),
                               name=name, value=repr(value)))
     return value.lower() in ("true", "1")
+
+
+def numbering(value) -> str | None:
+    """The export option numbering=plan|plot (how 界址点 are numbered), or None when
+    absent (the park's setting survey.point_numbering)."""
+    if value in (None, ""):
+        return None
+    if value not in NUMBERINGS:
+        raise BadRequest(Text(N_("numbering must be one of %(known)s, not %(value)s"),
+                              known=", ".join(NUMBERINGS), value=repr(value)))
+    return value
+
+
+def export_options(args: Mapping) -> dict:
+    """The options of an export download given: lang, encoding (TXT), numbering."""
+    options = {k: v for k in ("lang", "encoding", "numbering") if (v := args.get(k))}
+    if "numbering" in options:
+        options["numbering"] = numbering(options["numbering"])
+    return options
 
 
 def whole_number(name: str, value, message: Text | None = None) -> int | None:

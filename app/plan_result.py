@@ -12,7 +12,9 @@ X for the northing and Y for the easting; exporters swap where their format says
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,6 +24,8 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
 from .crs import M2_PER_HA, M2_PER_MU, areas, to_ha, to_mu
+from .errors import SURVEY_SETTING, Text, Unprocessable
+from .labels import LINE_CATEGORIES, LINE_POSITIONS, MARKER_TYPES
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -166,14 +170,59 @@ class OwnerRow(Areas):
     compensation: Compensation
 
 
+#: Decimals of every written boundary-point coordinate (0.1 mm, the TXT's 精度): two
+#: vertices equal at this precision are one 界址点.
+POINT_DECIMALS = 4
+#: How 界址点 are numbered (park setting survey.point_numbering, export option numbering):
+#: once per plan, a corner shared by plots keeping one number, or J1.. afresh per plot.
+NUMBERINGS = ("plan", "plot")
+
+
+@dataclass(frozen=True)
+class Survey:
+    """How the plan's 界址点 are numbered and described in the 界址点成果表 (TD/T 1008).
+
+    From the park's settings `survey.*` when the result is computed, frozen with it; a
+    result frozen before these existed reads as the defaults (a plan not yet staked out:
+    no marker, straight line between two points, boundary in the middle of the line).
+    """
+
+    numbering: str = "plan"           # plan | plot (NUMBERINGS)
+    marker_type: str = "none"         # labels.MARKER_TYPES
+    line_category: str = "two_point"  # labels.LINE_CATEGORIES
+    line_position: str = "middle"     # labels.LINE_POSITIONS
+    precision: str = "0.05"           # 精度 of the TXT header (m); checked when written
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> Survey:
+        """From a park's merged settings (`park_settings()`); a value outside its
+        vocabulary (settings written before the database checked them) is refused naming
+        the setting, before any file is written."""
+        given = settings.get("survey") or {}
+        values = {}
+        for field_name, key, known in (
+                ("numbering", "point_numbering", dict.fromkeys(NUMBERINGS)),
+                ("marker_type", "marker_type", MARKER_TYPES),
+                ("line_category", "line_category", LINE_CATEGORIES),
+                ("line_position", "line_position", LINE_POSITIONS)):
+            value = given.get(key, getattr(cls, field_name))
+            if value not in known:
+                raise Unprocessable(Text(SURVEY_SETTING, setting=f"survey.{key}",
+                                         value=json.dumps(value, ensure_ascii=False),
+                                         known=", ".join(known)), code="bad_setting")
+            values[field_name] = value
+        return cls(**values, precision=str(given.get("precision", cls.precision)))
+
+
 @dataclass(frozen=True)
 class BoundaryPoint:
     """One 界址点 of a plot: number, ring, surveyor's X (northing) and Y (prefixed easting).
 
     `side_m` is the length of the side to the next point of the same ring. Rings are
-    numbered 1.. within the plot: each part's outer ring, then that part's holes. Outer
-    rings run clockwise on the map from their north-westernmost point, holes
-    anticlockwise; the closing point (same number as the ring's first) is not repeated here.
+    numbered 1.. within the plot: each part's outer ring, then that part's holes (see
+    `plot_rings` for the order and the start of each ring); the closing point (same number
+    as the ring's first) is not repeated here. A point shared by several plots appears
+    once in each of them, with the same number (see `number_points`).
     """
 
     plot_code: str
@@ -206,7 +255,7 @@ class PlanResult(Areas):
     plots: tuple[PlanPlot, ...]
     excluded: tuple[ExcludedPlot, ...] = ()
     context: tuple[ContextFeature, ...] = field(default=(), compare=False)
-    survey_precision: str = "0.05"  # 精度 (m), park setting survey.precision
+    survey: Survey = Survey()
 
     # --- totals, each computed once from the plots, in plot order -------------------
 
@@ -271,19 +320,27 @@ class PlanResult(Areas):
 
     @cached_property
     def boundary_points(self) -> tuple[BoundaryPoint, ...]:
-        """Every plot's 界址点, numbered J1.. per plot (see BoundaryPoint)."""
-        points: list[BoundaryPoint] = []
-        for plot in self.plots:
-            number = 0
-            for ring_no, ring in enumerate(plot_rings(plot.geometry), start=1):
-                coords = ring[:-1]
-                for i, (x, y) in enumerate(coords):
-                    nx, ny = coords[(i + 1) % len(coords)]
-                    number += 1
-                    points.append(BoundaryPoint(
-                        plot.code, number, ring_no, y, x,
-                        ((nx - x) ** 2 + (ny - y) ** 2) ** 0.5))
-        return tuple(points)
+        """Every plot's 界址点 in plot order, numbered as `survey.numbering` says (see
+        `number_points`)."""
+        return number_points(self.plots, self.survey.numbering)
+
+    @cached_property
+    def points_by_plot(self) -> dict[str, tuple[BoundaryPoint, ...]]:
+        """`boundary_points` grouped by plot code, in plot order."""
+        grouped: dict[str, list[BoundaryPoint]] = {p.code: [] for p in self.plots}
+        for pt in self.boundary_points:
+            grouped[pt.plot_code].append(pt)
+        return {code: tuple(points) for code, points in grouped.items()}
+
+    def numbered(self, numbering: str | None) -> PlanResult:
+        """This result with its points numbered per `numbering` (plan | plot); None keeps
+        the result's own (the park's setting)."""
+        if numbering is None or numbering == self.survey.numbering:
+            return self
+        if numbering not in NUMBERINGS:
+            raise ValueError(f"numbering must be one of {NUMBERINGS}, not {numbering!r}")
+        return dataclasses.replace(self, survey=dataclasses.replace(self.survey,
+                                                                    numbering=numbering))
 
     @property
     def title(self) -> str:
@@ -336,12 +393,60 @@ class PlanResult(Areas):
         return _decode_result(data)
 
 
+def number_points(plots, numbering: str = "plan") -> tuple[BoundaryPoint, ...]:
+    """The 界址点 of `plots`, in plot order, ring by ring (`plot_rings`).
+
+    `numbering="plan"` (the default, as a 勘测定界 report numbers them): J1, J2, … run on
+    through the whole plan, and a vertex already numbered (in an earlier plot, or earlier
+    in the same plot, e.g. a hole touching its shell) keeps its number wherever it comes
+    again: equal means equal as written, to POINT_DECIMALS decimals. So a corner shared by
+    two or three plots is one point with one number, listed under each plot that has it.
+    A vertex of one plot lying on the side (not on a vertex) of its neighbour is a point
+    of that plot only: the neighbour's side runs straight past it and is not split.
+    `numbering="plot"`: each plot restarts at J1 (shared corners then have one number per
+    plot).
+    """
+    if numbering not in NUMBERINGS:
+        raise ValueError(f"numbering must be one of {NUMBERINGS}, not {numbering!r}")
+    points: list[BoundaryPoint] = []
+    numbers: dict[tuple[str, str], int] = {}
+    for plot in plots:
+        if numbering == "plot":
+            numbers = {}
+        for ring_no, ring in enumerate(plot_rings(plot.geometry), start=1):
+            coords = ring[:-1]
+            for i, (x, y) in enumerate(coords):
+                nx, ny = coords[(i + 1) % len(coords)]
+                key = (f"{x:.{POINT_DECIMALS}f}", f"{y:.{POINT_DECIMALS}f}")
+                number = numbers.setdefault(key, len(numbers) + 1)
+                points.append(BoundaryPoint(plot.code, number, ring_no, y, x,
+                                            ((nx - x) ** 2 + (ny - y) ** 2) ** 0.5))
+    return tuple(points)
+
+
+def closed_rings(points) -> Iterator[tuple[BoundaryPoint, bool]]:
+    """One plot's points as the files list them: each ring closed by its first point
+    again, that closing point flagged True (same number, coordinates and ring)."""
+    first = None
+    for pt in points:
+        if first is not None and pt.ring != first.ring:
+            yield first, True
+            first = None
+        if first is None:
+            first = pt
+        yield pt, False
+    if first is not None:
+        yield first, True
+
+
 def plot_rings(geometry: MultiPolygon) -> list[list[tuple[float, float]]]:
     """The rings of a plot in 界址点 order, each closed (first point repeated at the end).
 
-    For each part: the outer ring clockwise, then its holes anticlockwise; every ring
-    starts at its north-westernmost vertex (largest northing, then smallest easting), the
-    corner surveyors number J1 from.
+    For each part: the outer ring clockwise, then its holes anticlockwise. Every ring
+    starts at its north-west-most vertex, the one nearest the north-west corner of the
+    ring's bounding box (of equally near ones the more northern, then the more western):
+    the corner surveyors number J1 from, also on a plot turned against the grid, whose
+    northernmost vertex may be its north-east corner.
     """
     rings = []
     polygons = geometry.geoms if isinstance(geometry, MultiPolygon) else [geometry]
@@ -361,7 +466,15 @@ def _orient(polygon: Polygon) -> Polygon:
 
 def _start_north_west(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
     coords = ring[:-1]
-    start = min(range(len(coords)), key=lambda i: (-coords[i][1], coords[i][0]))
+    west = min(x for x, _ in coords)
+    north = max(y for _, y in coords)
+
+    def nearness(i: int) -> tuple[float, float, float]:
+        x, y = coords[i]
+        # distance to the box's NW corner, to the µm so float noise makes no false order
+        return round(((x - west) ** 2 + (north - y) ** 2) ** 0.5, 6), -y, x
+
+    start = min(range(len(coords)), key=nearness)
     coords = coords[start:] + coords[:start]
     return coords + [coords[0]]
 
@@ -412,14 +525,16 @@ def _decode_result(d: dict) -> PlanResult:
                     for c in d.get("context", ()))
     scalars = {k: d[k] for k in ("plan_id", "plan_name", "version", "status", "park_id",
                                  "park_name", "organisation", "gk_zone", "gk_epsg", "author")}
-    # versions frozen before the setting existed state the default precision
+    # a result frozen before the survey settings existed reads as their defaults
+    survey = Survey(**{k: v for k, v in (d.get("survey") or {}).items()
+                       if k in Survey.__dataclass_fields__})
     return PlanResult(**scalars, computed_on=date.fromisoformat(d["computed_on"]),
-                      plots=plots, excluded=excluded, context=context,
-                      survey_precision=d.get("survey_precision", "0.05"))
+                      plots=plots, excluded=excluded, context=context, survey=survey)
 
 
 __all__ = [
-    "COMPONENTS", "LAND_GROUPS", "M2_PER_HA", "M2_PER_MU", "BoundaryPoint", "ClassRow",
-    "Compensation", "ContextFeature", "ExcludedPlot", "GroupRow", "OwnerRow", "PlanPlot",
-    "PlanResult", "PricePiece", "plot_rings", "to_ha", "to_mu", "yuan",
+    "COMPONENTS", "LAND_GROUPS", "M2_PER_HA", "M2_PER_MU", "NUMBERINGS", "POINT_DECIMALS",
+    "BoundaryPoint", "ClassRow", "Compensation", "ContextFeature", "ExcludedPlot", "GroupRow",
+    "OwnerRow", "PlanPlot", "PlanResult", "PricePiece", "Survey", "closed_rings", "number_points",
+    "plot_rings", "to_ha", "to_mu", "yuan",
 ]

@@ -31,6 +31,7 @@ from .plan_result import (
     PlanPlot,
     PlanResult,
     PricePiece,
+    Survey,
     to_mu,
     yuan,
 )
@@ -386,7 +387,7 @@ def _compute_live(conn, plan_id: int, version_no: int, *, author: str | None,
         park_name=plan["park_name"], organisation=plan["organisation"],
         gk_zone=plan["gk_zone"], gk_epsg=plan["gk_epsg"], computed_on=on, author=author,
         plots=tuple(included), excluded=tuple(excluded), context=context,
-        survey_precision=plan["survey_precision"])
+        survey=Survey.from_settings(queries().parks.settings(conn, id=plan["park_id"]) or {}))
 
 
 def _problems(conn, plan: dict, version_no: int, plots: list[dict],

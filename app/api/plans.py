@@ -102,7 +102,7 @@ def _result(plan_id: int):
 def _download(result, fmt: str) -> Response:
     """An export as a file download, named by the plan (RFC 6266: an ASCII `filename` and
     the plan's name in `filename*`)."""
-    options = {k: v for k in ("lang", "encoding") if (v := request.args.get(k))}
+    options = params.export_options(request.args)
     content_type = exporters.get_format(fmt).media_type
     fmt = requisition.export_format(get_db(), result, fmt, request_role())
     data = exporters.export(result, fmt, **options)

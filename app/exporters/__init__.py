@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from app import coordinate_file
+from app import coordinate_file, params
 from app.errors import BadRequest, Text
 from app.exporters import workbook
 from app.labels import N_
@@ -59,16 +59,30 @@ class Format:
     label: str                     # shown on the plan page (an English message id)
     options: tuple[str, ...] = ()  # keyword options it takes besides lang
 
+    @property
+    def writes_points(self) -> bool:
+        """Whether it writes 界址点 numbers, and so takes the `numbering` option."""
+        return NUMBERING in self.options
+
+
+# The option of the formats that write 界址点 numbers: `plan` (once per plan, shared
+# corners one number) or `plot` (J1.. afresh per plot); absent = the park's setting
+# survey.point_numbering, as frozen in the result. `export` applies it to the result.
+NUMBERING = "numbering"
+
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     # first: the one download a land officer takes to the bureau (every file below in it)
-    Format("package", "zip", "application/zip", _package, N_("Submission package (ZIP)")),
-    Format("xlsx", "xlsx", XLSX, workbook.write_workbook, N_("Excel workbook (XLSX)")),
+    Format("package", "zip", "application/zip", _package, N_("Submission package (ZIP)"),
+           options=(NUMBERING,)),
+    Format("xlsx", "xlsx", XLSX, workbook.write_workbook, N_("Excel workbook (XLSX)"),
+           options=(NUMBERING,)),
     Format("txt", "txt", "text/plain", coordinate_file.write,
-           N_("Submission coordinates (TXT)"), options=("encoding",)),
-    Format("points", "xlsx", XLSX, workbook.write_points_xlsx, N_("Boundary points (XLSX)")),
+           N_("Submission coordinates (TXT)"), options=("encoding", NUMBERING)),
+    Format("points", "xlsx", XLSX, workbook.write_points_xlsx, N_("Boundary points (XLSX)"),
+           options=(NUMBERING,)),
     Format("points-csv", "csv", "text/csv", workbook.write_points_csv,
-           N_("Boundary points (CSV)")),
+           N_("Boundary points (CSV)"), options=(NUMBERING,)),
     Format("gpkg", "gpkg", "application/geopackage+sqlite3",
            lambda result, lang: _gis_files().write_gpkg(result, lang), N_("GeoPackage")),
     Format("shp", "zip", "application/zip",
@@ -80,10 +94,15 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("kml", "kml", "application/vnd.google-earth.kml+xml",
            lambda result, lang: _gis_files().write_kml(result, lang), N_("KML")),
     Format("dxf", "dxf", "image/vnd.dxf",
-           lambda result, lang: _cad().write_dxf(result, lang), N_("DXF (CAD)")),
+           lambda result, lang: _cad().write_dxf(result, lang), N_("DXF (CAD)"),
+           options=(NUMBERING,)),
     Format("pdf", "pdf", "application/pdf",
-           lambda result, lang: _report().write_pdf(result, lang), N_("PDF report")),
+           lambda result, lang: _report().write_pdf(result, lang), N_("PDF report"),
+           options=(NUMBERING,)),
 )}
+
+#: The formats that write 界址点 numbers (and take the `numbering` option).
+POINT_FORMATS = tuple(k for k, f in FORMATS.items() if f.writes_points)
 
 
 def get_format(name: str) -> Format:
@@ -104,6 +123,8 @@ def export(result: PlanResult, name: str, lang: str = "zh", **options) -> bytes:
     if unknown:
         raise BadRequest(Text(N_("format %(name)s does not take %(options)s"), name=name,
                               options=", ".join(unknown)))
+    if NUMBERING in options:  # the writers read the points from the result
+        result = result.numbered(params.numbering(options.pop(NUMBERING)))
     return fmt.writer(result, lang=lang, **options)
 
 

@@ -7,6 +7,12 @@ takes the shared domain names from here.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
+from babel.support import Translations
+
 # Headings every document uses (report, workbooks, KML balloons): written once here,
 # each writer adds its own. The plan's fields first, then the plots'.
 FIELDS = {
@@ -65,3 +71,17 @@ def crs_name(gk_zone: int, gk_epsg: int, lonlat: bool = False, lang: str = "zh")
                     lang)
     return pick((f"2000国家大地坐标系 3度带 高斯-克吕格投影 第{gk_zone}带（EPSG:{gk_epsg}）",
                  f"CGCS2000 3-degree Gauss-Krüger zone {gk_zone} (EPSG:{gk_epsg})"), lang)
+
+
+@functools.lru_cache(maxsize=2)
+def _catalogue(lang: str) -> Callable[[str], str]:
+    if lang != "zh":
+        return str  # the message ids are the English names
+    return Translations.load(Path(__file__).parents[1] / "translations", ["zh"]).gettext
+
+
+def vocabulary_name(table: dict[str, str], key: str, lang: str = "zh") -> str:
+    """The name of `key` in one of `app.labels`' vocabularies (English message ids), in
+    `lang` from the app's translation catalogue, as documents written outside a request
+    (the CLI, a frozen result) need it; an unknown key is shown as itself."""
+    return _catalogue("en" if lang == "en" else "zh")(table[key]) if key in table else key

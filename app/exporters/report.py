@@ -58,6 +58,7 @@ from app.exporters.headings import (
     name,
     pick,
 )
+from app.exporters.workbook import COORD_DECIMALS, POINT_COLUMNS, SIDE_DECIMALS, point_tables
 from app.plan_result import COMPONENTS as COMPONENT_KEYS
 from app.plan_result import LAND_GROUPS as GROUP_KEYS
 from app.plan_result import PlanResult, to_ha, to_mu
@@ -255,6 +256,7 @@ def write_pdf(result: PlanResult, lang: str = "zh") -> bytes:
     story += [NextPageTemplate("map"), PageBreak(), MapSheet(result, lang, font),
               NextPageTemplate("body"), PageBreak()]
     story += _detail_tables(result, lang, styles)
+    story += _point_pages(result, lang, styles)
     doc.build(story, canvasmaker=_numbered_canvas(result, lang, font))
     return buf.getvalue()
 
@@ -511,6 +513,144 @@ def _detail_tables(result: PlanResult, lang: str, styles) -> list:
                    [30 * mm, 60 * mm, 30 * mm, 36 * mm, 32 * mm], styles, numeric_from=2),
         ])]
     return story
+
+
+# --- 界址点成果表 (TD/T 1008) --------------------------------------------------------
+
+POINT_H = {
+    "points": ("界址点成果表", "Boundary point schedule"),
+    "plot": ("地块编号", "Plot"),
+    "area": ("面积", "area"),
+    "summary": ("界址点 {n} 个　周长 {perimeter} 米　面积 {m2} 平方米（{mu} 亩，{ha} 公顷）",
+                "{n} points, perimeter {perimeter} m, area {m2} m² ({mu} mu, {ha} ha)"),
+    "by_plan": ("界址点全方案统一编号，相邻地块共用的界址点同一点号；",
+                "Points are numbered once for the whole plan; a corner shared by plots "
+                "keeps one number. "),
+    "by_plot": ("界址点按地块分别编号，各地块自 J1 起；",
+                "Points are numbered per plot, each from J1. "),
+    "order": ("外圈顺时针、内圈（孔洞）逆时针，自西北角起编，末行回到首点闭合。",
+              "Outer rings run clockwise and holes anticlockwise from the north-west-most "
+              "point; each ring closes on its first point."),
+}
+# widths of the columns of workbook.POINT_COLUMNS but the plot's code (the table's
+# caption names the plot), on A4 landscape (273 mm of body)
+POINT_WIDTHS = [22 * mm, 16 * mm, 32 * mm, 40 * mm, 44 * mm, 44 * mm, 30 * mm, 30 * mm]
+
+
+def _point_pages(result: PlanResult, lang: str, styles) -> list:
+    """The 界址点成果表 pages: per plot a table (`PointTable`) of its points with each
+    ring closed and a total row with its number of points, perimeter and area."""
+    h = functools.partial(pick, lang=lang)
+    header = [pick(heading, lang).replace("（", "\n（").replace(" (", "\n(")
+              for heading, _ in POINT_COLUMNS[1:]]
+    points = result.points_by_plot
+    story: list = [PageBreak(), _p(h(POINT_H["points"]), styles["h2"]),
+                   _p(h(POINT_H["by_" + result.survey.numbering]) + h(POINT_H["order"])
+                      + " " + crs_name(result.gk_zone, result.gk_epsg, lang=lang), styles["body"]),
+                   Spacer(1, 2)]
+    font = styles["cell"].fontName
+    for plot, rows in point_tables(result, lang):
+        title = " ".join(x for x in (plot.code, plot.name) if x)
+        mine = points[plot.code]
+        summary = h(POINT_H["summary"]).format(
+            n=len({pt.number for pt in mine}), perimeter=f"{sum(p.side_m for p in mine):,.3f}",
+            m2=_m2(plot.area_m2), mu=_mu(plot.area_mu), ha=_ha(plot.area_ha))
+        cells = [(point, str(ring), marker, f"{x:.{COORD_DECIMALS}f}",
+                  f"{y:.{COORD_DECIMALS}f}", category, position,
+                  "" if side is None else f"{side:.{SIDE_DECIMALS}f}")
+                 for _, point, ring, marker, x, y, category, position, side in rows]
+        caption = f"{h(POINT_H['plot'])}: {title}" if lang == "en" else \
+            f"{h(POINT_H['plot'])}：{title}"
+        story.append(PointTable(caption, header, cells, (_h("total", lang), summary), font))
+    return story
+
+
+class PointTable(Flowable):
+    """One plot's 界址点成果表, drawn straight on the canvas: caption, heading, point rows,
+    total row; split across pages between rows, caption and heading repeated. ReportLab's
+    Table took five times as long for the same cells (a 1 000-plot plan has 7 000 rows)."""
+
+    CAPTION, HEAD, ROW = 20.0, 24.0, 13.0   # heights in pt
+    CENTRED = (0, 1, 2, 5, 6)               # point, ring, marker, line category, position
+
+    def __init__(self, caption: str, header: list[str], rows: list[tuple],
+                 total: tuple[str, str] | None, font: str):
+        super().__init__()
+        self.caption, self.header, self.rows, self.total, self.font = \
+            caption, header, rows, total, font
+        self.edges = [sum(POINT_WIDTHS[:i]) for i in range(len(POINT_WIDTHS) + 1)]
+
+    def wrap(self, available_width, available_height):
+        self.width = self.edges[-1]
+        self.height = (self.CAPTION + self.HEAD + self.ROW * len(self.rows)
+                       + (self.ROW if self.total else 0))
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        fit = int((available_height - self.CAPTION - self.HEAD) // self.ROW)
+        if fit < 2 or len(self.rows) < 2:
+            return []                        # the whole table goes to the next page
+        keep = min(fit, len(self.rows) - 1)  # the total row goes with at least one row
+        return [PointTable(self.caption, self.header, self.rows[:keep], None, self.font),
+                PointTable(self.caption, self.header, self.rows[keep:], self.total,
+                           self.font)]
+
+    def draw(self):
+        c, edges, top = self.canv, self.edges, self.height
+        head_top = top - self.CAPTION
+        body_top = head_top - self.HEAD
+        bottom = 0.0
+        c.saveState()
+        c.setFillColor(HEADER_BG)
+        c.rect(0, body_top, self.width, self.HEAD, fill=1, stroke=0)
+        if self.total:
+            c.setFillColor(TOTAL_BG)
+            c.rect(0, bottom, self.width, self.ROW, fill=1, stroke=0)
+        c.setFillColor(colors.black)
+        text = c.beginText()
+        text.setFont(self.font, 10)
+        text.setTextOrigin(0, head_top + 6)
+        text.textOut(self.caption)
+        text.setFont(self.font, 7.5)
+        for col, heading in enumerate(self.header):
+            lines = heading.split("\n")
+            for k, line in enumerate(lines):
+                y = body_top + self.HEAD / 2 + (len(lines) / 2 - k - 1) * 9 + 2.5
+                self._put(text, line, col, y, 7.5, centred=True)
+        text.setFont(self.font, 8)
+        y = body_top
+        for row in self.rows:
+            y -= self.ROW
+            for col, value in enumerate(row):
+                self._put(text, value, col, y + 4, 8, centred=col in self.CENTRED)
+        if self.total:
+            text.setTextOrigin(edges[0] + 4, bottom + 4)
+            text.textOut(self.total[0])
+            text.setTextOrigin(edges[1] + 4, bottom + 4)
+            text.textOut(self.total[1])
+        c.drawText(text)
+        c.setStrokeColor(colors.Color(0.55, 0.55, 0.55))
+        c.setLineWidth(0.25)
+        path = c.beginPath()
+        for k in range(len(self.rows) + (2 if self.total else 1) + 1):
+            y = head_top - (self.HEAD + (k - 1) * self.ROW if k else 0)
+            path.moveTo(0, y)
+            path.lineTo(self.width, y)
+        rows_bottom = bottom + (self.ROW if self.total else 0)
+        for k, x in enumerate(edges):
+            path.moveTo(x, head_top)
+            path.lineTo(x, bottom if k in (0, 1, len(edges) - 1) else rows_bottom)
+        c.drawPath(path, stroke=1, fill=0)
+        c.restoreState()
+
+    def _put(self, text, value: str, col: int, y: float, size: float, centred: bool) -> None:
+        if not value:
+            return
+        left, right = self.edges[col], self.edges[col + 1]
+        width = pdfmetrics.stringWidth(value, self.font, size)
+        x = (left + right - width) / 2 if centred else right - 4 - width
+        text.setTextOrigin(x, y)
+        text.textOut(value)
 
 
 # --- footer with "page n of total" ----------------------------------------------------

@@ -29,16 +29,26 @@ from app.exporters.headings import (
     crs_name,
     name,
     pick,
+    vocabulary_name,
 )
+from app.labels import LINE_CATEGORIES, LINE_POSITIONS, MARKER_TYPES
 from app.plan_result import COMPONENTS as COMPONENT_KEYS
 from app.plan_result import LAND_GROUPS as GROUP_KEYS
-from app.plan_result import Compensation, PlanPlot, PlanResult, to_ha, to_mu
+from app.plan_result import (
+    POINT_DECIMALS,
+    Compensation,
+    PlanPlot,
+    PlanResult,
+    closed_rings,
+    to_ha,
+    to_mu,
+)
 
 # Decimals of the published boundary points: coordinates to 0.1 mm, so rounding moves a
 # vertex by at most 0.07 mm and, for survey coordinates given in mm (the norm), not at
 # all; the area of a plot computed from the written coordinates then stays within
 # 0.01 m² of the plan's. Side lengths to the mm, as 界址点成果表 publish them.
-COORD_DECIMALS = 4
+COORD_DECIMALS = POINT_DECIMALS
 SIDE_DECIMALS = 3
 
 SHEETS = {
@@ -81,6 +91,10 @@ H = {**FIELDS,  # column headings and labels, (zh, en)
     "x": ("X（北坐标，米）", "X northing (m)"),
     "y": ("Y（东坐标，含带号，米）", "Y easting with zone prefix (m)"),
     "side": ("边长（米）", "Side to next point (m)"),
+    "marker": ("界标类型", "Marker type"),
+    "line_category": ("界址线类别", "Boundary line"),
+    "line_position": ("界址线位置", "Line position"),
+    "points_n": ("界址点数", "Points"),
     "amount": ("金额", "Amount"),
     "since": ("日期", "Date"),
     "yes": ("是", "yes"),
@@ -128,14 +142,17 @@ def write_points_xlsx(result: PlanResult, lang: str = "zh") -> bytes:
 
 
 def write_points_csv(result: PlanResult, lang: str = "zh") -> bytes:
-    """The 界址点成果表 as CSV in UTF-8 with a BOM (so Excel on Chinese Windows reads it)."""
+    """The 界址点成果表 as one flat CSV table (every row names its plot; each ring closed
+    by its first point again), in UTF-8 with a BOM (so Excel on Chinese Windows reads it).
+    Per-plot areas are in the XLSX and PDF tables."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([pick(h, lang) for h, _ in _point_columns()])
+    writer.writerow([pick(h, lang) for h, _ in POINT_COLUMNS])
     writer.writerows(
-        [code, point, ring, f"{x:.{COORD_DECIMALS}f}", f"{y:.{COORD_DECIMALS}f}",
-         f"{side:.{SIDE_DECIMALS}f}"]
-        for code, point, ring, x, y, side in _point_rows(result))
+        [code, point, ring, marker, f"{x:.{COORD_DECIMALS}f}", f"{y:.{COORD_DECIMALS}f}",
+         category, position, "" if side is None else f"{side:.{SIDE_DECIMALS}f}"]
+        for _, rows in point_tables(result, lang)
+        for code, point, ring, marker, x, y, category, position, side in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -463,21 +480,53 @@ def _compensation_sheet(book: _Book, r: PlanResult) -> None:
     ws.freeze_panes(1, 1)
 
 
-def _point_columns() -> list:
-    return [(H["code"], "text"), (H["point"], "text"), (H["ring"], "int"),
-            (H["x"], "coord"), (H["y"], "coord"), (H["side"], "side")]
+#: The 界址点成果表's columns (TD/T 1008): plot, point, ring, marker type, X, Y, then the
+#: boundary line from this point to the next (category, position, length); 圈号 is ours,
+#: for plots with holes or parts.
+POINT_COLUMNS = [(H["code"], "text"), (H["point"], "text"), (H["ring"], "int"),
+                 (H["marker"], "text"), (H["x"], "coord"), (H["y"], "coord"),
+                 (H["line_category"], "text"), (H["line_position"], "text"),
+                 (H["side"], "side")]
 
 
-def _point_rows(result: PlanResult):
-    for pt in result.boundary_points:
-        yield (pt.plot_code, pt.name, pt.ring, round(pt.x, COORD_DECIMALS),
-               round(pt.y, COORD_DECIMALS), round(pt.side_m, SIDE_DECIMALS))
+def point_tables(result: PlanResult, lang: str = "zh"):
+    """Per plot (plot, rows) of its 界址点成果表: one row per point, ring by ring, each ring
+    closed by a row repeating its first point (no side: the ring ends there). Coordinates
+    to 0.1 mm and sides to the mm, as the TXT writes them; names of the survey's marker
+    type and line category/position in `lang`."""
+    survey = result.survey
+    marker = vocabulary_name(MARKER_TYPES, survey.marker_type, lang)
+    category = vocabulary_name(LINE_CATEGORIES, survey.line_category, lang)
+    position = vocabulary_name(LINE_POSITIONS, survey.line_position, lang)
+    points = result.points_by_plot
+    for plot in result.plots:
+        yield plot, [
+            (pt.plot_code, pt.name, pt.ring, marker, round(pt.x, COORD_DECIMALS),
+             round(pt.y, COORD_DECIMALS), *(("", "", None) if closing else (
+                 category, position, round(pt.side_m, SIDE_DECIMALS))))
+            for pt, closing in closed_rings(points[plot.code])]
 
 
 def _points_table(book: _Book, sheet_name: str, result: PlanResult) -> None:
+    """One table per plot: its code and name, the heading row, the points (each ring
+    closed) and a total row with its number of points and its area."""
+    lang, t = book.lang, book.t
     ws = book.wb.add_worksheet(sheet_name)
-    columns = _point_columns()
-    book.header_row(ws, 0, columns)
-    book.table(ws, 1, columns, _point_rows(result))
+    columns = POINT_COLUMNS
+    total_columns = [(H["total"], "text"), (H["points_n"], "text"), (H["points_n"], "int"),
+                     *((H["area"], kind) for u in ("m2", "mu", "ha") for kind in ("text", u))]
+    units = [pick(_with_unit(H["area"], u), lang) for u in ("m2", "mu", "ha")]
+    row = 0
+    for plot, rows in point_tables(result, lang):
+        title = " ".join(x for x in (plot.code, plot.name) if x)
+        ws.write_string(row, 0, f"{t('plot')}：{title}" if lang != "en"
+                        else f"{t('plot')}: {title}", book.heading)
+        book.header_row(ws, row + 1, columns)
+        row = book.table(ws, row + 2, columns, rows)
+        n = len({pt.number for pt in result.points_by_plot[plot.code]})
+        row = book.table(ws, row, total_columns, [[
+            t("total"), t("points_n"), n, units[0], plot.area_m2, units[1], plot.area_mu,
+            units[2], plot.area_ha]], bold=True) + 1
     book.widths(ws, columns)
-    ws.freeze_panes(1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)

@@ -58,6 +58,13 @@ SELECT jsonb_build_object(
   -- a new or reshaped plot may overlap another live plot of the park by at most this
   -- much (m², GK): drawing and coordinate rounding leave slivers, more is an error
   'editing', jsonb_build_object('max_overlap_m2', 1),
+  -- 界址点 of requisition plans (TD/T 1008): numbered once per plan, a corner shared by
+  -- plots one number ('plan'), or J1 afresh per plot ('plot'); the 界址点成果表's marker
+  -- type, boundary-line category and position (app/labels.py), by default those of a
+  -- plan not yet staked out: no marker, a straight line between two points, its middle
+  'survey', jsonb_build_object(
+    'point_numbering', 'plan', 'marker_type', 'none', 'line_category', 'two_point',
+    'line_position', 'middle'),
   'projects', jsonb_build_object(
     'behind_schedule_points', 10),
   -- the survey precision (metres) the 报批坐标 TXT states in its 精度 header: how exact the
@@ -94,6 +101,46 @@ CREATE OR REPLACE FUNCTION park_settings(p_park_id integer) RETURNS jsonb
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT jsonb_deep_merge(park_default_settings(), settings) FROM parks WHERE id = p_park_id;
 $$;
+
+-- The survey settings (界址点, app/plan_result.Survey) take a value of their vocabulary
+-- (the names are app/labels.py's), checked when a park's settings are written: a park's
+-- settings refused here name the setting (app.errors.PROBLEMS parks_survey_settings).
+-- Other keys under survey are left to their own checks.
+CREATE OR REPLACE FUNCTION check_survey_settings() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  allowed CONSTANT jsonb := jsonb_build_object(
+    'point_numbering', jsonb_build_array('plan', 'plot'),
+    'marker_type', jsonb_build_array('steel_nail', 'concrete_pile', 'lime_pile', 'paint',
+                                     'porcelain', 'none'),
+    'line_category', jsonb_build_array('wall', 'building_wall', 'fence', 'wire_fence',
+                                       'drip_line', 'kerb', 'two_point'),
+    'line_position', jsonb_build_array('inside', 'middle', 'outside'));
+  survey jsonb := NEW.settings -> 'survey';
+  k text;
+BEGIN
+  IF survey IS NULL THEN
+    RETURN NEW;
+  END IF;
+  FOR k IN SELECT jsonb_object_keys(allowed) LOOP
+    IF jsonb_typeof(survey) <> 'object'
+       OR (survey ? k AND NOT (allowed -> k) @> jsonb_build_array(survey -> k)) THEN
+      -- the words are the application's (app.errors.PROBLEMS): the values go as data
+      RAISE EXCEPTION 'park setting survey.% is %', k, coalesce(survey -> k, survey)
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'parks_survey_settings',
+              DETAIL = jsonb_build_object(
+                'code', NEW.code, 'setting', 'survey.' || k,
+                'value', coalesce(survey -> k, survey)::text,
+                'known', (SELECT string_agg(v, ', ') FROM jsonb_array_elements_text(allowed -> k) v)
+              )::text;
+    END IF;
+  END LOOP;
+  RETURN NEW;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER parks_survey_settings BEFORE INSERT OR UPDATE OF settings ON parks
+  FOR EACH ROW EXECUTE FUNCTION check_survey_settings();
 
 -- Today for a park: the date in its time zone (setting timezone; DESIGN §4.9 Time), used
 -- by the rules, views and queries instead of the session's current_date. The setting

@@ -162,15 +162,24 @@ def test_numbers_follow_the_result_boundary_points(result, data):
                        for p in result.boundary_points]
 
 
-def test_hole_and_second_part_are_ring_2(data):
+def test_hole_and_second_part_are_ring_2(result, data):
     parcels = {fields[2]: points for fields, points in blocks(data.decode("gbk"))}
     holed = parcels["NQ-01-02"]
+    # numbered on from NQ-01-01's J1–J4: one set of numbers for the plan
     assert [line.split(",")[:2] for line in holed] == [
-        ["J1", "1"], ["J2", "1"], ["J3", "1"], ["J4", "1"], ["J1", "1"],
-        ["J5", "2"], ["J6", "2"], ["J7", "2"], ["J8", "2"], ["J5", "2"]]
+        ["J5", "1"], ["J6", "1"], ["J7", "1"], ["J8", "1"], ["J5", "1"],
+        ["J9", "2"], ["J10", "2"], ["J11", "2"], ["J12", "2"], ["J9", "2"]]
     # the hole runs anticlockwise from its north-west corner
-    assert holed[5:9] == ["J5,2,3256080.0000,38403250.0000", "J6,2,3256040.0000,38403250.0000",
-                          "J7,2,3256040.0000,38403290.0000", "J8,2,3256080.0000,38403290.0000"]
+    assert holed[5:9] == ["J9,2,3256080.0000,38403250.0000",
+                          "J10,2,3256040.0000,38403250.0000",
+                          "J11,2,3256040.0000,38403290.0000",
+                          "J12,2,3256080.0000,38403290.0000"]
+    per_plot = {fields[2]: points for fields, points in blocks(
+        coordinate_file.write(result.numbered("plot")).decode("gbk"))}
+    assert [line.split(",")[0] for line in per_plot["NQ-01-02"]] == [
+        "J1", "J2", "J3", "J4", "J1", "J5", "J6", "J7", "J8", "J5"]
+    assert [line.split(",")[2:] for line in per_plot["NQ-01-02"]] == \
+        [line.split(",")[2:] for line in holed]
     assert [line.split(",")[1] for line in parcels["NQ-02-01"]] == ["1"] * 5 + ["2"] * 5
 
 
@@ -240,7 +249,8 @@ def test_read_back_every_polygon_and_area(result, data):
     multi = parsed.parcels[2]
     assert len(multi.geometry.geoms) == 2
     assert [r for r, _ in multi.rings] == [1, 2]
-    assert multi.rings[1][1][0] == ("J5", 3256290.0, 38403170.0)   # as written: X, Y
+    # as written: X, Y; the second part starts at its north-west-most vertex (110, 280)
+    assert multi.rings[1][1][0] == ("J17", 3256280.0, 38403110.0)
 
 
 def test_island_inside_a_hole_round_trips():

@@ -160,7 +160,7 @@ def test_the_txt_states_the_survey_precision_of_the_park_setting(conn, demo):
     conn.execute("UPDATE parks SET settings = jsonb_set(settings, '{survey}', "
                  "'{\"precision\": \"0.02\"}') WHERE id = %s", (demo.park_id,))
     result = requisition.compute(conn, demo.plan_id)
-    assert result.survey_precision == "0.02"
+    assert result.survey.precision == "0.02"
     text = exporters.export(result, "txt", encoding="utf-8").decode()
     assert "\r\n精度=0.02\r\n" in text
     assert re.search(r"\r\nJ1,1,\d+\.\d{4},\d+\.\d{4}\r\n", text)
@@ -171,5 +171,6 @@ def test_the_txt_states_the_survey_precision_of_the_park_setting(conn, demo):
 @pytest.mark.parametrize("bad", ["", "-0.05", "0", "5cm", "0,05"])
 def test_a_bad_survey_precision_is_refused_in_the_users_language(demo, bad):
     with pytest.raises(BadRequest) as caught:
-        exporters.export(dataclasses.replace(demo, survey_precision=bad), "txt")
+        exporters.export(dataclasses.replace(
+            demo, survey=dataclasses.replace(demo.survey, precision=bad)), "txt")
     assert "survey.precision" in caught.value.message and caught.value.status == 400

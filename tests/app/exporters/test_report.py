@@ -355,13 +355,19 @@ def test_large_plan(artifacts_dir):
     _png(path, map_page, artifacts_dir / "plan-report-1000-map")
 
     # every plot has its row, and the header repeats on every page of the table
-    tables = pages[map_page:]
+    # the 界址点成果表 pages (the map sheet names the table too, without its columns)
+    schedule = next(i for i, p in enumerate(pages) if "界址线类别" in p)
+    tables = pages[map_page:schedule]
     text = _squash("".join(tables))
     assert all(p.code in text for p in result.plots[::37])
     table_pages = [p for p in tables if "B" in p and "-NQ-" in p]
     assert len(table_pages) > 20
     assert all("区片综合地价" in p and "权属单位" in p for p in table_pages)
     assert f"{result.compensation.total:,.2f}" in text
+    # then the 界址点成果表: every plot's table, its heading repeated on every page
+    points = pages[schedule:]
+    assert all("点号" in p and "界址线类别" in p for p in points)
+    assert sum(_squash(p).count("地块编号：") for p in points) >= 1000
 
 
 def test_labels_never_overlap(artifacts_dir):

@@ -83,15 +83,20 @@ def test_registry_writes_the_same_workbook(result):
     assert export(result, "points-csv") == workbook.write_points_csv(result)
 
 
-@pytest.mark.parametrize("sheet", ["地块明细", "权属汇总", "补偿测算", "界址点"])
-def test_every_numeric_column_heading_has_a_unit(book, sheet):
+@pytest.mark.parametrize(("sheet", "header_row"), [
+    ("地块明细", 1), ("权属汇总", 1), ("补偿测算", 1),
+    ("界址点", 2),  # the first plot's table, under its caption
+])
+def test_every_numeric_column_heading_has_a_unit(book, sheet, header_row):
     ws = book[sheet]
-    headings, rows = table(ws)
+    headings, rows = table(ws, header_row)
+    if sheet == "界址点":  # up to the first plot's total row
+        rows = rows[:next(i for i, r in enumerate(rows) if r["地块编号"] == "合计")]
     for col, heading in enumerate(headings):
         values = [r[heading] for r in rows]
         if any(isinstance(v, float) for v in values):
             assert UNIT.search(heading), f"{sheet}: {heading!r} has no unit"
-        assert ws.cell(row=1, column=col + 1).font.bold
+        assert ws.cell(row=header_row, column=col + 1).font.bold
 
 
 def test_plot_headings_name_the_units(book):
@@ -170,7 +175,7 @@ def test_numbers_keep_full_precision_with_display_formats(result, book):
 def test_header_rows_frozen_and_columns_sized(book):
     assert book["地块明细"].freeze_panes == "B2"
     assert book["权属汇总"].freeze_panes == "B2"
-    assert book["界址点"].freeze_panes == "A2"
+    assert book["界址点"].freeze_panes is None      # one table per plot: nothing to freeze
     assert book["汇总"].freeze_panes == "A2"
     owner_col = book["地块明细"].column_dimensions["F"]
     assert owner_col.width >= 25
@@ -331,57 +336,86 @@ def test_compensation_pieces_and_subtotals(result, book):
 
 # --- boundary points -------------------------------------------------------------------------
 
-POINT_HEADINGS = ["地块编号", "点号", "圈号", "X（北坐标，米）", "Y（东坐标，含带号，米）",
-                  "边长（米）"]
+POINT_HEADINGS = ["地块编号", "点号", "圈号", "界标类型", "X（北坐标，米）",
+                  "Y（东坐标，含带号，米）", "界址线类别", "界址线位置", "边长（米）"]
+
+
+def point_rows(rows) -> list:
+    """The point rows of the stacked per-plot tables (captions, headings, totals and
+    blank rows left out), closing rows included."""
+    return [r for r in rows if r[0] and r[1] and str(r[1]).startswith("J")]
 
 
 def check_point_rows(result, rows):
-    assert len(rows) == len(result.boundary_points) == 29
-    for pt, row in zip(result.boundary_points, rows, strict=True):
-        code, name, ring, x, y, side = row
-        assert (code, name, int(ring)) == (pt.plot_code, pt.name, pt.ring)
+    """Every boundary point in order, each ring followed by its closing row."""
+    rings = {(p.plot_code, p.ring) for p in result.boundary_points}
+    assert len(rows) == len(result.boundary_points) + len(rings) == 29 + 7
+    opened = None
+    points = iter(result.boundary_points)
+    for row in rows:
+        code, name, ring, marker, x, y, category, position, side = row
+        if opened is not None and (code, int(ring)) == (opened.plot_code, opened.ring) \
+                and name == opened.name and side in ("", None):
+            pt, opened = opened, None                 # the ring's closing row
+        else:
+            pt = next(points)
+            opened = opened or pt
+            assert abs(float(side) - pt.side_m) <= 0.0005
+            assert (category, position) == ("两点连线", "中")
+        assert (code, name, int(ring), marker) == (pt.plot_code, pt.name, pt.ring, "无标志")
         assert abs(float(x) - pt.x) <= 0.00005 and 3.2e6 < float(x) < 3.3e6
         assert abs(float(y) - pt.y) <= 0.00005 and str(y).startswith("38")
-        assert abs(float(side) - pt.side_m) <= 0.0005
+    assert next(points, None) is None and opened is None
 
 
 def test_workbook_points_sheet(result, book):
     ws = book["界址点"]
-    assert [c.value for c in ws[1]] == POINT_HEADINGS
-    check_point_rows(result, list(ws.iter_rows(min_row=2, values_only=True)))
+    assert [c.value for c in ws[2]] == POINT_HEADINGS
+    check_point_rows(result, point_rows(ws.iter_rows(values_only=True)))
 
 
 def test_points_xlsx(result):
     wb = openpyxl.load_workbook(io.BytesIO(workbook.write_points_xlsx(result)))
     assert wb.sheetnames == ["界址点成果表"]
     ws = wb.active
-    assert [c.value for c in ws[1]] == POINT_HEADINGS
-    check_point_rows(result, list(ws.iter_rows(min_row=2, values_only=True)))
-    assert ws["D2"].number_format == "0.0000" and ws["F2"].number_format == "0.000"
-    # the hole of NQ-01-02 is ring 2, numbered on from the outer ring
-    holed = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "NQ-01-02"]
-    assert [(r[1], r[2]) for r in holed][4:] == [("J5", 2), ("J6", 2), ("J7", 2), ("J8", 2)]
+    assert ws["A1"].value == "地块编号：NQ-01-01"
+    assert [c.value for c in ws[2]] == POINT_HEADINGS
+    check_point_rows(result, point_rows(ws.iter_rows(values_only=True)))
+    assert ws["E3"].number_format == "0.0000" and ws["I3"].number_format == "0.000"
+    # the hole of NQ-01-02 is ring 2, numbered on from the outer ring and from NQ-01-01
+    holed = [r for r in point_rows(ws.iter_rows(values_only=True)) if r[0] == "NQ-01-02"]
+    assert [(r[1], r[2]) for r in holed] == [
+        ("J5", 1), ("J6", 1), ("J7", 1), ("J8", 1), ("J5", 1),
+        ("J9", 2), ("J10", 2), ("J11", 2), ("J12", 2), ("J9", 2)]
     en = openpyxl.load_workbook(io.BytesIO(workbook.write_points_xlsx(result, lang="en")))
     assert en.sheetnames == ["Boundary points"]
-    assert en.active["D1"].value == "X northing (m)"
+    assert en.active["E2"].value == "X northing (m)"
 
 
 def test_points_csv(result):
     data = workbook.write_points_csv(result)
     assert data.startswith(b"\xef\xbb\xbf")            # BOM: Excel on Chinese Windows
     text = data.decode("utf-8-sig")
-    assert text.count("\r\n") == len(result.boundary_points) + 1
+    rings = {(p.plot_code, p.ring) for p in result.boundary_points}
+    assert text.count("\r\n") == len(result.boundary_points) + len(rings) + 1
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == POINT_HEADINGS
     check_point_rows(result, rows[1:])
     for row in rows[1:]:
-        assert re.fullmatch(r"\d+\.\d{4}", row[3]) and re.fullmatch(r"\d+\.\d{4}", row[4])
-        assert re.fullmatch(r"\d+\.\d{3}", row[5])
-    assert rows[1] == ["NQ-01-01", "J1", "1", "3256095.5000", "38403000.0000", "120.250"]
-    assert rows[18][:2] == ["NQ-02-01", "J6"] and rows[18][3:] == [
-        "3256205.4560", "38403180.1230", "80.309"]
+        assert re.fullmatch(r"\d+\.\d{4}", row[4]) and re.fullmatch(r"\d+\.\d{4}", row[5])
+        assert re.fullmatch(r"\d+\.\d{3}|", row[8])
+    assert rows[1] == ["NQ-01-01", "J1", "1", "无标志", "3256095.5000", "38403000.0000",
+                       "两点连线", "中", "120.250"]
+    assert rows[5] == ["NQ-01-01", "J1", "1", "无标志", "3256095.5000", "38403000.0000",
+                       "", "", ""]
+    # the second part of NQ-02-01 from its north-west-most vertex (110, 280), not from its
+    # northernmost (170, 290); the side to (180.123, 205.456) follows (170, 290)
+    part = [r for r in rows if r[0] == "NQ-02-01" and r[2] == "2"]
+    assert [r[1] for r in part] == ["J17", "J18", "J19", "J20", "J17"]
+    assert part[0][4:6] == ["3256280.0000", "38403110.0000"]
+    assert part[2][4:6] == ["3256205.4560", "38403180.1230"] and part[1][8] == "85.148"
     en = workbook.write_points_csv(result, lang="en").decode("utf-8-sig")
-    assert en.splitlines()[0].startswith("Plot code,Point,Ring,X northing (m)")
+    assert en.splitlines()[0].startswith("Plot code,Point,Ring,Marker type,X northing (m)")
 
 
 def test_house_floor_area_is_shared_between_price_pieces_by_area():
