@@ -112,8 +112,9 @@ late AS (  -- milestones overdue as of the date
            'days', cfg.d - m.planned_on,
            'zh', format('%s节点计划 %s，已过 %s 天仍无实际日期', project_stage_name(m.stage, 'zh'),
                         m.planned_on, cfg.d - m.planned_on),
-           'en', format('%s milestone %s passed %s days ago without an actual date',
-                        project_stage_name(m.stage, 'en'), m.planned_on, cfg.d - m.planned_on))
+           'en', format('%s milestone %s passed %s %s ago without an actual date',
+                        project_stage_name(m.stage, 'en'), m.planned_on, cfg.d - m.planned_on,
+                        CASE WHEN cfg.d - m.planned_on = 1 THEN 'day' ELSE 'days' END))
            AS reason
   FROM cfg, milestones m JOIN projects pr ON pr.id = m.project_id AND pr.park_id = park
   WHERE m.planned_on < cfg.d AND (m.actual_on IS NULL OR m.actual_on > cfg.d)),
