@@ -5,13 +5,10 @@ sql/source/04_projects.sql); a report dated in the future is refused. Free of Fl
 
 from __future__ import annotations
 
-import json
-
 import psycopg
 
 from .. import schemas
 from ..db import queries
-from ..errors import Text
 from ..labels import N_
 from . import records
 
@@ -45,42 +42,9 @@ def of_project(conn: psycopg.Connection, project_id: int) -> list:
     return list(queries().projects.progress(conn, id=project_id))
 
 
-def add(conn: psycopg.Connection, project_id: int, body: dict) -> int:
-    """A report of a date the project has none of (a second one is a 409)."""
-    values = _checked(body, CREATE)
-    return records.write(conn, lambda: queries().projects.report_insert(
-        conn, project_id=project_id, values=json.dumps(values)), fields=FIELDS,
-        what=Text(N_("project %(id)s"), id=project_id))
-
-
-def update(conn: psycopg.Connection, project_id: int, report_id: int, version: int,
-           body: dict) -> int:
-    values = _checked(body, EDIT)
-    return records.write(conn, lambda: queries().projects.report_update(
-        conn, id=report_id, project_id=project_id, version=version,
-        changes=json.dumps(values)), fields=FIELDS, what=_what(report_id), version=version,
-        current=lambda: _current(conn, project_id, report_id))
-
-
-def delete(conn: psycopg.Connection, project_id: int, report_id: int, version: int) -> None:
-    records.write(conn, lambda: queries().projects.report_delete(
-        conn, id=report_id, project_id=project_id, version=version), fields=FIELDS,
-        what=_what(report_id), version=version,
-        current=lambda: _current(conn, project_id, report_id))
-
-
-def _what(report_id: int) -> Text:
-    return Text(N_("progress report %(id)s"), id=report_id)
-
-
-def _current(conn: psycopg.Connection, project_id: int, report_id: int) -> dict | None:
-    return records.jsonable(queries().projects.report_current(conn, id=report_id,
-                                                              project_id=project_id))
-
-
-def _checked(body: dict, schema: dict) -> dict:
-    values = records.check(schema, body, FIELDS)["properties"]
-    records.calendar_date(values, "reported_on", FIELDS)
-    if values.get("note") is not None:
-        values["note"] = values["note"].strip() or None
-    return values
+ROWS = records.Rows("report", N_("progress report %(id)s"), FIELDS, CREATE, EDIT,
+                    dates=("reported_on",))
+# add(conn, project_id, body): a report of a date the project has none of (a second one
+# is a 409); update(conn, project_id, report_id, version, body); delete(conn, project_id,
+# report_id, version).
+add, update, delete = ROWS.add, ROWS.update, ROWS.delete

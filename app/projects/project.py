@@ -25,7 +25,7 @@ FIELDS: dict[str, str] = {
     "completed_investment": N_("Completed investment (10k yuan)"),
     "tags": N_("Key-list tags"), "leader": N_("Responsible leader"),
     "responsible_unit": N_("Responsible unit"),
-    "service_official": N_("Service official (首席代办)"), "zone_id": N_("Zone"),
+    "service_official": N_("Chief service official"), "zone_id": N_("Zone"),
     "stage": N_("Stage"),
 }
 EDITABLE = frozenset(FIELDS)

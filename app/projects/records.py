@@ -4,13 +4,15 @@ field by its label in the user's language."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import psycopg
 
 from .. import schemas
-from ..db import transaction
+from ..db import queries, transaction
 from ..errors import AtlasError, BadRequest, NotFound, Text, stale
 from ..labels import N_
 
@@ -73,3 +75,57 @@ def jsonable(row: dict | None) -> dict | None:
     if row is None:
         return None
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+
+
+PROJECT = N_("project %(id)s")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A kind of row a project owns (its milestones, its progress reports): the names of
+    its queries in sql/queries/projects (<prefix>_insert, _update, _delete, _current), its
+    noun, fields, body schemas and date fields. Each write is one audited statement,
+    version-checked; a body is checked first (types, ranges, calendar dates; text trimmed,
+    blank text is None)."""
+
+    prefix: str
+    noun: str  # e.g. N_("milestone %(id)s")
+    fields: Mapping[str, str]
+    create: dict
+    edit: dict
+    dates: tuple[str, ...]
+
+    def _query(self, action: str):
+        return getattr(queries().projects, f"{self.prefix}_{action}")
+
+    def _checked(self, body: dict, schema: dict) -> dict:
+        values = check(schema, body, self.fields)["properties"]
+        for name in self.dates:
+            calendar_date(values, name, self.fields)
+        return {k: (v.strip() or None) if isinstance(v, str) and k not in self.dates else v
+                for k, v in values.items()}
+
+    def add(self, conn: psycopg.Connection, project_id: int, body: dict) -> int:
+        values = self._checked(body, self.create)
+        return write(conn, lambda: self._query("insert")(
+            conn, project_id=project_id, values=json.dumps(values)), fields=self.fields,
+            what=Text(PROJECT, id=project_id))
+
+    def update(self, conn: psycopg.Connection, project_id: int, row_id: int, version: int,
+               body: dict) -> int:
+        values = self._checked(body, self.edit)
+        return write(conn, lambda: self._query("update")(
+            conn, id=row_id, project_id=project_id, version=version,
+            changes=json.dumps(values)), fields=self.fields, what=Text(self.noun, id=row_id),
+            version=version, current=lambda: self.current(conn, project_id, row_id))
+
+    def delete(self, conn: psycopg.Connection, project_id: int, row_id: int,
+               version: int) -> None:
+        write(conn, lambda: self._query("delete")(
+            conn, id=row_id, project_id=project_id, version=version), fields=self.fields,
+            what=Text(self.noun, id=row_id), version=version,
+            current=lambda: self.current(conn, project_id, row_id))
+
+    def current(self, conn: psycopg.Connection, project_id: int, row_id: int) -> dict | None:
+        """The row as it is now (what a 409 carries), its dates as ISO text."""
+        return jsonable(self._query("current")(conn, id=row_id, project_id=project_id))

@@ -1,4 +1,6 @@
--- name: milestone_insert(project_id, stage, planned_on, actual_on)$
--- A project's milestone of a stage; returns its id.
+-- name: milestone_insert(project_id, values)$
+-- A project's milestone of a stage from a JSON object of its columns; returns its id.
 INSERT INTO milestones (project_id, stage, planned_on, actual_on)
-VALUES (:project_id, :stage, :planned_on::date, :actual_on::date) RETURNING id;
+SELECT :project_id, r.stage, r.planned_on, r.actual_on
+FROM jsonb_populate_record(NULL::milestones, :values::jsonb) AS r
+RETURNING id;

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app.projects import project
-from tests.client import api_error, csrf_token, login
+from tests.client import api_error, api_login
 
 API = "/api/v1"
 NEW = {"code": "TP-API-1", "name": "测试新材料项目", "company": "岳阳某某新材料有限公司",
@@ -16,15 +16,9 @@ NEW = {"code": "TP-API-1", "name": "测试新材料项目", "company": "岳阳�
        "service_official": "李代办", "stage": "signed"}
 
 
-def signed_in(client, role: str):
-    login(client, role)
-    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client, "/")
-    return client
-
-
 @pytest.fixture
 def planner(client):
-    return signed_in(client, "planner")
+    return api_login(client, "planner")
 
 
 def create(client, lang: str = "zh", **values):
@@ -54,7 +48,7 @@ def test_create_edit_delete_are_audited(app, planner, conn):
     assert (rows[1]["before"]["leader"], rows[1]["after"]["leader"]) == ("王副主任", "赵主任")
     # deleting a project is an admin's
     api_error(planner.delete(f"{API}/projects/{pid}", json={"version": 2}), 403)
-    admin = signed_in(app.test_client(), "admin")
+    admin = api_login(app.test_client(), "admin")
     assert admin.delete(f"{API}/projects/{pid}", json={"version": 2}).status_code == 204
     assert audit(conn, "projects", pid)[-1]["action"] == "delete"
     assert conn.execute("SELECT 1 FROM projects WHERE id = %s", (pid,)).fetchone() is None
@@ -178,7 +172,7 @@ def test_history_lists_the_project_and_its_rows(planner):
 
 
 def test_a_viewer_reads_and_may_change_nothing(app, conn):
-    viewer = signed_in(app.test_client(), "viewer")
+    viewer = api_login(app.test_client(), "viewer")
     pid = conn.execute("SELECT min(id) AS id FROM projects").fetchone()["id"]
     assert viewer.get(f"{API}/projects/{pid}").status_code == 200
     assert viewer.get(f"{API}/projects/{pid}/history").status_code == 200
@@ -188,7 +182,7 @@ def test_a_viewer_reads_and_may_change_nothing(app, conn):
 
 
 def test_a_guest_sees_nothing_of_projects(app, conn):
-    guest = signed_in(app.test_client(), "guest")
+    guest = api_login(app.test_client(), "guest")
     pid = conn.execute("SELECT min(id) AS id FROM projects").fetchone()["id"]
     for path in ("/projects", f"/projects/{pid}", f"/projects/{pid}/history"):
         api_error(guest.get(API + path), 403)
