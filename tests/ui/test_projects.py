@@ -31,6 +31,7 @@ def test_a_planner_creates_a_project_and_records_a_milestone_and_a_report(
     page.fill("#pa-p-name", "<b>浏览器测试</b>新能源项目")
     page.fill("#pa-p-company", "岳阳某某新能源有限公司")
     page.fill("#pa-p-industry_code", "3841")
+    assert page.text_content("#pa-industry-name") == "38 电气机械和器材制造业"  # named as typed
     page.select_option("#pa-p-stage", "land_supplied")
     page.fill("#pa-p-planned_investment", "80000")
     page.check("#pa-tag-provincial_key")
