@@ -257,9 +257,8 @@ def _constraint_problems() -> dict[str, tuple[str, Text]]:
         "projects_industry_format": ("industry_code", Text(LOOKS_LIKE, example="3971")),
         "zones_admitted_industries_format": ("admitted_industries",
                                              Text(LOOKS_LIKE, example='["13", "3971"]')),
-        "projects_tags_format": ("tags", Text(N_(
-            "at most 20 tags of 1 to 50 characters each, without commas, '|' or line "
-            "breaks"))),
+        "projects_tags_format": ("tags", Text(LOOKS_LIKE,
+                                              example='["municipal_key", "2+10", "园区重点"]')),
         "parks_name_check": ("name", Text(NOT_BLANK)),
         "projects_name_check": ("name", Text(NOT_BLANK)),
         "zones_code_check": ("code", Text(NOT_BLANK)),

@@ -20,6 +20,7 @@ import psycopg
 from . import parks, schemas
 from .errors import NO_PARK, BadRequest, NotFound, Text
 from .labels import N_
+from .projects.project import FILTERS, SORTS, ListQuery
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
@@ -213,8 +214,6 @@ def park_id(value: int) -> int:
 def project_list(args: Mapping):
     """The project list's search, filters, sort (a column, "-" before it: descending),
     page and as_of, from a query string."""
-    from .projects.project import FILTERS, SORTS, ListQuery
-
     sort = args.get("sort") or "code"
     descending = sort.startswith("-")
     if sort.lstrip("-") not in SORTS:

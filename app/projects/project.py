@@ -48,7 +48,7 @@ PAGE_SIZE = 50
 _PERSON = {"type": "string", "minLength": 1, "maxLength": schemas.MAX_NAME,
            "pattern": r"^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"}
 _TAG = {"type": "string", "minLength": 1, "maxLength": 50,
-        "pattern": r"^[^|,\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"}
+        "pattern": r"^[^|,\s\u3000\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"}
 _MONEY = {"anyOf": [{"type": "number", "minimum": 0, "maximum": schemas.MAX_MONEY},
                     {"type": "null"}]}
 PROPERTIES = {

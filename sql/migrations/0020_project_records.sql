@@ -10,13 +10,13 @@ DO $$
 DECLARE
   c record;
 BEGIN
-  -- a free tag: 1–50 characters, no comma, no '|' and no control character (one line)
+  -- a free tag: 1–50 characters, no comma, no '|', no space and no control character
   ALTER TABLE projects DROP CONSTRAINT IF EXISTS projects_tags_format;
   FOR c IN VALUES
       ('projects', 'projects_tags_format',
        $c$cardinality(tags) <= 20 AND array_position(tags, NULL) IS NULL
           AND array_to_string(tags, '|')
-              ~ '^([^|,\u0001-\u001f\u007f-\u009f\u2028\u2029]{1,50}(\||$))*$'$c$),
+              ~ '^([^|,\s\u3000\u0001-\u001f\u007f-\u009f\u2028\u2029]{1,50}(\||$))*$'$c$),
       -- people and units, like the person columns of migration 0014
       ('projects', 'projects_responsible_unit_length', 'char_length(responsible_unit) <= 100'),
       ('projects', 'projects_responsible_unit_line',
