@@ -198,10 +198,12 @@ PLAUSIBLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "roads": {"name": ("name",), "width": ("width_m",)},
     "networks": {"name": ("name",), "code": ("subtype",)},
     "projects": {"name": ("name",), "code": ("code",),
-                 "person": ("company", "leader", "service_official"),
+                 "person": ("company", "leader", "service_official",
+                            "responsible_unit"),  # responsible_unit: migration 0020
                  "money": ("planned_investment", "completed_investment")},
     "project_plots": {"area": ("claimed_area_m2",)},
-    "progress_reports": {"money": ("investment_done",), "note": ("note",)},
+    "progress_reports": {"money": ("investment_done",), "note": ("note",),
+                         "person": ("reporter",)},  # reporter: migration 0020
     "compensation_rates": {"code": ("price_zone",),
                            "rate": ("land_price_yuan_mu", "crop_yuan_mu",
                                     "special_crop_yuan_mu", "house_yuan_m2",
@@ -255,7 +257,8 @@ def _constraint_problems() -> dict[str, tuple[str, Text]]:
         "projects_industry_format": ("industry_code", Text(LOOKS_LIKE, example="3971")),
         "zones_admitted_industries_format": ("admitted_industries",
                                              Text(LOOKS_LIKE, example='["13", "3971"]')),
-        "projects_tags_format": ("tags", Text(LOOKS_LIKE, example='["municipal_key"]')),
+        "projects_tags_format": ("tags", Text(LOOKS_LIKE,
+                                              example='["municipal_key", "2+10", "园区重点"]')),
         "parks_name_check": ("name", Text(NOT_BLANK)),
         "projects_name_check": ("name", Text(NOT_BLANK)),
         "zones_code_check": ("code", Text(NOT_BLANK)),
@@ -309,6 +312,19 @@ PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
     "plots_lifecycle_state_land": ("requisitioned_on", N_(
         "state-owned land is not requisitioned; clear the requisition date")),
     # geometry editing (sql/source/13_plot_shapes.sql): the values come as a JSON DETAIL
+    # projects (sql/source/04_projects.sql, issue 12)
+    "projects_industry_known": ("industry_code", N_(
+        "%(industry_code)s is not a GB/T 4754-2017 industry code: its first two digits "
+        "name no industry division")),
+    "milestones_not_future": ("actual_on", N_(
+        "the actual date %(on)s is in the future (today is %(today)s); record it once it "
+        "has happened")),
+    "progress_reports_not_future": ("reported_on", N_(
+        "the report date %(on)s is in the future (today is %(today)s)")),
+    "milestones_project_id_stage_key": ("stage", N_(
+        "the project already has a milestone for this stage; edit that one")),
+    "progress_reports_project_id_reported_on_key": ("reported_on", N_(
+        "the project already has a progress report of this date; edit that one")),
     "plots_overlap": ("geometry", N_(
         "overlaps %(overlaps)s, more than the park allows (%(max)s m², setting "
         "editing.max_overlap_m2); clip it to its neighbours or redraw it")),

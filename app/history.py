@@ -3,7 +3,8 @@ fields went from what to what, newest first.
 
 The audit triggers (sql/source/05_audit.sql) keep every row before and after each
 INSERT, UPDATE and DELETE; this module turns those images into entries a person can read.
-Generic: plots use it today (app.plots.history), projects can once they are editable.
+Generic: plots use it (app.plots.history_of), projects read their rows with their own
+query and turn them into entries with `readable` (app.projects.project.history_of).
 Free of Flask.
 """
 
@@ -30,10 +31,19 @@ def entries(conn: psycopg.Connection, table: str, row_id: int | str, timezone: s
     `timezone`), `changes` ([{field, before, after, before_name, after_name}] in `order`,
     then the other columns; names by `describe(field, value)`) and `geometry` ({before,
     after} GeoJSON when the geometry changed, else None)."""
+    rows = queries().history.entries(conn, table_name=table, row_id=str(row_id),
+                                     timezone=timezone, max_rows=limit)
+    return readable(rows, order, describe)
+
+
+def readable(rows: Iterable[dict], order: Iterable[str] = (),
+             describe: Callable[[str, object], str | None] = lambda _f, _v: None) -> list[dict]:
+    """Audit rows (id, action, actor, display_name, at_local, before, after) as the entries
+    `entries` returns; a record made of several tables (a project and its milestones) reads
+    its rows with its own query and turns them into entries here."""
     rank = {f: n for n, f in enumerate(order)}
     found = []
-    for row in queries().history.entries(conn, table_name=table, row_id=str(row_id),
-                                         timezone=timezone, max_rows=limit):
+    for row in rows:
         before, after = row["before"] or {}, row["after"] or {}
         fields = sorted((set(before) | set(after)) - DERIVED,
                         key=lambda f: (rank.get(f, len(rank)), f))

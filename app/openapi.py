@@ -52,6 +52,8 @@ def document() -> dict:
     edit["responses"]["413"] = _ref("responses/Error")
     edit["description"] = CONFLICT
     paths = {**_paths(edit), **_plan_paths(), **_plot_history_paths()}
+    for path, ops in _project_paths().items():
+        paths[path] = {**paths.get(path, {}), **ops}
     for path, ops in _shape_paths().items():
         paths[path] = {**paths.get(path, {}), **ops}
     return {**_document_head(), "paths": paths, "components": _components()}
@@ -143,6 +145,56 @@ def _shape_paths() -> dict:
         "/plots/retired/{plot_id}": {"get": _op(
             "A plot a split, merge or delete retired, as it was", response="Object",
             extra=[plot])},
+    }
+
+
+PROJECT_CONFLICT = (
+    "The version read comes in `version` (or If-Match). A stale version is a 409 whose "
+    "`details` carry `current_version` and `current`: the record now (a project: `version`, "
+    "`properties`, `changed_by`, `changed_at`; a milestone or report: its columns). A refused "
+    "value is a 400 whose message names the field by its label in the request's language; "
+    "`details.field` is the column.")
+
+
+def _project_paths() -> dict:
+    """Projects, their milestones and progress reports (app/projects, issue 12). Writes
+    answer the project as a Feature like GET /projects/{project_id}."""
+    from .projects import milestone, progress, project
+
+    pid, mid, rid = _id("project_id"), _id("milestone_id"), _id("progress_report_id")
+    only_version = schemas.VERSION_ONLY
+
+    def write(summary: str, schema: dict, extra: list, status: str | None = None) -> dict:
+        op = _body(summary, "Feature", schema, *([] if extra else ["park"]), extra=extra)
+        op["description"] = PROJECT_CONFLICT
+        return _status(op, status) if status else op
+
+    return {
+        "/projects": {"post": write("Create a project (planner)", project.CREATE, [], "201")},
+        "/projects/{project_id}": {
+            "get": _op("One project: fields with the names of its zone and industry, flag "
+                       "(black/red, days behind, reasons in zh and en), milestones (days "
+                       "late), progress reports, occupied plots and area", "as_of",
+                       response="Feature", extra=[pid]),
+            "patch": write("Edit a project (planner)", project.EDIT, [pid]),
+            "delete": _status(_body("Delete a project (admin)", "Object", only_version,
+                                    extra=[pid]), "204", content=False)},
+        "/projects/{project_id}/history": {"get": _op(
+            "A project's history and its milestones', reports' and plot links', newest "
+            "first", response="Array", extra=[pid])},
+        "/projects/{project_id}/milestones": {"post": write(
+            "Add a milestone (planner): stage, planned and actual date", milestone.CREATE,
+            [pid], "201")},
+        "/projects/{project_id}/milestones/{milestone_id}": {
+            "patch": write("Change or clear a milestone's dates (planner)", milestone.EDIT,
+                           [pid, mid]),
+            "delete": write("Remove a milestone (planner)", only_version, [pid, mid])},
+        "/projects/{project_id}/progress": {"post": write(
+            "Add a progress report (planner): date, % done, investment to date, note, "
+            "reporter", progress.CREATE, [pid], "201")},
+        "/projects/{project_id}/progress/{progress_report_id}": {
+            "patch": write("Change a progress report (planner)", progress.EDIT, [pid, rid]),
+            "delete": write("Remove a progress report (planner)", only_version, [pid, rid])},
     }
 
 
@@ -247,8 +299,6 @@ def _paths(edit: dict) -> dict:
                                             "as_of", response="Feature",
                                             extra=[_id("plot_id")]),
                                  "patch": edit},
-            "/projects/{project_id}": {"get": _op("One project", response="Feature",
-                                                  extra=[_id("project_id")])},
             "/status/summary": {"get": _op("Count and area (亩) per stage, flag and readiness "
                                            "level", "park", "as_of", response="Object")},
             "/idle": {"get": _op("Idle and soon-idle plots with their legal clock", "park",

@@ -21,6 +21,7 @@ from . import parks, schemas
 from .errors import NO_PARK, BadRequest, NotFound, Text
 from .labels import N_
 from .plan_result import NUMBERINGS
+from .projects.project import FILTERS, SORTS, ListQuery
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
@@ -226,3 +227,51 @@ def park_id(value: int) -> int:
     if not 0 < value <= MAX_ID:
         raise NotFound(Text(NO_PARK, id=value))
     return value
+
+
+# --- projects (issue 12): the list's query and the forms' values -------------------------
+
+def project_list(args: Mapping):
+    """The project list's search, filters, sort (a column, "-" before it: descending),
+    page and as_of, from a query string."""
+    sort = args.get("sort") or "code"
+    descending = sort.startswith("-")
+    if sort.lstrip("-") not in SORTS:
+        raise BadRequest(Text(N_("%(name)s must be one of %(choices)s, not %(value)s"),
+                              name="sort", choices=", ".join(SORTS), value=repr(sort)))
+    filters = {name: (text(args, name) or "").strip() or None for name in FILTERS}
+    return ListQuery(filters=filters, sort=sort.lstrip("-"), descending=descending,
+                     page=whole_number("page", args.get("page")) or 1,
+                     as_of=as_of(args.get("as_of")))
+
+
+TAG_SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+
+def record_form(form: Mapping, numbers: tuple[str, ...] = (), whole: tuple[str, ...] = (),
+                lists: tuple[str, ...] = ()) -> dict:
+    """An edit form's fields as an API body's properties: text trimmed, empty → None,
+    numbers as numbers (text that is not one stays text, for the schema to name), lists
+    from repeated fields plus a `<name>_free` field of words (commas, 、 or spaces apart)."""
+    values: dict = {}
+    for name in form:
+        if name in ("csrf_token", "version", "action") or name.endswith("_free"):
+            continue
+        if name in lists:
+            continue
+        value = (form.get(name) or "").strip() or None
+        if value is not None and name in numbers + whole:
+            value = _number_or_text(value, int if name in whole else float)
+        values[name] = value
+    for name in lists:
+        words = list(form.getlist(name)) if hasattr(form, "getlist") else []
+        words += TAG_SEPARATORS.split(form.get(f"{name}_free") or "")
+        values[name] = [w.strip() for w in words if w.strip()]
+    return values
+
+
+def _number_or_text(value: str, kind: type):
+    try:
+        return kind(value)
+    except ValueError:
+        return value

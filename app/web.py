@@ -269,4 +269,7 @@ def rate_update_form(rate_id: int):
 
 
 def init_app(app) -> None:
+    from . import web_projects
+
     app.register_blueprint(bp)
+    app.register_blueprint(web_projects.bp)

@@ -37,3 +37,11 @@ def login(client, role: str):
                                            "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
+
+
+def api_login(client, role: str):
+    """Log in as the test user of a role and send the CSRF token with every request (for
+    API writes with a session cookie)."""
+    login(client, role)
+    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client, "/")
+    return client

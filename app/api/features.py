@@ -1,4 +1,5 @@
-"""The park's feature layers (app.layers): parks, zones, roads, networks and projects."""
+"""The park's feature layers (app.layers): parks, zones, roads and networks (projects:
+app/api/projects.py)."""
 
 from __future__ import annotations
 
@@ -47,14 +48,3 @@ def road_list():
 def network_list():
     return feature_page("networks")
 
-
-@bp.get("/projects")
-@access(LAYERS["projects"].role)
-def project_list():
-    return feature_page("projects")
-
-
-@bp.get("/projects/<int:project_id>")
-@access(LAYERS["projects"].role)
-def project_detail(project_id: int):
-    return geo(layers.get(get_db(), LAYERS["projects"], project_id))

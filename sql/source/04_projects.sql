@@ -15,3 +15,146 @@ $$;
 
 CREATE OR REPLACE TRIGGER project_plots_same_park BEFORE INSERT OR UPDATE ON project_plots
   FOR EACH ROW EXECUTE FUNCTION check_project_plot_park();
+
+-- A project's industry is a GB/T 4754-2017 code whose division (its first two digits) is
+-- one of the industries table's (migration 0015).
+CREATE OR REPLACE FUNCTION check_project_industry() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.industry_code IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM industries WHERE code = left(NEW.industry_code, 2)) THEN
+    RAISE EXCEPTION 'project %: no industry division %', NEW.code, left(NEW.industry_code, 2)
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'projects_industry_known',
+            DETAIL = jsonb_build_object('code', NEW.code, 'industry_code', NEW.industry_code);
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER projects_industry_known BEFORE INSERT OR UPDATE OF industry_code
+  ON projects FOR EACH ROW EXECUTE FUNCTION check_project_industry();
+
+-- What has happened cannot be dated in the future: a milestone's actual date and a
+-- progress report's date are on or before the park's today (planned dates may be anything,
+-- in any order).
+CREATE OR REPLACE FUNCTION check_project_dates() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  today date := park_today((SELECT park_id FROM projects WHERE id = NEW.project_id));
+  on_date date := CASE TG_TABLE_NAME WHEN 'milestones' THEN to_jsonb(NEW) ->> 'actual_on'
+                                     ELSE to_jsonb(NEW) ->> 'reported_on' END;
+BEGIN
+  IF on_date > today THEN
+    RAISE EXCEPTION '% of project % is in the future (%)', TG_TABLE_NAME, NEW.project_id, on_date
+      USING ERRCODE = 'check_violation', CONSTRAINT = TG_TABLE_NAME || '_not_future',
+            DETAIL = jsonb_build_object('on', on_date, 'today', today);
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER milestones_not_future BEFORE INSERT OR UPDATE ON milestones
+  FOR EACH ROW EXECUTE FUNCTION check_project_dates();
+CREATE OR REPLACE TRIGGER progress_reports_not_future BEFORE INSERT OR UPDATE ON progress_reports
+  FOR EACH ROW EXECUTE FUNCTION check_project_dates();
+CREATE OR REPLACE TRIGGER progress_reports_version BEFORE UPDATE ON progress_reports
+  FOR EACH ROW EXECUTE FUNCTION bump_version();
+
+-- A project's completed investment follows its latest progress report that states one
+-- (the report is the dated record; the project's field is its current reading). Projects
+-- without such a report keep the value entered on the project.
+CREATE OR REPLACE FUNCTION follow_progress_investment() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE projects pr SET completed_investment = latest.investment_done
+  FROM (SELECT r.investment_done FROM progress_reports r
+        WHERE r.project_id = coalesce(NEW.project_id, OLD.project_id)
+          AND r.investment_done IS NOT NULL
+        ORDER BY r.reported_on DESC LIMIT 1) AS latest
+  WHERE pr.id = coalesce(NEW.project_id, OLD.project_id)
+    AND pr.completed_investment IS DISTINCT FROM latest.investment_done;
+  RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER progress_reports_investment
+  AFTER INSERT OR UPDATE OR DELETE ON progress_reports
+  FOR EACH ROW EXECUTE FUNCTION follow_progress_investment();
+
+-- A milestone stage's names (the reasons are written in both languages, like a plot's).
+CREATE OR REPLACE FUNCTION project_stage_name(stage text, lang text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+SELECT CASE WHEN lang = 'zh' THEN
+  CASE stage WHEN 'negotiating' THEN '在谈' WHEN 'signed' THEN '签约' WHEN 'land_supplied' THEN '供地'
+             WHEN 'started' THEN '开工' WHEN 'completed' THEN '竣工' WHEN 'operating' THEN '投产' END
+  ELSE CASE stage WHEN 'negotiating' THEN 'Negotiating' WHEN 'signed' THEN 'Signed'
+             WHEN 'land_supplied' THEN 'Land supplied' WHEN 'started' THEN 'Started'
+             WHEN 'completed' THEN 'Completed' WHEN 'operating' THEN 'Operating' END END;
+$$;
+
+-- The flag of each project of a park as of a date (DESIGN §4.7): black when a milestone's
+-- planned date has passed (it is before the date) without an actual date on or before it,
+-- or when the latest progress report on or before the date is more than
+-- projects.behind_schedule_points below the straight-line schedule (0 % at the planned
+-- start 开工, 100 % at the planned completion 竣工, read at the report's date); otherwise
+-- red. days_behind is the largest delay of the reasons: days since an overdue planned
+-- date, or the days of schedule the missing progress stands for. One statement for a park.
+CREATE OR REPLACE FUNCTION project_flags(park integer, d date DEFAULT NULL)
+RETURNS TABLE (project_id integer, flag text, days_behind integer, reasons jsonb)
+LANGUAGE sql STABLE AS $$
+WITH cfg AS (
+  SELECT coalesce(d, park_today(park)) AS d,
+         (park_settings(park) #>> '{projects,behind_schedule_points}')::double precision AS pts),
+late AS (  -- milestones overdue as of the date
+  SELECT m.project_id, (cfg.d - m.planned_on) AS days,
+         jsonb_build_object(
+           'rule', 'milestone_overdue', 'stage', m.stage, 'planned_on', m.planned_on,
+           'days', cfg.d - m.planned_on,
+           'zh', format('%s节点计划 %s，已过 %s 天仍无实际日期', project_stage_name(m.stage, 'zh'),
+                        m.planned_on, cfg.d - m.planned_on),
+           'en', format('%s milestone %s passed %s %s ago without an actual date',
+                        project_stage_name(m.stage, 'en'), m.planned_on, cfg.d - m.planned_on,
+                        CASE WHEN cfg.d - m.planned_on = 1 THEN 'day' ELSE 'days' END))
+           AS reason
+  FROM cfg, milestones m JOIN projects pr ON pr.id = m.project_id AND pr.park_id = park
+  WHERE m.planned_on < cfg.d AND (m.actual_on IS NULL OR m.actual_on > cfg.d)),
+line AS (  -- the straight-line schedule and the latest report on or before the date
+  SELECT pr.id AS project_id, s.planned_on AS s, e.planned_on AS e, rep.reported_on,
+         rep.progress_pct,
+         least(100, greatest(0, 100.0 * (rep.reported_on - s.planned_on)
+                                / (e.planned_on - s.planned_on))) AS expected
+  FROM cfg, projects pr
+  JOIN milestones s ON s.project_id = pr.id AND s.stage = 'started'
+  JOIN milestones e ON e.project_id = pr.id AND e.stage = 'completed'
+  JOIN LATERAL (SELECT r.reported_on, r.progress_pct FROM progress_reports r
+                WHERE r.project_id = pr.id AND r.reported_on <= cfg.d
+                ORDER BY r.reported_on DESC LIMIT 1) rep ON true
+  WHERE pr.park_id = park AND e.planned_on > s.planned_on),
+behind AS (
+  SELECT l.project_id,
+         ceil((l.expected - l.progress_pct) / 100 * (l.e - l.s))::integer AS days,
+         jsonb_build_object(
+           'rule', 'progress_behind', 'reported_on', l.reported_on,
+           'progress_pct', l.progress_pct, 'expected_pct', round(l.expected::numeric, 2),
+           'points', round((l.expected - l.progress_pct)::numeric, 2),
+           'zh', format('%s 报告进度 %s%%，低于直线计划 %s%%（落后 %s 个百分点，超过 %s）',
+                        l.reported_on, round(l.progress_pct::numeric, 2),
+                        round(l.expected::numeric, 2),
+                        round((l.expected - l.progress_pct)::numeric, 2), cfg.pts),
+           'en', format('progress %s%% reported on %s is %s points below the straight-line '
+                        'schedule (%s%%; more than %s)', round(l.progress_pct::numeric, 2),
+                        l.reported_on, round((l.expected - l.progress_pct)::numeric, 2),
+                        round(l.expected::numeric, 2), cfg.pts)) AS reason
+  FROM cfg, line l
+  WHERE l.expected - l.progress_pct > cfg.pts),
+found AS (
+  SELECT * FROM late UNION ALL SELECT * FROM behind)
+SELECT pr.id,
+       CASE WHEN count(f.project_id) > 0 THEN 'black' ELSE 'red' END,
+       coalesce(max(f.days), 0)::integer,
+       coalesce(jsonb_agg(f.reason ORDER BY f.days DESC) FILTER (WHERE f.project_id IS NOT NULL),
+                '[]')
+FROM projects pr LEFT JOIN found f ON f.project_id = pr.id
+WHERE pr.park_id = park
+GROUP BY pr.id;
+$$;

@@ -182,6 +182,8 @@ def page_urls(application, ids) -> list[str]:
             urls.append(rule.rule.replace("<int:plot_id>", str(ids["retired"])))
         elif rule.arguments == {"plot_id"}:
             urls.append(rule.rule.replace("<int:plot_id>", str(ids["plot"])))
+        elif rule.arguments == {"project_id"}:
+            urls.append(rule.rule.replace("<int:project_id>", str(ids["project"])))
         elif rule.arguments == {"plan_id"}:
             urls += [rule.rule.replace("<int:plan_id>", str(p)) for p in ids["plans"].values()]
         elif not rule.arguments:

@@ -1,0 +1,3 @@
+-- name: version(id)$
+-- A project's current version (to tell a conflict from a missing project).
+SELECT version FROM projects WHERE id = :id;
