@@ -390,11 +390,13 @@ def check(conn: psycopg.Connection, plan_id: int, version_no: int | None = None,
 
 
 def in_other_plans(conn: psycopg.Connection, plan_id: int, version_no: int) -> list[dict]:
-    """Plots of a plan version that are also in another open (draft or submitted) plan of
-    the park, one problem per plot and other plan (kind `in_other_plan`). They do not stop
-    the numbers or the exports of a draft, but a version with any of them is neither
-    submitted nor approved: the same land must not go to the land bureau twice. Taking the
-    plot out of either plan (or deleting the other draft) clears it."""
+    """Plots of a plan version that are also in another plan of the park, open (draft or
+    submitted) or approved, while the plot's requisition is not recorded yet (a
+    requisitioned plot is left out of every plan); one problem per plot and other plan
+    (kind `in_other_plan`). They do not stop the numbers or the exports of a draft, but a
+    version with any of them is neither submitted nor approved: the same land must not go
+    to the land bureau twice. Taking the plot out of either plan, deleting the other draft,
+    or recording the plot's 征收 date clears it."""
     return [{"code": r["code"], "kind": "in_other_plan",
              "other_plan": {"id": r["other_id"], "name": r["other_name"],
                             "status": r["other_status"], "version": r["other_version"]},

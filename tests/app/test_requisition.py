@@ -488,7 +488,14 @@ def test_a_submitted_plan_is_not_approved_while_its_plot_is_in_another_draft(con
     approved = requisition.approve(conn, first["id"], first["version"], "pytest")
     assert approved["status"] == "approved"
     assert requisition.check(conn, first["id"]) == []
-    # an approved plan is no open plan; a plan's own versions never count against it
+    # an approved plan still holds its land until the plots' requisition is recorded
+    third = requisition.create(conn, park_id(conn), "批准后又建的方案",
+                               {"codes": [NOT_IN_DEMO_PLAN]}, "pytest")
+    assert _doubles(third["problems"]) == [(NOT_IN_DEMO_PLAN, first["id"], "approved")]
+    conn.execute("UPDATE plots SET requisitioned_on = park_today(park_id) WHERE code = %s",
+                 [NOT_IN_DEMO_PLAN])
+    assert _doubles(requisition.check(conn, third["id"])) == []
+    # a plan's own versions never count against it
     again = requisition.new_version(conn, first["id"], approved["version"], "pytest")
     assert (again["status"], again["current_version"]) == ("draft", 2)
     assert _doubles(again["problems"]) == []
