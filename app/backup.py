@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -42,7 +42,9 @@ def _split(url: str) -> tuple[str, dict]:
 
 
 def default_path(folder: Path, now: datetime) -> Path:
-    return folder / f"parkatlas-{now:%Y%m%d-%H%M%S}.dump"
+    """The default backup file for an instant: named by its UTC time, which the name says
+    (`Z`), so backups sort in time order whatever the server's or the park's zone."""
+    return folder / f"parkatlas-{now.astimezone(UTC):%Y%m%d-%H%M%S}Z.dump"
 
 
 def dump(url: str, path: Path) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import force_locale, gettext
 
-from . import backup, config, create_app, importer, migrations, users
+from . import backup, clock, config, create_app, importer, migrations, users
 from .db import connect
 from .errors import AtlasError, Text
 
@@ -226,11 +225,11 @@ def _set_active(username: str, active: bool) -> None:
 
 @main.command("backup")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Backup file (default: var/backups/parkatlas-YYYYMMDD-HHMMSS.dump).")
+              help="Backup file (default: var/backups/parkatlas-YYYYMMDD-HHMMSSZ.dump, in UTC).")
 @with_appcontext
 def backup_command(output):
     """Back up the whole database to one file (pg_dump, custom format, mode 600)."""
-    path = output or backup.default_path(config.VAR / "backups", datetime.now())
+    path = output or backup.default_path(config.VAR / "backups", clock.now())
     try:
         backup.dump(current_app.config["ADMIN_DATABASE_URL"], path)
     except AtlasError as exc:

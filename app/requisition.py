@@ -126,16 +126,22 @@ def choices(conn: psycopg.Connection, park_id: int) -> dict:
 
 # --- plans and versions ---------------------------------------------------------------
 
-# --- who reads what (issue 9) -----------------------------------------------------------
-# Planners and admins read every plan with its money. Below them (a viewer; a guest never
-# reaches a plan route) a reader sees a plan only while its current version is approved,
-# and only its approved versions, a draft or submitted one being NotFound as if it did not
-# exist; money (compensation, rates, per-village amounts, the rate table) only where the
-# park setting access.viewer_sees_money says so. `role=None` is the domain's own,
+# --- who reads what (issues 9 and 11) -----------------------------------------------------
+# Planners and admins read every plan with its money. A viewer reads a plan that has an
+# approved version, shown as of its last approved version (a newer draft stays unseen),
+# and only its approved versions: a draft or submitted version, or a plan with no approved
+# version, is Forbidden (403: drafts and their per-village money are the planners'). Money
+# (compensation, rates, per-village amounts, the rate table) only where the park setting
+# access.viewer_sees_money says so. A guest never reaches a plan route; should one reach
+# the domain, no plan exists for it (NotFound). `role=None` is the domain's own,
 # unrestricted reading.
 
 FULL_READERS = ("planner", "admin")
 NO_MONEY = N_("Compensation amounts and rates are not shown to your role.")
+DRAFTS_HIDDEN = N_("Plan %(id)s has no approved version yet: draft and submitted plans are "
+                   "shown to planners and admins only.")
+VERSION_HIDDEN = N_("Version %(version)s of plan %(id)s is not approved: draft and submitted "
+                    "versions are shown to planners and admins only.")
 NO_MONEY_EXPORT = N_("This export shows compensation amounts, which are not shown to your role.")
 # Export formats that carry no money (coordinates, boundary points and the CAD drawing);
 # the others state compensation amounts.
@@ -161,20 +167,28 @@ def _no_money(conn: psycopg.Connection, park_id: int, role: str | None) -> None:
 
 def list_plans(conn: psycopg.Connection, park_id: int | None = None,
                role: str | None = None) -> list[dict]:
-    """Every plan (of a park) the role may read, newest first, with its current version's
-    plot count and area."""
-    rows = queries().requisition.list_plans(conn, park_id=park_id)
-    return [r for r in rows if not _restricted(role) or r["status"] == "approved"]
+    """Every plan (of a park) the role may read, newest first, with the plot count and
+    area of the version the role is shown (a viewer: the last approved one)."""
+    if role == "guest":
+        return []
+    return list(queries().requisition.list_plans(conn, park_id=park_id,
+                                                 approved_only=_restricted(role)))
 
 
 def get(conn: psycopg.Connection, plan_id: int, role: str | None = None) -> dict:
-    """One plan with its versions (as the role may read them)."""
+    """One plan with its versions, as the role may read them: for a viewer as of its last
+    approved version (`current_version`, `status`), with its approved versions only."""
     plan = queries().requisition.get_plan(conn, id=plan_id)
-    if plan is None or (_restricted(role) and plan["status"] != "approved"):
+    if plan is None or role == "guest":
         raise NotFound(Text(NO_PLAN, id=plan_id))
     plan = dict(plan)
-    plan["versions"] = [v for v in queries().requisition.plan_versions(conn, plan_id=plan_id)
-                        if not _restricted(role) or v["status"] == "approved"]
+    plan["versions"] = list(queries().requisition.plan_versions(conn, plan_id=plan_id))
+    if _restricted(role):
+        plan["versions"] = [v for v in plan["versions"] if v["status"] == "approved"]
+        if not plan["versions"]:
+            raise Forbidden(Text(DRAFTS_HIDDEN, id=plan_id))
+        plan["current_version"] = plan["versions"][-1]["version_no"]
+        plan["status"] = "approved"
     return plan
 
 
@@ -214,7 +228,13 @@ def create(conn: psycopg.Connection, park_id: int, name: str, selection: dict,
                                 name=name)) from None
         queries().requisition.insert_version(conn, plan_id=plan_id, version_no=1, created_by=actor)
         queries().requisition.add_plan_plots(conn, plan_id=plan_id, version_no=1, ids=ids)
-    return get(conn, plan_id)
+    return _with_problems(conn, get(conn, plan_id))
+
+
+def _with_problems(conn, plan: dict) -> dict:
+    """A plan as create and edit answer it: with the problems of its current version (a
+    plot already in another open plan among them), so the editor learns of them at once."""
+    return {**plan, "problems": check(conn, plan["id"])}
 
 
 def edit(conn: psycopg.Connection, plan_id: int, version: int, *, actor: str | None,
@@ -233,7 +253,7 @@ def edit(conn: psycopg.Connection, plan_id: int, version: int, *, actor: str | N
         if name is not None and _check_name(name) == plan["name"]:
             name = None  # a form sends the name it shows: unchanged is no change
             if not add and not remove:
-                return get(conn, plan_id)
+                return _with_problems(conn, get(conn, plan_id))
         version_no = plan["current_version"]
         if (add or remove) and plan["status"] != "draft":
             version_no = _new_version(conn, plan, actor)
@@ -253,7 +273,7 @@ def edit(conn: psycopg.Connection, plan_id: int, version: int, *, actor: str | N
                            name=_check_name(name) if name is not None else None,
                            status="draft" if version_no != plan["current_version"] else None,
                            current_version=version_no)
-    return get(conn, plan_id)
+    return _with_problems(conn, get(conn, plan_id))
 
 
 def submit(conn: psycopg.Connection, plan_id: int, version: int, actor: str | None) -> dict:
@@ -265,6 +285,8 @@ def submit(conn: psycopg.Connection, plan_id: int, version: int, actor: str | No
                                    "version"), id=plan_id, status=_status(plan)))
         result = _compute_live(conn, plan_id, plan["current_version"], author=actor,
                                status="submitted")
+        _refuse_double(conn, plan, N_("plan %(id)s version %(version)s cannot be submitted: "
+                                      "%(problems)s"))
         queries().requisition.freeze_version(conn,
                                              plan_id=plan_id, version_no=plan["current_version"],
                                  result=result.to_json(), submitted_by=actor)
@@ -280,12 +302,31 @@ def approve(conn: psycopg.Connection, plan_id: int, version: int, actor: str | N
         if plan["status"] != "submitted":
             raise Conflict(Text(N_("plan %(id)s is %(status)s; only a submitted plan can be "
                                    "approved"), id=plan_id, status=_status(plan)))
+        _refuse_double(conn, plan, N_("plan %(id)s version %(version)s cannot be approved: "
+                                      "%(problems)s"))
         queries().requisition.approve_version(conn,
                                               plan_id=plan_id, version_no=plan["current_version"],
                                   approved_by=actor)
         queries().requisition.set_plan(conn, id=plan_id, version=plan["version"], name=None,
                            status="approved", current_version=None)
     return get(conn, plan_id)
+
+
+def new_version(conn: psycopg.Connection, plan_id: int, version: int,
+                actor: str | None) -> dict:
+    """Start the next version of a submitted or approved plan as a draft copy of its
+    current one (the frozen version stays as it was; a submitted one is then no longer up
+    for approval). The plan page's "start a new version"; an API edit with plots to add or
+    remove does the same on its way."""
+    with transaction(conn):
+        plan = _lock(conn, plan_id, version)
+        if plan["status"] == "draft":
+            raise Conflict(Text(N_("plan %(id)s is a draft already: edit version %(version)s"),
+                                id=plan_id, version=plan["current_version"]))
+        version_no = _new_version(conn, plan, actor)
+        queries().requisition.set_plan(conn, id=plan_id, version=plan["version"], name=None,
+                                       status="draft", current_version=version_no)
+    return _with_problems(conn, get(conn, plan_id))
 
 
 def delete(conn: psycopg.Connection, plan_id: int, version: int) -> None:
@@ -305,7 +346,7 @@ def plots_geojson(conn: psycopg.Connection, plan_id: int, version_no: int | None
                   role: str | None = None) -> dict:
     """The plots of a plan version as GeoJSON (lon/lat), for its map."""
     plan = get(conn, plan_id, role)
-    version_no = _version_no(plan, version_no)
+    version_no = _version_no(conn, plan, version_no, role)
     return queries().requisition.plan_geojson(conn,
                                               plan_id=plan_id, version_no=version_no)["collection"]
 
@@ -321,7 +362,7 @@ def compute(conn: psycopg.Connection, plan_id: int, version_no: int | None = Non
     are left out and listed in the result.
     """
     plan = get(conn, plan_id, role)
-    version_no = _version_no(plan, version_no)
+    version_no = _version_no(conn, plan, version_no, role)
     row = queries().requisition.get_version(conn, plan_id=plan_id, version_no=version_no)
     if row["result"] is not None:
         frozen = PlanResult.from_json(row["result"])
@@ -332,17 +373,49 @@ def compute(conn: psycopg.Connection, plan_id: int, version_no: int | None = Non
 
 def check(conn: psycopg.Connection, plan_id: int, version_no: int | None = None,
           role: str | None = None) -> list[dict]:
-    """The problems that stop a version from being exported or submitted (empty if none)."""
+    """The problems that stop a version from being exported, submitted or approved (empty
+    if none): those of its plots, and plots already in another open plan."""
     plan = get(conn, plan_id, role)
-    version_no = _version_no(plan, version_no)
+    version_no = _version_no(conn, plan, version_no, role)
     row = queries().requisition.get_version(conn, plan_id=plan_id, version_no=version_no)
-    if row["result"] is not None:
+    if row["status"] == "approved":
         return []
+    doubles = in_other_plans(conn, plan_id, version_no)
+    if row["result"] is not None:
+        return doubles
     plots = list(queries().requisition.plan_plots(conn, plan_id=plan_id, version_no=version_no))
     pieces = list(queries().requisition.plan_price_pieces(conn,
                                                           plan_id=plan_id, version_no=version_no))
     return _problems(conn, plan, version_no, plots, _by_plot(pieces),
-                     clock.park_today(conn, plan["park_id"]))
+                     clock.park_today(conn, plan["park_id"])) + doubles
+
+
+def in_other_plans(conn: psycopg.Connection, plan_id: int, version_no: int) -> list[dict]:
+    """Plots of a plan version that are also in another plan of the park, open (draft or
+    submitted) or approved, while the plot's requisition is not recorded yet (a
+    requisitioned plot is left out of every plan); one problem per plot and other plan
+    (kind `in_other_plan`). They do not stop the numbers or the exports of a draft, but a
+    version with any of them is neither submitted nor approved: the same land must not go
+    to the land bureau twice. Taking the plot out of either plan, deleting the other draft,
+    or recording the plot's 征收 date clears it."""
+    return [{"code": r["code"], "kind": "in_other_plan",
+             "other_plan": {"id": r["other_id"], "name": r["other_name"],
+                            "status": r["other_status"], "version": r["other_version"]},
+             "problem": Text(N_("also in plan %(name)s (%(status)s, version %(version)s)"),
+                             name=r["other_name"],
+                             status=Text(labels.PLAN_STATUSES[r["other_status"]]),
+                             version=r["other_version"])}
+            for r in queries().requisition.plan_in_other_plans(conn, plan_id=plan_id,
+                                                               version_no=version_no)]
+
+
+def _refuse_double(conn, plan: dict, message: str) -> None:
+    """Refuse to submit or approve a version with plots in another open plan."""
+    doubles = in_other_plans(conn, plan["id"], plan["current_version"])
+    if doubles:
+        raise Unprocessable(Text(message, id=plan["id"], version=plan["current_version"],
+                                 problems=_listed(doubles)),
+                            code="plan_in_other_plan", details={"problems": doubles})
 
 
 def _compute_live(conn, plan_id: int, version_no: int, *, author: str | None,
@@ -558,10 +631,15 @@ def _new_version(conn, plan: dict, actor: str | None) -> int:
     return version_no
 
 
-def _version_no(plan: dict, version_no: int | None) -> int:
+def _version_no(conn, plan: dict, version_no: int | None, role: str | None) -> int:
+    """The version asked for (default: the current one as the role sees it); one the role
+    may not read is Forbidden, one that does not exist NotFound."""
     if version_no is None:
         return plan["current_version"]
     if not any(v["version_no"] == version_no for v in plan["versions"]):
+        if _restricted(role) and queries().requisition.get_version(
+                conn, plan_id=plan["id"], version_no=version_no) is not None:
+            raise Forbidden(Text(VERSION_HIDDEN, id=plan["id"], version=version_no))
         raise NotFound(Text(N_("plan %(id)s has no version %(version)s"), id=plan["id"],
                             version=version_no))
     return version_no

@@ -193,7 +193,6 @@ UI_MESSAGES: dict[str, str] = {
     "plan.inPlan": N_("in the plan"),
     "plan.notInPlan": N_("not in the plan"),
     "plan.error": N_("The change was refused:"),
-    "plan.confirmDelete": N_("Delete this plan? This cannot be undone."),
     "plan.drawPolygon": N_("Draw a polygon to add plots"),
     "plan.drawCancel": N_("Cancel"),
     "plan.drawCancelTitle": N_("Cancel drawing"),

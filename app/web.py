@@ -188,7 +188,11 @@ def plan_page_context(plan_id: int, version_no: int | None) -> dict:
         problems = localized((exc.details or {}).get("problems", []), gettext)
     page = map_page(plan["park_code"])
     current = version_no == plan["current_version"]
+    shown = next(v for v in plan["versions"] if v["version_no"] == version_no)
+    doubles = localized(requisition.in_other_plans(conn, plan_id, version_no), gettext) \
+        if shown["status"] != "approved" and request_can("planner") else []
     return {**page, "plan": plan, "version_no": version_no, "result": result,
+            "doubles": doubles,
             "problems": problems, "labels": labels, "sees_money": money,
             "land_class_names": requisition.land_class_names(conn, current_language()),
             "formats": {k: f for k, f in exporters.FORMATS.items()
@@ -196,7 +200,7 @@ def plan_page_context(plan_id: int, version_no: int | None) -> dict:
             "plan_config": {
                 "id": plan_id, "version": plan["version"], "versionNo": version_no,
                 "current": current, "status": plan["status"],
-                "editable": current and request_can("planner"),
+                "editable": current and request_can("planner") and plan["status"] == "draft",
                 "api": url_for("api.index").rstrip("/"), "parkId": plan["park_id"]}}
 
 
@@ -233,6 +237,13 @@ def plan_edit_form(plan_id: int):
 @access("planner")
 def plan_submit_form(plan_id: int):
     return _plan_action(plan_id, lambda conn, pid, v: requisition.submit(conn, pid, v, g.actor))
+
+
+@bp.post("/plans/<int:plan_id>/new-version")
+@access("planner")
+def plan_new_version_form(plan_id: int):
+    return _plan_action(plan_id, lambda conn, pid, v: requisition.new_version(conn, pid, v,
+                                                                              g.actor))
 
 
 @bp.post("/plans/<int:plan_id>/approve")

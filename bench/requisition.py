@@ -49,10 +49,13 @@ def load(park_plots: int, reuse: bool) -> str:
 
 
 def make_plan(conn, n: int) -> dict:
-    """A plan of the n unrequisitioned plots nearest to the park's first such plot."""
+    """A plan of the n unrequisitioned plots in no other plan nearest to the park's first
+    such plot."""
     conn.execute("DELETE FROM requisition_plans WHERE name LIKE 'bench %'")
     rows = conn.execute("""
-        WITH free AS (SELECT id, code, geom_gk FROM plots WHERE requisitioned_on IS NULL),
+        WITH free AS (SELECT id, code, geom_gk FROM plots WHERE requisitioned_on IS NULL
+                      -- a plot in another plan would stop the submit (issue 11)
+                      AND id NOT IN (SELECT plot_id FROM plan_plots WHERE plot_id IS NOT NULL)),
         seed AS (SELECT geom_gk FROM free ORDER BY code LIMIT 1)
         SELECT f.code FROM free f, seed ORDER BY f.geom_gk <-> seed.geom_gk LIMIT %s""",
                         (n,)).fetchall()

@@ -26,7 +26,8 @@ def plan_list():
 @access("planner")
 def plan_create():
     data = body(schemas.PLAN_CREATE)
-    return jsonify(requisition.create(get_db(), park(required=True), **_plan_new(data))), 201
+    return jsonify(localized(requisition.create(get_db(), park(required=True),
+                                                **_plan_new(data)), gettext)), 201
 
 
 def _plan_new(data: dict) -> dict:
@@ -43,7 +44,8 @@ def plan_detail(plan_id: int):
 @access("planner")
 def plan_edit(plan_id: int):
     data = body(schemas.PLAN_EDIT)
-    return jsonify(requisition.edit(get_db(), plan_id, version(data), **_plan_changes(data)))
+    return jsonify(localized(requisition.edit(get_db(), plan_id, version(data),
+                                              **_plan_changes(data)), gettext))
 
 
 def _plan_changes(data: dict) -> dict:
@@ -62,6 +64,13 @@ def plan_delete(plan_id: int):
 @access("planner")
 def plan_submit(plan_id: int):
     return jsonify(requisition.submit(get_db(), plan_id, version(), g.actor))
+
+
+@bp.post("/plans/<int:plan_id>/versions")
+@access("planner")
+def plan_new_version(plan_id: int):
+    return jsonify(localized(requisition.new_version(get_db(), plan_id, version(), g.actor),
+                             gettext)), 201
 
 
 @bp.post("/plans/<int:plan_id>/approve")

@@ -142,14 +142,20 @@ $$;
 CREATE OR REPLACE TRIGGER parks_survey_settings BEFORE INSERT OR UPDATE OF settings ON parks
   FOR EACH ROW EXECUTE FUNCTION check_survey_settings();
 
+-- A park's time zone (setting timezone, DESIGN §4.9 Time; Asia/Shanghai by default).
+CREATE OR REPLACE FUNCTION park_timezone(p_park integer) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT coalesce((SELECT settings ->> 'timezone' FROM parks WHERE id = p_park),
+                park_default_settings() ->> 'timezone', 'Asia/Shanghai');
+$$;
+
 -- Today for a park: the date in its time zone (setting timezone; DESIGN §4.9 Time), used
 -- by the rules, views and queries instead of the session's current_date. The setting
 -- parkatlas.now, when a session sets it, stands for the current instant (tests do).
 CREATE OR REPLACE FUNCTION park_today(p_park integer) RETURNS date
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT (coalesce(nullif(current_setting('parkatlas.now', true), '')::timestamptz, now())
-        AT TIME ZONE coalesce((SELECT settings ->> 'timezone' FROM parks WHERE id = p_park),
-                              park_default_settings() ->> 'timezone', 'Asia/Shanghai'))::date;
+        AT TIME ZONE park_timezone(p_park))::date;
 $$;
 
 -- A new park stores a full copy of the defaults of its day.

@@ -683,7 +683,7 @@ def test_a_planner_token_can_write_without_csrf(app, conn, plan):
     token = users.issue_token(conn, "test-planner")
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    made = ok(create(client, "令牌建的方案", {"codes": ["NQ-04-01"]}), 201)
+    made = ok(create(client, "令牌建的方案", {"codes": [NOT_IN_DEMO_PLAN]}), 201)
     assert made["created_by"] == "test-planner"
     submitted = ok(client.post(f"{API}/plans/{made['id']}/submit",
                                json={"version": made["version"]}))

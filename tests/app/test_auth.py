@@ -199,10 +199,14 @@ def shared(server_url, admin_conn, template_db):
 # Routes whose data is money: below planner only where the park's setting
 # access.viewer_sees_money allows (off in the demo), whatever their level (test_roles.py).
 MONEY_ENDPOINTS = {"web.rates_page", "api.rate_list"}
+# Routes reading one plan: a viewer reads approved plans only (issue 11), and the sample
+# plan (the demo's) is a draft: 403 (test_roles.py has the approved case).
+DRAFT_PLAN_ENDPOINTS = {"web.plan_page", "api.plan_detail", "api.plan_plots", "api.plan_check",
+                        "api.plan_result", "api.plan_export"}
 
 
 def _allowed(level: str, principal: str, endpoint: str = "") -> bool:
-    if endpoint in MONEY_ENDPOINTS and principal in ("guest", "viewer"):
+    if endpoint in MONEY_ENDPOINTS | DRAFT_PLAN_ENDPOINTS and principal in ("guest", "viewer"):
         return False
     return level == "public" or (principal != "anonymous" and _rank(principal) >= _rank(level))
 

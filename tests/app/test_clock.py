@@ -1,6 +1,7 @@
 """One clock (DESIGN §4.9 Time): today is the date in the park's time zone, everywhere."""
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -74,3 +75,58 @@ def test_rules_views_and_triggers_use_the_park_today(conn):
 def test_every_park_has_a_time_zone_setting(conn):
     settings = conn.execute("SELECT park_settings(%s) AS s", [_park(conn)]).fetchone()["s"]
     assert settings["timezone"] == "Asia/Shanghai"
+
+
+# --- every date derived from "now" is the park's (issue 11) ---------------------------------
+
+def _late_result(conn):
+    plan = conn.execute("SELECT id FROM requisition_plans WHERE name = %s",
+                        [DEMO_PLAN]).fetchone()["id"]
+    return requisition.compute(conn, plan)
+
+
+def test_the_workbook_of_a_plan_exported_at_2330_utc_is_dated_the_next_day(conn, late_evening):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(exporters.export(_late_result(conn), "xlsx")))
+    dated = [row[1].value for ws in book.worksheets for row in ws.iter_rows(max_col=2)
+             if row[0].value == "计算日期"]
+    assert dated == [datetime(2026, 12, 2)]
+    assert book.properties.created.date() == date(2026, 12, 2)
+
+
+def test_the_pdf_of_a_plan_exported_at_2330_utc_is_dated_the_next_day(conn, late_evening,
+                                                                       tmp_path):
+    import subprocess
+
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(exporters.export(_late_result(conn), "pdf"))
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "2026-12-02" in text and "2026-12-01" not in text
+
+
+def test_plan_version_dates_and_the_plan_list_are_in_the_park_time_zone(conn):
+    plan = conn.execute("SELECT id, park_id FROM requisition_plans WHERE name = %s",
+                        [DEMO_PLAN]).fetchone()
+    conn.execute("SET TimeZone = 'UTC'")
+    conn.execute("UPDATE plan_versions SET created_at = '2026-12-01 23:30+00' "
+                 "WHERE plan_id = %s", [plan["id"]])
+    version = requisition.get(conn, plan["id"])["versions"][0]
+    assert version["created_on"] == date(2026, 12, 2)
+    conn.execute("UPDATE requisition_plans SET updated_at = '2026-12-01 23:30+00' "
+                 "WHERE id = %s", [plan["id"]])
+    row = next(p for p in requisition.list_plans(conn, plan["park_id"]) if p["id"] == plan["id"])
+    assert row["updated_local"] == datetime(2026, 12, 2, 7, 30)
+
+
+def test_a_backup_is_named_by_its_utc_time_and_says_so():
+    from pathlib import Path
+
+    from app import backup
+
+    beijing = LATE_EVENING_UTC.astimezone(ZoneInfo("Asia/Shanghai"))
+    for instant in (LATE_EVENING_UTC, beijing):
+        assert backup.default_path(Path("b"), instant).name == "parkatlas-20261201-233000Z.dump"

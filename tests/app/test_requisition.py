@@ -8,6 +8,7 @@ written out here, not by calling the module's own helpers.
 from __future__ import annotations
 
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import psycopg
@@ -17,6 +18,7 @@ import shapely
 from app import requisition
 from app.errors import BadRequest, Conflict, NotFound, Unprocessable
 from app.plan_result import PlanResult
+from tests.client import api_error, csrf_token, login
 
 DEMO_PLAN = "北区2026年度第一批次城镇建设用地征收方案"
 MU = Decimal(10000) / Decimal(15)
@@ -426,3 +428,105 @@ def test_an_unchanged_name_is_no_edit(conn, plan):
     renamed = requisition.edit(conn, plan["id"], plan["version"], actor="pytest",
                                name=" 改名后的方案 ")
     assert renamed["name"] == "改名后的方案" and renamed["version"] == plan["version"] + 1
+
+
+# --- plan checks: the same land in two open plans (issue 11) -------------------------------
+
+IN_DEMO_PLAN = "NQ-04-01"
+NOT_IN_DEMO_PLAN = "NQ-05-08"
+
+
+def _doubles(problems: list[dict]) -> list[tuple]:
+    return [(p["code"], p["other_plan"]["id"], p["other_plan"]["status"])
+            for p in problems if p["kind"] == "in_other_plan"]
+
+
+def test_a_plot_in_another_open_plan_is_a_problem_that_blocks_submit(conn, plan):
+    other = requisition.create(conn, park_id(conn), "第二个方案",
+                               {"codes": [IN_DEMO_PLAN, NOT_IN_DEMO_PLAN]}, "pytest")
+    # at create, both ways round, naming the plot and the other plan
+    assert _doubles(other["problems"]) == [(IN_DEMO_PLAN, plan["id"], "draft")]
+    problem = next(p for p in other["problems"] if p["kind"] == "in_other_plan")
+    assert problem["other_plan"] == {"id": plan["id"], "name": DEMO_PLAN, "status": "draft",
+                                     "version": 1}
+    assert DEMO_PLAN in problem["problem"].translate(lambda s: s)
+    assert _doubles(requisition.check(conn, plan["id"])) == [(IN_DEMO_PLAN, other["id"], "draft")]
+    # the numbers and exports of the drafts are still computed ...
+    assert IN_DEMO_PLAN in [p.code for p in requisition.compute(conn, other["id"]).plots]
+    # ... but neither plan is submitted while the plot is in both
+    for p in (plan, requisition.get(conn, other["id"])):
+        with pytest.raises(Unprocessable) as refused:
+            requisition.submit(conn, p["id"], p["version"], "pytest")
+        assert refused.value.code == "plan_in_other_plan"
+        assert IN_DEMO_PLAN in refused.value.message
+        assert _doubles(refused.value.details["problems"])
+    assert requisition.get(conn, plan["id"])["status"] == "draft"
+    # taking the plot out of one plan clears both
+    edited = requisition.edit(conn, other["id"], other["version"], actor="pytest",
+                              remove=[IN_DEMO_PLAN])
+    assert _doubles(edited["problems"]) == []
+    assert _doubles(requisition.check(conn, plan["id"])) == []
+    submitted = requisition.submit(conn, other["id"], edited["version"], "pytest")
+    assert submitted["status"] == "submitted"
+
+
+def test_a_submitted_plan_is_not_approved_while_its_plot_is_in_another_draft(conn):
+    first = requisition.create(conn, park_id(conn), "先报批的方案",
+                               {"codes": [NOT_IN_DEMO_PLAN]}, "pytest")
+    first = requisition.submit(conn, first["id"], first["version"], "pytest")
+    second = requisition.create(conn, park_id(conn), "后建的草稿",
+                                {"codes": [NOT_IN_DEMO_PLAN]}, "pytest")
+    assert _doubles(second["problems"]) == [(NOT_IN_DEMO_PLAN, first["id"], "submitted")]
+    # the submitted version's check names the draft: the reason approval is refused
+    assert _doubles(requisition.check(conn, first["id"])) == [
+        (NOT_IN_DEMO_PLAN, second["id"], "draft")]
+    with pytest.raises(Unprocessable, match="cannot be approved") as refused:
+        requisition.approve(conn, first["id"], first["version"], "pytest")
+    assert refused.value.code == "plan_in_other_plan"
+    # deleting the other draft clears it
+    requisition.delete(conn, second["id"], second["version"])
+    approved = requisition.approve(conn, first["id"], first["version"], "pytest")
+    assert approved["status"] == "approved"
+    assert requisition.check(conn, first["id"]) == []
+    # an approved plan still holds its land until the plots' requisition is recorded
+    third = requisition.create(conn, park_id(conn), "批准后又建的方案",
+                               {"codes": [NOT_IN_DEMO_PLAN]}, "pytest")
+    assert _doubles(third["problems"]) == [(NOT_IN_DEMO_PLAN, first["id"], "approved")]
+    conn.execute("UPDATE plots SET requisitioned_on = park_today(park_id) WHERE code = %s",
+                 [NOT_IN_DEMO_PLAN])
+    assert _doubles(requisition.check(conn, third["id"])) == []
+    # a plan's own versions never count against it
+    again = requisition.new_version(conn, first["id"], approved["version"], "pytest")
+    assert (again["status"], again["current_version"]) == ("draft", 2)
+    assert _doubles(again["problems"]) == []
+    with pytest.raises(Conflict, match="draft already"):
+        requisition.new_version(conn, first["id"], again["version"], "pytest")
+
+
+def test_the_double_plan_problem_in_the_api_and_on_the_page(client, conn, plan):
+    login(client, "planner")
+    headers = {"X-CSRFToken": csrf_token(client, "/")}
+    made = client.post("/api/v1/plans?park=JSCY&lang=en", headers=headers, json={
+        "name": "Second plan", "selection": {"codes": [IN_DEMO_PLAN]}})
+    assert made.status_code == 201, made.get_data(as_text=True)
+    made = made.get_json()
+    problem = next(p for p in made["problems"] if p["kind"] == "in_other_plan")
+    assert problem["code"] == IN_DEMO_PLAN and problem["other_plan"]["id"] == plan["id"]
+    assert problem["problem"] == f"also in plan {DEMO_PLAN} (Draft, version 1)"
+    check = client.get(f"/api/v1/plans/{plan['id']}/check?lang=zh").get_json()["problems"]
+    assert [(p["code"], p["kind"], p["other_plan"]["name"]) for p in check] == [
+        (IN_DEMO_PLAN, "in_other_plan", "Second plan")]
+    assert "同时在方案“Second plan”中（草稿，第 1 版）" in check[0]["problem"]
+    refused = client.post(f"/api/v1/plans/{made['id']}/submit", headers=headers,
+                          json={"version": made["version"]})
+    error = api_error(refused, 422)
+    assert error["code"] == "plan_in_other_plan" and DEMO_PLAN in error["message"]
+    page = client.get(f"/plans/{made['id']}").get_data(as_text=True)
+    assert 'id="pa-plan-doubles"' in page and 'id="pa-plan-totals"' in page
+    assert f'href="/plans/{plan["id"]}">{DEMO_PLAN}</a>' in page
+    submit_form = page[page.index('id="pa-plan-submit"'):]
+    assert re.search(r'<button class="btn btn-sm btn-success" type="submit"\s+disabled>',
+                     submit_form[:submit_form.index("</form>")])
+    # a viewer reads neither draft, nor their names
+    viewer = login(client.application.test_client(), "viewer")
+    assert viewer.get(f"/api/v1/plans/{made['id']}/check").status_code == 403

@@ -15,8 +15,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from app import requisition
+from app import exporters, requisition
 from app.cli import main
+from app.errors import NotFound
 from tests.builders import make_app
 from tests.client import api_error, csrf_token, login
 
@@ -226,17 +227,90 @@ def test_viewer_sees_approved_plans_only(client, plans):
     login(client, "viewer")
     listed = {p["id"] for p in client.get("/api/v1/plans").get_json()}
     assert listed == {plans["approved"]}
-    draft = plans["draft"]
-    for path in (f"/api/v1/plans/{draft}", f"/api/v1/plans/{draft}/plots",
-                 f"/api/v1/plans/{draft}/check", f"/api/v1/plans/{draft}/result",
-                 f"/api/v1/plans/{draft}/export?format=txt"):
-        api_error(client.get(path), 404)
-    assert client.get(f"/plans/{draft}").status_code == 404
     page = client.get("/plans").get_data(as_text=True)
     assert "草稿方案" not in page
     # the planner sees both
     planner = login(client.application.test_client(), "planner")
     assert {p["id"] for p in planner.get("/api/v1/plans").get_json()} >= set(plans.values())
+
+
+def test_viewer_is_forbidden_a_draft_plan_its_money_and_every_export(client, plans):
+    """Drafts and their per-village compensation are for planners and admins: a viewer
+    gets 403 on the plan, its summary, its check, its map and each of its exports."""
+    login(client, "viewer")
+    draft = plans["draft"]
+    paths = [f"/api/v1/plans/{draft}", f"/api/v1/plans/{draft}/plots",
+             f"/api/v1/plans/{draft}/check", f"/api/v1/plans/{draft}/result",
+             *(f"/api/v1/plans/{draft}/export?format={fmt}" for fmt in exporters.FORMATS)]
+    for path in paths:
+        error = api_error(client.get(path), 403)
+        assert error["code"] == "forbidden" and "草稿" in error["message"], path
+    response = client.get(f"/plans/{draft}")
+    assert response.status_code == 403 and "草稿方案" not in response.get_data(as_text=True)
+    # the planner reads the same draft
+    planner = login(client.application.test_client(), "planner")
+    for path in paths:
+        assert planner.get(path).status_code == 200, path
+
+
+def test_viewer_sees_the_last_approved_version_never_a_newer_draft(client, conn, plans):
+    """An approved plan edited into a version 2 draft: the viewer keeps reading version 1 —
+    list, plan, map, numbers, exports and page — and version 2 is 403."""
+    _sees_money(conn, True)  # so that every export is the viewer's to download
+    approved = plans["approved"]
+    plan = requisition.get(conn, approved)
+    v1 = {f["properties"]["code"] for f in requisition.plots_geojson(conn, approved)["features"]}
+    extra = conn.execute("""SELECT code FROM plots WHERE owner_type = 'collective'
+                            AND requisitioned_on IS NULL AND NOT code = ANY(%s)
+                            ORDER BY code LIMIT 1""", [sorted(v1)]).fetchone()["code"]
+    requisition.edit(conn, approved, plan["version"], actor="test-planner",
+                     add={"codes": [extra]})
+    assert requisition.get(conn, approved)["status"] == "draft"
+
+    login(client, "viewer")
+    row = next(p for p in client.get("/api/v1/plans").get_json() if p["id"] == approved)
+    assert (row["status"], row["current_version"], row["plot_count"]) == (
+        "approved", 1, len(v1))
+    detail = client.get(f"/api/v1/plans/{approved}").get_json()
+    assert (detail["status"], detail["current_version"]) == ("approved", 1)
+    assert [v["version_no"] for v in detail["versions"]] == [1]
+    shown = client.get(f"/api/v1/plans/{approved}/plots").get_json()
+    assert {f["properties"]["code"] for f in shown["features"]} == v1
+    result = client.get(f"/api/v1/plans/{approved}/result").get_json()
+    assert result["version"] == 1 and extra not in json.dumps(result)
+    for fmt in exporters.FORMATS:
+        response = client.get(f"/api/v1/plans/{approved}/export?format={fmt}")
+        assert response.status_code == 200, (fmt, response.get_data(as_text=True)[:300])
+    txt = client.get(f"/api/v1/plans/{approved}/export?format=txt").data.decode("gbk")
+    assert extra not in txt
+    page = client.get(f"/plans/{approved}").get_data(as_text=True)
+    assert 'data-version="1"' in page and extra not in page
+    assert 'data-status="approved"' in page and "pa-plan-edit" not in page
+    for path in (f"/api/v1/plans/{approved}/result?version=2",
+                 f"/api/v1/plans/{approved}/export?format=txt&version=2",
+                 f"/api/v1/plans/{approved}/plots?version=2"):
+        assert api_error(client.get(path), 403)["code"] == "forbidden", path
+    assert client.get(f"/plans/{approved}?version=2").status_code == 403
+    api_error(client.get(f"/api/v1/plans/{approved}/result?version=3"), 404)
+    # the planner reads the draft
+    planner = login(client.application.test_client(), "planner")
+    assert planner.get(f"/api/v1/plans/{approved}").get_json()["current_version"] == 2
+
+
+def test_a_guest_learns_nothing_of_plans(client, conn, plans):
+    """A guest gets the same refusal for a draft, an approved and a missing plan; the
+    domain, should a guest reach it, knows no plan at all (404)."""
+    login(client, "guest")
+    missing = max(plans.values()) + 100
+    answers = {client.get(f"/api/v1/plans/{p}/result").get_data(as_text=True)
+               for p in (*plans.values(), missing)}
+    assert len(answers) == 1
+    for plan in (*plans.values(), missing):
+        assert client.get(f"/api/v1/plans/{plan}").status_code == 403
+        assert client.get(f"/plans/{plan}").status_code == 403
+        with pytest.raises(NotFound):
+            requisition.get(conn, plan, "guest")
+    assert requisition.list_plans(conn, role="guest") == []
 
 
 def test_viewer_reads_no_money_by_default(client, conn, plans):
@@ -270,7 +344,7 @@ def test_the_park_setting_lets_a_viewer_read_money_but_never_drafts(client, conn
     assert client.get("/rates").status_code == 200
     assert 'id="pa-plan-compensation"' in client.get(f"/plans/{approved}").get_data(
         as_text=True)
-    api_error(client.get(f"/api/v1/plans/{plans['draft']}/result"), 404)
+    api_error(client.get(f"/api/v1/plans/{plans['draft']}/result"), 403)
 
 
 def test_planner_reads_drafts_and_money(client, conn, plans):

@@ -23,7 +23,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import shape
 
-from app import exporters
+from app import exporters, requisition
 
 from .conftest import PageRecord
 from .test_map import MAP, login
@@ -163,6 +163,34 @@ def click_inside(page, geom) -> None:
     at = screen_point(page, inside.x, inside.y)
     assert_on_map(page, at)
     page.mouse.click(at["x"], at["y"])
+
+
+def ask(page, form: str) -> str:
+    """Click a plan action's button: its confirmation dialog opens (nothing is sent yet);
+    return the dialog's text."""
+    page.click(f"{form} button")
+    page.wait_for_selector("#pa-plan-confirm[open]")
+    assert page.get_attribute("#pa-plan-confirm", "data-action") == form.lstrip("#")
+    return page.inner_text("#pa-plan-confirm")
+
+
+def confirm(page, form: str) -> str:
+    """Ask, then confirm: the form is sent and the next page loaded."""
+    text = ask(page, form)
+    with page.expect_navigation():
+        page.click("#pa-plan-confirm-ok")
+    return text
+
+
+def cancel(page, form: str) -> str:
+    """Ask, then cancel: the dialog closes and the page stays as it was."""
+    url = page.url
+    text = ask(page, form)
+    page.click("#pa-plan-confirm-cancel")
+    page.wait_for_selector("#pa-plan-confirm:not([open])", state="attached")
+    page.wait_for_timeout(300)  # a form sent anyway would have navigated by now
+    assert page.url == url
+    return text
 
 
 def export_url(page, fmt: str) -> str:
@@ -450,31 +478,44 @@ def test_submit_approve_and_version_2(live_server, browse, artifacts_dir):
     plan = plan_id(planner, DEMO_PLAN)
     open_plan(planner, live_server, plan)
     assert planner.get_attribute("#pa-plan-status", "data-status") == "draft"
-    assert planner.locator("#pa-plan-next-version").count() == 0
+    assert planner.locator("#pa-plan-frozen").count() == 0
     assert planner.locator("#pa-plan-approve").count() == 0  # planners do not approve
 
-    # The planner submits: the version is frozen; an edit would start version 2.
-    with planner.expect_navigation():
-        planner.click("#pa-plan-submit button")
+    # Submitting asks first and says what will happen; cancelled, nothing happens.
+    text = cancel(planner, "#pa-plan-submit")
+    assert "冻结" in text and "第 1 版" in text
+    assert planner.get_attribute("#pa-plan-status", "data-status") == "draft"
+    assert api(planner, f"/api/v1/plans/{plan}")["status"] == "draft"
+    # Confirmed: the version is frozen, and editing gives way to "start version 2".
+    confirm(planner, "#pa-plan-submit")
     wait_plan_layer(planner)
     assert planner.locator(FLASH_ERROR).count() == 0
     assert planner.get_attribute("#pa-plan-status", "data-status") == "submitted"
-    assert planner.get_attribute("#pa-plan-next-version", "data-next-version") == "2"
-    assert "2" in planner.inner_text("#pa-plan-next-version")
-    assert planner.locator("#pa-plan-submit, #pa-plan-delete").count() == 0
+    assert planner.get_attribute("#pa-plan-frozen", "data-next-version") == "2"
+    assert "已报批" in planner.inner_text("#pa-plan-frozen")
+    for selector in ("#pa-plan-submit", "#pa-plan-delete", "#pa-plan-edit", "#pa-plan-pick",
+                     ".leaflet-draw"):
+        assert planner.locator(selector).count() == 0, selector
+    planner.screenshot(path=str(artifacts_dir / "plan-submitted.png"))
 
-    # A viewer does not read a plan before it is approved.
-    assert browse("viewer").goto(f"{live_server}/plans/{plan}").status == 404
+    # A viewer does not read a plan before it is approved (drafts are the planners').
+    assert browse("viewer").goto(f"{live_server}/plans/{plan}").status == 403
 
-    # The admin approves.
+    # The admin approves, after a confirmation (cancelled once).
     admin = browse("admin")
     open_plan(admin, live_server, plan)
-    with admin.expect_navigation():
-        admin.click("#pa-plan-approve button")
+    assert "批准" in cancel(admin, "#pa-plan-approve")
+    assert admin.get_attribute("#pa-plan-status", "data-status") == "submitted"
+    admin.screenshot(path=str(artifacts_dir / "plan-confirm-approve.png"))
+    confirm(admin, "#pa-plan-approve")
     wait_plan_layer(admin)
     assert admin.locator(FLASH_ERROR).count() == 0
     assert admin.get_attribute("#pa-plan-status", "data-status") == "approved"
     assert admin.locator("#pa-plan-approve").count() == 0
+    # The approved plan shows no edit form, and says why.
+    for selector in ("#pa-plan-edit", "#pa-plan-pick", ".leaflet-draw"):
+        assert admin.locator(selector).count() == 0, selector
+    assert "已批准" in admin.inner_text("#pa-plan-frozen")
 
     # A viewer sees the approved plan without any edit control and, by default, without
     # money: no compensation table or column, only the exports that carry none.
@@ -490,9 +531,13 @@ def test_submit_approve_and_version_2(live_server, browse, artifacts_dir):
                                                              "dxf")]
     viewer.screenshot(path=str(artifacts_dir / "plan-page-viewer.png"))
 
-    # The planner edits the approved plan: version 2, a draft, with one more plot.
+    # The planner starts version 2 (a draft copy, after a confirmation) and adds a plot.
     open_plan(planner, live_server, plan)
     assert planner.get_attribute("#pa-plan-status", "data-status") == "approved"
+    assert planner.locator("#pa-plan-edit").count() == 0
+    assert "第 2 版" in confirm(planner, "#pa-plan-new-version")
+    assert wait_plan_layer(planner) == DEMO_PLOTS
+    assert planner.get_attribute("#pa-plan-status", "data-status") == "draft"
     planner.fill("#pa-plan-edit input[name=add]", OUTSIDE[0])
     with planner.expect_navigation():
         planner.click("#pa-plan-edit button[type=submit]")
@@ -503,6 +548,13 @@ def test_submit_approve_and_version_2(live_server, browse, artifacts_dir):
     assert planner.locator("#pa-plan-version-links strong[data-version='2']").count() == 1
     assert planner.locator("#pa-plan-versions tbody tr").count() == 2
     planner.screenshot(path=str(artifacts_dir / "plan-version-2.png"))
+    # The viewer keeps seeing the approved version 1, never the draft.
+    open_plan(viewer, live_server, plan)
+    assert viewer.get_attribute("#pa-plan", "data-version") == "1"
+    assert viewer.get_attribute("#pa-plan-status", "data-status") == "approved"
+    assert viewer.locator("#pa-plan-versions tbody tr").count() == 1
+    assert OUTSIDE[0] not in viewer.inner_text("#pa-plan")
+    assert wait_plan_layer(viewer) == DEMO_PLOTS
 
     # v1 is shown read-only, as it was approved, with a note that it is an earlier version.
     with planner.expect_navigation():
@@ -524,6 +576,60 @@ def test_submit_approve_and_version_2(live_server, browse, artifacts_dir):
     assert wait_plan_layer(planner) == DEMO_PLOTS + 1
     for page in (planner, viewer, admin):
         assert_clean(page.record)
+
+
+@pytest.mark.parametrize("width", [1440, 1024])
+def test_plan_workflow_layout(live_server, conn, browse, artifacts_dir, width):
+    """A plan with three versions (v1 approved, v2 submitted, each with its dates) whose
+    v2 shares a plot with another draft: the admin's page names the other plan, offers no
+    approval, and every row of the panel — the version links, the versions table — fits
+    its width and can be scrolled to; the confirmation dialog fits the window."""
+    row = conn.execute("SELECT id, version, park_id FROM requisition_plans WHERE name = %s",
+                       [DEMO_PLAN]).fetchone()
+    plan = row["id"]
+    done = requisition.submit(conn, plan, row["version"], "test-planner")
+    done = requisition.approve(conn, plan, done["version"], "test-admin")
+    done = requisition.new_version(conn, plan, done["version"], "test-planner")
+    done = requisition.edit(conn, plan, done["version"], actor="test-planner",
+                            add={"codes": [OUTSIDE[0]]})
+    done = requisition.submit(conn, plan, done["version"], "test-planner")
+    other = requisition.create(conn, row["park_id"], "同一地块的另一个征地方案草稿",
+                               {"codes": [OUTSIDE[0]]}, "test-planner")
+
+    page = browse("admin")
+    page.set_viewport_size({"width": width, "height": 900})
+    open_plan(page, live_server, plan)
+    doubles = page.locator(f"#pa-plan-doubles li[data-code='{OUTSIDE[0]}']")
+    assert doubles.count() == 1
+    assert doubles.locator("a").get_attribute("href") == f"/plans/{other['id']}"
+    assert page.locator("#pa-plan-approve button").is_disabled()
+    assert page.locator("#pa-plan-versions tbody tr").count() == 2
+
+    panel = page.locator("#pa-plan")
+    edge = panel.bounding_box()
+    assert page.evaluate("() => { const p = document.getElementById('pa-plan');"
+                         " return p.scrollWidth <= p.clientWidth; }")
+    for selector in ("#pa-plan-version-links", "#pa-plan-versions", "#pa-plan-actions",
+                     "#pa-plan-doubles"):
+        box = page.locator(selector).bounding_box()
+        assert box["x"] >= edge["x"] and box["x"] + box["width"] <= edge["x"] + edge["width"] \
+            + 0.5, (selector, box, edge)
+    page.mouse.move(5, 890)
+    page.screenshot(path=str(artifacts_dir / f"plan-workflow-{width}-top.png"))
+    page.evaluate("document.getElementById('pa-plan').scrollTop = 1e6")
+    last = page.locator("#pa-plan-versions tbody tr").last.bounding_box()
+    assert last["y"] + last["height"] <= 900, last
+    page.screenshot(path=str(artifacts_dir / f"plan-workflow-{width}-bottom.png"))
+
+    text = ask(page, "#pa-plan-new-version")
+    assert "第 3 版" in text
+    box = page.locator("#pa-plan-confirm").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] + box["height"] <= 900
+    page.screenshot(path=str(artifacts_dir / f"plan-confirm-{width}.png"))
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#pa-plan-confirm:not([open])", state="attached")
+    assert api(page, f"/api/v1/plans/{plan}")["current_version"] == 2
+    assert_clean(page.record)
 
 
 def test_plan_edit_form_errors(live_server, browse, artifacts_dir):
@@ -576,20 +682,15 @@ def test_delete_draft_plan(live_server, browse):
     wait_plan_layer(page)
     plan = plan_id(page, "Plan to delete")
     # Cancelled: the plan stays.
-    page.click("#pa-plan-delete button")
-    assert len(page.record.dialogs) == 1
-    page.wait_for_timeout(300)
+    assert "Plan to delete" in cancel(page, "#pa-plan-delete")
     assert urlsplit(page.url).path == f"/plans/{plan}"
+    assert "Plan to delete" in {p["name"] for p in api(page, "/api/v1/plans")}
     # Confirmed: back on the list, without the plan.
-    page.record.accept_dialogs = True
-    with page.expect_navigation():
-        page.click("#pa-plan-delete button")
+    confirm(page, "#pa-plan-delete")
     assert urlsplit(page.url).path == "/plans"
     assert page.locator(FLASH_ERROR).count() == 0
     assert page.locator(f"#pa-plans tr[data-plan-id='{plan}']").count() == 0
     assert "Plan to delete" not in {p["name"] for p in api(page, "/api/v1/plans")}
-    assert len(page.record.dialogs) == 2
-    page.record.dialogs.clear()
     assert_clean(page.record)
 
 
@@ -705,12 +806,16 @@ def test_plan_page_in_english(live_server, browse):
     plan = plan_id(page, DEMO_PLAN)
     open_plan(page, live_server, plan)  # the language stays in the session
     assert page.get_attribute("html", "lang") == "en"
-    headings = page.locator("#pa-plan h2").all_inner_texts()
+    headings = page.locator("#pa-plan > h2").all_inner_texts()
     assert headings == ["Compensation estimate (yuan)", "By owner",
                         "By land class (GB/T 21010)", "Export", "Edit", "Versions"]
     assert page.inner_text("#pa-plan-status") == "Draft"
     assert page.inner_text("#pa-plan-pick-toggle") == "Pick plots"
     assert page.inner_text("#pa-plan-excluded").startswith("Left out (already requisitioned):")
+    # the confirmation speaks the user's language too
+    text = cancel(page, "#pa-plan-submit")
+    assert "Submit version 1 for approval?" in text and "will be frozen" in text
+    assert page.inner_text("#pa-plan-confirm-cancel") == "Cancel"
     assert_clean(page.record)
 
 

@@ -288,13 +288,7 @@ if (cfg.editable) {
   }
 }
 
-// Deleting a draft plan cannot be undone: ask first.
-var deleteForm = document.getElementById('pa-plan-delete');
-if (deleteForm) {
-  deleteForm.addEventListener('submit', function (e) {
-    if (!window.confirm(msg('confirmDelete'))) { e.preventDefault(); }
-  });
-}
+// Submit, approve, a new version and delete ask first: static/js/plan-confirm.js.
 
 ParkAtlas.whenLoaded(pa).then(loadPlan);
 window.ParkAtlasPlan = {config: cfg, planLayer: planLayer, togglePick: togglePick,

@@ -218,13 +218,6 @@ function select(key, options) {
 
 // ---- loading
 
-/** Today in the browser's time zone, YYYY-MM-DD (the API's default date). */
-function today() {
-  var d = new Date();
-  var pad = function (n) { return (n < 10 ? '0' : '') + n; };
-  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
-}
-
 function showError(text) {
   errorBox.textContent = text || '';
   errorBox.hidden = !text;
@@ -246,8 +239,10 @@ function load() {
     pa.data.priority = features.filter(function (f) { return f.geometry; });
     pa.drawLayer('priority');
     sorter.setRows(features.map(function (f) { return f.properties; }));
+    // The date is the server's: the park's today (park_today(), its time zone), never
+    // the browser's clock.
     var evaluated = (fc && fc.evaluated_on) || pa.asOf ||
-      (features[0] && features[0].properties.evaluated_on) || today();
+      (features[0] && features[0].properties.evaluated_on) || '';
     summary.textContent = features.length ? format(msg('priority.count'),
       {count: features.length, date: evaluated}) : msg('priority.empty');
     table.setAttribute('data-loaded', 'true');
