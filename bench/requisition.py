@@ -105,9 +105,11 @@ def main(argv=None) -> None:
         print(f"{'format':<12} {'seconds':>8} {'bytes':>12}")
         for name in exporters.FORMATS:
             data, seconds = timed(exporters.export, result, name)
-            total += seconds
+            if name != "package":  # the package writes the other formats again
+                total += seconds
             print(f"{name:<12} {seconds:>8.3f} {len(data):>12,}")
-        print(f"{'all formats':<12} {total:>8.3f}   (target ≤ 10 s)")
+        print(f"{'all formats':<12} {total:>8.3f}   (each file once, without the package; "
+              "target ≤ 10 s)")
 
         _, t_submit = timed(requisition.submit, conn, plan["id"], plan["version"], "bench")
         frozen, t_frozen = timed(requisition.compute, conn, plan["id"], 1)
