@@ -246,6 +246,9 @@ def _plan_paths() -> dict:
         "/plans/{plan_id}/submit": {"post": _body(
             "Check, compute and freeze the draft (planner)", "Object", only_version,
             extra=[plan])},
+        "/plans/{plan_id}/versions": {"post": _body(
+            "Start the next version of a submitted or approved plan as a draft copy of it "
+            "(planner); 201 with the plan", "Object", only_version, extra=[plan])},
         "/plans/{plan_id}/approve": {"post": _body(
             "Approve the submitted version (admin)", "Object", only_version, extra=[plan])},
         "/plans/{plan_id}/plots": {"get": _op("The plots of a plan version", extra=[plan,

@@ -32,7 +32,7 @@ def project_create():
 @bp.get("/projects/<int:project_id>")
 @access(LAYER.role)
 def project_detail(project_id: int):
-    return _detail(project_id)
+    return _detail(project_id, when=as_of())
 
 
 @bp.patch("/projects/<int:project_id>")
@@ -100,12 +100,13 @@ def _edit() -> tuple[int, dict]:
         {k: v for k, v in data.items() if k != "version"}
 
 
-def _detail(project_id: int, http_status: int = 200):
+def _detail(project_id: int, http_status: int = 200, when=None):
     """The project as a GeoJSON Feature (the union of its plots), its properties the
-    layer's and the project page's: names, flag, milestones, progress, plots."""
+    layer's and the project page's: names, flag, milestones, progress, plots; as of `when`
+    (a read's ?as_of), today for the answer to a write."""
     conn = get_db()
     feature = layers.get(conn, LAYER, project_id)
-    detail = project.get(conn, project_id, as_of())
+    detail = project.get(conn, project_id, when)
     detail["occupied_plots"] = detail.pop("plots")  # the layer's "plots" are their codes
     feature["properties"].update(detail)
     return geo(feature, http_status)
