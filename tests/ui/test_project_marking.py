@@ -16,8 +16,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import shape
 
-from .browser import login, wait_until
-from .conftest import PageRecord
+from .browser import fit_map, login, screen_point, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -59,30 +58,20 @@ def scene(conn):
 
 
 @pytest.fixture
-def browse(chromium_browser, live_server, demo_users):
-    contexts = []
+def browse(ui_pages, live_server, demo_users):
+    """browse(role, width) → a page logged in as the role's test user, page.record its
+    PageRecord (dialogs recorded and dismissed)."""
 
     def open_as(role: str, width: int = 1440):
-        context = chromium_browser.new_context(viewport={"width": width, "height": 1000},
-                                               locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        record = PageRecord()
+        page, record = ui_pages(width, 1000)
         record.dialogs = []
-        page.on("console", lambda msg: record.console.append(
-            (msg.type, msg.text, (msg.location or {}).get("url"))))
-        page.on("pageerror", lambda exc: record.page_errors.append(str(exc)))
-        page.on("request", lambda request: record.requests.append(request.url))
         page.on("dialog", lambda dialog: (record.dialogs.append(dialog.message),
                                           dialog.dismiss()))
         page.record = record
         login(page, live_server, *demo_users[role])
         return page
 
-    yield open_as
-    for context in contexts:
-        context.close()
+    return open_as
 
 
 def assert_clean(page, refused: bool = False) -> None:
@@ -114,26 +103,9 @@ def plot_shape(page, code: str):
     return shape(next(f for f in features if f["properties"]["code"] == code)["geometry"])
 
 
-def screen_point(page, lon: float, lat: float) -> dict:
-    return page.evaluate(
-        """([lon, lat]) => { const pa = ParkAtlas.current;
-             const p = pa.map.latLngToContainerPoint(pa.toDisplay(lon, lat));
-             const r = pa.map.getContainer().getBoundingClientRect();
-             return {x: r.left + p.x, y: r.top + p.y}; }""", [lon, lat])
-
-
-def show(page, geom) -> None:
-    minx, miny, maxx, maxy = geom.bounds
-    page.evaluate(
-        """([w, s, e, n]) => { const pa = ParkAtlas.current;
-             pa.map.fitBounds(L.latLngBounds(pa.toDisplay(w, s), pa.toDisplay(e, n)),
-                              {padding: [90, 90], animate: false}); }""",
-        [minx, miny, maxx, maxy])
-
-
 def click_plot(page, code: str) -> None:
     geom = plot_shape(page, code)
-    show(page, geom)
+    fit_map(page, geom.bounds)
     inside = geom.representative_point()
     at = screen_point(page, inside.x, inside.y)
     page.mouse.click(at["x"], at["y"])
@@ -190,7 +162,7 @@ def test_planner_marks_plots_by_clicking_and_drawing(live_server, browse, scene,
 
     # draw a polygon a little larger than two side-by-side plots: it takes those two
     both = shapely.union(plot_shape(page, scene["pair"][0]), plot_shape(page, scene["pair"][1]))
-    show(page, both)
+    fit_map(page, both.bounds)
     page.click(".pa-legend-toggle")
     corners = list(affinity.scale(shapely.minimum_rotated_rectangle(both), 1.03, 1.03)
                    .exterior.coords)[:4]

@@ -21,6 +21,9 @@
  */
 import {AuthRedirect, fetchJson} from './http.js';
 import ParkAtlas from './parkatlas-map.js';
+import {
+  addPolygonTool, clickedFeature, headLegend, paneAbove, toData as mapToData
+} from './map/picking.js';
 
 const L = window.L;
 
@@ -62,14 +65,8 @@ function request(url, options) {
 
 // ---------------------------------------------------------------- the map
 
-function paneAbove(name, zIndex) {
-  var pane = map.getPane(name) || map.createPane(name, map.getPane('overlayPane'));
-  pane.style.zIndex = String(zIndex);
-  return name;
-}
-
-var savedPane = paneAbove('pa-project', 470);
-var pickPane = paneAbove('pa-project-pick', 480);
+var savedPane = paneAbove(map, 'pa-project', 470);
+var pickPane = paneAbove(map, 'pa-project-pick', 480);
 var savedRenderer = L.svg({pane: savedPane});
 var pickRenderer = L.svg({pane: pickPane});
 var savedLayer = L.featureGroup().addTo(map);
@@ -81,36 +78,12 @@ var busy = false;
 var drawnInGcj = pa.gcj;
 
 pa.layerControl.addOverlay(savedLayer, ParkAtlas.escapeHtml(msg('layer')));
-if (pa.addLegendSection) {
-  pa.addLegendSection(function (tools) {
-    if (!map.hasLayer(savedLayer)) { return; }
-    var list = tools.section(msg('layer'));
-    var wrap = list.parentNode;
-    wrap.parentNode.insertBefore(wrap, wrap.parentNode.firstChild);
-    wrap.setAttribute('data-section', 'project');
-    var outline = tools.fillSwatch('rgba(0, 0, 0, 0)', '#c2185b');
-    outline.style.borderWidth = '3px';
-    list.appendChild(tools.item(outline, msg('layer')));
-    if (cfg.editable) {
-      var blue = tools.fillSwatch('rgba(13, 110, 253, 0.3)', '#0d6efd');
-      blue.style.borderWidth = '2px';
-      list.appendChild(tools.item(blue, msg('selectedLegend')));
-    }
-  });
-}
+headLegend(pa, savedLayer, 'project', msg('layer'), [
+  ['rgba(0, 0, 0, 0)', '#c2185b', '3px', msg('layer')]
+].concat(cfg.editable ? [['rgba(13, 110, 253, 0.3)', '#0d6efd', '2px', msg('selectedLegend')]]
+                      : []));
 
 function toDisplay(coords) { return pa.coordsToLatLng(coords); }
-
-function toData(latlng) {
-  return pa.gcj ? ParkAtlas.gcj02.toWgs84(latlng.lng, latlng.lat) : [latlng.lng, latlng.lat];
-}
-
-function geometryToData(geometry) {
-  function ring(points) {
-    return points.map(function (p) { return toData(L.latLng(p[1], p[0])); });
-  }
-  return {type: 'Polygon', coordinates: geometry.coordinates.map(ring)};
-}
 
 function plotFeature(feature) {
   var p = feature.properties || {};
@@ -249,7 +222,7 @@ function toggle(feature) {
 /** Toggle the plot at a map position (asked of the API: the plots layer's feature). */
 function toggleAt(latlng) {
   var d = 1e-7;
-  var at = toData(latlng);
+  var at = mapToData(pa, latlng);
   return request(new URL(cfg.api + '/plots?' + new URLSearchParams({
     park: cfg.parkId, limit: 1, bbox: [at[0] - d, at[1] - d, at[0] + d, at[1] + d].join(',')
   }), window.location.href)).then(function (fc) {
@@ -257,22 +230,16 @@ function toggleAt(latlng) {
   }).catch(showError);
 }
 
-/** A click while marking: the park plot clicked (its layer stops the click before the
- * map sees it, so both are listened to; the first handler takes it), else the API. */
+/** A click while marking (map/picking.js: once, whichever layer sees it first): the
+ * park plot clicked, else the plot under the pointer asked of the API. */
 function onMarkClick(e) {
   if (!marking || busy) { return; }
-  var original = e.originalEvent;
-  if (original) {
-    if (original.paMarkHandled) { return; }
-    original.paMarkHandled = true;
-  }
-  map.closePopup();
-  var layer = e.propagatedFrom || e.layer;
-  var feature = layer && layer.feature;
-  if (feature && feature.geometry && feature.properties && feature.properties.id &&
-      feature.properties.area_m2 !== undefined) {
+  var feature = clickedFeature(map, e, function (p) {
+    return p.id && p.area_m2 !== undefined;
+  });
+  if (feature) {
     toggle(feature);
-  } else {
+  } else if (feature === null) {
     toggleAt(e.latlng);
   }
 }
@@ -316,23 +283,11 @@ function showWarnings(error) {
   document.getElementById('pa-marking-reason').focus();
 }
 
-function localiseDraw() {
-  var t = function (key) { return ParkAtlas.escapeHtml(pa.msg('plan.' + key)); };
-  var draw = L.drawLocal.draw;
-  draw.toolbar.buttons.polygon = ParkAtlas.escapeHtml(msg('drawPolygon'));
-  draw.toolbar.actions = {title: t('drawCancelTitle'), text: t('drawCancel')};
-  draw.toolbar.finish = {title: t('drawFinishTitle'), text: t('drawFinish')};
-  draw.toolbar.undo = {title: t('drawUndoTitle'), text: t('drawUndo')};
-  draw.handlers.polygon.tooltip = {start: t('drawStart'), cont: t('drawCont'),
-                                   end: t('drawEnd')};
-  draw.handlers.polyline.error = t('drawCrossing');
-}
-
-/** A drawn polygon adds the plots mostly inside it (the server decides which). */
-function addInside(geometry) {
+/** A drawn polygon (lon/lat) adds the plots mostly inside it (the server decides which). */
+function addInside(polygon) {
   clearMessages();
   return request(apiUrl('/plots/inside'), {method: 'POST', body: {
-    polygon: geometryToData(geometry)}}).then(function (fc) {
+    polygon: polygon}}).then(function (fc) {
     fc.features.forEach(function (f) {
       if (!selected[f.id]) { selected[f.id] = saved[f.id] || plotFeature(f); }
     });
@@ -365,18 +320,8 @@ function initMarking() {
     drawPicked();
     updatePanel();
   });
-  if (L.Control.Draw) {
-    localiseDraw();
-    map.addControl(new L.Control.Draw({
-      position: 'topleft',
-      draw: {polygon: {allowIntersection: false, showArea: false},
-             polyline: false, rectangle: false, circle: false, marker: false,
-             circlemarker: false},
-      edit: false
-    }));
-    map.on(L.Draw.Event.DRAWSTART, function () { if (marking) { button.click(); } });
-    map.on(L.Draw.Event.CREATED, function (e) { addInside(e.layer.toGeoJSON().geometry); });
-  }
+  addPolygonTool(pa, function (key) { return pa.msg('plan.' + key); }, msg('drawPolygon'),
+                 function () { if (marking) { button.click(); } }, addInside);
 }
 
 // ---------------------------------------------------------------- the charts
