@@ -190,7 +190,8 @@ def current_values(conn: psycopg.Connection, project_id: int) -> dict | None:
 
 # The columns of the history that are not a project field, by table.
 _ROW_FIELDS = {"milestones": milestone.FIELDS, "progress_reports": progress.FIELDS,
-               "project_plots": {"plot_id": N_("Plot"), "claimed_area_m2": N_("Claimed area (m²)")}}
+               "project_plots": {"plot_id": N_("Plot"), "claimed_area_m2": N_("Claimed area (m²)"),
+                                 "conflict_reason": N_("Reason for accepting the conflicts")}}
 _RECORDS = {"projects": N_("Project"), "milestones": N_("Milestone"),
             "progress_reports": N_("Progress report"), "project_plots": N_("Occupied plot")}
 
