@@ -193,3 +193,17 @@ def test_a_viewer_reads_the_plots_but_cannot_change_them(app, planner, site):
     api_error(viewer.post(f"{API}/projects/{project['id']}/plots/inside",
                           json={"polygon": gk_polygon(0, 0, 1, 1)}), 403)
     api_error(viewer.get(f"{API}/projects/999999/plots"), 404)
+
+
+def test_the_history_names_the_plots_and_the_reason_without_empty_project_entries(
+        app, planner, site):
+    plot = site.plot(planned_use="0901")
+    project = new_project(planner)
+    assert save(planner, project["id"], 1, [plot.id], reason="规划调整中").status_code == 200
+    entries = planner.get(f"{API}/projects/{project['id']}/history").get_json()
+    assert [(e["record"], e["action"]) for e in entries] == [("占用地块", "insert"),
+                                                             ("项目", "insert")]
+    link = entries[0]
+    assert link["record_key"] == plot.code
+    assert {c["field"]: c["after"] for c in link["changes"]}["conflict_reason"] == "规划调整中"
+    assert {c["field"]: c["after_name"] for c in link["changes"]}["plot_id"] == plot.code
