@@ -56,6 +56,7 @@ def document() -> dict:
         paths[path] = {**paths.get(path, {}), **ops}
     for path, ops in _shape_paths().items():
         paths[path] = {**paths.get(path, {}), **ops}
+    paths.update(_project_plot_paths())
     return {**_document_head(), "paths": paths, "components": _components()}
 
 
@@ -195,6 +196,29 @@ def _project_paths() -> dict:
         "/projects/{project_id}/progress/{progress_report_id}": {
             "patch": write("Change a progress report (planner)", progress.EDIT, [pid, rid]),
             "delete": write("Remove a progress report (planner)", only_version, [pid, rid])},
+    }
+
+
+def _project_plot_paths() -> dict:
+    """The plots a project occupies (issue 12 item 2, app/projects/occupancy.py)."""
+    from .projects import occupancy
+
+    pid = _id("project_id")
+    save = _body("Make the project occupy exactly these plots (planner), at the project's "
+                 "version; conflicts (double claim, zoning, use) refuse the save with a 422 "
+                 "`plot_conflicts` whose `details.warnings` list kind, plot code, other "
+                 "projects and message, unless `reason` is given (stored on those links)",
+                 "FeatureCollection", occupancy.SAVE, extra=[pid])
+    save["description"] = PROJECT_CONFLICT
+    return {
+        "/projects/{project_id}/plots": {
+            "get": _op("The plots a project occupies with their stage and flags, the "
+                       "project's version and the occupied area (m², 亩)", "as_of",
+                       extra=[pid]),
+            "put": save},
+        "/projects/{project_id}/plots/inside": {"post": _body(
+            "The park's plots more than half inside a drawn polygon (GK areas), for the "
+            "planner's selection", "FeatureCollection", occupancy.INSIDE, extra=[pid])},
     }
 
 

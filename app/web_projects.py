@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from . import labels, params, parks
+from . import clock, labels, params, parks
 from .auth import access, request_can
 from .errors import AtlasError
 from .i18n import current_language
@@ -142,7 +142,8 @@ def project_page(project_id: int):
         milestone_stages=milestone.STAGES, milestone_fields=milestone.FIELDS,
         progress_fields=progress.FIELDS,
         missing_stages=[s for s in milestone.STAGES
-                        if s not in {m["stage"] for m in found["milestones"]}])
+                        if s not in {m["stage"] for m in found["milestones"]}],
+        **_map_and_charts(conn, found))
 
 
 @bp.post("/projects/<int:project_id>/milestones")
@@ -208,3 +209,26 @@ def _now_saved(current: dict) -> str:
         shown["stage"] = gettext(stage)
     return " " + gettext("Saved now: %(values)s", values="; ".join(
         f"{gettext(names[k])} = {'' if v is None else v}" for k, v in shown.items()))
+
+
+# --- the project page's map, plot marking and charts (issue 12 items 2-3) ----------------
+
+def _map_and_charts(conn, found: dict) -> dict:
+    """The park map (the project's plots drawn over it, marked by a planner) and the data
+    of the timeline, progress and investment charts (static/js/parkatlas-project.js)."""
+    from .web import map_page
+
+    page = map_page(parks.get(conn, found["park_id"])["properties"]["code"])
+    return {"map": page["map"], "project_config": {
+        "id": found["id"], "version": found["version"], "parkId": found["park_id"],
+        "api": url_for("api.index").rstrip("/"), "editable": request_can("planner"),
+        "asOf": params.as_of(request.args.get("as_of")),
+        "today": clock.park_today(conn, found["park_id"]),
+        "stages": {k: gettext(v) for k, v in milestone.STAGES.items()},
+        "stageOrder": list(milestone.STAGES),
+        "milestones": [{k: m[k] for k in ("stage", "planned_on", "actual_on")}
+                       for m in found["milestones"]],
+        "progress": [{k: r[k] for k in ("reported_on", "progress_pct", "investment_done")}
+                     for r in found["progress"]],
+        "plannedInvestment": found["planned_investment"],
+        "completedInvestment": found["completed_investment"]}}

@@ -90,6 +90,7 @@ copy leaflet.polylinemeasure leaflet.polylinemeasure \
 copy leaflet-draw/dist leaflet-draw \
     leaflet.draw.js leaflet.draw.css \
     images/spritesheet.png images/spritesheet-2x.png images/spritesheet.svg
+copy echarts/dist echarts echarts.min.js
 copy @geoman-io/leaflet-geoman-free/dist leaflet-geoman \
     leaflet-geoman.min.js leaflet-geoman.css
 

@@ -10,7 +10,7 @@ from flask_babel import gettext
 from .. import layers, params
 from ..auth import access
 from ..i18n import current_language
-from ..projects import milestone, progress, project
+from ..projects import milestone, occupancy, progress, project
 from ..web_db import get_db
 from . import as_of, body, bp, feature_page, geo, park, version
 
@@ -110,3 +110,24 @@ def _detail(project_id: int, http_status: int = 200, when=None):
     detail["occupied_plots"] = detail.pop("plots")  # the layer's "plots" are their codes
     feature["properties"].update(detail)
     return geo(feature, http_status)
+
+
+# --- the plots a project occupies (issue 12 item 2) ------------------------------------
+
+@bp.get("/projects/<int:project_id>/plots")
+@access("viewer")
+def project_plots(project_id: int):
+    return geo(occupancy.plot_map(get_db(), project_id, as_of()))
+
+
+@bp.put("/projects/<int:project_id>/plots")
+@access("planner")
+def project_plots_save(project_id: int):
+    return geo(occupancy.save(get_db(), project_id, *_edit(), current_language())
+               and occupancy.plot_map(get_db(), project_id))
+
+
+@bp.post("/projects/<int:project_id>/plots/inside")
+@access("planner")
+def project_plots_inside(project_id: int):
+    return geo(occupancy.inside(get_db(), project_id, body()))

@@ -190,7 +190,8 @@ def current_values(conn: psycopg.Connection, project_id: int) -> dict | None:
 
 # The columns of the history that are not a project field, by table.
 _ROW_FIELDS = {"milestones": milestone.FIELDS, "progress_reports": progress.FIELDS,
-               "project_plots": {"plot_id": N_("Plot"), "claimed_area_m2": N_("Claimed area (m²)")}}
+               "project_plots": {"plot_id": N_("Plot"), "claimed_area_m2": N_("Claimed area (m²)"),
+                                 "conflict_reason": N_("Reason for accepting the conflicts")}}
 _RECORDS = {"projects": N_("Project"), "milestones": N_("Milestone"),
             "progress_reports": N_("Progress report"), "project_plots": N_("Occupied plot")}
 
@@ -215,8 +216,14 @@ def history_of(conn: psycopg.Connection, project_id: int,
     rows = list(queries().projects.history(
         conn, id=project_id, timezone=clock.park_timezone(conn, row["park_id"]),
         max_rows=history.MAX_ENTRIES))
+    # a plot link names its plot by code (a plot retired since keeps its id)
+    linked = {(r["after"] or r["before"] or {}).get("plot_id") for r in rows
+              if r["table_name"] == "project_plots"} - {None}
+    names["plot_id"] = {str(p["id"]): p["code"] for p in queries().projects.plot_ids(
+        conn, park_id=row["park_id"], plot_ids=sorted(linked))} if linked else {}
     entries = history.readable(rows, order=[*FIELDS, *milestone.FIELDS, *progress.FIELDS],
                                describe=describe)
+    shown = []
     for entry, raw in zip(entries, rows, strict=True):
         table = raw["table_name"]
         labels_of = FIELDS if table == "projects" else _ROW_FIELDS[table]
@@ -225,10 +232,13 @@ def history_of(conn: psycopg.Connection, project_id: int,
         entry["record_key"] = (names["stage"].get(image.get("stage"), "")
                                if table == "milestones" else
                                image.get("reported_on", "") if table == "progress_reports"
-                               else "")
+                               else names["plot_id"].get(str(image.get("plot_id")), ""))
         entry["changes"] = [dict(c, label=gettext(labels_of[c["field"]]))
                             for c in entry["changes"] if c["field"] in labels_of]
-    return entries
+        # saving the plots bumps the project's version only: its links tell what changed
+        if not (table == "projects" and raw["action"] == "update" and not entry["changes"]):
+            shown.append(entry)
+    return shown
 
 
 def _value_names(conn: psycopg.Connection, park_id: int, gettext: Callable[[str], str],

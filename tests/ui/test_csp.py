@@ -77,6 +77,11 @@ def test_no_page_violates_the_content_security_policy(live_server, demo_users,
         visit(page, record, f"{live_server}/plans/{plans[0]['id']}", plots=True)
         visit(page, record, f"{live_server}/plots/{plots[0]['id']}")
         visit(page, record, live_server + "/plots/999999999", status=404)
+        # a project page: the park map and the ECharts timeline, progress and gauge
+        project = page.request.get(live_server + "/api/v1/projects?limit=1").json()
+        visit(page, record, f"{live_server}/projects/{project['features'][0]['id']}",
+              plots=True)
+        assert page.locator("#pa-project-charts svg").count() > 0
         # The measure tool works under the policy: used once, around a plot.
         page.goto(live_server + "/")
         page.wait_for_selector(LOADED, timeout=60_000)

@@ -11,10 +11,13 @@
  *
  * Coordinates: the API speaks lon/lat (CGCS2000); while the Gaode basemap is shown the
  * park map draws in GCJ-02 (pa.gcj), so features are drawn through pa.coordsToLatLng
- * and clicked or drawn positions are turned back with ParkAtlas.gcj02.toWgs84.
+ * and clicked or drawn positions are turned back to lon/lat (map/picking.js).
  */
 import {AuthRedirect, fetchJson} from './http.js';
 import ParkAtlas from './parkatlas-map.js';
+import {
+  addPolygonTool, clickedFeature, headLegend, paneAbove, toData as mapToData
+} from './map/picking.js';
 
 const L = window.L;
 
@@ -26,8 +29,8 @@ var map = pa.map;
 // The red line and the picked plots get panes above the park's overlay panes
 // (parkatlas-map.js nests those in overlayPane with z-index 410-460); in the plain
 // overlayPane they would be drawn underneath the plot fills, out of sight.
-var planPane = paneAbove('pa-plan', 470);
-var pickPane = paneAbove('pa-plan-pick', 480);
+var planPane = paneAbove(map, 'pa-plan', 470);
+var pickPane = paneAbove(map, 'pa-plan-pick', 480);
 var planRenderer = L.svg({pane: planPane});
 var pickRenderer = L.svg({pane: pickPane});
 var planLayer = L.featureGroup().addTo(map);
@@ -41,48 +44,14 @@ var drawnInGcj = pa.gcj;
 pa.layerControl.addOverlay(planLayer, ParkAtlas.escapeHtml(msg('layer')));
 // The red line (and the picked plots' blue) head the map's legend: they are what
 // this page is about.
-if (pa.addLegendSection) {
-  pa.addLegendSection(function (tools) {
-    if (!map.hasLayer(planLayer)) { return; }
-    var list = tools.section(msg('legendTitle'));
-    var wrap = list.parentNode;
-    wrap.parentNode.insertBefore(wrap, wrap.parentNode.firstChild);
-    wrap.setAttribute('data-section', 'plan');
-    var red = tools.fillSwatch('rgba(227, 0, 27, 0.12)', '#e3001b');
-    red.style.borderWidth = '2px';
-    list.appendChild(tools.item(red, msg('layer')));
-    if (cfg.editable) {
-      var blue = tools.fillSwatch('rgba(51, 136, 255, 0.25)', '#0d6efd');
-      blue.style.borderWidth = '2px';
-      list.appendChild(tools.item(blue, msg('pickedLegend')));
-    }
-  });
-}
-
-function paneAbove(name, zIndex) {
-  var pane = map.getPane(name) || map.createPane(name, map.getPane('overlayPane'));
-  pane.style.zIndex = String(zIndex);
-  return name;
-}
+headLegend(pa, planLayer, 'plan', msg('legendTitle'), [
+  ['rgba(227, 0, 27, 0.12)', '#e3001b', '2px', msg('layer')]
+].concat(cfg.editable ? [['rgba(51, 136, 255, 0.25)', '#0d6efd', '2px', msg('pickedLegend')]]
+                      : []));
 
 function toDisplay(coords) { return pa.coordsToLatLng(coords); }
 
-/** A map position as the API's [lon, lat]. */
-function toData(latlng) {
-  return pa.gcj ? ParkAtlas.gcj02.toWgs84(latlng.lng, latlng.lat) : [latlng.lng, latlng.lat];
-}
-
-function geometryToData(geometry) {
-  function ring(points) {
-    return points.map(function (p) { return toData(L.latLng(p[1], p[0])); });
-  }
-  if (geometry.type === 'Polygon') {
-    return {type: 'Polygon', coordinates: geometry.coordinates.map(ring)};
-  }
-  return {type: 'MultiPolygon', coordinates: geometry.coordinates.map(function (poly) {
-    return poly.map(ring);
-  })};
-}
+function toData(latlng) { return mapToData(pa, latlng); }
 
 function apiUrl(path, params) {
   var url = new URL(cfg.api + path, window.location.href);
@@ -187,25 +156,16 @@ function togglePick(latlng) {
 }
 
 /**
- * A click while picking. A park plot's click opens its popup, and Leaflet stops such a
- * click before it reaches the map, so the plot layer is listened to as well as the map;
- * the first handler to see a click takes it. A clicked feature with a code and a
- * geometry (park plot, red line, picked plot) is used as it is; elsewhere the plot
- * under the pointer is asked of the API.
+ * A click while picking (map/picking.js: once, whichever layer sees it first). A clicked
+ * feature with a code and a geometry (park plot, red line, picked plot) is used as it
+ * is; elsewhere the plot under the pointer is asked of the API.
  */
 function onPickClick(e) {
   if (!picking) { return; }
-  var original = e.originalEvent;
-  if (original) {
-    if (original.paPickHandled) { return; }
-    original.paPickHandled = true;
-  }
-  map.closePopup();
-  var layer = e.propagatedFrom || e.layer;
-  var feature = layer && layer.feature;
-  if (feature && feature.geometry && feature.properties && feature.properties.code) {
+  var feature = clickedFeature(map, e, function (p) { return p.code; });
+  if (feature) {
     toggleFeature(feature);
-  } else {
+  } else if (feature === null) {
     togglePick(e.latlng);
   }
 }
@@ -239,19 +199,6 @@ function patch(change) {
   });
 }
 
-/** Leaflet.draw's polygon texts in the page's language (it sets them as HTML). */
-function localiseDraw() {
-  var t = function (key) { return ParkAtlas.escapeHtml(msg(key)); };
-  var draw = L.drawLocal.draw;
-  draw.toolbar.buttons.polygon = t('drawPolygon');
-  draw.toolbar.actions = {title: t('drawCancelTitle'), text: t('drawCancel')};
-  draw.toolbar.finish = {title: t('drawFinishTitle'), text: t('drawFinish')};
-  draw.toolbar.undo = {title: t('drawUndoTitle'), text: t('drawUndo')};
-  draw.handlers.polygon.tooltip = {start: t('drawStart'), cont: t('drawCont'),
-                                   end: t('drawEnd')};
-  draw.handlers.polyline.error = t('drawCrossing');
-}
-
 if (cfg.editable) {
   var toggle = document.getElementById('pa-plan-pick-toggle');
   toggle.addEventListener('click', function () {
@@ -269,23 +216,10 @@ if (cfg.editable) {
   document.getElementById('pa-plan-remove').addEventListener('click', function () {
     patch({remove: Object.keys(picked).filter(function (c) { return inPlan[c]; })});
   });
-  if (L.Control.Draw) {
-    localiseDraw();
-    map.addControl(new L.Control.Draw({
-      position: 'topleft',
-      draw: {polygon: {allowIntersection: false, showArea: false},
-             polyline: false, rectangle: false, circle: false, marker: false,
-             circlemarker: false},
-      edit: false
-    }));
-    // While drawing, a click finishes a vertex, not a pick.
-    map.on(L.Draw.Event.DRAWSTART, function () {
-      if (picking) { toggle.click(); }
-    });
-    map.on(L.Draw.Event.CREATED, function (e) {
-      patch({add: {polygon: geometryToData(e.layer.toGeoJSON().geometry)}});
-    });
-  }
+  // While drawing, a click finishes a vertex, not a pick.
+  addPolygonTool(pa, msg, msg('drawPolygon'), function () {
+    if (picking) { toggle.click(); }
+  }, function (polygon) { patch({add: {polygon: polygon}}); });
 }
 
 // Submit, approve, a new version and delete ask first: static/js/plan-confirm.js.
