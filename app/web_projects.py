@@ -7,14 +7,14 @@ user typed (and, on a 409, showing what the other person saved)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from . import labels, params, parks
+from . import labels, params, parks, ui_messages
 from .auth import access, request_can
 from .errors import AtlasError
 from .i18n import current_language
-from .projects import milestone, progress, project
+from .projects import board, milestone, progress, project
 from .web_db import get_db
 
 bp = Blueprint("projects", __name__)
@@ -37,10 +37,19 @@ def _list_context(args) -> dict:
     conn = get_db()
     park = _park(args.get("park"))
     query = params.project_list(args)
-    found = project.choices(conn, park["id"])
+    return {"park": park, "query": query, "found": project.search(conn, park["id"], query),
+            "args": {k: v for k, v in args.items() if v}, "labels": labels,
+            "lang": current_language(), "can_edit": request_can("planner"),
+            "flags": project.FLAGS, "tag_names": project.TAGS,
+            **_filter_options(conn, park["id"])}
+
+
+def _filter_options(conn, park_id: int) -> dict:
+    """The choices of the list's (and the board's) filters, named in the user's language."""
+    found = project.choices(conn, park_id)
     lang = current_language()
     name = "name_en" if lang == "en" else "name_zh"
-    options = {
+    return {
         "stage_options": [(k, gettext(v)) for k, v in labels.PROJECT_STAGES.items()],
         "flag_options": [(k, gettext(v)) for k, v in project.FLAGS.items()],
         "zone_options": [(z["code"], _zone_label(z, lang)) for z in found["zones"]],
@@ -49,10 +58,6 @@ def _list_context(args) -> dict:
         "official_options": [(x, x) for x in found["service_officials"]],
         "tag_options": [(t, gettext(project.TAGS[t]) if t in project.TAGS else t)
                         for t in found["tags"]]}
-    return {"park": park, "query": query, "found": project.search(conn, park["id"], query),
-            "args": {k: v for k, v in args.items() if v}, "labels": labels, "lang": lang,
-            "can_edit": request_can("planner"), "flags": project.FLAGS,
-            "tag_names": project.TAGS, **options}
 
 
 def _zone_label(zone: dict, lang: str) -> str:
@@ -208,3 +213,44 @@ def _now_saved(current: dict) -> str:
         shown["stage"] = gettext(stage)
     return " " + gettext("Saved now: %(values)s", values="; ".join(
         f"{gettext(names[k])} = {'' if v is None else v}" for k, v in shown.items()))
+
+
+# --- the board (看板), and the lobby screen (日日播) that plays it (issue 12 items 4, 7) --
+
+@bp.get("/board")
+@access("viewer")
+def board_page():
+    return render_template("board.html", **_board_context(request.args))
+
+
+def _board_context(args) -> dict:
+    conn = get_db()
+    park = _park(args.get("park"))
+    query = params.project_list(args)
+    return {"park": park, "query": query, "board": board.board(conn, park["id"], query),
+            "args": {k: v for k, v in args.items() if v}, "labels": labels,
+            "lang": current_language(), "can_edit": request_can("planner"),
+            "flags": project.FLAGS, "tag_names": project.TAGS,
+            "messages": board_messages(), **_filter_options(conn, park["id"])}
+
+
+def board_messages() -> dict:
+    """The board's and the lobby's JS strings in the user's language."""
+    return {k: v for k, v in ui_messages.translated(gettext).items()
+            if k.startswith(("board.", "lobby.", "error."))}
+
+
+@bp.get("/lobby")
+@access("viewer")
+def lobby_page():
+    park = _park(request.args.get("park"))
+    return render_template(
+        "lobby.html", park=park, timing=params.lobby_timing(request.args),
+        messages=board_messages(), lang=current_language(), ranking=_ranking_url(park))
+
+
+def _ranking_url(park: dict) -> str | None:
+    """The ranking page (龙虎榜, /ranking) when this app has one, for the lobby to show."""
+    if not any(rule.rule == "/ranking" for rule in current_app.url_map.iter_rules()):
+        return None
+    return f"{request.script_root}/ranking?park={park['code']}"

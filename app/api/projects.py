@@ -10,7 +10,7 @@ from flask_babel import gettext
 from .. import layers, params
 from ..auth import access
 from ..i18n import current_language
-from ..projects import milestone, progress, project
+from ..projects import board, milestone, progress, project
 from ..web_db import get_db
 from . import as_of, body, bp, feature_page, geo, park, version
 
@@ -109,3 +109,17 @@ def _detail(project_id: int, http_status: int = 200):
     detail["occupied_plots"] = detail.pop("plots")  # the layer's "plots" are their codes
     feature["properties"].update(detail)
     return geo(feature, http_status)
+
+
+# --- the board (看板) and moving a project to its next stage (issue 12 item 4) ---------
+
+@bp.get("/board")
+@access("viewer")
+def board_cards():
+    return jsonify(board.board(get_db(), park(required=True), params.project_list(request.args)))
+
+
+@bp.post("/projects/<int:project_id>/stage")
+@access("planner")
+def project_move(project_id: int):
+    return jsonify(board.move(get_db(), project_id, body()))
