@@ -332,6 +332,9 @@ def render_park_map(
         "roadLabelZoom": 15,
         # {"admin": bool} for a planner or admin (drawing tools, app/static/js/map/editing.js)
         "editing": dict(editing) or None,
+        # {"project": the project page's URL pattern with {id}} on a staff map: the
+        # battle-map view (挂图作战, map/battle.js), which reads the board's cards
+        "battle": cfg.get("battle"),
     }
     ParkAtlasInit(groups, layer_control, static_url).add_to(m)
 
