@@ -15,6 +15,7 @@ from .auth import access, request_can
 from .errors import AtlasError
 from .i18n import current_language
 from .projects import board, milestone, progress, project
+from .web import map_page
 from .web_db import get_db
 
 bp = Blueprint("projects", __name__)
@@ -243,10 +244,12 @@ def board_messages() -> dict:
 @bp.get("/lobby")
 @access("viewer")
 def lobby_page():
-    park = _park(request.args.get("park"))
-    return render_template(
-        "lobby.html", park=park, timing=params.lobby_timing(request.args),
-        messages=board_messages(), lang=current_language(), ranking=_ranking_url(park))
+    timing = params.lobby_timing(request.args)
+    found = map_page(request.args.get("park"))
+    found["map"]["config"]["plotView"] = "battle"  # the battle-map slide (挂图作战)
+    return render_template("lobby.html", timing=timing, messages=board_messages(),
+                           lang=current_language(), ranking=_ranking_url(found["park"]),
+                           **found)
 
 
 def _ranking_url(park: dict) -> str | None:

@@ -115,6 +115,8 @@ board.querySelectorAll('.pa-board-cards').forEach(function (column) {
     }},
     sort: false,
     handle: '.pa-card-handle',
+    // pointer events rather than the browser's drag and drop: the same on touch screens
+    forceFallback: true,
     draggable: '.pa-card',
     ghostClass: 'pa-card-ghost',
     onMove: function (evt) {

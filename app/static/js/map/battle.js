@@ -118,19 +118,20 @@ methods.battlePopup = function (props) {
     var section = el('section', 'pa-battle-card pa-card-' + card.flag);
     section.setAttribute('data-project-id', card.id);
     section.appendChild(el('div', 'pa-battle-card-name', card.name));
-    var facts = [card.company, self.msg('board.stage.' + card.stage),
-      self.msg('board.flag.' + card.flag)];
-    if (card.days_behind) {
-      facts.push(format(self.msg('board.days_behind'), {days: card.days_behind}));
-    }
-    facts.push(isBlank(card.progress_pct) ? self.msg('board.no_progress')
-      : format(self.msg('board.progress'), {pct: self.number(card.progress_pct, 0)}));
-    facts.push(format(self.msg('board.investment'), {
-      done: isBlank(card.completed_investment) ? '—' : self.number(card.completed_investment, 0),
-      planned: isBlank(card.planned_investment) ? '—' : self.number(card.planned_investment, 0)}));
-    if (card.leader) { facts.push(format(self.msg('board.leader'), {name: card.leader})); }
-    facts.filter(function (f) { return !isBlank(f); }).forEach(function (f) {
-      section.appendChild(el('div', 'pa-battle-card-fact', f));
+    var money = function (x) { return isBlank(x) ? '—' : self.number(x, 0); };
+    var lines = [
+      [card.code, card.company],
+      [self.msg('board.stage.' + card.stage), self.msg('board.flag.' + card.flag),
+        card.days_behind ? format(self.msg('board.days_behind'), {days: card.days_behind})
+          : null],
+      [isBlank(card.progress_pct) ? self.msg('board.no_progress')
+        : format(self.msg('board.progress'), {pct: self.number(card.progress_pct, 0)}),
+      format(self.msg('board.investment'), {done: money(card.completed_investment),
+        planned: money(card.planned_investment)})],
+      [card.leader ? format(self.msg('board.leader'), {name: card.leader}) : null]];
+    lines.forEach(function (parts) {
+      var text = parts.filter(function (f) { return !isBlank(f); }).join(' · ');
+      if (text) { section.appendChild(el('div', 'pa-battle-card-fact', text)); }
     });
     var reasons = el('ul', 'pa-flag-reasons');
     (card.reasons || []).forEach(function (r) {
