@@ -31,14 +31,18 @@ def _park(code: str | None) -> dict:
 @bp.get("/projects")
 @access("viewer")
 def project_list():
-    return render_template("projects.html", **_list_context(request.args))
+    return render_template("projects.html", **_list_context(request.args, "found",
+                                                            project.search))
 
 
-def _list_context(args) -> dict:
+def _list_context(args, key: str, read) -> dict:
+    """What the list and the board show: the park's projects that the query string's
+    filters select, as `read(conn, park_id, query)` gives them (under `key`), and the
+    filters' choices."""
     conn = get_db()
     park = _park(args.get("park"))
     query = params.project_list(args)
-    return {"park": park, "query": query, "found": project.search(conn, park["id"], query),
+    return {"park": park, "query": query, key: read(conn, park["id"], query),
             "args": {k: v for k, v in args.items() if v}, "labels": labels,
             "lang": current_language(), "can_edit": request_can("planner"),
             "flags": project.FLAGS, "tag_names": project.TAGS,
@@ -221,18 +225,8 @@ def _now_saved(current: dict) -> str:
 @bp.get("/board")
 @access("viewer")
 def board_page():
-    return render_template("board.html", **_board_context(request.args))
-
-
-def _board_context(args) -> dict:
-    conn = get_db()
-    park = _park(args.get("park"))
-    query = params.project_list(args)
-    return {"park": park, "query": query, "board": board.board(conn, park["id"], query),
-            "args": {k: v for k, v in args.items() if v}, "labels": labels,
-            "lang": current_language(), "can_edit": request_can("planner"),
-            "flags": project.FLAGS, "tag_names": project.TAGS,
-            "messages": board_messages(), **_filter_options(conn, park["id"])}
+    return render_template("board.html", messages=board_messages(),
+                           **_list_context(request.args, "board", board.board))
 
 
 def board_messages() -> dict:

@@ -7,7 +7,7 @@
  * board; a refusal or a 409 (with what the other person saved) stays in the dialog.
  * Text only: every value is set with textContent.
  */
-import {AuthRedirect, fetchJson} from './http.js';
+import {AuthRedirect, fetchJson, format} from './parkatlas-status.js';
 
 var config = JSON.parse(document.getElementById('pa-board-config').textContent);
 var board = document.getElementById('pa-board');
@@ -22,12 +22,6 @@ var moving = null;
 
 function msg(key) {
   return (config.messages && config.messages[key]) || key;
-}
-
-function format(text, values) {
-  return String(text).replace(/\{(\w+)\}/g, function (all, name) {
-    return values[name] === undefined || values[name] === null ? '' : String(values[name]);
-  });
 }
 
 function stageName(stage) {

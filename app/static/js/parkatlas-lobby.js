@@ -10,7 +10,7 @@
  * when their slide comes up after FRAME_REFRESH seconds (or config.refresh, if longer).
  * Text only: the board's values are set with textContent.
  */
-import {AuthRedirect, fetchJson} from './http.js';
+import {AuthRedirect, el, fetchJson, format} from './parkatlas-status.js';
 
 var config = JSON.parse(document.getElementById('pa-lobby-config').textContent);
 var root = document.getElementById('pa-lobby');
@@ -27,19 +27,6 @@ var refreshes = 0;
 
 function msg(key) {
   return (config.messages && config.messages[key]) || key;
-}
-
-function format(text, values) {
-  return String(text).replace(/\{(\w+)\}/g, function (all, name) {
-    return values[name] === undefined || values[name] === null ? '' : String(values[name]);
-  });
-}
-
-function el(tag, cls, text) {
-  var node = document.createElement(tag);
-  if (cls) { node.className = cls; }
-  if (text !== undefined && text !== null) { node.textContent = String(text); }
-  return node;
 }
 
 var numbers = new Intl.NumberFormat(config.locale === 'en' ? 'en' : 'zh-CN',
