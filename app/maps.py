@@ -248,7 +248,9 @@ def render_park_map(
     (the plot form's pattern with ``{id}``, given to planners and admins only),
     ``view_state`` (True on the park map: the view lives in the URL and an as-of
     date picker is shown, map/viewstate.js),
-    ``editing`` ({"admin": bool} for a planner or admin: load the editing tools), and
+    ``editing`` ({"admin": bool} for a planner or admin: load the editing tools),
+    ``battle`` ({"project": the project page's pattern with ``{id}``} on a staff map: the
+    battle-map view, map/battle.js), and
     ``layers`` to override DEFAULT_LAYERS per layer id
     (``{"network.power": {"show": True}}``; ``{"show": None}`` drops a layer).
 
@@ -332,6 +334,9 @@ def render_park_map(
         "roadLabelZoom": 15,
         # {"admin": bool} for a planner or admin (drawing tools, app/static/js/map/editing.js)
         "editing": dict(editing) or None,
+        # {"project": the project page's URL pattern with {id}} on a staff map: the
+        # battle-map view (挂图作战, map/battle.js), which reads the board's cards
+        "battle": cfg.get("battle"),
     }
     ParkAtlasInit(groups, layer_control, static_url).add_to(m)
 

@@ -275,3 +275,22 @@ def _number_or_text(value: str, kind: type):
         return kind(value)
     except ValueError:
         return value
+
+
+# The lobby screen's timing (seconds): how often it fetches the board again, and how long
+# each slide (board, ranking, battle map) stays; defaults and the allowed range.
+LOBBY_REFRESH = (60, 1, 3600)
+LOBBY_SLIDE = (20, 1, 3600)
+
+
+def lobby_timing(args: Mapping) -> dict:
+    """?refresh= and ?slide= in whole seconds within their ranges, else the defaults."""
+    timing = {}
+    for name, (default, low, high) in (("refresh", LOBBY_REFRESH), ("slide", LOBBY_SLIDE)):
+        value = whole_number(name, args.get(name)) or default
+        if not low <= value <= high:
+            raise BadRequest(Text(N_("%(name)s must be between %(low)s and %(high)s seconds, "
+                                     "not %(value)s"), name=name, low=low, high=high,
+                                  value=value))
+        timing[name] = value
+    return timing

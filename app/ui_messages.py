@@ -312,6 +312,33 @@ UI_MESSAGES.update({
 })
 
 
+# The board (看板), the lobby screen (日日播) and the battle-map view (挂图作战), issue 12.
+UI_MESSAGES.update({
+    **{f"board.stage.{code}": text for code, text in labels.PROJECT_STAGES.items()},
+    "board.flag.red": N_("Red flag"),
+    "board.flag.black": N_("Black flag"),
+    "board.flag.none": N_("No project"),
+    "board.on_schedule": N_("On schedule"),
+    "board.days_behind": N_("{days} days behind"),
+    "board.progress": N_("Progress {pct}%"),
+    "board.no_progress": N_("No progress report"),
+    "board.investment": N_("Investment {done} / {planned} (10k yuan)"),
+    "board.leader": N_("Leader: {name}"),
+    "board.empty": N_("No project"),
+    "board.move.saving": N_("Saving…"),
+    "board.move.conflict": N_("Saved meanwhile by {user} at {at}: stage {stage}, version "
+                              "{version}. Reload the board and move it again."),
+    "board.move.milestone": N_("The {stage} milestone now: planned {planned}, actual "
+                               "{actual}, version {version}."),
+    "lobby.updated": N_("Updated {time}"),
+    "lobby.offline": N_("The server cannot be reached: showing the data of {time}"),
+    "lobby.slide.board": N_("Board"),
+    "lobby.slide.ranking": N_("Ranking"),
+    "lobby.slide.map": N_("Battle map"),
+    "view.battle": N_("Battle map: projects by flag"),
+    "battle.open": N_("Open the project page"),
+})
+
 def translated(translate: Callable[[str], str]) -> dict[str, str]:
     """UI_MESSAGES with every text passed through ``translate`` (e.g. gettext)."""
     return {key: translate(text) for key, text in UI_MESSAGES.items()}

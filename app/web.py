@@ -40,6 +40,8 @@ def map_page(park_code: str | None, view_state: bool = False) -> dict:
                        "plot_page": url_for("web.index") + "plots/" if staff else False,
                        "layers": {} if staff else maps.GUEST_HIDDEN_LAYERS,
                        "view_state": view_state,
+                       "battle": {"project": url_for("web.index") + "projects/{id}"}
+                       if staff else None,
                        "editing": _editing(conn, props["id"]),
                        "plot_edit": url_for("web.index") + "plots/{id}/edit"
                        if request_can("planner") else None},

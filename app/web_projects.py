@@ -7,14 +7,15 @@ user typed (and, on a 409, showing what the other person saved)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from . import clock, labels, params, parks
+from . import clock, labels, params, parks, ui_messages
 from .auth import access, request_can
 from .errors import AtlasError
 from .i18n import current_language
-from .projects import milestone, progress, project
+from .projects import board, milestone, progress, project
+from .web import map_page
 from .web_db import get_db
 
 bp = Blueprint("projects", __name__)
@@ -30,17 +31,30 @@ def _park(code: str | None) -> dict:
 @bp.get("/projects")
 @access("viewer")
 def project_list():
-    return render_template("projects.html", **_list_context(request.args))
+    return render_template("projects.html", **_list_context(request.args, "found",
+                                                            project.search))
 
 
-def _list_context(args) -> dict:
+def _list_context(args, key: str, read) -> dict:
+    """What the list and the board show: the park's projects that the query string's
+    filters select, as `read(conn, park_id, query)` gives them (under `key`), and the
+    filters' choices."""
     conn = get_db()
     park = _park(args.get("park"))
     query = params.project_list(args)
-    found = project.choices(conn, park["id"])
+    return {"park": park, "query": query, key: read(conn, park["id"], query),
+            "args": {k: v for k, v in args.items() if v}, "labels": labels,
+            "lang": current_language(), "can_edit": request_can("planner"),
+            "flags": project.FLAGS, "tag_names": project.TAGS,
+            **_filter_options(conn, park["id"])}
+
+
+def _filter_options(conn, park_id: int) -> dict:
+    """The choices of the list's (and the board's) filters, named in the user's language."""
+    found = project.choices(conn, park_id)
     lang = current_language()
     name = "name_en" if lang == "en" else "name_zh"
-    options = {
+    return {
         "stage_options": [(k, gettext(v)) for k, v in labels.PROJECT_STAGES.items()],
         "flag_options": [(k, gettext(v)) for k, v in project.FLAGS.items()],
         "zone_options": [(z["code"], _zone_label(z, lang)) for z in found["zones"]],
@@ -49,10 +63,6 @@ def _list_context(args) -> dict:
         "official_options": [(x, x) for x in found["service_officials"]],
         "tag_options": [(t, gettext(project.TAGS[t]) if t in project.TAGS else t)
                         for t in found["tags"]]}
-    return {"park": park, "query": query, "found": project.search(conn, park["id"], query),
-            "args": {k: v for k, v in args.items() if v}, "labels": labels, "lang": lang,
-            "can_edit": request_can("planner"), "flags": project.FLAGS,
-            "tag_names": project.TAGS, **options}
 
 
 def _zone_label(zone: dict, lang: str) -> str:
@@ -216,7 +226,6 @@ def _now_saved(current: dict) -> str:
 def _map_and_charts(conn, found: dict) -> dict:
     """The park map (the project's plots drawn over it, marked by a planner) and the data
     of the timeline, progress and investment charts (static/js/parkatlas-project.js)."""
-    from .web import map_page
 
     page = map_page(parks.get(conn, found["park_id"])["properties"]["code"])
     return {"map": page["map"], "project_config": {
@@ -232,3 +241,36 @@ def _map_and_charts(conn, found: dict) -> dict:
                      for r in found["progress"]],
         "plannedInvestment": found["planned_investment"],
         "completedInvestment": found["completed_investment"]}}
+
+
+# --- the board (看板), and the lobby screen (日日播) that plays it (issue 12 items 4, 7) --
+
+@bp.get("/board")
+@access("viewer")
+def board_page():
+    return render_template("board.html", messages=board_messages(),
+                           **_list_context(request.args, "board", board.board))
+
+
+def board_messages() -> dict:
+    """The board's and the lobby's JS strings in the user's language."""
+    return {k: v for k, v in ui_messages.translated(gettext).items()
+            if k.startswith(("board.", "lobby.", "error."))}
+
+
+@bp.get("/lobby")
+@access("viewer")
+def lobby_page():
+    timing = params.lobby_timing(request.args)
+    found = map_page(request.args.get("park"))
+    found["map"]["config"]["plotView"] = "battle"  # the battle-map slide (挂图作战)
+    return render_template("lobby.html", timing=timing, messages=board_messages(),
+                           lang=current_language(), ranking=_ranking_url(found["park"]),
+                           **found)
+
+
+def _ranking_url(park: dict) -> str | None:
+    """The ranking page (龙虎榜, /ranking) when this app has one, for the lobby to show."""
+    if not any(rule.rule == "/ranking" for rule in current_app.url_map.iter_rules()):
+        return None
+    return f"{request.script_root}/ranking?park={park['code']}"

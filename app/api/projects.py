@@ -10,7 +10,7 @@ from flask_babel import gettext
 from .. import layers, params
 from ..auth import access
 from ..i18n import current_language
-from ..projects import milestone, occupancy, progress, project
+from ..projects import board, milestone, occupancy, progress, project
 from ..web_db import get_db
 from . import as_of, body, bp, feature_page, geo, park, version
 
@@ -131,3 +131,17 @@ def project_plots_save(project_id: int):
 @access("planner")
 def project_plots_inside(project_id: int):
     return geo(occupancy.inside(get_db(), project_id, body()))
+
+
+# --- the board (看板) and moving a project to its next stage (issue 12 item 4) ---------
+
+@bp.get("/board")
+@access("viewer")
+def board_cards():
+    return jsonify(board.board(get_db(), park(required=True), params.project_list(request.args)))
+
+
+@bp.post("/projects/<int:project_id>/stage")
+@access("planner")
+def project_move(project_id: int):
+    return jsonify(board.move(get_db(), project_id, body()))

@@ -45,6 +45,7 @@ import {methods as controlsMethods} from './map/controls.js';
 import {methods as legendMethods} from './map/legend.js';
 import {methods as viewStateMethods} from './map/viewstate.js';
 import {methods as editingMethods} from './map/editing.js';
+import {BATTLE_VIEW, methods as battleMethods} from './map/battle.js';
 
 const L = window.L;
 
@@ -80,6 +81,8 @@ function ParkMap(map, groups, layerControl, config) {
   this.highlighted = null;
   // ?as_of=YYYY-MM-DD evaluates the plots' status on another date; ?plot=<id>
   // opens that plot once the map has loaded; ?view= picks the plot view.
+  // the battle-map view (挂图作战) reads the board: staff maps only (config.battle)
+  if (config.battle) { PLOT_VIEWS.battle = BATTLE_VIEW; }
   var params = new URLSearchParams(window.location.search);
   var asOf = config.asOf || params.get('as_of');
   this.asOf = /^\d{4}-\d{2}-\d{2}$/.test(asOf || '') ? asOf : null;
@@ -236,7 +239,7 @@ ParkMap.prototype.createGeoLayers = function () {
 
 // Each part of the map's behaviour lives in its own module under map/.
 Object.assign(ParkMap.prototype, loaderMethods, popupsMethods, viewsMethods, controlsMethods,
-  basemapsMethods, legendMethods, viewStateMethods, editingMethods);
+  basemapsMethods, legendMethods, viewStateMethods, editingMethods, battleMethods);
 
 // ---------------------------------------------------------------- public API
 

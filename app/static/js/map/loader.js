@@ -99,6 +99,8 @@ methods.loadAll = function () {
       self.showLoading(done, jobs.length);
     });
   })).then(function () {
+    return self.preparePlotView();
+  }).then(function () {
     self.hideLoading();
     if (self.errors.length) { self.showError(self.errors); }
     self.container.setAttribute('data-loaded', self.errors.length ? 'error' : 'true');

@@ -94,6 +94,8 @@ methods.plotPopup = function (feature, layer) {
   // Status flags with their reasons and the readiness table come from the
   // plot's own document (/plots/<id>): shown as they arrive.
   var status = el('div', 'pa-popup-status');
+  var battle = this.battlePopup(p);  // the battle view's project cards (map/battle.js)
+  if (battle) { root.insertBefore(battle, root.firstChild.nextSibling); }
   root.appendChild(status);
   if (!isBlank(id)) {
     var self = this;

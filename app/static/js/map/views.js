@@ -185,6 +185,12 @@ methods.viewContext = function () {
   };
 };
 
+/** Once the layers are loaded: apply a view that loads data of its own (prepare). */
+methods.preparePlotView = function () {
+  var view = PLOT_VIEWS[this.plotView];
+  return view && view.prepare ? this.setPlotView(this.plotView) : Promise.resolve(true);
+};
+
 /** Switch the thematic view of the plot layer (e.g. "stage"). */
 methods.setPlotView = function (id) {
   var self = this;
