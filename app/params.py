@@ -21,6 +21,7 @@ from . import parks, schemas
 from .errors import NO_PARK, BadRequest, NotFound, Text
 from .labels import N_
 from .plan_result import NUMBERINGS
+from .projects.period import Period
 from .projects.project import FILTERS, SORTS, ListQuery
 
 DEFAULT_LIMIT = 1000
@@ -275,3 +276,10 @@ def _number_or_text(value: str, kind: type):
         return kind(value)
     except ValueError:
         return value
+
+
+def period(value: str | None) -> Period | None:
+    """period=2026-11-3 (a 旬: year, month, part 1–3), or None when absent."""
+    if value in (None, ""):
+        return None
+    return Period.parse(value)

@@ -7,6 +7,8 @@ user typed (and, on a 409, showing what the other person saved)."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
@@ -14,7 +16,7 @@ from . import labels, params, parks
 from .auth import access, request_can
 from .errors import AtlasError
 from .i18n import current_language
-from .projects import milestone, progress, project
+from .projects import milestone, progress, project, ranking, report
 from .web_db import get_db
 
 bp = Blueprint("projects", __name__)
@@ -37,10 +39,18 @@ def _list_context(args) -> dict:
     conn = get_db()
     park = _park(args.get("park"))
     query = params.project_list(args)
-    found = project.choices(conn, park["id"])
     lang = current_language()
+    return {"park": park, "query": query, "found": project.search(conn, park["id"], query),
+            "args": {k: v for k, v in args.items() if v}, "labels": labels, "lang": lang,
+            "can_edit": request_can("planner"), "flags": project.FLAGS,
+            "tag_names": project.TAGS, **_filter_options(conn, park["id"], lang)}
+
+
+def _filter_options(conn, park_id: int, lang: str) -> dict:
+    """The choices of the project filters (list, ranking): (value, label) pairs."""
+    found = project.choices(conn, park_id)
     name = "name_en" if lang == "en" else "name_zh"
-    options = {
+    return {
         "stage_options": [(k, gettext(v)) for k, v in labels.PROJECT_STAGES.items()],
         "flag_options": [(k, gettext(v)) for k, v in project.FLAGS.items()],
         "zone_options": [(z["code"], _zone_label(z, lang)) for z in found["zones"]],
@@ -49,10 +59,6 @@ def _list_context(args) -> dict:
         "official_options": [(x, x) for x in found["service_officials"]],
         "tag_options": [(t, gettext(project.TAGS[t]) if t in project.TAGS else t)
                         for t in found["tags"]]}
-    return {"park": park, "query": query, "found": project.search(conn, park["id"], query),
-            "args": {k: v for k, v in args.items() if v}, "labels": labels, "lang": lang,
-            "can_edit": request_can("planner"), "flags": project.FLAGS,
-            "tag_names": project.TAGS, **options}
 
 
 def _zone_label(zone: dict, lang: str) -> str:
@@ -208,3 +214,58 @@ def _now_saved(current: dict) -> str:
         shown["stage"] = gettext(stage)
     return " " + gettext("Saved now: %(values)s", values="; ".join(
         f"{gettext(names[k])} = {'' if v is None else v}" for k, v in shown.items()))
+
+
+# --- The ranking (龙虎榜), the 旬报 and the 点将台 (issue 12 items 5 and 6) ----------------
+
+DOWNLOADS = {  # kind → (writer, extension, media type, name in zh and en)
+    "report-xlsx": (report.period_xlsx, "xlsx", report.XLSX, ("旬报", "ten-day-report")),
+    "report-pdf": (report.period_pdf, "pdf", report.PDF, ("旬报", "ten-day-report")),
+    "roster-xlsx": (report.roster_xlsx, "xlsx", report.XLSX, ("点将台", "responsibility-table")),
+}
+
+
+@bp.get("/ranking")
+@access("viewer")
+def ranking_page():
+    return render_template("ranking.html", **_ranking_context(request.args))
+
+
+@bp.get("/ranking/<any('report-xlsx', 'report-pdf', 'roster-xlsx'):kind>")
+@access("viewer")
+def ranking_download(kind: str):
+    return _download(kind, request.args)
+
+
+def _period(conn, park: dict, args):
+    return params.period(args.get("period")) or ranking.default_period(conn, park["id"])
+
+
+def _ranking_context(args) -> dict:
+    conn = get_db()
+    park = _park(args.get("park"))
+    period = _period(conn, park, args)
+    filters = params.project_list(args).filters
+    lang = current_language()
+    return {"park": park, "period": period, "filters": filters, "lang": lang,
+            "found": ranking.ranking(conn, park["id"], period, filters),
+            "args": {k: v for k, v in args.items() if v}, "labels": labels,
+            "flags": project.FLAGS, "tag_names": project.TAGS,
+            "downloads": list(DOWNLOADS), **_filter_options(conn, park["id"], lang)}
+
+
+def _download(kind: str, args):
+    """A 旬报 or 点将台 file for the chosen 旬, in the user's language (?lang=en as on every
+    page), named by park and 旬, with an ASCII fallback name."""
+    conn = get_db()
+    park = _park(args.get("park"))
+    period = _period(conn, park, args)
+    lang = current_language()
+    writer, extension, media_type, names = DOWNLOADS[kind]
+    body = writer(conn, park, period, lang)
+    local = f'{park["name"]}_{period.name("zh")}_{names[0]}' if lang == "zh" else \
+        f'{park["code"]}_{period}_{names[1]}'
+    return body, 200, {
+        "Content-Type": media_type,
+        "Content-Disposition": f'attachment; filename="{park["code"]}-{period}-{names[1]}'
+                               f'.{extension}"; filename*=UTF-8\'\'{quote(local)}.{extension}'}
