@@ -15,7 +15,7 @@ import pytest
 from app import db
 from app.projects import report
 from app.projects.period import last_complete
-from tests.client import login
+from tests.client import csrf_token, login
 
 EVIL = "<script>alert(1)</script>"
 FORMULA = "=cmd|' /C calc'!A0"
@@ -75,7 +75,8 @@ def test_every_key_project_with_its_values_and_changes(scene):
     k1 = row_of(ws, "K1")
     assert (k1["阶段"], k1["形象进度（%）"], k1["完成投资（万元）"], k1["投资完成率（%）"]) == (
         "开工", 40, 600, 60)
-    assert (k1["旗帜"], k1["滞后天数"], k1["责任领导"], k1["首席代办"]) == ("红旗", 0, "王五", "赵六")
+    assert (k1["旗帜"], k1["滞后天数"], k1["责任领导"], k1["首席代办"]) == (
+        "红旗", 0, "王五", "赵六")
     assert k1["重点类别"] == "省重点项目"
     assert k1["较上旬变化"] == (f"阶段 签约→开工；开工节点 {period.start} 完成；"
                              "进度 +20.0 个百分点；投资 +300.00 万元")
@@ -122,7 +123,6 @@ def test_a_past_report_regenerated_after_later_records_has_the_same_cells(scene,
 
 
 def _token(client) -> str:
-    from tests.client import csrf_token
     return csrf_token(client, "/")
 
 
