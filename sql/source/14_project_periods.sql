@@ -9,6 +9,26 @@ SELECT array_position(ARRAY['negotiating', 'signed', 'land_supplied', 'started',
                             'operating'], stage);
 $$;
 
+-- The project list's filters (search text in code, name or company; stage, zone code,
+-- industry code prefix, leader, service official, flag, key-list tag; NULL: not applied)
+-- on a project row with its stage, zone code and flag of the reading; the list and the
+-- ranking share it. Inlined by the planner (one expression).
+CREATE OR REPLACE FUNCTION project_matches(
+    pr projects, stage text, zone text, flag text, q text, f_stage text, f_zone text,
+    f_industry text, f_leader text, f_official text, f_flag text, f_tag text)
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+SELECT (q IS NULL OR strpos(lower(pr.code), lower(q)) > 0
+        OR strpos(lower(pr.name), lower(q)) > 0
+        OR strpos(lower(coalesce(pr.company, '')), lower(q)) > 0)
+   AND (f_stage IS NULL OR stage = f_stage)
+   AND (f_zone IS NULL OR zone = f_zone)
+   AND (f_industry IS NULL OR starts_with(pr.industry_code, f_industry))
+   AND (f_leader IS NULL OR pr.leader = f_leader)
+   AND (f_official IS NULL OR pr.service_official = f_official)
+   AND (f_flag IS NULL OR flag = f_flag)
+   AND (f_tag IS NULL OR f_tag = ANY (pr.tags));
+$$;
+
 -- Each project of a park as of the end of date d:
 --   existed      false for a project a user created after the date (it is left out);
 --   stage        the later of the last milestone with an actual date on or before d and

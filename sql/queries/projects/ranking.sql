@@ -16,16 +16,8 @@ sel AS (
   LEFT JOIN prev p ON p.project_id = c.project_id
   LEFT JOIN zones z ON z.id = pr.zone_id
   WHERE c.existed AND c.stage <> 'negotiating'
-    AND (:q::text IS NULL OR strpos(lower(pr.code), lower(:q)) > 0
-         OR strpos(lower(pr.name), lower(:q)) > 0
-         OR strpos(lower(coalesce(pr.company, '')), lower(:q)) > 0)
-    AND (:stage::text IS NULL OR c.stage = :stage)
-    AND (:zone::text IS NULL OR z.code = :zone)
-    AND (:industry::text IS NULL OR starts_with(pr.industry_code, :industry))
-    AND (:leader::text IS NULL OR pr.leader = :leader)
-    AND (:service_official::text IS NULL OR pr.service_official = :service_official)
-    AND (:flag::text IS NULL OR c.flag = :flag)
-    AND (:tag::text IS NULL OR :tag = ANY (pr.tags))),
+    AND project_matches(pr, c.stage, z.code, c.flag, :q, :stage, :zone, :industry, :leader,
+                        :service_official, :flag, :tag)),
 ranked AS (
   SELECT s.*,
          row_number() OVER (ORDER BY s.score DESC, s.days_behind, s.invest_pct DESC NULLS LAST,
