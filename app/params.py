@@ -283,3 +283,11 @@ def period(value: str | None) -> Period | None:
     if value in (None, ""):
         return None
     return Period.parse(value)
+
+
+def export_kind(value: str | None, known: Mapping) -> str:
+    """kind=<one of known> of a download (the 旬报 and 点将台 files); required."""
+    if value not in known:
+        raise BadRequest(Text(N_("%(name)s must be one of %(choices)s, not %(value)s"),
+                              name="kind", choices=", ".join(known), value=repr(value)))
+    return value

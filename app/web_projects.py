@@ -218,7 +218,7 @@ def _now_saved(current: dict) -> str:
 
 # --- The ranking (龙虎榜), the 旬报 and the 点将台 (issue 12 items 5 and 6) ----------------
 
-DOWNLOADS = {  # kind → (writer, extension, media type, name in zh and en)
+DOWNLOADS = {  # ?kind= → (writer, extension, media type, name in zh and en)
     "report-xlsx": (report.period_xlsx, "xlsx", report.XLSX, ("旬报", "ten-day-report")),
     "report-pdf": (report.period_pdf, "pdf", report.PDF, ("旬报", "ten-day-report")),
     "roster-xlsx": (report.roster_xlsx, "xlsx", report.XLSX, ("点将台", "responsibility-table")),
@@ -231,10 +231,10 @@ def ranking_page():
     return render_template("ranking.html", **_ranking_context(request.args))
 
 
-@bp.get("/ranking/<any('report-xlsx', 'report-pdf', 'roster-xlsx'):kind>")
+@bp.get("/ranking/export")
 @access("viewer")
-def ranking_download(kind: str):
-    return _download(kind, request.args)
+def ranking_export():
+    return _download(params.export_kind(request.args.get("kind"), DOWNLOADS), request.args)
 
 
 def _period(conn, park: dict, args):

@@ -44,8 +44,7 @@ def test_a_viewer_reads_the_ranking_and_downloads_the_report(
     assert flags == {"black"}
     with page.expect_download(timeout=90_000) as download:
         page.click('[data-download="report-xlsx"]')
-    data = open(download.value.path(), "rb").read()
-    ws = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    ws = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0]
     assert ws["A1"].value.endswith("重点项目旬报")
     assert [c.value for c in ws[4]][:3] == ["序号", "项目编号", "项目名称"]
     assert ws.max_row > 4

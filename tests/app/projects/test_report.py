@@ -165,10 +165,17 @@ def test_roster_lists_targets_people_and_monthly_progress(scene):
                                        ("roster-xlsx", report.XLSX)])
 def test_a_viewer_downloads_and_a_guest_cannot(client, scene, kind, mime):
     login(client, "viewer")
-    response = client.get(f"/ranking/{kind}?period={scene['period']}&lang=zh")
+    response = client.get(f"/ranking/export?kind={kind}&period={scene['period']}&lang=zh")
     assert response.status_code == 200 and response.mimetype == mime
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment; filename=\"") and "filename*=UTF-8''" in disposition
     assert str(scene["period"]) in disposition
     login(client, "guest")
-    assert client.get(f"/ranking/{kind}").status_code == 403
+    assert client.get(f"/ranking/export?kind={kind}").status_code == 403
+
+
+def test_an_unknown_download_is_a_400_naming_the_kinds(client):
+    login(client, "viewer")
+    response = client.get("/ranking/export?kind=evil&lang=en")
+    assert response.status_code == 400
+    assert "report-xlsx, report-pdf, roster-xlsx" in response.get_data(as_text=True)
