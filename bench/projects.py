@@ -71,19 +71,19 @@ def add_projects(conn, park_id: int, n: int) -> None:
                               completed_investment, tags, leader, responsible_unit,
                               service_official)
         SELECT %(park)s, format('BP-%%s', lpad(i::text, 5, '0')), format('基准项目%%s', i),
-               format('基准企业%%s', i % 700),
+               format('基准企业%%s', i %% 700),
                (ARRAY['signed', 'land_supplied', 'started', 'started', 'completed',
-                      'operating'])[1 + i % 6],
-               1000 + (i * 37) % 20000, 0,
-               CASE WHEN i % 5 < 2 THEN ARRAY['municipal_key'] ELSE '{}' END,
-               format('领导%%s', i % 20), format('单位%%s', i % 15), format('代办%%s', i % 30)
+                      'operating'])[1 + i %% 6],
+               1000 + (i * 37) %% 20000, 0,
+               CASE WHEN i %% 5 < 2 THEN ARRAY['municipal_key'] ELSE '{}' END,
+               format('领导%%s', i %% 20), format('单位%%s', i %% 15), format('代办%%s', i %% 30)
         FROM generate_series(1, %(n)s) i""", {"park": park_id, "n": n})
     conn.execute("""
         INSERT INTO milestones (project_id, stage, planned_on, actual_on)
-        SELECT pr.id, s.stage, %(today)s::date + (s.k - 3) * 120 + (pr.id % 40) - 20,
+        SELECT pr.id, s.stage, %(today)s::date + (s.k - 3) * 120 + (pr.id %% 40) - 20,
                CASE WHEN s.k <= project_stage_index(pr.stage) - 1
                     THEN least(%(today)s::date, %(today)s::date + (s.k - 3) * 120
-                               + (pr.id % 50) - 10) END
+                               + (pr.id %% 50) - 10) END
         FROM projects pr
         CROSS JOIN LATERAL (VALUES ('signed', 1), ('land_supplied', 2), ('started', 3),
                                    ('completed', 4), ('operating', 5)) s (stage, k)
@@ -91,8 +91,8 @@ def add_projects(conn, park_id: int, n: int) -> None:
                  {"park": park_id, "today": today})
     conn.execute("""
         INSERT INTO progress_reports (project_id, reported_on, progress_pct, investment_done)
-        SELECT pr.id, e.d, least(100, 5 * e.k + pr.id % 30),
-               pr.planned_investment * least(100, 5 * e.k + pr.id % 30) / 100
+        SELECT pr.id, e.d, least(100, 5 * e.k + pr.id %% 30),
+               pr.planned_investment * least(100, 5 * e.k + pr.id %% 30) / 100
         FROM projects pr, unnest(%(ends)s::date[]) WITH ORDINALITY e (d, k)
         WHERE pr.park_id = %(park)s AND pr.code LIKE 'BP-%%' AND pr.stage = 'started'""",
                  {"park": park_id, "ends": sorted(ends)})
@@ -103,7 +103,7 @@ def add_projects(conn, park_id: int, n: int) -> None:
         UPDATE milestones m SET planned_on = planned_on + 30
         FROM projects pr
         WHERE pr.id = m.project_id AND pr.park_id = %s AND pr.code LIKE 'BP-%%'
-          AND m.id % 10 = 0""", (park_id,))
+          AND m.id %% 10 = 0""", (park_id,))
     db.set_actor(conn, "bench")
     conn.execute("ANALYZE projects; ANALYZE milestones; ANALYZE progress_reports; "
                  "ANALYZE audit_log")
@@ -160,6 +160,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     url = load(args.plots, args.reuse)
     with db.connect(url, actor="bench") as conn:
+        migrations.upgrade(conn)  # the SQL under test, also on a reused database
         park = conn.execute("SELECT id, code, name, name_en FROM parks ORDER BY id LIMIT 1"
                             ).fetchone()
         _, seconds = timed(add_projects, conn, park["id"], args.projects)
