@@ -265,14 +265,15 @@ PARK = Fields({"code": pattern(r"[A-Za-z0-9_-]{1,32}", "JSCY"),
 MILESTONE = Fields({"stage": choice(list(labels.PROJECT_STAGES)[1:]), "planned_on": iso_date,
                     "actual_on": iso_date}, frozenset({"stage"}))
 PROGRESS = Fields({"reported_on": iso_date, "progress_pct": number((0, 100)),
-                   "investment_done": number("money"), "note": NOTE},
+                   "investment_done": number("money"), "note": NOTE, "reporter": PERSON},
                   frozenset({"reported_on", "progress_pct"}))
 PROJECT = Fields({
     "code": CODE, "name": text("name", blank=False), "company": PERSON,
     "industry_code": INDUSTRY, "planned_investment": number("money"),
     "completed_investment": number("money"),
     "tags": list_of(pattern(r"[A-Za-z0-9_-]{1,50}", "municipal_key"), 20),
-    "leader": PERSON, "service_official": PERSON, "stage": choice(labels.PROJECT_STAGES),
+    "leader": PERSON, "responsible_unit": PERSON, "service_official": PERSON,
+    "stage": choice(labels.PROJECT_STAGES),
     "zone": CODE, "plots": list_of(PLOT_CODE, 10_000),
     "milestones": list_of(lambda v: None if isinstance(v, dict) else Text(MUST_BE_OBJECT), 10),
     "progress": list_of(lambda v: None if isinstance(v, dict) else Text(MUST_BE_OBJECT), 10_000),

@@ -21,6 +21,7 @@ from . import parks, schemas
 from .errors import NO_PARK, BadRequest, NotFound, Text
 from .labels import N_
 from .plan_result import NUMBERINGS
+from .projects.period import Period
 from .projects.project import FILTERS, SORTS, ListQuery
 
 DEFAULT_LIMIT = 1000
@@ -294,3 +295,18 @@ def lobby_timing(args: Mapping) -> dict:
                                   value=value))
         timing[name] = value
     return timing
+
+
+def period(value: str | None) -> Period | None:
+    """period=2026-11-3 (a 旬: year, month, part 1–3), or None when absent."""
+    if value in (None, ""):
+        return None
+    return Period.parse(value)
+
+
+def export_kind(value: str | None, known: Mapping) -> str:
+    """kind=<one of known> of a download (the 旬报 and 点将台 files); required."""
+    if value not in known:
+        raise BadRequest(Text(N_("%(name)s must be one of %(choices)s, not %(value)s"),
+                              name="kind", choices=", ".join(known), value=repr(value)))
+    return value

@@ -7,14 +7,16 @@ user typed (and, on a 409, showing what the other person saved)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from . import clock, labels, params, parks, ui_messages
 from .auth import access, request_can
 from .errors import AtlasError
 from .i18n import current_language
-from .projects import board, milestone, progress, project
+from .projects import board, milestone, progress, project, ranking, report
 from .web import map_page
 from .web_db import get_db
 
@@ -42,17 +44,16 @@ def _list_context(args, key: str, read) -> dict:
     conn = get_db()
     park = _park(args.get("park"))
     query = params.project_list(args)
-    return {"park": park, "query": query, key: read(conn, park["id"], query),
-            "args": {k: v for k, v in args.items() if v}, "labels": labels,
-            "lang": current_language(), "can_edit": request_can("planner"),
-            "flags": project.FLAGS, "tag_names": project.TAGS,
-            **_filter_options(conn, park["id"])}
-
-
-def _filter_options(conn, park_id: int) -> dict:
-    """The choices of the list's (and the board's) filters, named in the user's language."""
-    found = project.choices(conn, park_id)
     lang = current_language()
+    return {"park": park, "query": query, key: read(conn, park["id"], query),
+            "args": {k: v for k, v in args.items() if v}, "labels": labels, "lang": lang,
+            "can_edit": request_can("planner"), "flags": project.FLAGS,
+            "tag_names": project.TAGS, **_filter_options(conn, park["id"], lang)}
+
+
+def _filter_options(conn, park_id: int, lang: str) -> dict:
+    """The choices of the project filters (list, ranking): (value, label) pairs."""
+    found = project.choices(conn, park_id)
     name = "name_en" if lang == "en" else "name_zh"
     return {
         "stage_options": [(k, gettext(v)) for k, v in labels.PROJECT_STAGES.items()],
@@ -269,8 +270,61 @@ def lobby_page():
                            **found)
 
 
-def _ranking_url(park: dict) -> str | None:
-    """The ranking page (龙虎榜, /ranking) when this app has one, for the lobby to show."""
-    if not any(rule.rule == "/ranking" for rule in current_app.url_map.iter_rules()):
-        return None
-    return f"{request.script_root}/ranking?park={park['code']}"
+def _ranking_url(park: dict) -> str:
+    """The ranking page (龙虎榜), the lobby's second slide."""
+    return url_for("projects.ranking_page", park=park["code"])
+
+
+# --- The ranking (龙虎榜), the 旬报 and the 点将台 (issue 12 items 5 and 6) ----------------
+
+DOWNLOADS = {  # ?kind= → (writer, extension, media type, name in zh and en)
+    "report-xlsx": (report.period_xlsx, "xlsx", report.XLSX, ("旬报", "ten-day-report")),
+    "report-pdf": (report.period_pdf, "pdf", report.PDF, ("旬报", "ten-day-report")),
+    "roster-xlsx": (report.roster_xlsx, "xlsx", report.XLSX, ("点将台", "responsibility-table")),
+}
+
+
+@bp.get("/ranking")
+@access("viewer")
+def ranking_page():
+    return render_template("ranking.html", **_ranking_context(request.args))
+
+
+@bp.get("/ranking/export")
+@access("viewer")
+def ranking_export():
+    return _download(params.export_kind(request.args.get("kind"), DOWNLOADS), request.args)
+
+
+def _period(conn, park: dict, args):
+    return params.period(args.get("period")) or ranking.default_period(conn, park["id"])
+
+
+def _ranking_context(args) -> dict:
+    conn = get_db()
+    park = _park(args.get("park"))
+    period = _period(conn, park, args)
+    filters = params.project_list(args).filters
+    lang = current_language()
+    return {"park": park, "period": period, "filters": filters, "lang": lang,
+            "found": ranking.ranking(conn, park["id"], period, filters),
+            "args": {k: v for k, v in args.items() if v}, "labels": labels,
+            "flags": project.FLAGS, "tag_names": project.TAGS,
+            "downloads": list(DOWNLOADS), **_filter_options(conn, park["id"], lang)}
+
+
+def _download(kind: str, args):
+    """A 旬报 or 点将台 file for the chosen 旬, in the user's language (?lang=en as on every
+    page), named by park and 旬, with an ASCII fallback name."""
+    conn = get_db()
+    park = _park(args.get("park"))
+    period = _period(conn, park, args)
+    lang = current_language()
+    writer, extension, media_type, names = DOWNLOADS[kind]
+    body = writer(conn, park, period, lang)
+    local = f'{park["name"]}_{period.name("zh")}_{names[0]}' if lang == "zh" else \
+        f'{park["code"]}_{period}_{names[1]}'
+    return body, 200, {
+        "Content-Type": media_type,
+        "Content-Disposition": f'attachment; filename="{park["code"]}-{period}-{names[1]}'
+                               f'.{extension}"; filename*=UTF-8\'\'{quote(local)}.{extension}'}

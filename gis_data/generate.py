@@ -170,6 +170,8 @@ def min_plot_ratio(industry: str | None) -> float:
 
 LEADERS = ("李卫国", "周建新", "刘志勇", "彭立军", "胡海燕", "谭国庆")
 OFFICIALS = ("易小平", "谭晓峰", "陈敏", "何俊", "罗婷", "汤志华", "任杰", "黎明辉", "方芳")
+# responsible units (责任单位) of the 点将台, by the project's number (no random draw)
+UNITS = ("招商合作局", "经济发展局", "规划建设局", "自然资源分局", "食品产业园办", "电子产业园办")
 
 # ---------------------------------------------------------------------------------------
 # Random draws
@@ -1675,7 +1677,7 @@ def progress_reports(spec, planned_on, actual, planned_inv, dr) -> list[dict]:
         inv = max(inv, round(planned_inv * pct / 100 * spent, -1))
         note = note or next(text for limit, text in PROGRESS_NOTES if pct < limit)
         out.append({"reported_on": iso(on), "progress_pct": pct, "investment_done": inv,
-                    "note": note})
+                    "note": note, "reporter": spec.company})
     return out
 
 
@@ -1706,6 +1708,7 @@ def make_projects(plan: Plan, blocks_rows, records_by_cell,
             "completed_investment": done_inv, "tags": list(spec.tags),
             "leader": LEADERS[n % len(LEADERS)],
             "service_official": OFFICIALS[(n * 5) % len(OFFICIALS)],
+            "responsible_unit": UNITS[(n * 7 + n // 6) % len(UNITS)],
             "stage": spec.stage, "zone": spec.zone, "plots": [r["code"] for r in run],
             "milestones": [{"stage": m, "planned_on": iso(planned_on[m]),
                             "actual_on": iso(actual.get(m))} for m in MILESTONES],

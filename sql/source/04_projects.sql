@@ -92,6 +92,63 @@ SELECT CASE WHEN lang = 'zh' THEN
              WHEN 'completed' THEN 'Completed' WHEN 'operating' THEN 'Operating' END END;
 $$;
 
+-- Rows of a table as they were recorded at an instant, from the audit trail, for the rows
+-- changed since (the others are as they are now): the after-image of the row's last entry
+-- before the instant (NULL when that entry deleted it); for a row whose first entry came
+-- later, the before-image of that entry, or, when it inserted the row: NULL when a user
+-- (the audit actor is a user account) entered it later — it was not known then — and the
+-- row as loaded otherwise: a data set import (actor 'cli:…') or a script loads records
+-- that carry their own history (the demo's milestones and reports).
+CREATE OR REPLACE FUNCTION audit_rows_at(tbl text, t timestamptz)
+RETURNS TABLE (row_id text, image jsonb)
+LANGUAGE sql STABLE AS $$
+WITH later AS (
+  SELECT DISTINCT ON (a.row_id) a.row_id, a.action, a.actor, a.before, a.after
+  FROM audit_log a
+  WHERE a.table_name = tbl AND a.at >= t
+  ORDER BY a.row_id, a.id)
+SELECT l.row_id,
+       CASE WHEN e.action IS NOT NULL THEN CASE WHEN e.action <> 'delete' THEN e.after END
+            WHEN l.action = 'insert' THEN
+              CASE WHEN NOT EXISTS (SELECT 1 FROM users u WHERE u.username = l.actor)
+                   THEN l.after END
+            ELSE l.before END
+FROM later l
+LEFT JOIN LATERAL (SELECT a.action, a.after FROM audit_log a
+                   WHERE a.table_name = tbl AND a.row_id = l.row_id AND a.at < t
+                   ORDER BY a.id DESC LIMIT 1) e ON true;
+$$;
+
+-- The instant a date ends in a park: the midnight after it in the park's time zone.
+CREATE OR REPLACE FUNCTION park_day_end(park integer, d date) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+SELECT (d + 1)::timestamp AT TIME ZONE coalesce(park_settings(park) ->> 'timezone',
+                                                'Asia/Shanghai');
+$$;
+
+-- A park's milestones as they were recorded at the end of a date, for the 旬报 and the
+-- ranking (issue 12): the facts keep their own dates (actual_on as stored now; callers
+-- compare it with the date), the plan is the one recorded then (audit_rows_at): a planned
+-- date changed later counts with its value then, a milestone deleted later counts as it
+-- was, one a user entered later has no planned date then.
+CREATE OR REPLACE FUNCTION milestones_as_of(park integer, d date)
+RETURNS TABLE (project_id integer, stage text, planned_on date, actual_on date)
+LANGUAGE sql STABLE AS $$
+WITH t AS MATERIALIZED (SELECT park_day_end(park, d) AS t),  -- once, not per audit row
+then_ AS (SELECT i.* FROM t, audit_rows_at('milestones', t.t) i)
+SELECT m.project_id, m.stage,
+       CASE WHEN i.row_id IS NULL THEN m.planned_on ELSE (i.image ->> 'planned_on')::date END,
+       m.actual_on
+FROM milestones m JOIN projects pr ON pr.id = m.project_id AND pr.park_id = park
+LEFT JOIN then_ i ON i.row_id = m.id::text
+UNION ALL
+SELECT (i.image ->> 'project_id')::integer, i.image ->> 'stage',
+       (i.image ->> 'planned_on')::date, (i.image ->> 'actual_on')::date
+FROM then_ i JOIN projects pr ON pr.id = (i.image ->> 'project_id')::integer
+                               AND pr.park_id = park
+WHERE NOT EXISTS (SELECT 1 FROM milestones m WHERE m.id::text = i.row_id);
+$$;
+
 -- The flag of each project of a park as of a date (DESIGN §4.7): black when a milestone's
 -- planned date has passed (it is before the date) without an actual date on or before it,
 -- or when the latest progress report on or before the date is more than
@@ -99,12 +156,22 @@ $$;
 -- start 开工, 100 % at the planned completion 竣工, read at the report's date); otherwise
 -- red. days_behind is the largest delay of the reasons: days since an overdue planned
 -- date, or the days of schedule the missing progress stands for. One statement for a park.
-CREATE OR REPLACE FUNCTION project_flags(park integer, d date DEFAULT NULL)
+-- recorded: the milestones as recorded at the end of the date (milestones_as_of: the plan
+-- of then, for the 旬报 and the ranking) instead of as they are now.
+DROP FUNCTION IF EXISTS project_flags(integer, date);
+CREATE OR REPLACE FUNCTION project_flags(park integer, d date DEFAULT NULL,
+                                         recorded boolean DEFAULT false)
 RETURNS TABLE (project_id integer, flag text, days_behind integer, reasons jsonb)
 LANGUAGE sql STABLE AS $$
 WITH cfg AS (
   SELECT coalesce(d, park_today(park)) AS d,
          (park_settings(park) #>> '{projects,behind_schedule_points}')::double precision AS pts),
+ms AS (  -- the park's milestones, now or as recorded then
+  SELECT m.project_id, m.stage, m.planned_on, m.actual_on
+  FROM milestones m JOIN projects pr ON pr.id = m.project_id AND pr.park_id = park
+  WHERE NOT recorded
+  UNION ALL
+  SELECT r.* FROM cfg, milestones_as_of(park, cfg.d) r WHERE recorded),
 late AS (  -- milestones overdue as of the date
   SELECT m.project_id, (cfg.d - m.planned_on) AS days,
          jsonb_build_object(
@@ -116,7 +183,7 @@ late AS (  -- milestones overdue as of the date
                         project_stage_name(m.stage, 'en'), m.planned_on, cfg.d - m.planned_on,
                         CASE WHEN cfg.d - m.planned_on = 1 THEN 'day' ELSE 'days' END))
            AS reason
-  FROM cfg, milestones m JOIN projects pr ON pr.id = m.project_id AND pr.park_id = park
+  FROM cfg, ms m
   WHERE m.planned_on < cfg.d AND (m.actual_on IS NULL OR m.actual_on > cfg.d)),
 line AS (  -- the straight-line schedule and the latest report on or before the date
   SELECT pr.id AS project_id, s.planned_on AS s, e.planned_on AS e, rep.reported_on,
@@ -124,8 +191,8 @@ line AS (  -- the straight-line schedule and the latest report on or before the 
          least(100, greatest(0, 100.0 * (rep.reported_on - s.planned_on)
                                 / (e.planned_on - s.planned_on))) AS expected
   FROM cfg, projects pr
-  JOIN milestones s ON s.project_id = pr.id AND s.stage = 'started'
-  JOIN milestones e ON e.project_id = pr.id AND e.stage = 'completed'
+  JOIN ms s ON s.project_id = pr.id AND s.stage = 'started'
+  JOIN ms e ON e.project_id = pr.id AND e.stage = 'completed'
   JOIN LATERAL (SELECT r.reported_on, r.progress_pct FROM progress_reports r
                 WHERE r.project_id = pr.id AND r.reported_on <= cfg.d
                 ORDER BY r.reported_on DESC LIMIT 1) rep ON true

@@ -24,16 +24,8 @@ sel AS (
   LEFT JOIN zones z ON z.id = pr.zone_id
   LEFT JOIN industries i ON i.code = left(pr.industry_code, 2)
   WHERE pr.park_id = :park_id
-    AND (:q::text IS NULL OR strpos(lower(pr.code), lower(:q)) > 0
-         OR strpos(lower(pr.name), lower(:q)) > 0
-         OR strpos(lower(coalesce(pr.company, '')), lower(:q)) > 0)
-    AND (:stage::text IS NULL OR pr.stage = :stage)
-    AND (:zone::text IS NULL OR z.code = :zone)
-    AND (:industry::text IS NULL OR starts_with(pr.industry_code, :industry))
-    AND (:leader::text IS NULL OR pr.leader = :leader)
-    AND (:service_official::text IS NULL OR pr.service_official = :service_official)
-    AND (:flag::text IS NULL OR fl.flag = :flag)
-    AND (:tag::text IS NULL OR :tag = ANY (pr.tags))),
+    AND project_matches(pr, pr.stage, z.code, fl.flag, :q, :stage, :zone, :industry, :leader,
+                        :service_official, :flag, :tag)),
 keyed AS (
   SELECT s.*,
          CASE :sort WHEN 'stage' THEN s.stage_rank::float8 WHEN 'flag' THEN s.days_behind::float8
