@@ -57,6 +57,7 @@ def document() -> dict:
     for path, ops in _shape_paths().items():
         paths[path] = {**paths.get(path, {}), **ops}
     paths.update(_project_plot_paths())
+    paths.update(_board_paths())
     return {**_document_head(), "paths": paths, "components": _components()}
 
 
@@ -220,6 +221,22 @@ def _project_plot_paths() -> dict:
             "The park's plots more than half inside a drawn polygon (GK areas), for the "
             "planner's selection", "FeatureCollection", occupancy.INSIDE, extra=[pid])},
     }
+
+
+def _board_paths() -> dict:
+    """The board (看板) and a card's move to its next stage (issue 12 item 4,
+    app/projects/board.py)."""
+    from .projects import board
+
+    cards = _op("The board: the park's projects matching the project list's filters as "
+                "cards in columns by stage, with progress, flag and next milestone",
+                "park", "as_of", response="Object",
+                extra=[_filter(f) for f in LAYERS["projects"].filters])
+    move = _body("Move a project to its next stage on the date it got there (planner): the "
+                 "stage and its milestone's actual date in one transaction", "Object",
+                 board.MOVE, extra=[_id("project_id")])
+    move["description"] = PROJECT_CONFLICT
+    return {"/board": {"get": cards}, "/projects/{project_id}/stage": {"post": move}}
 
 
 def _plan_paths() -> dict:
