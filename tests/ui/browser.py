@@ -3,7 +3,10 @@ stay in tests/ui/conftest.py)."""
 
 from __future__ import annotations
 
+import re
 import time
+
+from shapely.geometry import shape
 
 
 def login(page, base_url: str, username: str, password: str) -> None:
@@ -42,3 +45,28 @@ def fit_map(page, bounds, padding: int = 90) -> None:
              pa.map.fitBounds(L.latLngBounds(pa.toDisplay(w, s), pa.toDisplay(e, n)),
                               {padding: [pad, pad], animate: false}); }""",
         [*bounds, padding])
+
+
+def api(page, path: str):
+    """GET an API document with the page's session (path relative to the page's origin)."""
+    origin = re.match(r"https?://[^/]+", page.url)[0]
+    response = page.request.get(origin + path)
+    assert response.ok, (path, response.status, response.text()[:300])
+    return response.json()
+
+
+def plot_shape(page, code: str):
+    """The plot's geometry (lon/lat) from GET /api/v1/plots?code=… (a prefix match)."""
+    features = api(page, f"/api/v1/plots?code={code}")["features"]
+    match = [f for f in features if f["properties"]["code"] == code]
+    assert len(match) == 1, (code, [f["properties"]["code"] for f in features])
+    return shape(match[0]["geometry"])
+
+
+def click_plot(page, code: str) -> None:
+    """Click inside a plot on the park map, fitted to it first."""
+    geom = plot_shape(page, code)
+    fit_map(page, geom.bounds)
+    inside = geom.representative_point()
+    at = screen_point(page, inside.x, inside.y)
+    page.mouse.click(at["x"], at["y"])

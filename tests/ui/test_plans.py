@@ -21,10 +21,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import shapely
 from shapely import affinity
-from shapely.geometry import shape
 
 from app import exporters, requisition
 
+from .browser import api, plot_shape
 from .conftest import PageRecord
 from .test_map import MAP, login
 
@@ -88,14 +88,6 @@ def assert_clean(record) -> None:
     assert record.dialogs == []
 
 
-def api(page, path: str):
-    """GET an API document with the page's session."""
-    origin = re.match(r"https?://[^/]+", page.url)[0]
-    response = page.request.get(origin + path)
-    assert response.ok, (path, response.status, response.text()[:300])
-    return response.json()
-
-
 def plan_id(page, name: str) -> int:
     return next(p["id"] for p in api(page, "/api/v1/plans") if p["name"] == name)
 
@@ -104,14 +96,6 @@ def plan_codes(page, plan: int, version: int | None = None) -> set[str]:
     suffix = f"?version={version}" if version else ""
     return {f["properties"]["code"]
             for f in api(page, f"/api/v1/plans/{plan}/plots{suffix}")["features"]}
-
-
-def plot_shape(page, code: str):
-    """The plot's geometry (lon/lat) from GET /api/v1/plots?code=… (a prefix match)."""
-    features = api(page, f"/api/v1/plots?code={code}")["features"]
-    match = [f for f in features if f["properties"]["code"] == code]
-    assert len(match) == 1, (code, [f["properties"]["code"] for f in features])
-    return shape(match[0]["geometry"])
 
 
 def open_plan(page, base: str, plan: int, query: str = "") -> None:

@@ -9,14 +9,11 @@ Screenshots at 1440 and 1024 px. Waits are on data attributes the page sets.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import shapely
 from shapely import affinity
-from shapely.geometry import shape
 
-from .browser import fit_map, login, screen_point, wait_until
+from .browser import api, click_plot, fit_map, login, plot_shape, screen_point, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -89,26 +86,6 @@ def open_project(page, base: str, pid: int) -> None:
     page.goto(f"{base}/projects/{pid}")
     page.wait_for_selector(f"{MAP}[data-project-loaded]", state="attached", timeout=60_000)
     wait_until(page, f"document.querySelector('{MAP}').dataset.loaded === 'true'", 60)
-
-
-def api(page, path: str):
-    origin = re.match(r"https?://[^/]+", page.url)[0]
-    response = page.request.get(origin + path)
-    assert response.ok, (path, response.status)
-    return response.json()
-
-
-def plot_shape(page, code: str):
-    features = api(page, f"/api/v1/plots?code={code}")["features"]
-    return shape(next(f for f in features if f["properties"]["code"] == code)["geometry"])
-
-
-def click_plot(page, code: str) -> None:
-    geom = plot_shape(page, code)
-    fit_map(page, geom.bounds)
-    inside = geom.representative_point()
-    at = screen_point(page, inside.x, inside.y)
-    page.mouse.click(at["x"], at["y"])
 
 
 def selected_count(page) -> int:

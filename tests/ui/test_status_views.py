@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.ui.browser import wait_until
+from tests.ui.browser import api, wait_until
 
 from .test_map import MAP, PLOT_PATHS, login, open_map
 
@@ -28,14 +28,6 @@ FLAG_FILLS = {"reclaim_due": "#67000d", "idle": "#e31a1c", "idle_government": HA
 READINESS_FILLS = {"serviced_7": "#006d2c", "serviced_5": "#31a354", "serviced_3": "#a1d99b",
                    "level_0": "#9a9a9a"}
 SELECTED = "#00bcd4"
-
-
-def api(page, path: str) -> dict:
-    """GET an API document with the page's session (path relative to the page's origin)."""
-    origin = re.match(r"https?://[^/]+", page.url)[0]
-    response = page.request.get(origin + path)
-    assert response.ok, (path, response.status, response.text()[:300])
-    return response.json()
 
 
 def park_id(page) -> int:
