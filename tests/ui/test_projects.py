@@ -65,12 +65,22 @@ def test_a_planner_creates_a_project_and_records_a_milestone_and_a_report(
         page.click("#pa-progress-add button[type=submit]")
     report = page.locator("#pa-progress-table tr[data-report-id]")
     assert report.count() == 1
-    assert report.locator(".pa-progress-pct").text_content() == "15"
-    assert "桩基施工" in report.text_content()
+    assert report.locator(".pa-progress-pct").input_value() == "15"
+    assert report.locator("input[name=note]").input_value() == "桩基施工"
     assert "12,000.00" in page.text_content("#pa-project-fields")  # follows the report
-    # created, milestone, report, and the completed investment that followed the report
+    # the report corrected in its row: 18 %, another note
+    report.locator(".pa-progress-pct").fill("18")
+    report.locator("input[name=note]").fill("桩基施工完成")
+    with page.expect_navigation():
+        report.locator("button[value=save]").click()
+    report = page.locator("#pa-progress-table tr[data-report-id]")
+    assert report.locator(".pa-progress-pct").input_value() == "18"
+    assert report.locator("input[name=note]").input_value() == "桩基施工完成"
+    page.locator("#pa-progress").screenshot(path=str(artifacts_dir / "project-progress-1440.png"))
+    # created, milestone, report, the completed investment that followed the report, and
+    # the report's correction
     history = page.locator("#pa-project-history .pa-history-entry")
-    assert history.count() == 4
+    assert history.count() == 5
     assert "12000" in page.text_content("#pa-project-history")
     page.screenshot(path=str(artifacts_dir / "project-page-1440.png"), full_page=True)
 
