@@ -300,6 +300,9 @@ PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
         "%(reach_km)s km); check the coordinates and the park (setting location.reach_m)"))
        for t in ("plots", "roads", "networks")},
     "parks_survey_settings": ("settings", SURVEY_SETTING),
+    "project_plots_same_park": ("plot_ids", N_(
+        "plot %(plot)s is not in the park of project %(project)s; a project occupies plots "
+        "of its own park only")),
     "plots_lifecycle_order": ("supplied_on", N_(
         "the date of %(event)s (%(on)s) is earlier than the date of %(before)s "
         "(%(before_on)s); lifecycle events follow their order")),

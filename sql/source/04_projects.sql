@@ -6,8 +6,13 @@ LANGUAGE plpgsql AS $$
 BEGIN
   IF (SELECT park_id FROM projects WHERE id = NEW.project_id)
      IS DISTINCT FROM (SELECT park_id FROM plots WHERE id = NEW.plot_id) THEN
+    -- the words are the application's (app.errors.PROBLEMS): the values go as data
     RAISE EXCEPTION 'project % and plot % belong to different parks', NEW.project_id, NEW.plot_id
-      USING ERRCODE = 'check_violation';
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'project_plots_same_park',
+            DETAIL = jsonb_build_object(
+              'project', (SELECT code FROM projects WHERE id = NEW.project_id),
+              'plot', coalesce((SELECT code FROM plots WHERE id = NEW.plot_id),
+                               NEW.plot_id::text))::text;
   END IF;
   RETURN NEW;
 END;

@@ -5,13 +5,19 @@ a stale version and who may change the plots."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import psycopg
 import pytest
+from babel.support import Translations
 from pyproj import Transformer
 
+from app import errors
 from tests.builders import GK_EPSG, Site
 from tests.client import api_error, api_login
 
 API = "/api/v1"
+ROOT = Path(__file__).resolve().parents[3]
 _TO_LONLAT = Transformer.from_crs(GK_EPSG, 4490, always_xy=True)
 
 
@@ -207,3 +213,21 @@ def test_the_history_names_the_plots_and_the_reason_without_empty_project_entrie
     assert link["record_key"] == plot.code
     assert {c["field"]: c["after"] for c in link["changes"]}["conflict_reason"] == "规划调整中"
     assert {c["field"]: c["after_name"] for c in link["changes"]}["plot_id"] == plot.code
+
+
+def test_a_plot_of_another_park_is_refused_in_the_users_words(site, conn):
+    """The database's own guard (project_plots_same_park) names the plot and the project,
+    translated like every refusal, never the trigger's English."""
+    other = conn.execute("INSERT INTO parks (code, name, gk_zone) VALUES ('OTHER', '别的园区', "
+                         "38) RETURNING id").fetchone()["id"]
+    stranger = Site(conn, other).plot(code="OT-1")
+    project = site.project("3985", code="TP-HOME")
+    with pytest.raises(psycopg.errors.CheckViolation) as caught:
+        conn.execute("INSERT INTO project_plots (project_id, plot_id) VALUES (%s, %s)",
+                     (project, stranger.id))
+    conn.rollback()
+    refusal = errors.from_database(caught.value)
+    assert refusal.status == 400 and refusal.details["field"] == "plot_ids"
+    assert "OT-1" in refusal.message and "TP-HOME" in refusal.message
+    zh = Translations.load(str(ROOT / "app" / "translations"), ["zh"])
+    assert "地块 OT-1 不在项目 TP-HOME 所属园区内" in refusal.localize(zh.gettext).message
