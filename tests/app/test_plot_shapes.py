@@ -4,6 +4,7 @@ neighbours, lineage, claims and plan selections carried, roles and stale version
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -91,6 +92,26 @@ def test_split_children_areas_sum_to_the_parent_and_inherit_its_attributes(plann
     assert retired["code"] == "TS-09-12" and retired["snapshot"]["owner"] == "甲村"
     assert {c["code"] for c in retired["lineage"]["children"]} == {"TS-09-12A", "TS-09-12B"}
     assert all(c["live"] for c in retired["lineage"]["children"])
+
+
+
+def test_lineage_times_are_the_parks_wall_clock(planner, conn, site):
+    """A split done at 23:30 UTC shows on the pages at 07:30 the next day in Beijing (the
+    park's zone), whatever the database session's zone; the API keeps the instant."""
+    parent = site.plot(code="TS-TZ-1")
+    cut = line((parent.x0 + 50, parent.y0 - 5), (parent.x0 + 50, parent.y0 + 105))
+    response = post(planner, f"/plots/{parent.id}/split",
+                    {"version": plot_row(conn, parent.id)["version"], "line": cut})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    conn.execute("UPDATE plot_operations SET done_at = '2026-03-01 23:30:00+00' WHERE id = "
+                 "(SELECT operation_id FROM retired_plots WHERE id = %s)", (parent.id,))
+    conn.commit()
+    kid = response.get_json()["features"][0]["properties"]["id"]
+    for page in (f"/plots/retired/{parent.id}", f"/plots/{kid}"):
+        html = planner.get(page).get_data(as_text=True)
+        assert "2026-03-02 07:30" in html and "2026-03-01 23:30" not in html, page
+    instant = planner.get(f"{API}/plots/{kid}/lineage").get_json()["parents"][0]["done_at"]
+    assert datetime.fromisoformat(instant) == datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
 
 
 def test_split_of_a_multipart_plot_with_a_hole_keeps_the_area(planner, conn, site):
