@@ -70,3 +70,10 @@ def click_plot(page, code: str) -> None:
     inside = geom.representative_point()
     at = screen_point(page, inside.x, inside.y)
     page.mouse.click(at["x"], at["y"])
+
+
+def fold_legend(page) -> None:
+    """Fold the park map's legend away (it starts folded on a map narrower than 900 px)."""
+    if page.get_attribute(".pa-legend-toggle", "aria-expanded") == "true":
+        page.click(".pa-legend-toggle")
+    assert page.get_attribute(".pa-legend-toggle", "aria-expanded") == "false"

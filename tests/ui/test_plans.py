@@ -24,7 +24,7 @@ from shapely import affinity
 
 from app import exporters, requisition
 
-from .browser import api, plot_shape
+from .browser import api, fold_legend, plot_shape
 from .conftest import PageRecord
 from .test_map import MAP, login
 
@@ -429,7 +429,7 @@ def test_draw_polygon_adds_plots(live_server, browse, artifacts_dir):
     open_plan(page, live_server, plan)
     target = OUTSIDE[1]
     geom = plot_shape(page, target)
-    page.click(".pa-legend-toggle")  # fold the legend away from the plot
+    fold_legend(page)  # away from the plot
     show_on_map(page, geom)
     # Four corners a little outside the plot: the plot is inside, its neighbours are not
     # (a plot is added when more than half of it lies in the polygon).

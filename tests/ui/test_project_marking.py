@@ -13,7 +13,16 @@ import pytest
 import shapely
 from shapely import affinity
 
-from .browser import api, click_plot, fit_map, login, plot_shape, screen_point, wait_until
+from .browser import (
+    api,
+    click_plot,
+    fit_map,
+    fold_legend,
+    login,
+    plot_shape,
+    screen_point,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -140,7 +149,7 @@ def test_planner_marks_plots_by_clicking_and_drawing(live_server, browse, scene,
     # draw a polygon a little larger than two side-by-side plots: it takes those two
     both = shapely.union(plot_shape(page, scene["pair"][0]), plot_shape(page, scene["pair"][1]))
     fit_map(page, both.bounds)
-    page.click(".pa-legend-toggle")
+    fold_legend(page)
     corners = list(affinity.scale(shapely.minimum_rotated_rectangle(both), 1.03, 1.03)
                    .exterior.coords)[:4]
     points = [screen_point(page, x, y) for x, y in corners]
