@@ -269,3 +269,17 @@ def table_checksums(conn) -> dict[str, str]:
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
     return {t: conn.execute(f'SELECT md5(coalesce(string_agg(x::text, \'|\' ORDER BY x::text),'
                             f' \'\')) AS m FROM "{t}" x').fetchone()["m"] for t in tables}
+
+
+def incoming(features, crs: int | None = GK_EPSG, fmt: str = "shp", **extra):
+    """An `Incoming` as a reader would hand it on, built by hand: `features` are
+    (shapely geometry or None, properties) in the CRS `crs`, numbered from 1."""
+    from shapely.geometry import Polygon
+
+    from app.errors import Text
+    from app.imports.incoming import Feature, Incoming
+
+    return Incoming(fmt, None, [], [
+        Feature(n, Text("feature %(n)d", n=n),
+                Polygon(g) if isinstance(g, list) else g, dict(props))
+        for n, (g, props) in enumerate(features, 1)], crs=crs, **extra)
