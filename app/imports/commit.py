@@ -31,7 +31,6 @@ UPSERT_NEEDS_CODES = N_("%(layer)s have no codes to update by: import them with 
                         "replace")
 REPLACE_NEEDS_ZONE = N_("replacing a layer needs the code of the zone to replace it in")
 NO_REPLACE = N_("zones cannot be replaced within a zone: use insert or upsert")
-NO_SUCH_ZONE = N_("%(code)s is not a zone code of this park")
 BAD_MODE = N_("%(mode)s is not an import mode; use insert, upsert or replace")
 BAD_TREATMENT = N_("%(treatment)s is not a treatment of problems; use refuse, skip or repair")
 REFUSED = N_("the file has %(count)d problems: nothing was imported")
@@ -99,7 +98,7 @@ def zone_id(conn: psycopg.Connection, park_id: int, code: str | None) -> int | N
         return None
     found = queries().imports.zone_id(conn, park_id=park_id, code=code)
     if found is None:
-        raise BadRequest(Text(NO_SUCH_ZONE, code=code), code="no_such_zone")
+        raise BadRequest(Text(staging.ZONE, code=code), code="no_such_zone")
     return found
 
 

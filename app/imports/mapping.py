@@ -103,7 +103,6 @@ NO_MAPPING = N_("this park has no saved mapping named %(name)s for %(layer)s")
 NOT_A_MAPPING = N_("a mapping is a JSON object {\"fields\": {source field: ParkAtlas field}, "
                    "\"area_unit\": m2, mu or ha}")
 NOT_A_NUMBER = N_("%(value)s is not a number")
-NOT_A_VALUE = N_("%(value)s is not one of %(choices)s")
 
 
 @dataclass(frozen=True)
