@@ -110,13 +110,17 @@ def _run(conn: psycopg.Connection, run_id: int, open_only: bool = True) -> dict:
 
 
 def read(row: dict, choices: dict) -> Incoming:
-    """The run's file read with the chosen source layer and encoding (app.imports.sources,
-    imported here so that this module runs without the readers)."""
+    """The run's file read with the chosen source layer and encoding."""
+    return read_file(Path(row["folder"]) / row["file_name"], row["park_id"], choices)
+
+
+def read_file(path: Path, park_id: int, choices: dict) -> Incoming:
+    """A file read by app.imports.sources (imported here, so that this module runs without
+    the readers) with the chosen source layer and encoding."""
     from . import sources
 
-    path = Path(row["folder"]) / row["file_name"]
-    return sources.read(path, filename=row["file_name"], layer=choices.get("layer"),
-                        encoding=choices.get("encoding"), park=row["park_id"])
+    return sources.read(path, filename=Path(path).name, layer=choices.get("layer"),
+                        encoding=choices.get("encoding"), park=park_id)
 
 
 def _mapping(conn: psycopg.Connection, row: dict, choices: dict,
@@ -175,7 +179,26 @@ def finish(conn: psycopg.Connection, run_id: int, choices: dict | None = None,
     """Commit the run with its choices (or a dry run); record the report; remove the file."""
     row = _run(conn, run_id)
     choices = {**row["choices"], **{k: v for k, v in (choices or {}).items() if k in CHOICES}}
-    incoming = read(row, choices)
+    result = _commit(conn, row, read(row, choices), choices, progress, dry_run)
+    _remove(row["folder"])
+    return result
+
+
+def direct(conn: psycopg.Connection, park_id: int, layer: str, file_name: str,
+           incoming: Incoming, actor: str, choices: dict,
+           progress: Callable[[int], None] | None = None, dry_run: bool = False) -> dict:
+    """Import a file read already (the CLI): recorded as a run, committed at once."""
+    mappings.targets(layer)
+    run_id = queries().imports.create_run(
+        conn, park_id=park_id, layer=layer, file_name=file_name, format=incoming.format,
+        actor=actor, folder=None, choices=json.dumps(choices))
+    row = {"id": run_id, "park_id": park_id, "layer": layer, "file_name": file_name,
+           "actor": actor}
+    return _commit(conn, row, incoming, choices, progress, dry_run)
+
+
+def _commit(conn: psycopg.Connection, row: dict, incoming: Incoming, choices: dict,
+            progress: Callable[[int], None] | None, dry_run: bool) -> dict:
     chosen = _mapping(conn, row, choices, staging.source_fields(incoming))
     srid = staging.crs_of(incoming, choices.get("crs"))
     report = commit.run(conn, row["park_id"], row["layer"], incoming, chosen, srid,
@@ -183,14 +206,13 @@ def finish(conn: psycopg.Connection, run_id: int, choices: dict | None = None,
     if report.state == "committed" and choices.get("save_mapping"):
         mappings.save(conn, row["park_id"], row["layer"], choices["save_mapping"], chosen,
                       row["actor"])
-    data = dump(report.as_json())
     with transaction(conn):
-        queries().imports.set_choices(conn, id=run_id, format=incoming.format,
+        queries().imports.set_choices(conn, id=row["id"], format=incoming.format,
                                       choices=json.dumps(choices))
-        queries().imports.finish_run(conn, id=run_id, state=report.state,
-                                     counts=json.dumps(report.counts), report=json.dumps(data))
-    _remove(row["folder"])
-    return {"id": run_id, **report.as_json()}
+        queries().imports.finish_run(conn, id=row["id"], state=report.state,
+                                     counts=json.dumps(report.counts),
+                                     report=json.dumps(dump(report.as_json())))
+    return {"id": row["id"], **report.as_json()}
 
 
 def cancel(conn: psycopg.Connection, run_id: int) -> None:
@@ -279,3 +301,14 @@ def _text_cell(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def mapping_choice(value: str) -> dict:
+    """The CLI's --mapping: a JSON file holding a mapping, else a saved mapping's name."""
+    path = Path(value)
+    if not path.is_file():
+        return {"mapping_name": value}
+    try:
+        return {"mapping": json.loads(path.read_text(encoding="utf-8"))}
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest(Text(mappings.NOT_A_MAPPING), code="bad_mapping") from exc
