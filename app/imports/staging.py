@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import psycopg
 import shapely
 
+from .. import plots
 from ..db import queries
 from ..errors import BadRequest, Text, record_problem
 from ..labels import N_
@@ -63,6 +64,21 @@ REASONS = {"Self-intersection": N_("self-intersection"),
            "Nested holes": N_("nested holes"), "Nested shells": N_("nested shells"),
            "Duplicate Rings": N_("duplicate rings"),
            "Invalid Coordinate": N_("invalid coordinate")}
+
+
+# How a message names a field: the plot form's labels, and these for the rest
+FIELD_NAMES = {"geometry": N_("Geometry"), "code": N_("Code"), "zone": N_("Zone"),
+               mappings.DECLARED_AREA: N_("Declared area"),
+               mappings.LAND_CLASS_NAME: N_("Land class name"), "class": N_("Road class"),
+               "width_m": N_("Width (m)"), "status": N_("Status"),
+               "planned_completion": N_("Planned completion"), "utility": N_("Utility"),
+               "subtype": N_("Subtype"), "name_en": N_("English name")}
+
+
+def field_name(key: str) -> Text | str:
+    """A field as a message names it: its label in the user's language, else its key."""
+    label = FIELD_NAMES.get(key) or plots.FIELDS.get(key)
+    return Text(label) if label else key
 
 
 @dataclass(frozen=True)
@@ -177,7 +193,8 @@ def problems(conn: psycopg.Connection, park_id: int, layer: str, incoming: Incom
              for r in queries().imports.problems(
                  conn, park_id=park_id, layer=layer, types=list(TYPES[layer]), mode=mode,
                  zone_id=zone_id, max_overlap_m2=settings["max_overlap_m2"])]
-    found += [Problem(n, where[n], field, "field", record_problem(where[n], field, text))
+    found += [Problem(n, where[n], field, "field",
+                      record_problem(where[n], field_name(field), text))
               for n, field, text in field_problems]
     return sorted(found, key=lambda p: (p.n, p.field, p.kind))
 
@@ -198,7 +215,8 @@ def _problem(where: dict[int, Text], layer: str, mapping: mappings.Mapping, n: i
         values.update(looks=Text(mappings.UNIT_NAMES[looks]),
                       unit=Text(mappings.UNIT_NAMES[mapping.area_unit]))
     values.pop("ratio", None)
-    return Problem(n, where[n], field, kind, record_problem(where[n], field, Text(msgid, **values)),
+    return Problem(n, where[n], field, kind,
+                   record_problem(where[n], field_name(field), Text(msgid, **values)),
                    repairable=kind == "invalid")
 
 

@@ -70,7 +70,7 @@ def test_each_problem_names_its_feature_and_field(conn):
         (7, "geometry", "overlap"), (8, "declared_area", "area"), (9, "land_class", "land_class"),
         (10, "code", "field"), (11, "geometry", "overlap_in_file")]
     messages = {p.n: str(p.text) for p in report.problems}
-    assert messages[2].startswith("feature 2, field geometry: the geometry is not valid: "
+    assert messages[2].startswith("feature 2, field Geometry: the geometry is not valid: "
                                   "self-intersection at longitude 1")
     assert "already used by feature 1" in messages[5]
     assert "TAKEN-1" in messages[6] and "plot TAKEN-1 by 5000.0 m²" in messages[7]
