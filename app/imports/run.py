@@ -23,7 +23,7 @@ import psycopg
 import xlsxwriter
 
 from ..db import queries, transaction
-from ..errors import BadRequest, Conflict, NotFound, Text
+from ..errors import AtlasError, BadRequest, Conflict, NotFound, Text
 from ..labels import N_
 from . import commit, staging
 from . import mapping as mappings
@@ -194,7 +194,12 @@ def direct(conn: psycopg.Connection, park_id: int, layer: str, file_name: str,
         actor=actor, folder=None, choices=json.dumps(choices))
     row = {"id": run_id, "park_id": park_id, "layer": layer, "file_name": file_name,
            "actor": actor}
-    return _commit(conn, row, incoming, choices, progress, dry_run)
+    try:
+        return _commit(conn, row, incoming, choices, progress, dry_run)
+    except AtlasError as exc:  # refused by the database (or a choice): recorded so, re-raised
+        queries().imports.finish_run(conn, id=run_id, state="refused", counts=None,
+                                     report=json.dumps({"error": dump(exc.text or exc.message)}))
+        raise
 
 
 def _commit(conn: psycopg.Connection, row: dict, incoming: Incoming, choices: dict,

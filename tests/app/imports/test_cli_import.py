@@ -80,3 +80,13 @@ def test_a_file_without_a_crs_needs_crs(run, tmp_path):
     result = run("import", "plots", path)
     assert result.exit_code == 1 and "EPSG" in result.output
     assert run("import", "plots", path, "--crs", 4526).exit_code == 0
+
+
+def test_a_refusal_by_the_database_mid_way_writes_nothing_and_is_recorded(run, tmp_path, conn):
+    far = [(square(X + 200 * i, Y + 1200, 100), {"DKBH": f"FAR-{i}"}) for i in range(2)]
+    far.append((square(X + 100_000, Y, 100), {"DKBH": "FAR-X"}))  # 100 km away
+    before = table_checksums(conn) | {"import_runs": None}
+    result = run("import", "plots", write(tmp_path, far))
+    assert result.exit_code == 1 and "FAR-X" in result.output
+    assert table_checksums(conn) | {"import_runs": None} == before
+    assert conn.execute("SELECT state FROM import_runs").fetchone()["state"] == "refused"
