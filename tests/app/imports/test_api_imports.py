@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from app.imports import run
 from tests.builders import ORIGIN, geojson_reader, gk_feature_collection, make_app, square
 from tests.client import api_error, csrf_token, login
 
@@ -100,7 +101,10 @@ def test_upload_preview_choose_commit_and_report(app, client, conn):
     assert conn.execute("SELECT count(*) AS n FROM audit_log WHERE table_name = 'plots' "
                         "AND actor = 'test-planner' AND action = 'insert'").fetchone()["n"] == 2
     assert conn.execute("SELECT name FROM import_mappings").fetchone()["name"] == "测绘院"
-    csv_text = planner.get(f"{API}/imports/{run_id}/report.csv").get_data().decode("utf-8-sig")
+    report = planner.get(f"{API}/imports/{run_id}/report?lang=en").get_json()
+    assert report["counts"]["inserted"] == 2 and report["rows"][0]["where"] == "feature 1"
+    csv_text = planner.get(f"{API}/imports/{run_id}/report.csv?lang=zh").get_data().decode(
+        "utf-8-sig")
     assert csv_text.splitlines()[0] == "要素,位置,编号,处理,原因"
     assert csv_text.splitlines()[1].startswith("1,feature 1,API-1,已新增")
     xlsx = planner.get(f"{API}/imports/{run_id}/report.xlsx?lang=en")
@@ -169,3 +173,16 @@ def test_bad_choices_are_refused_with_their_code(client):
                                   json={"mapping": {"fields": {"DKBH": "colour"}}}), 400)
     assert error["code"] == "bad_mapping" and "colour" in error["message"]
     assert api_error(planner.post(f"{API}/imports?park=JSCY", data={}), 400)["code"] == "no_file"
+
+
+def test_open_runs_are_removed_by_age(app, client, conn):
+    planner = as_role(client, "planner")
+    run_id = upload(planner, PLOTS).get_json()["id"]
+    stray = Path(app.config["IMPORTS_DIR"]) / "stray"
+    stray.mkdir()
+    assert run.sweep(conn, Path(app.config["IMPORTS_DIR"]), hours=1) == 0
+    assert len(folders(app)) == 2
+    assert run.sweep(conn, Path(app.config["IMPORTS_DIR"]), hours=0) == 1
+    assert folders(app) == []
+    assert conn.execute("SELECT state FROM import_runs WHERE id = %s", (run_id,)
+                        ).fetchone()["state"] == "cancelled"
