@@ -70,7 +70,9 @@ def test_upload_preview_choose_commit_and_report(app, client, conn):
     planner = as_role(client, "planner")
     started = upload(planner, PLOTS, treatment="refuse")
     assert started.status_code == 201, started.get_data(as_text=True)[:500]
+    assert started.mimetype == "application/json"
     body = started.get_json()
+    assert body["preview"]["features"][0]["properties"]["name"] == "<script>alert(1)</script>"
     assert body["mapping"] == {"fields": {"DKBH": "code", "DKMC": "name", "DLBM": "land_class",
                                           "MJ": "declared_area"}, "area_unit": "m2"}
     assert body["fields"] == ["DKBH", "DKMC", "DLBM", "MJ", "BZ"]
@@ -186,3 +188,14 @@ def test_open_runs_are_removed_by_age(app, client, conn):
     assert folders(app) == []
     assert conn.execute("SELECT state FROM import_runs WHERE id = %s", (run_id,)
                         ).fetchone()["state"] == "cancelled"
+
+
+def test_an_upload_beyond_the_limit_is_a_413(db_url, tmp_path):
+    application = make_app(db_url, IMPORTS_DIR=str(tmp_path), MAX_CONTENT_LENGTH=1024)
+    try:
+        planner = as_role(application.test_client(), "planner")
+        big = [(square(X + 200 * i, Y + 1500, 100), {"DKBH": f"BIG-{i}"}) for i in range(20)]
+        assert api_error(upload(planner, big), 413)["code"] == "payload_too_large"
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        application.extensions["parkatlas_pool"].close()
