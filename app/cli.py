@@ -12,16 +12,21 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import force_locale, gettext
 
-from . import backup, clock, config, create_app, importer, migrations, users
+from . import backup, clock, config, create_app, importer, migrations, params, users
 from .db import connect
 from .errors import AtlasError, Text
+from .imports import run as imports_run
 
 DEMO_USERS = (("demo-admin", "admin"), ("demo-planner", "planner"), ("demo-viewer", "viewer"),
               ("demo-guest", "guest"))
 
 
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
 def _conn():
-    return connect(current_app.config["ADMIN_DATABASE_URL"], actor=f"cli:{getpass.getuser()}")
+    return connect(current_app.config["ADMIN_DATABASE_URL"], actor=_actor())
 
 
 def _fail(exc: AtlasError):
@@ -86,6 +91,60 @@ def load(folder):
                     if k not in ("park_id", "code", "warnings")))
         except AtlasError as exc:
             _fail(exc)
+
+
+@main.command("import")
+@click.argument("layer", type=click.Choice(("plots", "roads", "networks", "zones")))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--park", help="Park code or id (default: the first park).")
+@click.option("--crs", type=int, help="EPSG code of the coordinates when the file has none.")
+@click.option("--layer", "source_layer", help="Layer of the file (GeoPackage table, CAD layers).")
+@click.option("--encoding", help="Text encoding of the attributes (GBK, UTF-8 …).")
+@click.option("--mapping", "mapping_file",
+              help="Field mapping: a JSON file {\"fields\": {source: field}, \"area_unit\": "
+                   "m2|mu|ha}, or the name of a mapping saved for the park.")
+@click.option("--save-mapping", help="Save the mapping used under this name for the park.")
+@click.option("--mode", type=click.Choice(("insert", "upsert", "replace")), default="insert",
+              show_default=True)
+@click.option("--zone", help="Zone code: replace the layer within it (--mode replace).")
+@click.option("--treatment", type=click.Choice(("refuse", "skip", "repair")), default="refuse",
+              show_default=True, help="What to do with features that have problems.")
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@with_appcontext
+def import_file(layer, file, park, crs, source_layer, encoding, mapping_file, save_mapping,
+                mode, zone, treatment, dry_run):
+    """Import a surveyor's or land bureau's file into a layer, all or nothing; print the
+    report (see README, "Imports")."""
+    choices = {k: v for k, v in {"crs": crs, "layer": source_layer, "encoding": encoding,
+                                 "save_mapping": save_mapping, "mode": mode, "zone": zone,
+                                 "treatment": treatment}.items() if v is not None}
+    with _conn() as conn:
+        try:
+            if mapping_file:
+                choices.update(imports_run.mapping_choice(mapping_file))
+            park_id = params.park(conn, park, required=True)
+            incoming = imports_run.read_file(file, park_id, choices)
+            with click.progressbar(length=len(incoming.features), label=file.name) as bar:
+                result = imports_run.direct(conn, park_id, layer, file.name, incoming,
+                                            _actor(), choices, bar.update, dry_run)
+        except AtlasError as exc:
+            _fail(exc)
+    _print_report(result)
+
+
+def _print_report(result: dict) -> None:
+    """The report: a line per feature that was not simply written, then the counts."""
+    for row in result["rows"]:
+        if row["reasons"] or row["action"] not in ("inserted", "updated"):
+            head = f"{row['where']} {row['code'] or ''} [{row['action']}]"
+            for reason in row["reasons"]:
+                click.echo(f"{head}: {_bilingual(reason)}")
+            if not row["reasons"]:
+                click.echo(head)
+    counts = ", ".join(f"{k} {v}" for k, v in result["counts"].items())
+    click.echo(f"导入 Import {result['id']} {result['state']}: {counts}")
+    if result["state"] == "refused":
+        raise click.ClickException(_bilingual(result["summary"]))
 
 
 @main.command("load-demo")

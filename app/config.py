@@ -82,6 +82,9 @@ def from_env(environ=os.environ) -> dict:
         # PARKATLAS_MAX_VERTICES vertices (app.schemas.MAX_VERTICES).
         "MAX_JSON_BODY_BYTES": int(environ.get("PARKATLAS_MAX_JSON_BODY_MB", "4")) * 1024 * 1024,
         "MAX_JSON_DEPTH": int(environ.get("PARKATLAS_MAX_JSON_DEPTH", "20")),
+        # where an import's upload waits for its commit (default: imports/ in the instance
+        # folder; app.imports.run)
+        "IMPORTS_DIR": environ.get("PARKATLAS_IMPORTS_DIR"),
         "BABEL_DEFAULT_LOCALE": "zh",
         "WTF_CSRF_CHECK_DEFAULT": False,  # app.auth checks every unsafe request itself
         "WTF_CSRF_TIME_LIMIT": None,      # valid for the session's life

@@ -54,7 +54,7 @@ def document() -> dict:
     paths = {**_paths(edit), **_plan_paths(), **_plot_history_paths()}
     for path, ops in _project_paths().items():
         paths[path] = {**paths.get(path, {}), **ops}
-    for path, ops in _shape_paths().items():
+    for path, ops in [*_shape_paths().items(), *_import_paths().items()]:
         paths[path] = {**paths.get(path, {}), **ops}
     paths.update(_project_plot_paths())
     paths.update(_board_paths())
@@ -237,6 +237,48 @@ def _board_paths() -> dict:
                  board.MOVE, extra=[_id("project_id")])
     move["description"] = PROJECT_CONFLICT
     return {"/board": {"get": cards}, "/projects/{project_id}/stage": {"post": move}}
+
+
+def _import_paths() -> dict:
+    """Imports (issue 13, planner; README "Imports: mapping, validation and commit")."""
+    run = _id("import_id")
+    upload = _status(_op(
+        "Upload a file to import (planner): multipart fields file, layer (plots, roads, "
+        "networks, zones) and optional choices (source_layer, crs, encoding, mapping as "
+        "JSON, mapping_name, save_mapping, treatment, mode, zone). Answers the import id, "
+        "the file's layers, encoding, CRS or CRS candidates, fields, the guessed mapping, "
+        "the preview features (GeoJSON, EPSG:4326) and the problems", "park",
+        response="Object"), "201")
+    upload["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+        "schema": {"type": "object", "required": ["file", "layer"], "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "layer": {"enum": ["plots", "roads", "networks", "zones"]},
+            "source_layer": {"type": "string"}, "crs": {"type": "integer"},
+            "mapping": {"type": "string", "description": "JSON of the mapping"},
+            **{k: schemas.IMPORT_CHOICES["properties"][k] for k in (
+                "encoding", "mapping_name", "save_mapping", "treatment", "mode", "zone")}}}}}}
+    upload["responses"]["413"] = _ref("responses/Error")
+    report = _op("An import's report as a file (XLSX or CSV, in the request's language)",
+                 response="Object",
+                 extra=[run, {"name": "fmt", "in": "path", "required": True,
+                              "schema": {"enum": ["xlsx", "csv"]}}])
+    report["responses"]["200"] = {"description": "the report", "content": {
+        media: {"schema": {"type": "string", "format": "binary"}} for media in (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv")}}
+    return {
+        "/imports": {"post": upload},
+        "/imports/{import_id}": {
+            "put": _body("Change an open import's choices (planner); the preview again",
+                         "Object", schemas.IMPORT_CHOICES, extra=[run]),
+            "delete": _status(_op("Cancel an open import (planner); its file is removed",
+                                  response="Object", extra=[run]), "204", content=False)},
+        "/imports/{import_id}/commit": {"post": _body(
+            "Commit an import in one transaction (planner), with last choices; the report",
+            "Object", schemas.IMPORT_CHOICES, extra=[run])},
+        "/imports/{import_id}/report": {"get": _op(
+            "A finished import's report (JSON)", response="Object", extra=[run])},
+        "/imports/{import_id}/report.{fmt}": {"get": report},
+    }
 
 
 def _plan_paths() -> dict:

@@ -310,3 +310,30 @@ def export_kind(value: str | None, known: Mapping) -> str:
         raise BadRequest(Text(N_("%(name)s must be one of %(choices)s, not %(value)s"),
                               name="kind", choices=", ".join(known), value=repr(value)))
     return value
+
+
+NO_UPLOAD = N_("send the file as the multipart field \"file\" and the layer to import into "
+               "(plots, roads, networks or zones) as \"layer\"")
+
+
+def upload(form: Mapping, files: Mapping) -> tuple[str, str, bytes]:
+    """An import's upload: (the layer to import into, the file's name, its bytes)."""
+    file = files.get("file")
+    layer = form.get("layer")
+    if file is None or not file.filename or not layer:
+        raise BadRequest(Text(NO_UPLOAD), code="no_file")
+    return layer, file.filename, file.read()
+
+
+def import_choices(form: Mapping) -> dict:
+    """The choices an upload may carry already (form fields; the source layer as
+    source_layer, a mapping as JSON text), checked like the JSON ones of a PUT."""
+    choices = {k: form[k] for k in ("encoding", "mapping_name", "save_mapping", "treatment",
+                                    "mode", "zone") if form.get(k)}
+    if form.get("source_layer"):
+        choices["layer"] = form["source_layer"]
+    if form.get("crs"):
+        choices["crs"] = whole_number("crs", form["crs"])
+    if form.get("mapping"):
+        choices["mapping"] = json_object(json_body(form["mapping"]))
+    return schemas.check(schemas.IMPORT_CHOICES, choices)

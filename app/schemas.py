@@ -196,6 +196,28 @@ RATE_EDIT = {
                                           "social_security_yuan_mu")}}},
 }
 
+# An import's choices (app.imports.run): the CRS, the source layer and encoding, the field
+# mapping (or a saved one by name, and a name to save it under), the treatment of
+# problems, the mode and the zone; every one optional (the last choice stands).
+_IMPORT_TEXT = {"type": ["string", "null"], "maxLength": MAX_NAME}
+IMPORT_CHOICES = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "crs": {"type": ["integer", "null"], "minimum": 1024, "maximum": 999_999},
+        "layer": _IMPORT_TEXT, "encoding": {"type": ["string", "null"], "maxLength": 40},
+        "mapping": {"type": ["object", "null"], "additionalProperties": False,
+                    "required": ["fields"], "properties": {
+                        "fields": {"type": "object", "maxProperties": 500,
+                                   "additionalProperties": {"type": ["string", "null"],
+                                                            "maxLength": 50}},
+                        "area_unit": {"enum": ["m2", "mu", "ha"]}}},
+        "mapping_name": _IMPORT_TEXT, "save_mapping": _IMPORT_TEXT,
+        "treatment": {"enum": ["refuse", "skip", "repair"]},
+        "mode": {"enum": ["insert", "upsert", "replace"]},
+        "zone": {"type": ["string", "null"], "maxLength": 50},
+    },
+}
+
 # --- messages -------------------------------------------------------------------------
 
 FIELD_PROBLEM = N_("%(field)s: %(problem)s")

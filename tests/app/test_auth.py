@@ -27,6 +27,8 @@ PRINCIPALS = ("anonymous", "guest", "viewer", "planner", "admin")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SAMPLE_FILES = {"filename": "css/parkatlas.css"}
+# path arguments with no table row to borrow (an import that does not exist: a 404)
+SAMPLE_VALUES = {"import_id": 1, "fmt": "csv"}
 # path arguments whose table is not simply the plural of their name
 ID_TABLES = {"plan_id": "requisition_plans", "rate_id": "compensation_rates"}
 
@@ -92,6 +94,8 @@ def sample_value(conn, name: str):
     """A real value from the demo for a path argument."""
     if name in SAMPLE_FILES:
         return SAMPLE_FILES[name]
+    if name in SAMPLE_VALUES:
+        return SAMPLE_VALUES[name]
     if name.endswith("_id"):
         table = ID_TABLES.get(name, name.removesuffix("_id") + "s")
         if conn.execute("SELECT to_regclass(%s) AS t", (table,)).fetchone()["t"]:
@@ -104,7 +108,7 @@ def sample_value(conn, name: str):
 def _body(conn, rule, values: dict) -> dict:
     """A plausible edit: the current version of the addressed record, no changes."""
     for name, value in values.items():
-        if name.endswith("_id"):
+        if name.endswith("_id") and name not in SAMPLE_VALUES:
             table = ID_TABLES.get(name, name.removesuffix("_id") + "s")
             row = conn.execute(f"SELECT version FROM {table} WHERE id = %s", (value,)).fetchone()
             return {"version": row["version"], "properties": {}}

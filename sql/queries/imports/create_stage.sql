@@ -1,0 +1,16 @@
+-- name: create_stage#
+-- The staging table of one import: a temporary table dropped at the end of the transaction
+-- that fills, validates and commits it. n numbers the features in file order; vals holds
+-- the mapped values (column → value), declared_m2 the declared area converted to m²; wkb
+-- the geometry as read, geom it in CGCS2000, geom_gk in the park's GK CRS.
+CREATE TEMPORARY TABLE import_stage (
+  n integer PRIMARY KEY,
+  code text,
+  vals jsonb NOT NULL,
+  declared_m2 double precision,
+  wkb bytea,
+  geom geometry,
+  geom_gk geometry,
+  repaired boolean NOT NULL DEFAULT false,
+  action text
+) ON COMMIT DROP;
