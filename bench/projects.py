@@ -60,20 +60,21 @@ def load(plots: int, reuse: bool) -> str:
 
 
 def clear_projects(conn, park_id: int) -> None:
-    """Remove the park's projects (their milestones, reports and plots follow) and their
-    audit trail: the bench database's trail then starts with the bench's own projects. The
-    owner lifts the log's append-only trigger for that, in this transaction only."""
+    """Remove the park's projects (their milestones, reports and plots follow) and the audit
+    trail of every project no longer there: the bench database's trail then starts with the
+    bench's own projects. The owner lifts the log's append-only trigger for that, in this
+    transaction only."""
     with conn.transaction():
-        ids = [r["id"] for r in conn.execute(
-            "SELECT id::text AS id FROM projects WHERE park_id = %s", (park_id,))]
         conn.execute("DELETE FROM projects WHERE park_id = %s", (park_id,))
         conn.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
         conn.execute("""
-            DELETE FROM audit_log
-            WHERE (table_name = 'projects' AND row_id = ANY (%(ids)s))
-               OR (table_name IN ('milestones', 'progress_reports', 'project_plots')
-                   AND coalesce(after, before) ->> 'project_id' = ANY (%(ids)s))""",
-                     {"ids": ids})
+            DELETE FROM audit_log a
+            WHERE a.table_name IN ('projects', 'milestones', 'progress_reports', 'project_plots')
+              AND NOT EXISTS (
+                SELECT 1 FROM projects pr
+                WHERE pr.id::text = CASE WHEN a.table_name = 'projects' THEN a.row_id
+                                         ELSE coalesce(a.after, a.before) ->> 'project_id' END)
+            """)
         conn.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
 
 

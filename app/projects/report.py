@@ -21,7 +21,7 @@ import xlsxwriter
 from ..db import queries
 from ..exporters.headings import pick, vocabulary_name
 from ..labels import PROJECT_STAGES
-from .period import Period
+from .period import Period, as_of_reading
 from .project import FLAGS, TAGS
 
 KEY_TAGS = list(TAGS)
@@ -57,9 +57,10 @@ PDF = "application/pdf"
 
 def rows(conn: psycopg.Connection, park_id: int, period: Period) -> list[dict]:
     """The 旬报's projects with their values at the end of the 旬 and of the one before."""
-    return list(queries().projects.period_report(
-        conn, park_id=park_id, d=period.end, prev_d=period.previous.end,
-        start_d=period.start, tags=KEY_TAGS))
+    with as_of_reading(conn):
+        return list(queries().projects.period_report(
+            conn, park_id=park_id, d=period.end, prev_d=period.previous.end,
+            start_d=period.start, tags=KEY_TAGS))
 
 
 def changes(row: dict, lang: str = "zh") -> str:
