@@ -141,13 +141,13 @@ SELECT m.project_id, m.stage,
        CASE WHEN i.row_id IS NULL THEN m.planned_on ELSE (i.image ->> 'planned_on')::date END,
        m.actual_on
 FROM milestones m JOIN projects pr ON pr.id = m.project_id AND pr.park_id = park
-LEFT JOIN then_ i ON i.row_id = m.id::text
+LEFT JOIN then_ i ON i.row_id::integer = m.id  -- on integers: hashed, not sorted as text
 UNION ALL
 SELECT (i.image ->> 'project_id')::integer, i.image ->> 'stage',
        (i.image ->> 'planned_on')::date, (i.image ->> 'actual_on')::date
 FROM then_ i JOIN projects pr ON pr.id = (i.image ->> 'project_id')::integer
                                AND pr.park_id = park
-WHERE NOT EXISTS (SELECT 1 FROM milestones m WHERE m.id::text = i.row_id);
+WHERE NOT EXISTS (SELECT 1 FROM milestones m WHERE m.id = i.row_id::integer);
 $$;
 
 -- The flag of each project of a park as of a date (DESIGN §4.7): black when a milestone's

@@ -52,7 +52,7 @@ rec AS (
               ELSE (i.image ->> 'planned_investment')::float8 END AS planned,
          CASE WHEN i.row_id IS NULL THEN pr.completed_investment
               ELSE (i.image ->> 'completed_investment')::float8 END AS completed
-  FROM projects pr LEFT JOIN then_ i ON i.row_id = pr.id::text
+  FROM projects pr LEFT JOIN then_ i ON i.row_id::integer = pr.id
   WHERE pr.park_id = park),
 v AS (
   SELECT rec.id, rec.existed,
