@@ -2,7 +2,10 @@
 board needs), the 龙虎榜 and the 旬报 exports, in a park of N plots (default 100 000) and
 P projects (default 2 000).
 
-Loads (once) a generated park into `parkatlas_bench_projects`, adds P projects (code order,
+Loads (once) a generated park into `parkatlas_bench_projects`; the generator scales its own
+projects with the plots (4 000 for 100 000), so the bench removes every project of the park
+and, in this database only, their audit trail (as if the generator had made none and no
+earlier run had been: P counts the park's projects in all); then adds P projects (code order,
 40 % on a key list, 20 leaders, 15 units), each with its five milestones (some late) and,
 for those under construction, a progress report at the end of each of the last six 旬;
 then a user account moves 10 % of the planned dates, so that the audit trail has later
@@ -56,10 +59,29 @@ def load(plots: int, reuse: bool) -> str:
     return url
 
 
+def clear_projects(conn, park_id: int) -> None:
+    """Remove the park's projects (their milestones, reports and plots follow) and the audit
+    trail of every project no longer there: the bench database's trail then starts with the
+    bench's own projects. The owner lifts the log's append-only trigger for that, in this
+    transaction only."""
+    with conn.transaction():
+        conn.execute("DELETE FROM projects WHERE park_id = %s", (park_id,))
+        conn.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+        conn.execute("""
+            DELETE FROM audit_log a
+            WHERE a.table_name IN ('projects', 'milestones', 'progress_reports', 'project_plots')
+              AND NOT EXISTS (
+                SELECT 1 FROM projects pr
+                WHERE pr.id::text = CASE WHEN a.table_name = 'projects' THEN a.row_id
+                                         ELSE coalesce(a.after, a.before) ->> 'project_id' END)
+            """)
+        conn.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+
+
 def add_projects(conn, park_id: int, n: int) -> None:
-    """n projects with milestones and six 旬 of reports, set-based; then a user moves 10 %
-    of the planned dates (audited after the 旬 they are read for)."""
-    conn.execute("DELETE FROM projects WHERE park_id = %s AND code LIKE 'BP-%%'", (park_id,))
+    """n projects (the park's only ones) with milestones and six 旬 of reports, set-based;
+    then a user moves 10 % of the planned dates (audited after the 旬 they are read for)."""
+    clear_projects(conn, park_id)
     today = clock.park_today(conn, park_id)
     ends = []
     period = last_complete(today)
@@ -155,7 +177,7 @@ def ranking_in_python(conn, park_id: int, end) -> list:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plots", type=int, default=100_000)
-    parser.add_argument("--projects", type=int, default=2000)
+    parser.add_argument("--projects", type=int, default=2000, help="the park's projects in all")
     parser.add_argument("--reuse", action="store_true", help="reuse the loaded park")
     args = parser.parse_args(argv)
     url = load(args.plots, args.reuse)

@@ -18,7 +18,7 @@ import psycopg
 
 from .. import clock
 from ..db import queries
-from .period import Period, last_complete
+from .period import Period, as_of_reading, last_complete
 from .project import FILTERS
 
 
@@ -51,9 +51,10 @@ def ranking(conn: psycopg.Connection, park_id: int, period: Period,
     projects with their values as of the end of the 旬 (stage, progress, investment and
     share of the plan, flag, days behind, reasons, score)."""
     filters = filters or {}
-    found = queries().projects.ranking(
-        conn, park_id=park_id, d=period.end, prev_d=period.previous.end,
-        **{f: filters.get(f) for f in FILTERS})
+    with as_of_reading(conn):
+        found = queries().projects.ranking(
+            conn, park_id=park_id, d=period.end, prev_d=period.previous.end,
+            **{f: filters.get(f) for f in FILTERS})
     projects = [{**p, "change": change(p["rank"], p["prev_rank"])} for p in found["projects"]]
     groups = [{**g, "change": change(g["rank"], g["prev_rank"])} for g in found["groups"]]
     return {"projects": projects, "leaders": [g for g in groups if g["kind"] == "leader"],

@@ -21,7 +21,7 @@ import xlsxwriter
 from ..db import queries
 from ..exporters.headings import pick, vocabulary_name
 from ..labels import PROJECT_STAGES
-from .period import Period
+from .period import Period, as_of_reading
 from .project import FLAGS, TAGS
 
 KEY_TAGS = list(TAGS)
@@ -57,9 +57,10 @@ PDF = "application/pdf"
 
 def rows(conn: psycopg.Connection, park_id: int, period: Period) -> list[dict]:
     """The 旬报's projects with their values at the end of the 旬 and of the one before."""
-    return list(queries().projects.period_report(
-        conn, park_id=park_id, d=period.end, prev_d=period.previous.end,
-        start_d=period.start, tags=KEY_TAGS))
+    with as_of_reading(conn):
+        return list(queries().projects.period_report(
+            conn, park_id=park_id, d=period.end, prev_d=period.previous.end,
+            start_d=period.start, tags=KEY_TAGS))
 
 
 def changes(row: dict, lang: str = "zh") -> str:
@@ -165,37 +166,30 @@ def _park_name(park: dict, lang: str) -> str:
 
 
 def period_pdf(conn: psycopg.Connection, park: dict, period: Period, lang: str = "zh") -> bytes:
-    """The 旬报 for printing: A4 landscape, the same columns as the workbook."""
-    from reportlab.lib import colors
+    """The 旬报 for printing: A4 landscape, the same columns as the workbook, the table drawn
+    straight on the canvas (ReportTable)."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
 
     from ..exporters.report import _font  # the plan report's CJK font set-up
+    from .pdf_table import ReportTable
     font = _font()
-    cell = ParagraphStyle("cell", fontName=font, fontSize=6.5, leading=8)
     title = ParagraphStyle("title", fontName=font, fontSize=14, leading=18)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
-
-    def p(text) -> Paragraph:
-        return Paragraph(escape("" if text is None else _shown(text)), cell)
-
-    header = [p(pick(H[c], lang)) for c in COLUMNS]
-    data = [[p(values(row, n, lang)[c]) for c in COLUMNS]
-            for n, row in enumerate(rows(conn, park["id"], period), 1)]
-    widths = [7, 15, 24, 24, 15, 11, 11, 15, 15, 15, 12, 11, 10, 13, 17, 13, 49]
+    widths = [w * mm for w in PDF_WIDTHS]
+    found = rows(conn, park["id"], period)
+    cells = ([[_shown(values(row, n, lang)[c]) for c in COLUMNS]
+              for n, row in enumerate(found, 1)]
+             or [[pick(H["none"], lang)] + [""] * (len(COLUMNS) - 1)])
+    table = ReportTable([pick(H[c], lang) for c in COLUMNS], cells, widths, font,
+                        right={c for c, col in enumerate(COLUMNS) if col in NUMBER})
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=8 * mm,
                             rightMargin=8 * mm, topMargin=10 * mm, bottomMargin=10 * mm,
                             title=pick(H["title"], lang), author="ParkAtlas",
                             initialFontName=font)
-    table = Table([header, *data] if data else [header, [p(pick(H["none"], lang))]
-                                                + [""] * (len(COLUMNS) - 1)],
-                  colWidths=[w * mm for w in widths], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7"))]))
     doc.build([Paragraph(escape(f'{_park_name(park, lang)} {pick(H["title"], lang)}'), title),
                Paragraph(escape(f'{pick(H["period"], lang)}: {period.name(lang)}  '
                                 f'{pick(H["as_of"], lang)} {period.end.isoformat()}'), body),
@@ -203,7 +197,10 @@ def period_pdf(conn: psycopg.Connection, park: dict, period: Period, lang: str =
     return out.getvalue()
 
 
+PDF_WIDTHS = [7, 15, 24, 24, 15, 11, 11, 15, 15, 15, 12, 11, 10, 13, 17, 13, 49]  # mm
 def _shown(value) -> str:
+    if value is None:
+        return ""
     if isinstance(value, float):
         return f"{value:,.2f}"
     return str(value)

@@ -86,6 +86,13 @@ CREATE OR REPLACE TRIGGER progress_reports_investment
   AFTER INSERT OR UPDATE OR DELETE ON progress_reports
   FOR EACH ROW EXECUTE FUNCTION follow_progress_investment();
 
+-- The stages in their order (a project's stage index, 1 = 在谈 … 6 = 投产).
+CREATE OR REPLACE FUNCTION project_stage_index(stage text) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT array_position(ARRAY['negotiating', 'signed', 'land_supplied', 'started', 'completed',
+                            'operating'], stage);
+$$;
+
 -- A milestone stage's names (the reasons are written in both languages, like a plot's).
 CREATE OR REPLACE FUNCTION project_stage_name(stage text, lang text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
@@ -98,30 +105,24 @@ SELECT CASE WHEN lang = 'zh' THEN
 $$;
 
 -- Rows of a table as they were recorded at an instant, from the audit trail, for the rows
--- changed since (the others are as they are now): the after-image of the row's last entry
--- before the instant (NULL when that entry deleted it); for a row whose first entry came
--- later, the before-image of that entry, or, when it inserted the row: NULL when a user
--- (the audit actor is a user account) entered it later — it was not known then — and the
--- row as loaded otherwise: a data set import (actor 'cli:…') or a script loads records
--- that carry their own history (the demo's milestones and reports).
+-- changed since (the others are as they are now): the row as its first entry at or after
+-- the instant found it — the before-image of an update or a delete (the trail is complete:
+-- that is the after-image of the row's last entry before the instant); when that entry
+-- inserted the row: NULL when a user (the audit actor is a user account) entered it later
+-- — it was not known then — and the row as loaded otherwise: a data set import (actor
+-- 'cli:…') or a script loads records that carry their own history (the demo's milestones
+-- and reports). Row ids are identities, never reused, so an insert has no entry before.
+-- One pass over the entries since the instant, no look-up per row, sorted bytewise (the
+-- order of the ids does not matter, only their grouping): issue 12 benchmark.
 CREATE OR REPLACE FUNCTION audit_rows_at(tbl text, t timestamptz)
 RETURNS TABLE (row_id text, image jsonb)
 LANGUAGE sql STABLE AS $$
-WITH later AS (
-  SELECT DISTINCT ON (a.row_id) a.row_id, a.action, a.actor, a.before, a.after
-  FROM audit_log a
-  WHERE a.table_name = tbl AND a.at >= t
-  ORDER BY a.row_id, a.id)
-SELECT l.row_id,
-       CASE WHEN e.action IS NOT NULL THEN CASE WHEN e.action <> 'delete' THEN e.after END
-            WHEN l.action = 'insert' THEN
-              CASE WHEN NOT EXISTS (SELECT 1 FROM users u WHERE u.username = l.actor)
-                   THEN l.after END
-            ELSE l.before END
-FROM later l
-LEFT JOIN LATERAL (SELECT a.action, a.after FROM audit_log a
-                   WHERE a.table_name = tbl AND a.row_id = l.row_id AND a.at < t
-                   ORDER BY a.id DESC LIMIT 1) e ON true;
+SELECT DISTINCT ON (a.row_id COLLATE "C") a.row_id,
+       CASE WHEN a.action <> 'insert' THEN a.before
+            WHEN NOT EXISTS (SELECT 1 FROM users u WHERE u.username = a.actor) THEN a.after END
+FROM audit_log a
+WHERE a.table_name = tbl AND a.at >= t
+ORDER BY a.row_id COLLATE "C", a.id;
 $$;
 
 -- The instant a date ends in a park: the midnight after it in the park's time zone.
@@ -145,13 +146,13 @@ SELECT m.project_id, m.stage,
        CASE WHEN i.row_id IS NULL THEN m.planned_on ELSE (i.image ->> 'planned_on')::date END,
        m.actual_on
 FROM milestones m JOIN projects pr ON pr.id = m.project_id AND pr.park_id = park
-LEFT JOIN then_ i ON i.row_id = m.id::text
+LEFT JOIN then_ i ON i.row_id::integer = m.id  -- on integers: hashed, not sorted as text
 UNION ALL
 SELECT (i.image ->> 'project_id')::integer, i.image ->> 'stage',
        (i.image ->> 'planned_on')::date, (i.image ->> 'actual_on')::date
 FROM then_ i JOIN projects pr ON pr.id = (i.image ->> 'project_id')::integer
                                AND pr.park_id = park
-WHERE NOT EXISTS (SELECT 1 FROM milestones m WHERE m.id::text = i.row_id);
+WHERE NOT EXISTS (SELECT 1 FROM milestones m WHERE m.id = i.row_id::integer);
 $$;
 
 -- The flag of each project of a park as of a date (DESIGN §4.7): black when a milestone's
@@ -163,10 +164,15 @@ $$;
 -- date, or the days of schedule the missing progress stands for. One statement for a park.
 -- recorded: the milestones as recorded at the end of the date (milestones_as_of: the plan
 -- of then, for the 旬报 and the ranking) instead of as they are now.
+-- reached: the milestones with an actual date on or before the date, [{stage, on}] in date
+-- order (the 旬报 and the ranking take the stage and the milestones of a 旬 from it, so
+-- that the milestones as recorded then are read once per date).
 DROP FUNCTION IF EXISTS project_flags(integer, date);
+DROP FUNCTION IF EXISTS project_flags(integer, date, boolean);
 CREATE OR REPLACE FUNCTION project_flags(park integer, d date DEFAULT NULL,
                                          recorded boolean DEFAULT false)
-RETURNS TABLE (project_id integer, flag text, days_behind integer, reasons jsonb)
+RETURNS TABLE (project_id integer, flag text, days_behind integer, reasons jsonb,
+               reached jsonb)
 LANGUAGE sql STABLE AS $$
 WITH cfg AS (
   SELECT coalesce(d, park_today(park)) AS d,
@@ -220,13 +226,19 @@ behind AS (
   FROM cfg, line l
   WHERE l.expected - l.progress_pct > cfg.pts),
 found AS (
-  SELECT * FROM late UNION ALL SELECT * FROM behind)
-SELECT pr.id,
-       CASE WHEN count(f.project_id) > 0 THEN 'black' ELSE 'red' END,
-       coalesce(max(f.days), 0)::integer,
-       coalesce(jsonb_agg(f.reason ORDER BY f.days DESC) FILTER (WHERE f.project_id IS NOT NULL),
-                '[]')
-FROM projects pr LEFT JOIN found f ON f.project_id = pr.id
-WHERE pr.park_id = park
-GROUP BY pr.id;
+  SELECT * FROM late UNION ALL SELECT * FROM behind),
+flagged AS (
+  SELECT f.project_id, max(f.days) AS days, jsonb_agg(f.reason ORDER BY f.days DESC) AS reasons
+  FROM found f GROUP BY f.project_id),
+reached AS (
+  SELECT m.project_id,
+         jsonb_agg(jsonb_build_object('stage', m.stage, 'on', m.actual_on)
+                   ORDER BY m.actual_on, project_stage_index(m.stage)) AS reached
+  FROM cfg, ms m WHERE m.actual_on <= cfg.d GROUP BY m.project_id)
+SELECT pr.id, CASE WHEN fl.project_id IS NOT NULL THEN 'black' ELSE 'red' END,
+       coalesce(fl.days, 0)::integer, coalesce(fl.reasons, '[]'), coalesce(rc.reached, '[]')
+FROM projects pr
+LEFT JOIN flagged fl ON fl.project_id = pr.id
+LEFT JOIN reached rc ON rc.project_id = pr.id
+WHERE pr.park_id = park;
 $$;

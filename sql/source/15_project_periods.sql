@@ -2,13 +2,6 @@
 -- the dated records on or before the date, the rest from the audit trail, so that a past
 -- period gives the same numbers however much is recorded later.
 
--- The stages in their order (a project's stage index, 1 = 在谈 … 6 = 投产).
-CREATE OR REPLACE FUNCTION project_stage_index(stage text) RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT array_position(ARRAY['negotiating', 'signed', 'land_supplied', 'started', 'completed',
-                            'operating'], stage);
-$$;
-
 -- The project list's filters (search text in code, name or company; stage, zone code,
 -- industry code prefix, leader, service official, flag, key-list tag; NULL: not applied)
 -- on a project row with its stage, zone code and flag of the reading; the list and the
@@ -37,16 +30,18 @@ $$;
 --   investment_done             the latest report on or before d that states one, else the
 --                               project's completed investment as recorded then;
 --   planned_investment, invest_pct   as recorded then; completed ÷ planned in percent;
---   flag, days_behind, reasons  project_flags(park, d, recorded => true);
+--   flag, days_behind, reasons, reached   project_flags(park, d, recorded => true): the
+--                milestones as recorded then are read once, for the flag and the stage;
 --   score        0.6 × schedule + 0.4 × investment, where schedule = max(0, 100 − days
 --                behind) and investment = min(100, invest_pct) (0 without a planned one).
 -- "Recorded then": the row at the midnight that ends d (park time zone) from the audit
 -- trail (audit_rows_at, sql/source/04_projects.sql).
+DROP FUNCTION IF EXISTS project_period_values(integer, date);
 CREATE OR REPLACE FUNCTION project_period_values(park integer, d date)
 RETURNS TABLE (project_id integer, existed boolean, stage text, progress_pct double precision,
                reported_on date, investment_done double precision,
                planned_investment double precision, invest_pct double precision, flag text,
-               days_behind integer, reasons jsonb, score numeric)
+               days_behind integer, reasons jsonb, reached jsonb, score numeric)
 LANGUAGE sql STABLE AS $$
 WITH t AS MATERIALIZED (SELECT park_day_end(park, d) AS t),
 then_ AS (SELECT i.* FROM t, audit_rows_at('projects', t.t) i),
@@ -57,21 +52,19 @@ rec AS (
               ELSE (i.image ->> 'planned_investment')::float8 END AS planned,
          CASE WHEN i.row_id IS NULL THEN pr.completed_investment
               ELSE (i.image ->> 'completed_investment')::float8 END AS completed
-  FROM projects pr LEFT JOIN then_ i ON i.row_id = pr.id::text
+  FROM projects pr LEFT JOIN then_ i ON i.row_id::integer = pr.id
   WHERE pr.park_id = park),
-ms AS (
-  SELECT m.project_id, max(project_stage_index(m.stage)) AS k
-  FROM milestones_as_of(park, d) m WHERE m.actual_on <= d GROUP BY m.project_id),
 v AS (
   SELECT rec.id, rec.existed,
          (ARRAY['negotiating', 'signed', 'land_supplied', 'started', 'completed', 'operating'])
-           [greatest(coalesce(project_stage_index(rec.stage), 1), ms.k)] AS stage,
+           [greatest(coalesce(project_stage_index(rec.stage), 1),
+                     (SELECT max(project_stage_index(m ->> 'stage'))
+                      FROM jsonb_array_elements(fl.reached) m))] AS stage,
          rep.progress_pct, rep.reported_on,
          coalesce(inv.investment_done, rec.completed) AS investment_done, rec.planned,
-         fl.flag, fl.days_behind, fl.reasons
+         fl.flag, fl.days_behind, fl.reasons, fl.reached
   FROM rec
   JOIN project_flags(park, d, true) fl ON fl.project_id = rec.id
-  LEFT JOIN ms ON ms.project_id = rec.id
   LEFT JOIN LATERAL (SELECT r.progress_pct, r.reported_on FROM progress_reports r
                      WHERE r.project_id = rec.id AND r.reported_on <= d
                      ORDER BY r.reported_on DESC LIMIT 1) rep ON true
@@ -81,7 +74,7 @@ v AS (
                      ORDER BY r.reported_on DESC LIMIT 1) inv ON true)
 SELECT v.id, v.existed, v.stage, v.progress_pct, v.reported_on, v.investment_done, v.planned,
        CASE WHEN v.planned > 0 THEN 100 * coalesce(v.investment_done, 0) / v.planned END,
-       v.flag, v.days_behind, v.reasons,
+       v.flag, v.days_behind, v.reasons, v.reached,
        round((0.6 * greatest(0, 100 - v.days_behind)
               + 0.4 * least(100, CASE WHEN v.planned > 0
                                       THEN 100 * coalesce(v.investment_done, 0) / v.planned

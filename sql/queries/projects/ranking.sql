@@ -48,7 +48,8 @@ group_ranks AS (
   SELECT g.*, row_number() OVER (PARTITION BY kind, period
                                  ORDER BY score DESC, black, n DESC, who) AS rank
   FROM grouped g)
-SELECT (SELECT coalesce(jsonb_agg(to_jsonb(p) ORDER BY p.rank), '[]') FROM projects p) AS projects,
+SELECT (SELECT coalesce(jsonb_agg(to_jsonb(p) - 'reached' ORDER BY p.rank), '[]')
+        FROM projects p) AS projects,
        (SELECT coalesce(jsonb_agg(jsonb_build_object(
                  'kind', c.kind, 'who', c.who, 'n', c.n, 'score', c.score, 'black', c.black,
                  'rank', c.rank, 'prev_rank', p.rank) ORDER BY c.kind, c.rank), '[]')
