@@ -300,6 +300,9 @@ PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
         "%(reach_km)s km); check the coordinates and the park (setting location.reach_m)"))
        for t in ("plots", "roads", "networks")},
     "parks_survey_settings": ("settings", SURVEY_SETTING),
+    "parks_import_settings": ("settings", N_(
+        "the park setting %(setting)s is %(value)s; it must be a number of kilometres "
+        "greater than 0")),
     "plots_lifecycle_order": ("supplied_on", N_(
         "the date of %(event)s (%(on)s) is earlier than the date of %(before)s "
         "(%(before_on)s); lifecycle events follow their order")),

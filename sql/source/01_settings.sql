@@ -72,7 +72,10 @@ SELECT jsonb_build_object(
   'survey', jsonb_build_object('precision', '0.05'),
   -- what the read-only staff role (viewer) may read: compensation amounts, rates and
   -- per-village amounts of approved requisition plans only when true (issue 9)
-  'access', jsonb_build_object('viewer_sees_money', false)
+  'access', jsonb_build_object('viewer_sees_money', false),
+  -- an imported file's features must land within this distance (km) of the park's zones
+  -- in the CRS it declares or one of its candidates, else it is refused (issue 13)
+  'import', jsonb_build_object('max_km_from_park', 20)
 );
 $$;
 
@@ -141,6 +144,28 @@ $$;
 
 CREATE OR REPLACE TRIGGER parks_survey_settings BEFORE INSERT OR UPDATE OF settings ON parks
   FOR EACH ROW EXECUTE FUNCTION check_survey_settings();
+
+-- The import settings (issue 13): import.max_km_from_park is a number of km > 0, checked
+-- when a park's settings are written (app.errors.PROBLEMS parks_import_settings).
+CREATE OR REPLACE FUNCTION check_import_settings() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  value jsonb := NEW.settings #> '{import,max_km_from_park}';
+BEGIN
+  IF (NEW.settings ? 'import' AND jsonb_typeof(NEW.settings -> 'import') <> 'object')
+     OR (value IS NOT NULL AND (jsonb_typeof(value) <> 'number' OR value::numeric <= 0)) THEN
+    RAISE EXCEPTION 'park setting import.max_km_from_park is %', coalesce(value, NEW.settings -> 'import')
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'parks_import_settings',
+            DETAIL = jsonb_build_object(
+              'code', NEW.code, 'setting', 'import.max_km_from_park',
+              'value', coalesce(value, NEW.settings -> 'import')::text)::text;
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER parks_import_settings BEFORE INSERT OR UPDATE OF settings ON parks
+  FOR EACH ROW EXECUTE FUNCTION check_import_settings();
 
 -- A park's time zone (setting timezone, DESIGN §4.9 Time; Asia/Shanghai by default).
 CREATE OR REPLACE FUNCTION park_timezone(p_park integer) RETURNS text
