@@ -18,6 +18,7 @@ CAD x is the easting, y the northing.
 
 from __future__ import annotations
 
+import codecs
 from collections import Counter
 from pathlib import Path
 
@@ -39,19 +40,25 @@ _GEOMETRY = ("LWPOLYLINE", "POLYLINE", "LINE", "HATCH", "POINT", "INSERT")
 
 
 def _load(path: Path, file: str, encoding: str | None):
+    """(drawing, encoding source, warnings): read strictly; a drawing with structural
+    damage is recovered when ezdxf can (said in a warning), else refused."""
+    damaged = N_("%(file)s is a damaged DXF drawing (%(problem)s)")
     try:
-        if encoding:
-            return ezdxf.readfile(path, encoding=encoding), "user"
-        doc, auditor = recover.readfile(path)
+        return ezdxf.readfile(path, encoding=encoding), ("user" if encoding else "declared"), []
+    except ezdxf.DXFStructureError as exc:
+        problem = str(exc)[:200]
     except (OSError, ezdxf.DXFError, UnicodeDecodeError, ValueError) as exc:
         raise BadRequest(Text(N_("%(file)s cannot be read as a DXF drawing (%(problem)s)"),
                               file=file, problem=str(exc)[:200] or type(exc).__name__),
                          code="bad_file") from None
-    if auditor.has_errors:
-        raise BadRequest(Text(N_("%(file)s is a damaged DXF drawing (%(problem)s)"),
-                              file=file, problem=str(auditor.errors[0].message)[:200]),
-                         code="bad_file")
-    return doc, "declared"
+    try:
+        doc, auditor = recover.readfile(path)
+    except (OSError, ezdxf.DXFError, UnicodeDecodeError, ValueError):
+        auditor = doc = None
+    if doc is None or auditor.has_errors or not len(doc.modelspace()):
+        raise BadRequest(Text(damaged, file=file, problem=problem), code="bad_file")
+    return doc, "declared", [Text(N_("%(file)s was damaged (%(problem)s); what could be "
+                                     "recovered was read"), file=file, problem=problem)]
 
 
 def _points(entity) -> list[tuple[float, float]]:
@@ -89,7 +96,7 @@ def _nest(rings: list[Polygon]) -> list[Polygon]:
 
 def read(path: Path, *, file: str, layer: str | None = None,
          encoding: str | None = None) -> Incoming:
-    doc, source = _load(path, file, encoding)
+    doc, source, warnings = _load(path, file, encoding)
     msp = doc.modelspace()
     counts: Counter[str] = Counter()
     for entity in msp:
@@ -144,8 +151,14 @@ def read(path: Path, *, file: str, layer: str | None = None,
         features.append(Feature(len(features) + 1, Text(ENTITY, layer=name, handle=handle),
                                 geom, props))
     return Incoming(format="dxf", layer=",".join(chosen), layers=names, features=features,
-                    encoding=doc.encoding, encoding_source=source,
-                    layer_counts=dict(sorted(counts.items())))
+                    encoding=_text_encoding(doc), encoding_source=source,
+                    layer_counts=dict(sorted(counts.items())), warnings=warnings)
+
+
+def _text_encoding(doc) -> str:
+    """What the drawing's text was decoded with: UTF-8 from R2007 (AC1021) on, else the
+    code page $DWGCODEPAGE names."""
+    return "utf-8" if doc.dxfversion >= "AC1021" else codecs.lookup(doc.encoding).name
 
 
 def _labels(msp) -> list[tuple[Point, str]]:

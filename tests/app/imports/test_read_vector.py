@@ -3,7 +3,6 @@ GeoJSON, KML and KMZ read back from files the tests write."""
 
 from __future__ import annotations
 
-import time
 import zipfile
 
 import geopandas as gpd
@@ -180,13 +179,3 @@ def test_unknown_truncated_and_empty_files_are_refused_by_name(tmp_path):
     (tmp_path / "cut.geojson").write_text('{"type": "FeatureCollection", "features": [')
     with pytest.raises(BadRequest, match="cut.geojson cannot be read"):
         sources.read(tmp_path / "cut.geojson", filename="cut.geojson")
-
-
-def test_twenty_thousand_shapefile_features_read_in_seconds(tmp_path):
-    frame = _frame(n=20_000)
-    folder = _shp(tmp_path / "s", frame=frame)
-    started = time.perf_counter()
-    incoming = _read_zip(tmp_path, folder)
-    elapsed = time.perf_counter() - started
-    assert len(incoming.features) == 20_000 and incoming.features[-1].properties["MJ"] == 1e4
-    assert elapsed < 15, f"{elapsed:.1f} s"
