@@ -42,7 +42,6 @@ _ALIASES = {
     "ring": ("圈号", "环号", "圈", "ring", "ringno", "ring_no", "part"),
 }
 _UNIT = re.compile(r"[(（\[【].*?[)）\]】]|\s+")
-ROW = N_("row %(row)s")
 PLOT_ROWS = N_("plot %(code)s (rows %(first)s–%(last)s)")
 SWAPPED = N_("%(file)s: the column %(x)s holds eastings and %(y)s northings, the other way "
              "round from the surveyors' convention; they were read as the numbers say")
