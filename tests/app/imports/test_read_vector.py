@@ -4,6 +4,7 @@ GeoJSON, KML and KMZ read back from files the tests write."""
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
@@ -179,3 +180,29 @@ def test_unknown_truncated_and_empty_files_are_refused_by_name(tmp_path):
     (tmp_path / "cut.geojson").write_text('{"type": "FeatureCollection", "features": [')
     with pytest.raises(BadRequest, match="cut.geojson cannot be read"):
         sources.read(tmp_path / "cut.geojson", filename="cut.geojson")
+
+
+def test_zero_features_and_a_bow_tie_are_read_as_they_are(tmp_path):
+    """The reader hands on what the file holds; the staging reports the empty file and the
+    invalid geometry (with where it crosses itself)."""
+    (tmp_path / "none.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    empty = sources.read(tmp_path / "none.geojson", filename="none.geojson")
+    assert empty.features == [] and empty.crs_candidates == []
+    bow_tie = ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+               '{"DKBH": "B1"}, "geometry": {"type": "Polygon", "coordinates": [[[113.0, '
+               '29.44], [113.001, 29.441], [113.001, 29.44], [113.0, 29.441], [113.0, '
+               '29.44]]]}}]}')
+    (tmp_path / "bow.geojson").write_text(bow_tie)
+    feature = sources.read(tmp_path / "bow.geojson", filename="bow.geojson").features[0]
+    assert feature.properties == {"DKBH": "B1"} and not feature.geometry.is_valid
+
+
+def test_refusals_are_in_the_users_language(tmp_path):
+    from babel.support import Translations
+
+    (tmp_path / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0 word")
+    with pytest.raises(BadRequest) as caught:
+        sources.read(tmp_path / "notes.doc", filename="说明.doc")
+    zh = Translations.load(Path(__file__).resolve().parents[3] / "app/translations", ["zh"])
+    assert caught.value.localize(zh.gettext).message.startswith(
+        "说明.doc 不是园区一张图可导入的格式")
