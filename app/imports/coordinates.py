@@ -112,8 +112,9 @@ def _rings(points: list[tuple[int, int, float, float]]):
 
 
 def _polygon(code: str, points, file: str):
+    rings = _rings(points)
     parts: list[list] = []  # [shell, holes]
-    for ring in _rings(points):
+    for ring in rings:
         coords = [(x, y) for _, _, x, y in ring]
         if len(coords) > 1 and coords[-1] == coords[0]:
             coords.pop()
@@ -124,6 +125,8 @@ def _polygon(code: str, points, file: str):
                                   last=ring[-1][0], count=len(set(coords))),
                              code="bad_file")
         shell = Polygon(coords)
+        if len(rings) == 1:
+            return shell
         owner = next((p for p in parts if p[0].contains(shell.representative_point())), None)
         if owner is None:
             parts.append([shell, []])
