@@ -168,7 +168,8 @@ def _labels(msp) -> list[tuple[Point, str]]:
             value, at = text.dxf.text, text.dxf.insert
         else:
             value, at = text.plain_text(), text.dxf.insert
-        value = str(value).strip()
+        # the number is the first line (ParkAtlas's own DXF adds the area in 亩 below it)
+        value = next((line.strip() for line in str(value).splitlines() if line.strip()), "")
         if value:
             found.append((Point(at.x, at.y), value))
     return found
