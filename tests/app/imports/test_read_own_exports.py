@@ -79,3 +79,14 @@ def test_the_coordinate_txt_comes_back(tmp_path, result):
     found = {f.properties["地块编号"]: f.geometry.area for f in incoming.features}
     for code, area in _areas(result).items():
         assert found[code] == pytest.approx(area, abs=0.01), code
+
+
+def test_the_boundary_point_csv_comes_back(tmp_path, result):
+    from app.exporters import workbook
+
+    path = tmp_path / "points.csv"
+    path.write_bytes(workbook.write_points_csv(result, "zh"))
+    incoming = sources.read(path, filename="界址点.csv")
+    found = {f.properties["地块编号"]: f.geometry.area for f in incoming.features}
+    for code, area in _areas(result).items():
+        assert found[code] == pytest.approx(area, abs=0.01), code
