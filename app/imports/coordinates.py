@@ -97,25 +97,12 @@ def _looks_north(values: list[float]) -> bool:
     return 3 <= m <= 54 or 1_000_000 <= m < 10_000_000
 
 
-def _rings(points: list[tuple[int, int, float, float]]):
-    """Split (row, ring, x, y) into rings: on a new ring number or after a closure."""
-    rings: list[list] = []
-    closed = True
-    for pt in points:
-        if closed or pt[1] != rings[-1][0][1]:
-            rings.append([pt])
-            closed = False
-        else:
-            rings[-1].append(pt)
-            closed = len(rings[-1]) > 3 and pt[2:] == rings[-1][0][2:]
-    return rings
-
-
 def _polygon(code: str, points, file: str):
-    rings = _rings(points)
+    # (row, point, ring, x, y): split as the 报批坐标 TXT's reader splits its rings
+    rings = coordinate_file._split_rings(points)
     parts: list[list] = []  # [shell, holes]
     for ring in rings:
-        coords = [(x, y) for _, _, x, y in ring]
+        coords = [(x, y) for _, _, _, x, y in ring]
         if len(coords) > 1 and coords[-1] == coords[0]:
             coords.pop()
         if len(set(coords)) < 3:
@@ -165,7 +152,8 @@ def from_rows(rows: list[list[object]], *, file: str, format: str) -> Incoming:
             raise BadRequest(Text(N_("%(file)s, row %(row)s: bad ring number %(value)s"),
                                   file=file, row=n, value=repr(ring_text)),
                              code="bad_file") from None
-        plots.setdefault(code, []).append((n, ring, east[k], north[k]))
+        point = str(_cell(row, cols["point"]) or "") if "point" in cols else ""
+        plots.setdefault(code, []).append((n, point, ring, east[k], north[k]))
         first_row.setdefault(code, row)
     features = []
     for code, points in plots.items():

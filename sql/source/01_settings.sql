@@ -108,7 +108,8 @@ $$;
 -- The survey settings (界址点, app/plan_result.Survey) take a value of their vocabulary
 -- (the names are app/labels.py's), checked when a park's settings are written: a park's
 -- settings refused here name the setting (app.errors.PROBLEMS parks_survey_settings).
--- Other keys under survey are left to their own checks.
+-- Other keys under survey are left to their own checks. The same trigger checks the
+-- import settings (issue 13).
 CREATE OR REPLACE FUNCTION check_survey_settings() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -121,7 +122,16 @@ DECLARE
     'line_position', jsonb_build_array('inside', 'middle', 'outside'));
   survey jsonb := NEW.settings -> 'survey';
   k text;
+  max_km jsonb := NEW.settings #> '{import,max_km_from_park}';
 BEGIN
+  -- and (issue 13) import.max_km_from_park: a number of km > 0 (PROBLEMS parks_import_settings)
+  IF (NEW.settings ? 'import' AND jsonb_typeof(NEW.settings -> 'import') <> 'object')
+     OR (max_km IS NOT NULL AND (jsonb_typeof(max_km) <> 'number' OR max_km::numeric <= 0)) THEN
+    RAISE EXCEPTION 'park setting import.max_km_from_park is %', coalesce(max_km, NEW.settings -> 'import')
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'parks_import_settings',
+            DETAIL = jsonb_build_object('code', NEW.code, 'setting', 'import.max_km_from_park',
+                                        'value', coalesce(max_km, NEW.settings -> 'import')::text)::text;
+  END IF;
   IF survey IS NULL THEN
     RETURN NEW;
   END IF;
@@ -144,28 +154,6 @@ $$;
 
 CREATE OR REPLACE TRIGGER parks_survey_settings BEFORE INSERT OR UPDATE OF settings ON parks
   FOR EACH ROW EXECUTE FUNCTION check_survey_settings();
-
--- The import settings (issue 13): import.max_km_from_park is a number of km > 0, checked
--- when a park's settings are written (app.errors.PROBLEMS parks_import_settings).
-CREATE OR REPLACE FUNCTION check_import_settings() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-  value jsonb := NEW.settings #> '{import,max_km_from_park}';
-BEGIN
-  IF (NEW.settings ? 'import' AND jsonb_typeof(NEW.settings -> 'import') <> 'object')
-     OR (value IS NOT NULL AND (jsonb_typeof(value) <> 'number' OR value::numeric <= 0)) THEN
-    RAISE EXCEPTION 'park setting import.max_km_from_park is %', coalesce(value, NEW.settings -> 'import')
-      USING ERRCODE = 'check_violation', CONSTRAINT = 'parks_import_settings',
-            DETAIL = jsonb_build_object(
-              'code', NEW.code, 'setting', 'import.max_km_from_park',
-              'value', coalesce(value, NEW.settings -> 'import')::text)::text;
-  END IF;
-  RETURN NEW;
-END;
-$$;
-
-CREATE OR REPLACE TRIGGER parks_import_settings BEFORE INSERT OR UPDATE OF settings ON parks
-  FOR EACH ROW EXECUTE FUNCTION check_import_settings();
 
 -- A park's time zone (setting timezone, DESIGN §4.9 Time; Asia/Shanghai by default).
 CREATE OR REPLACE FUNCTION park_timezone(p_park integer) RETURNS text
