@@ -34,16 +34,30 @@ def _refuse(file: str, member: str, problem: str) -> BadRequest:
                       code="unsafe_archive")
 
 
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it: zip tools on Chinese Windows write names in
+    GBK without the UTF-8 flag, which Python reads as CP437."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437")
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
 def _member_path(file: str, info: zipfile.ZipInfo) -> PurePosixPath:
-    name = info.filename.replace("\\", "/")
+    name = member_name(info).replace("\\", "/")
     path = PurePosixPath(name)
     if (name.startswith("/") or (len(name) > 1 and name[1] == ":")
             or any(part == ".." for part in path.parts)):
-        raise _refuse(file, info.filename, N_("has a path outside the archive's folder"))
+        raise _refuse(file, member_name(info), N_("has a path outside the archive's folder"))
     if stat.S_ISLNK(info.external_attr >> 16):
-        raise _refuse(file, info.filename, N_("is a symbolic link"))
+        raise _refuse(file, member_name(info), N_("is a symbolic link"))
     if name.lower().endswith(_NESTED):
-        raise _refuse(file, info.filename, N_("is an archive inside the archive"))
+        raise _refuse(file, member_name(info), N_("is an archive inside the archive"))
     return path
 
 
@@ -72,10 +86,10 @@ def _copy(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, file: s
     with archive.open(info) as source, target.open("wb") as out:
         while chunk := source.read(_CHUNK):
             if written == 0 and chunk.startswith(_ZIP_MAGIC):
-                raise _refuse(file, info.filename, N_("is an archive inside the archive"))
+                raise _refuse(file, member_name(info), N_("is an archive inside the archive"))
             written += len(chunk)
             if written > info.file_size:
-                raise _refuse(file, info.filename,
+                raise _refuse(file, member_name(info),
                               N_("unpacks to more than its header declares"))
             out.write(chunk)
 

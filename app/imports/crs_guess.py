@@ -44,6 +44,8 @@ PLAIN = N_("%(datum)s %(width)s-degree Gauss-Krüger, central meridian %(meridia
 TOO_FAR = N_("%(file)s: in %(crs)s the features land at %(lon)s°E, %(lat)s°N, %(km)s km "
              "from park %(park)s, farther than the %(max)s km allowed (park setting "
              "import.max_km_from_park); check the coordinate system")
+NO_ZONE = N_("%(file)s: the coordinates look like Gauss-Krüger without the zone prefix; "
+             "without a park their zone cannot be told: choose the coordinate system")
 OUTSIDE = N_("%(file)s: the coordinates (x %(x)s, y %(y)s) fit no coordinate system that "
              "places them in China; in %(crs)s they land at %(lon)s°E, %(lat)s°N")
 
@@ -156,6 +158,9 @@ def candidates(incoming: Incoming, park: ParkPlace | None, file: str) -> list[Cr
     a BadRequest when none lands in China within the park's distance."""
     middle = centre(incoming.features)
     if middle is None:
+        return []
+    if park is None and 0 < middle[0] < 1_000_000 and 1_000_000 <= middle[1] < 10_000_000:
+        incoming.warnings.append(Text(NO_ZONE, file=file))
         return []
     ranked = _ranked(*middle, park)
     in_reach = [c for c, _ in ranked if in_china(c.lon, c.lat)]

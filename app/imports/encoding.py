@@ -81,10 +81,22 @@ def shapefile(dbf: Path, user: str | None = None) -> tuple[str, str]:
         text = cpg.read_bytes().decode("ascii", "replace").strip()
         if text:
             return codec(text), "cpg"
-    data = dbf.read_bytes() if dbf.exists() else b""
+    data = _head(dbf)
     if len(data) > 29 and data[29] in _LDID:
         return _LDID[data[29]], "ldid"
     return ("utf-8" if _decodes(_dbf_texts(data), "utf-8") else "gb18030"), "detected"
+
+
+def _head(dbf: Path, max_records: int = 5000) -> bytes:
+    """The DBF's header and first records (what detection looks at), not the whole file."""
+    if not dbf.exists():
+        return b""
+    with dbf.open("rb") as f:
+        head = f.read(32)
+        if len(head) < 12:
+            return head
+        header_size, record_size = struct.unpack("<HH", head[8:12])
+        return head + f.read(header_size - 32 + max_records * record_size)
 
 
 def detect(data: bytes) -> str:

@@ -124,3 +124,9 @@ def test_the_distance_is_a_park_setting(conn):
     assert park.max_km == 300
     found = crs_guess.candidates(_incoming(38_405_000, 3_459_000), park, "a.dxf")
     assert found[0].epsg == GK38
+
+
+def test_without_a_park_unprefixed_gk_asks_for_the_crs():
+    incoming = _incoming(405_000, 3_259_000)
+    assert crs_guess.candidates(incoming, None, "a.dxf") == []
+    assert "without the zone prefix; without a park" in str(incoming.warnings[0])

@@ -206,3 +206,12 @@ def test_refusals_are_in_the_users_language(tmp_path):
     zh = Translations.load(Path(__file__).resolve().parents[3] / "app/translations", ["zh"])
     assert caught.value.localize(zh.gettext).message.startswith(
         "说明.doc 不是园区一张图可导入的格式")
+
+
+def test_member_names_written_in_gbk_by_chinese_windows_zip_tools(tmp_path):
+    folder = _shp(tmp_path / "s", name="XXXX")  # 4 bytes, as 地块 in GBK
+    data = _zip_folder(folder, tmp_path / "a.zip").read_bytes()
+    assert b"XXXX" in data and "地块".encode("gbk") not in data
+    (tmp_path / "gbk.zip").write_bytes(data.replace(b"XXXX", "地块".encode("gbk")))
+    incoming = sources.read(tmp_path / "gbk.zip", filename="gbk.zip")
+    assert incoming.layer == "地块" and incoming.layers == ["地块"] and _names(incoming) == NAMES
