@@ -118,6 +118,8 @@ def read(path: str | Path, *, filename: str, layer: str | None = None,
                          code="bad_file")
     if path.stat().st_size == 0:
         raise BadRequest(Text(N_("%(file)s is empty"), file=filename), code="empty_file")
+    if isinstance(park, str) and conn is None:
+        raise TypeError("read(park=<code>) needs conn= to read where the park is")
     place = park_place(conn, park) if isinstance(park, str) else park
     incoming = _read(path, file=filename, layer=layer, encoding=encoding,
                      format=sniff(path), limits=limits)

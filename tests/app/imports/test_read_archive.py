@@ -117,3 +117,9 @@ def test_limits_come_from_the_environment():
                             "PARKATLAS_IMPORT_ZIP_MAX_RATIO": "50"})
     assert limits == ImportLimits(5 * 1024 * 1024, 7, 64 * 1024 * 1024, 50.0)
     assert import_limits({}).max_bytes == 200 * 1024 * 1024
+
+
+def test_the_folder_is_removed_when_reading_what_was_unpacked_fails(tmp_path, temp_root):
+    path = _zip(tmp_path / "broken_shp.zip", {"plots.shp": b"\0" * 100, "plots.dbf": b"x"})
+    error = _refused(path, temp_root, "plots.shp", "cannot be read as shp")
+    assert error.code == "bad_file"
