@@ -40,11 +40,13 @@ def sniff(path: Path) -> str | None:
         return "geojson"
     if text.startswith(b"<") and b"<kml" in head:
         return "kml"
-    if head.startswith(b"AutoCAD Binary DXF") or text.startswith(b"0") and b"SECTION" in head[:64]:
+    if head.startswith(b"AutoCAD Binary DXF") or (text.startswith(b"0")
+                                                  and b"SECTION" in head[:64]):
         return "dxf"
     if any(mark in head for mark in _TXT_MARKS):
         return "txt"
-    return suffix
+    # a .txt without [属性描述] is a coordinate list, as surveyors also send them
+    return "csv" if suffix == "txt" else suffix
 
 
 def _in_folder(folder: Path, *, file: str, layer: str | None, encoding: str | None,

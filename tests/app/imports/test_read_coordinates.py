@@ -141,3 +141,10 @@ def test_a_broken_coordinate_txt_names_the_file_and_line(tmp_path):
     (tmp_path / "bp.txt").write_bytes(data)
     with pytest.raises(BadRequest, match=r"报批坐标.txt: line 15: bad 圈号 'x'"):
         sources.read(tmp_path / "bp.txt", filename="报批坐标.txt")
+
+
+def test_a_txt_without_the_attribute_section_is_a_coordinate_list(tmp_path):
+    path = _csv(tmp_path / "坐标.txt", _table(), "gbk")
+    incoming = sources.read(path, filename="坐标.txt")
+    assert incoming.format == "csv"
+    _check(incoming)
