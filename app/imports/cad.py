@@ -61,17 +61,30 @@ def _load(path: Path, file: str, encoding: str | None):
                                      "recovered was read"), file=file, problem=problem)]
 
 
-def _points(entity) -> list[tuple[float, float]]:
+def _points(entity) -> np.ndarray:
+    """The vertices (n × 2) of a 2D polyline; bulges (arcs) flattened."""
     kind = entity.dxftype()
-    if kind == "LWPOLYLINE" and not any(b for *_, b in entity.get_points("xyseb")):
-        return [(x, y) for x, y in entity.get_points("xy")]
-    if kind == "POLYLINE" and not any(v.dxf.bulge for v in entity.vertices):
-        return [(v.dxf.location.x, v.dxf.location.y) for v in entity.vertices]
-    return [(v.x, v.y) for v in ezpath.make_path(entity).flattening(_FLATTEN)]
+    if kind == "LWPOLYLINE":
+        raw = np.asarray(entity.lwpoints.values, dtype=float).reshape(-1, 5)
+        if not raw[:, 4].any():  # no bulges: the vertices as stored
+            return raw[:, :2]
+    elif not any(v.dxf.bulge for v in entity.vertices):
+        return np.array([(v.dxf.location.x, v.dxf.location.y) for v in entity.vertices],
+                        dtype=float).reshape(-1, 2)
+    return np.array([(v.x, v.y) for v in ezpath.make_path(entity).flattening(_FLATTEN)],
+                    dtype=float).reshape(-1, 2)
 
 
-def _closed(entity, pts) -> bool:
-    return bool(entity.closed) or (len(pts) > 3 and pts[0] == pts[-1])
+def _closed(entity, pts: np.ndarray) -> bool:
+    return bool(entity.closed) or (len(pts) > 3 and bool((pts[0] == pts[-1]).all()))
+
+
+def _polygons(coords: list[np.ndarray]) -> list[Polygon]:
+    """One polygon per ring, built in one vectorised call."""
+    if not coords:
+        return []
+    indices = np.repeat(np.arange(len(coords)), [len(c) for c in coords])
+    return list(shapely.polygons(shapely.linearrings(np.concatenate(coords), indices=indices)))
 
 
 def _hatch(entity) -> list[Polygon]:
@@ -115,10 +128,14 @@ def read(path: Path, *, file: str, layer: str | None = None,
         chosen = [BOUNDARY] if BOUNDARY in counts else names
     wanted = set(chosen)
 
-    rings: list[tuple[Polygon, str, str]] = []       # closed rings (nested below)
+    ring_coords: list[np.ndarray] = []               # closed rings (nested below)
+    ring_of: list[tuple[str, str]] = []
     other: list[tuple[object, str, str]] = []        # hatches, lines, points
+    labels: list[tuple[float, float, str]] = []      # ZDH texts
     for entity in msp:
         kind, name = entity.dxftype(), entity.dxf.layer
+        if kind in ("TEXT", "MTEXT") and name == PARCEL_NO:
+            labels += _label(entity)
         if name not in wanted or kind not in _GEOMETRY:
             continue
         handle = entity.dxf.handle
@@ -126,8 +143,9 @@ def read(path: Path, *, file: str, layer: str | None = None,
             if kind == "POLYLINE" and not entity.is_2d_polyline:
                 continue
             pts = _points(entity)
-            if _closed(entity, pts) and len(set(pts)) >= 3:
-                rings.append((Polygon(pts), name, handle))
+            if _closed(entity, pts) and len(set(map(tuple, pts.tolist()))) >= 3:
+                ring_coords.append(pts)
+                ring_of.append((name, handle))
             elif len(pts) >= 2:
                 other.append((LineString(pts), name, handle))
         elif kind == "LINE":
@@ -138,7 +156,8 @@ def read(path: Path, *, file: str, layer: str | None = None,
             where = entity.dxf.location if kind == "POINT" else entity.dxf.insert
             other.append((Point(where.x, where.y), name, handle))
 
-    labels = _labels(msp)
+    rings = [(ring, name, handle)
+             for ring, (name, handle) in zip(_polygons(ring_coords), ring_of, strict=True)]
     polygons, keep = _with_holes(rings)
     label_of = _label_polygons([p for p, _, _ in polygons] + [g for g, _, _ in other], labels)
     features: list[Feature] = []
@@ -161,18 +180,13 @@ def _text_encoding(doc) -> str:
     return "utf-8" if doc.dxfversion >= "AC1021" else codecs.lookup(doc.encoding).name
 
 
-def _labels(msp) -> list[tuple[Point, str]]:
-    found = []
-    for text in msp.query(f'TEXT MTEXT[layer=="{PARCEL_NO}"]'):
-        if text.dxftype() == "TEXT":
-            value, at = text.dxf.text, text.dxf.insert
-        else:
-            value, at = text.plain_text(), text.dxf.insert
-        # the number is the first line (ParkAtlas's own DXF adds the area in 亩 below it)
-        value = next((line.strip() for line in str(value).splitlines() if line.strip()), "")
-        if value:
-            found.append((Point(at.x, at.y), value))
-    return found
+def _label(text) -> list[tuple[float, float, str]]:
+    """A ZDH text's insertion point and number (its first line: ParkAtlas's own DXF adds
+    the area in 亩 below it)."""
+    value = text.dxf.text if text.dxftype() == "TEXT" else text.plain_text()
+    value = next((line.strip() for line in str(value).splitlines() if line.strip()), "")
+    at = text.dxf.insert
+    return [(at.x, at.y, value)] if value else []
 
 
 def _with_holes(rings: list[tuple[Polygon, str, str]]):
@@ -207,10 +221,10 @@ def _label_polygons(geoms, labels) -> dict[int, str]:
     if not labels or not geoms:
         return {}
     tree = shapely.STRtree(geoms)
-    points = [p for p, _ in labels]
+    points = shapely.points(np.array([(x, y) for x, y, _ in labels], dtype=float))
     where, inside = tree.query(points, predicate="within")
     found: dict[int, str] = {}
     for w, i in zip(where.tolist(), inside.tolist(), strict=True):
         if geoms[i].geom_type == "Polygon":
-            found.setdefault(i, labels[w][1])
+            found.setdefault(i, labels[w][2])
     return found
