@@ -77,3 +77,4 @@ bench: setup migrate
 	$(PY) -m bench.api
 	$(PY) -m bench.status
 	$(PY) -m bench.requisition
+	$(PY) -m bench.read_files

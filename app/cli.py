@@ -123,7 +123,7 @@ def import_file(layer, file, park, crs, source_layer, encoding, mapping_file, sa
             if mapping_file:
                 choices.update(imports_run.mapping_choice(mapping_file))
             park_id = params.park(conn, park, required=True)
-            incoming = imports_run.read_file(file, park_id, choices)
+            incoming = imports_run.read_file(conn, file, park_id, choices)
             with click.progressbar(length=len(incoming.features), label=file.name) as bar:
                 result = imports_run.direct(conn, park_id, layer, file.name, incoming,
                                             _actor(), choices, bar.update, dry_run)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -46,6 +47,30 @@ def secret_key() -> str:
     return path.read_text().strip()
 
 
+@dataclass(frozen=True)
+class ImportLimits:
+    """What an imported file may be (README, Imports: reading files). The upload itself is
+    refused beyond `max_bytes` (the API checks it); a zip archive may hold at most
+    `zip_max_members` members, unpacking to at most `zip_max_bytes` in all and at most
+    `zip_max_ratio` times the archive's own size (a zip bomb unpacks to thousands of times)."""
+
+    max_bytes: int = 200 * 1024 * 1024
+    zip_max_members: int = 1000
+    zip_max_bytes: int = 2048 * 1024 * 1024
+    zip_max_ratio: float = 1000.0
+
+
+def import_limits(environ=os.environ) -> ImportLimits:
+    """The import limits from PARKATLAS_IMPORT_MAX_MB, PARKATLAS_IMPORT_ZIP_MAX_MEMBERS,
+    PARKATLAS_IMPORT_ZIP_MAX_MB and PARKATLAS_IMPORT_ZIP_MAX_RATIO."""
+    mb = 1024 * 1024
+    return ImportLimits(
+        max_bytes=int(float(environ.get("PARKATLAS_IMPORT_MAX_MB", "200")) * mb),
+        zip_max_members=int(environ.get("PARKATLAS_IMPORT_ZIP_MAX_MEMBERS", "1000")),
+        zip_max_bytes=int(float(environ.get("PARKATLAS_IMPORT_ZIP_MAX_MB", "2048")) * mb),
+        zip_max_ratio=float(environ.get("PARKATLAS_IMPORT_ZIP_MAX_RATIO", "1000")))
+
+
 def from_env(environ=os.environ) -> dict:
     """Flask config values read from environment variables (see README, Configuration)."""
     return {
@@ -85,6 +110,9 @@ def from_env(environ=os.environ) -> dict:
         # where an import's upload waits for its commit (default: imports/ in the instance
         # folder; app.imports.run)
         "IMPORTS_DIR": environ.get("PARKATLAS_IMPORTS_DIR"),
+        # Imported files (issue 13): the upload's size limit and the zip archive's caps.
+        "IMPORT_LIMITS": import_limits(environ),
+        "IMPORT_MAX_BYTES": import_limits(environ).max_bytes,
         "BABEL_DEFAULT_LOCALE": "zh",
         "WTF_CSRF_CHECK_DEFAULT": False,  # app.auth checks every unsafe request itself
         "WTF_CSRF_TIME_LIMIT": None,      # valid for the session's life

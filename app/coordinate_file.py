@@ -196,8 +196,12 @@ class _Draft:
     coord_decimals: int = 0
 
 
-def read(data: bytes, encoding: str | None = None) -> CoordinateFile:
+def read(data: bytes, encoding: str | None = None, *, check_areas: bool = True
+         ) -> CoordinateFile:
     """Parse a coordinate file; malformed input is a BadRequest naming the line.
+
+    With `check_areas` False a declared area that its boundary does not enclose is left
+    to the caller (the importer warns and validates it per parcel).
 
     Without `encoding`, UTF-8 (with or without BOM) is used when the bytes decode as
     UTF-8, otherwise GB18030 (a superset of GBK).
@@ -225,7 +229,7 @@ def read(data: bytes, encoding: str | None = None) -> CoordinateFile:
                 raise BadRequest(f"line {no}: missing the [{ATTRIBUTES}] section "
                                  f"before [{PARCELS}]")
             if draft is not None:
-                parcels.append(_parcel(draft))
+                parcels.append(_parcel(draft, check_areas))
                 draft = None
             section, sections[name] = name, no
             continue
@@ -242,7 +246,7 @@ def read(data: bytes, encoding: str | None = None) -> CoordinateFile:
             fields = [f.strip() for f in line.split(",")]
             if fields[-1] == "@":
                 if draft is not None:
-                    parcels.append(_parcel(draft))
+                    parcels.append(_parcel(draft, check_areas))
                 draft = _header(no, fields)
             else:
                 if draft is None:
@@ -252,7 +256,7 @@ def read(data: bytes, encoding: str | None = None) -> CoordinateFile:
         # other sections (e.g. [扩展信息]) carry nothing this reader needs
 
     if draft is not None:
-        parcels.append(_parcel(draft))
+        parcels.append(_parcel(draft, check_areas))
     if ATTRIBUTES not in sections:
         raise BadRequest(f"line 1: missing the [{ATTRIBUTES}] section")
     if PARCELS not in sections:
@@ -366,7 +370,7 @@ def _split_rings(points):
     return rings
 
 
-def _parcel(d: _Draft) -> Parcel:
+def _parcel(d: _Draft, check_areas: bool = True) -> Parcel:
     code = d.fields[2]
     where = f"line {d.line}: parcel {code}"
     if not d.points:
@@ -406,7 +410,8 @@ def _parcel(d: _Draft) -> Parcel:
         raise BadRequest(f"{where}: the polygon is not valid "
                          f"({shapely.is_valid_reason(geometry)})")
 
-    _check_area(d, code, geometry)
+    if check_areas:
+        _check_area(d, code, geometry)
     as_written = tuple(
         (ring[0][2], tuple((name, x, y) for _, name, _, x, y in ring)) for ring in rings)
     return Parcel(d.line, d.point_count, d.area_ha, code, d.fields[3], d.fields[4],

@@ -303,6 +303,9 @@ PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
     "project_plots_same_park": ("plot_ids", N_(
         "plot %(plot)s is not in the park of project %(project)s; a project occupies plots "
         "of its own park only")),
+    "parks_import_settings": ("settings", N_(
+        "the park setting %(setting)s is %(value)s; it must be a number of kilometres "
+        "greater than 0")),
     "plots_lifecycle_order": ("supplied_on", N_(
         "the date of %(event)s (%(on)s) is earlier than the date of %(before)s "
         "(%(before_on)s); lifecycle events follow their order")),

@@ -63,7 +63,7 @@ def handle_http_error(exc: HTTPException):
     """Werkzeug's HTTP errors (404, 405, 413 …) in the same shape as domain errors, in the
     user's language; the code stays Werkzeug's name (not_found, method_not_allowed)."""
     if exc.code == 413:
-        limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        limit = request.max_content_length // (1024 * 1024)  # the route's own, else the app's
         return handle_atlas_error(PayloadTooLarge(
             Text(N_("the upload exceeds the %(limit)s MB limit"), limit=limit)))
     message = HTTP_MESSAGES.get(exc.code or 500, OTHER_HTTP_ERROR)

@@ -285,31 +285,6 @@ def incoming(features, crs: int | None = GK_EPSG, fmt: str = "shp", **extra):
         for n, (g, props) in enumerate(features, 1)], crs=crs, **extra)
 
 
-def geojson_reader():
-    """A stand-in for app.imports.sources (the readers, written at the same time on
-    another branch) that reads GeoJSON only, for the import API and CLI tests while the
-    real module is missing: `read(path, *, filename, layer, encoding, park) -> Incoming`,
-    the CRS from the collection's `crs` member (EPSG:n), else none."""
-    import types
-
-    from shapely.geometry import shape
-
-    from app.errors import Text
-    from app.imports.incoming import Feature, Incoming
-
-    def read(path, *, filename, layer=None, encoding=None, park=None):
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        name = ((data.get("crs") or {}).get("properties") or {}).get("name", "")
-        return Incoming("geojson", None, [], [
-            Feature(n, Text("feature %(n)d", n=n),
-                    shape(f["geometry"]) if f.get("geometry") else None,
-                    f.get("properties") or {})
-            for n, f in enumerate(data["features"], 1)],
-            encoding="utf-8", crs=int(name.split(":")[-1]) if name else None)
-
-    return types.SimpleNamespace(read=read)
-
-
 def gk_feature_collection(features, crs: int | None = GK_EPSG) -> dict:
     """A GeoJSON FeatureCollection of (GK ring, properties), in the GK CRS `crs` named as
     GDAL writes it (or without a crs member)."""

@@ -49,3 +49,5 @@ class Incoming:
     crs: int | None = None  # the EPSG code the file declares, if any
     crs_candidates: list[CrsCandidate] = field(default_factory=list)  # when it declares none
     warnings: list[Text] = field(default_factory=list)  # about the whole file
+    # entities with geometry per layer, where the file has layers to pick (DXF)
+    layer_counts: dict[str, int] = field(default_factory=dict)

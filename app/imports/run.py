@@ -25,7 +25,7 @@ import xlsxwriter
 from ..db import queries, transaction
 from ..errors import AtlasError, BadRequest, Conflict, NotFound, Text
 from ..labels import N_
-from . import commit, staging
+from . import commit, sources, staging
 from . import mapping as mappings
 from .incoming import Incoming
 
@@ -109,18 +109,16 @@ def _run(conn: psycopg.Connection, run_id: int, open_only: bool = True) -> dict:
     return row
 
 
-def read(row: dict, choices: dict) -> Incoming:
+def read(conn: psycopg.Connection, row: dict, choices: dict) -> Incoming:
     """The run's file read with the chosen source layer and encoding."""
-    return read_file(Path(row["folder"]) / row["file_name"], row["park_id"], choices)
+    return read_file(conn, Path(row["folder"]) / row["file_name"], row["park_id"], choices)
 
 
-def read_file(path: Path, park_id: int, choices: dict) -> Incoming:
-    """A file read by app.imports.sources (imported here, so that this module runs without
-    the readers) with the chosen source layer and encoding."""
-    from . import sources
-
+def read_file(conn: psycopg.Connection, path: Path, park_id: int, choices: dict) -> Incoming:
+    """A file read by app.imports.sources with the chosen source layer and encoding, its
+    CRS candidates placed against the park."""
     return sources.read(path, filename=Path(path).name, layer=choices.get("layer"),
-                        encoding=choices.get("encoding"), park=park_id)
+                        encoding=choices.get("encoding"), park=park_id, conn=conn)
 
 
 def _mapping(conn: psycopg.Connection, row: dict, choices: dict,
@@ -144,7 +142,7 @@ def view(conn: psycopg.Connection, run_id: int, choices: dict | None = None) -> 
     PostGIS and say what a commit would do: the preview."""
     row = _run(conn, run_id)
     choices = {**row["choices"], **{k: v for k, v in (choices or {}).items() if k in CHOICES}}
-    incoming = read(row, choices)
+    incoming = read(conn, row, choices)
     queries().imports.set_choices(conn, id=run_id, format=incoming.format,
                                   choices=json.dumps(choices))
     fields = staging.source_fields(incoming)
@@ -179,7 +177,7 @@ def finish(conn: psycopg.Connection, run_id: int, choices: dict | None = None,
     """Commit the run with its choices (or a dry run); record the report; remove the file."""
     row = _run(conn, run_id)
     choices = {**row["choices"], **{k: v for k, v in (choices or {}).items() if k in CHOICES}}
-    result = _commit(conn, row, read(row, choices), choices, progress, dry_run)
+    result = _commit(conn, row, read(conn, row, choices), choices, progress, dry_run)
     _remove(row["folder"])
     return result
 

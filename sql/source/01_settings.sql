@@ -61,18 +61,20 @@ SELECT jsonb_build_object(
   -- 界址点 of requisition plans (TD/T 1008): numbered once per plan, a corner shared by
   -- plots one number ('plan'), or J1 afresh per plot ('plot'); the 界址点成果表's marker
   -- type, boundary-line category and position (app/labels.py), by default those of a
-  -- plan not yet staked out: no marker, a straight line between two points, its middle
+  -- plan not yet staked out: no marker, a straight line between two points, its middle;
+  -- and the survey precision (metres) the 报批坐标 TXT states in its 精度 header: how exact
+  -- the boundary survey is, not how many decimals the coordinates are written with
   'survey', jsonb_build_object(
     'point_numbering', 'plan', 'marker_type', 'none', 'line_category', 'two_point',
-    'line_position', 'middle'),
+    'line_position', 'middle', 'precision', '0.05'),
   'projects', jsonb_build_object(
     'behind_schedule_points', 10),
-  -- the survey precision (metres) the 报批坐标 TXT states in its 精度 header: how exact the
-  -- boundary survey is, not how many decimals the coordinates are written with (issue 11)
-  'survey', jsonb_build_object('precision', '0.05'),
   -- what the read-only staff role (viewer) may read: compensation amounts, rates and
   -- per-village amounts of approved requisition plans only when true (issue 9)
-  'access', jsonb_build_object('viewer_sees_money', false)
+  'access', jsonb_build_object('viewer_sees_money', false),
+  -- an imported file's features must land within this distance (km) of the park's zones
+  -- in the CRS it declares or one of its candidates, else it is refused (issue 13)
+  'import', jsonb_build_object('max_km_from_park', 20)
 );
 $$;
 
@@ -105,7 +107,8 @@ $$;
 -- The survey settings (界址点, app/plan_result.Survey) take a value of their vocabulary
 -- (the names are app/labels.py's), checked when a park's settings are written: a park's
 -- settings refused here name the setting (app.errors.PROBLEMS parks_survey_settings).
--- Other keys under survey are left to their own checks.
+-- Other keys under survey are left to their own checks. The same trigger checks the
+-- import settings (issue 13).
 CREATE OR REPLACE FUNCTION check_survey_settings() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -118,7 +121,16 @@ DECLARE
     'line_position', jsonb_build_array('inside', 'middle', 'outside'));
   survey jsonb := NEW.settings -> 'survey';
   k text;
+  max_km jsonb := NEW.settings #> '{import,max_km_from_park}';
 BEGIN
+  -- and (issue 13) import.max_km_from_park: a number of km > 0 (PROBLEMS parks_import_settings)
+  IF (NEW.settings ? 'import' AND jsonb_typeof(NEW.settings -> 'import') <> 'object')
+     OR (max_km IS NOT NULL AND (jsonb_typeof(max_km) <> 'number' OR max_km::numeric <= 0)) THEN
+    RAISE EXCEPTION 'park setting import.max_km_from_park is %', coalesce(max_km, NEW.settings -> 'import')
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'parks_import_settings',
+            DETAIL = jsonb_build_object('code', NEW.code, 'setting', 'import.max_km_from_park',
+                                        'value', coalesce(max_km, NEW.settings -> 'import')::text)::text;
+  END IF;
   IF survey IS NULL THEN
     RETURN NEW;
   END IF;

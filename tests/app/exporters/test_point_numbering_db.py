@@ -145,3 +145,15 @@ def test_the_numbering_option_on_the_command_line(db_url, conn, monkeypatch, tmp
     refused = runner.invoke(main, ["export-plan", str(plan_id), "--format", "kml", "-o",
                                    str(tmp_path / "plan.kml"), "--numbering", "plot"])
     assert refused.exit_code == 2 and "--numbering applies to" in refused.output
+
+
+def test_the_default_survey_settings_hold_every_key(conn):
+    """One 'survey' object in park_default_settings() (a second key of the same name in
+    jsonb_build_object silently replaced the first)."""
+    defaults = conn.execute("SELECT park_default_settings() -> 'survey' AS s").fetchone()["s"]
+    assert defaults == {"point_numbering": "plan", "marker_type": "none",
+                        "line_category": "two_point", "line_position": "middle",
+                        "precision": "0.05"}
+    park = conn.execute("SELECT park_settings(%s) -> 'survey' AS s", (park_id(conn),)
+                        ).fetchone()["s"]
+    assert park["point_numbering"] == "plan" and park["precision"] == "0.05"

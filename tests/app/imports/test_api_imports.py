@@ -7,7 +7,6 @@ these tests read GeoJSON through the stand-in of tests/builders.py."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 from pathlib import Path
@@ -16,18 +15,12 @@ import openpyxl
 import pytest
 
 from app.imports import run
-from tests.builders import ORIGIN, geojson_reader, gk_feature_collection, make_app, square
+from tests.builders import ORIGIN, gk_feature_collection, make_app, square
 from tests.client import api_error, csrf_token, login
 
 API = "/api/v1"
 X, Y = ORIGIN[0] + 2000, ORIGIN[1] + 6000
 BOW_TIE = [(X, Y + 300), (X + 100, Y + 400), (X + 100, Y + 300), (X, Y + 400), (X, Y + 300)]
-
-
-@pytest.fixture(autouse=True)
-def readers(monkeypatch):
-    if importlib.util.find_spec("app.imports.sources") is None:
-        monkeypatch.setitem(__import__("sys").modules, "app.imports.sources", geojson_reader())
 
 
 @pytest.fixture
@@ -191,11 +184,17 @@ def test_open_runs_are_removed_by_age(app, client, conn):
 
 
 def test_an_upload_beyond_the_limit_is_a_413(db_url, tmp_path):
-    application = make_app(db_url, IMPORTS_DIR=str(tmp_path), MAX_CONTENT_LENGTH=1024)
+    """An import's upload has its own limit (PARKATLAS_IMPORT_MAX_MB), above the app's."""
+    application = make_app(db_url, IMPORTS_DIR=str(tmp_path), MAX_CONTENT_LENGTH=1024,
+                           IMPORT_MAX_BYTES=3 * 1024 * 1024)
     try:
         planner = as_role(application.test_client(), "planner")
-        big = [(square(X + 200 * i, Y + 1500, 100), {"DKBH": f"BIG-{i}"}) for i in range(20)]
-        assert api_error(upload(planner, big), 413)["code"] == "payload_too_large"
-        assert list(tmp_path.iterdir()) == []
+        small = [(square(X + 200 * i, Y + 1500, 100), {"DKBH": f"BIG-{i}"}) for i in range(20)]
+        assert upload(planner, small).status_code == 201  # over the app's 1 kB, within 3 MB
+        big = [(square(X + 200 * i, Y + 1500, 100), {"DKBH": f"BIG-{i}", "note": "x" * 200_000})
+               for i in range(20)]
+        error = api_error(upload(planner, big), 413)
+        assert error["code"] == "payload_too_large" and "3 MB" in error["message"]
+        assert len(list(tmp_path.iterdir())) == 1  # the first upload's folder only
     finally:
         application.extensions["parkatlas_pool"].close()

@@ -6,23 +6,19 @@ app.imports.sources (another branch) is missing."""
 from __future__ import annotations
 
 import getpass
-import importlib.util
 import json
-import sys
 
 import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from tests.builders import ORIGIN, geojson_reader, gk_feature_collection, square, table_checksums
+from tests.builders import ORIGIN, gk_feature_collection, square, table_checksums
 
 X, Y = ORIGIN[0] + 2000, ORIGIN[1] + 7000
 
 
 @pytest.fixture
 def run(db_url, monkeypatch):
-    if importlib.util.find_spec("app.imports.sources") is None:
-        monkeypatch.setitem(sys.modules, "app.imports.sources", geojson_reader())
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("PARKATLAS_SECRET_KEY", "cli-test")
     runner = CliRunner()
