@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app, g, request
+from flask import Request, current_app, g, request
 
 # Hosts of the online basemaps a page may offer (app.maps.ONLINE_BASEMAPS); images only.
 BASEMAP_HOSTS = ("https://tile.openstreetmap.org", "https://*.tianditu.gov.cn",
@@ -68,13 +68,27 @@ def add_headers(response):
     return response
 
 
+class LimitedRequest(Request):
+    """A request whose body limit is its route's when the view names one
+    (`view.body_limit = "<config key>"`, e.g. an import's upload), else MAX_CONTENT_LENGTH.
+    Read as soon as anything parses the body (the CSRF check reads the form before the view
+    runs), so the limit cannot be set inside the view."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        view = current_app.view_functions.get(self.endpoint or "")
+        key = getattr(view, "body_limit", None)
+        return current_app.config[key] if key else super().max_content_length
+
+
 def init_app(app) -> None:
-    """Headers on every response; behind a reverse proxy (PROXY_COUNT > 0, i.e.
-    PARKATLAS_PROXIES=1 behind one nginx) trust that many X-Forwarded-For/-Proto/-Host
-    hops, so the login throttle counts the client's address, not the proxy's, and
-    url_for builds https links. Never set it when clients reach the app directly: they
-    could then forge their address."""
+    """Headers on every response; each route's request body limit (LimitedRequest);
+    behind a reverse proxy (PROXY_COUNT > 0, i.e. PARKATLAS_PROXIES=1 behind one nginx)
+    trust that many X-Forwarded-For/-Proto/-Host hops, so the login throttle counts the
+    client's address, not the proxy's, and url_for builds https links. Never set it when
+    clients reach the app directly: they could then forge their address."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.request_class = LimitedRequest
     app.after_request(add_headers)
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:

@@ -31,9 +31,11 @@ def _json(data: dict, status: int = 200):
 @bp.post("/imports")
 @access("planner")
 def import_start():
-    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]  # imports' own limit
     return _json(run.start(get_db(), _root(), park(required=True), *params.upload(
         request.form, request.files), g.actor, params.import_choices(request.form)), 201)
+
+
+import_start.body_limit = "IMPORT_MAX_BYTES"  # an upload has its own limit (app.security)
 
 
 @bp.put("/imports/<int:import_id>")

@@ -23,6 +23,9 @@ from .incoming import Feature, Incoming
 UNREADABLE = N_("%(file)s cannot be read as %(format)s (%(problem)s)")
 NO_LAYER = N_("%(file)s has no layer %(layer)s; its layers are %(layers)s")
 FEATURE = N_("feature %(n)s")
+NOT_LONLAT = N_("%(file)s says longitude/latitude (EPSG:%(epsg)s) but its coordinates are "
+                "not: the coordinate system is to be chosen")
+LONLAT_CRS = (4326, 4490, 4283, 4214)  # WGS 84 (GeoJSON's default), CGCS2000, GDA94, Beijing 54
 
 
 def layers(path: Path, file: str, format: str) -> list[tuple[str, str | None]]:
@@ -81,9 +84,23 @@ def read(path: Path, *, file: str, format: str, layer: str | None = None,
         Feature(i + 1, Text(FEATURE, n=i + 1), geom if geom is not None else None,
                 {name: column[i] for name, column in zip(names, values, strict=True)})
         for i, geom in enumerate(geoms)]
+    crs, warnings = crs_guess.declared(meta.get("crs")), []
+    if crs in LONLAT_CRS and not _lonlat(geoms):
+        # GeoJSON is lon/lat by definition, so GDAL says 4326 for every GeoJSON file; a GK
+        # file written without a crs member is common in Chinese land data
+        crs, warnings = None, [Text(NOT_LONLAT, file=file, epsg=crs)]
     return Incoming(format=format, layer=chosen, layers=[name for name, _ in found],
                     features=features, encoding=codec or meta.get("encoding"),
-                    encoding_source=encoding_source, crs=crs_guess.declared(meta.get("crs")))
+                    encoding_source=encoding_source, crs=crs, warnings=warnings)
+
+
+def _lonlat(geoms) -> bool:
+    """Whether every coordinate could be a longitude/latitude."""
+    present = [g for g in geoms if g is not None and not g.is_empty]
+    if not present:
+        return True
+    west, south, east, north = shapely.total_bounds(present)
+    return -180 <= west <= east <= 180 and -90 <= south <= north <= 90
 
 
 def shapefile(shp: Path, *, file: str, user_encoding: str | None) -> Incoming:

@@ -1,9 +1,6 @@
 """The import API (issue 13 item 5, planner): upload → preview with the guessed mapping and
 the problems → choices → commit → report (XLSX, CSV) → the file removed; cancel; roles;
-Chinese and English messages; text that looks like a formula or HTML stays text.
-
-The readers (app.imports.sources) come from another branch: while that module is missing,
-these tests read GeoJSON through the stand-in of tests/builders.py."""
+Chinese and English messages; text that looks like a formula or HTML stays text."""
 
 from __future__ import annotations
 
@@ -101,7 +98,7 @@ def test_upload_preview_choose_commit_and_report(app, client, conn):
     csv_text = planner.get(f"{API}/imports/{run_id}/report.csv?lang=zh").get_data().decode(
         "utf-8-sig")
     assert csv_text.splitlines()[0] == "要素,位置,编号,处理,原因"
-    assert csv_text.splitlines()[1].startswith("1,feature 1,API-1,已新增")
+    assert csv_text.splitlines()[1].startswith("1,第 1 个要素,API-1,已新增")
     xlsx = planner.get(f"{API}/imports/{run_id}/report.xlsx?lang=en")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.get_data())).active
     assert [c.value for c in sheet[1]] == ["Feature", "Where", "Code", "Action", "Reasons"]
@@ -198,3 +195,47 @@ def test_an_upload_beyond_the_limit_is_a_413(db_url, tmp_path):
         assert len(list(tmp_path.iterdir())) == 1  # the first upload's folder only
     finally:
         application.extensions["parkatlas_pool"].close()
+
+
+def test_a_bare_gbk_shapefile_from_upload_to_plots(client, conn, tmp_path):
+    """A zipped Shapefile as older ArcGIS/MapGIS writes it: GBK attributes with no .cpg, no
+    .prj. The encoding is detected, the CRS asked for with its candidates (the park's GK
+    zone with its prefix first), the mapping guessed from 地块编号/DKMC, and the plots come
+    in with their Chinese names."""
+    import zipfile
+
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import Polygon
+
+    frame = gpd.GeoDataFrame(
+        {"地块编号": ["SHP-1", "SHP-2"], "DKMC": ["东区标准厂房", "物流仓储用地"]},
+        geometry=[Polygon(square(X + 200 * i, Y + 3000, 100)) for i in range(2)], crs=4526)
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    pyogrio.write_dataframe(frame, folder / "地块.shp", encoding="GBK")
+    for extra in ("地块.cpg", "地块.prj"):
+        (folder / extra).unlink()
+    archive = tmp_path / "地块.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for member in sorted(folder.iterdir()):
+            z.write(member, member.name)
+    planner = as_role(client, "planner")
+    started = planner.post(f"{API}/imports?park=JSCY&lang=zh",
+                           content_type="multipart/form-data",
+                           data={"layer": "plots", "file": (io.BytesIO(archive.read_bytes()),
+                                                            "地块.zip")})
+    assert started.status_code == 201, started.get_data(as_text=True)[:500]
+    body = started.get_json()
+    assert body["encoding"].lower() in ("gb18030", "gbk")
+    assert body["crs"] is None and body["crs_candidates"][0]["epsg"] == 4526
+    assert body["mapping"]["fields"] == {"地块编号": "code", "DKMC": "name"}
+    chosen = planner.put(f"{API}/imports/{body['id']}", json={"crs": 4526})
+    assert chosen.status_code == 200, chosen.get_data(as_text=True)[:500]
+    assert chosen.get_json()["report"]["problems"] == []
+    done = planner.post(f"{API}/imports/{body['id']}/commit", json={}).get_json()
+    assert done["state"] == "committed" and done["counts"]["inserted"] == 2
+    rows = conn.execute("SELECT code, name, round(area_m2) AS m2 FROM plots "
+                        "WHERE code LIKE 'SHP-%' ORDER BY code").fetchall()
+    assert rows == [{"code": "SHP-1", "name": "东区标准厂房", "m2": 10000},
+                    {"code": "SHP-2", "name": "物流仓储用地", "m2": 10000}]

@@ -79,8 +79,10 @@ def test_a_file_without_a_crs_needs_crs(run, tmp_path):
 
 
 def test_a_refusal_by_the_database_mid_way_writes_nothing_and_is_recorded(run, tmp_path, conn):
-    far = [(square(X + 200 * i, Y + 1200, 100), {"DKBH": f"FAR-{i}"}) for i in range(2)]
-    far.append((square(X + 100_000, Y, 100), {"DKBH": "FAR-X"}))  # 100 km away
+    # the file's centre lands near the park (the readers accept it), its last plot 24 km
+    # north: beyond the park's reach, which the database refuses mid-way through the insert
+    far = [(square(X + 200 * i, Y + 1200, 100), {"DKBH": f"FAR-{i}"}) for i in range(4)]
+    far.append((square(X, Y + 24_000, 100), {"DKBH": "FAR-X"}))
     before = table_checksums(conn) | {"import_runs": None}
     result = run("import", "plots", write(tmp_path, far))
     assert result.exit_code == 1 and "FAR-X" in result.output
