@@ -266,6 +266,8 @@ def _constraint_problems() -> dict[str, tuple[str, Text]]:
         "parks_settings_object": ("settings", Text(LOOKS_LIKE, example="{}")),
         "roads_width_m_check": ("width_m", Text(POSITIVE)),
         "project_plots_claimed_area_m2_check": ("claimed_area_m2", Text(POSITIVE)),
+        "project_plots_conflict_reason_length": ("conflict_reason", Text(N_(
+            "must not be blank and at most 2000 characters long"))),
         "progress_reports_progress_pct_check": ("progress_pct", in_range(0, 100)),
         "networks_geom_type": ("geometry", _choices(("LineString", "MultiLineString",
                                                      "Point"))),

@@ -155,6 +155,7 @@ def proper_names(conn) -> set[str]:
         UNION SELECT name FROM roads UNION SELECT name FROM networks
         UNION SELECT name FROM projects UNION SELECT company FROM projects
         UNION SELECT leader FROM projects UNION SELECT service_official FROM projects
+        UNION SELECT responsible_unit FROM projects UNION SELECT reporter FROM progress_reports
         UNION SELECT name FROM requisition_plans UNION SELECT name FROM price_zones
         UNION SELECT code FROM price_zones UNION SELECT code FROM zones
         UNION SELECT username FROM users UNION SELECT created_by FROM requisition_plans
@@ -178,7 +179,7 @@ def page_urls(application, ids) -> list[str]:
     urls = []
     for rule in application.url_map.iter_rules():
         if "GET" not in rule.methods or rule.rule.startswith(("/api/", "/static")) \
-                or rule.endpoint in ("auth.logout",):
+                or rule.endpoint in ("auth.logout", "projects.ranking_export"):
             continue
         if rule.endpoint == "web.retired_plot_page":
             urls.append(rule.rule.replace("<int:plot_id>", str(ids["retired"])))
