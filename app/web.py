@@ -272,7 +272,8 @@ def imports_context(park_code: str | None) -> dict:
     return {**page, "import_config": {
         "api": url_for("api.index").rstrip("/"), "park": page["park"]["code"],
         "lang": current_language(), "map": url_for("web.index", park=page["park"]["code"]),
-        "maxMb": current_app.config.get("IMPORT_MAX_BYTES", 0) // (1024 * 1024)}}
+        "maxBytes": current_app.config["IMPORT_MAX_BYTES"],
+        "maxMb": f'{current_app.config["IMPORT_MAX_BYTES"] / (1024 * 1024):g}'}}
 
 
 @bp.get("/imports")

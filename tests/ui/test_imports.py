@@ -23,6 +23,7 @@ PANEL = "#pa-import"
 MAP = ".folium-map"
 X, Y = ORIGIN[0] + 2600, ORIGIN[1] + 7000
 HOSTILE = "<script>alert(1)</script>"
+MAX_MB = 2  # the live app's upload limit in these tests
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +32,7 @@ def imports_dir(monkeypatch, tmp_path):
     test ends with it empty: committed, cancelled and refused uploads leave no file."""
     folder = tmp_path / "imports"
     monkeypatch.setenv("PARKATLAS_IMPORTS_DIR", str(folder))
+    monkeypatch.setenv("PARKATLAS_IMPORT_MAX_MB", str(MAX_MB))
     yield folder
     assert not folder.exists() or list(folder.iterdir()) == []
 
@@ -179,6 +181,18 @@ def test_english_page_errors_in_words_and_cancel(chromium_browser, live_server, 
         open_imports(page, live_server, "?lang=en")
         assert page.inner_text("#pa-import-send") == "Upload and preview"
         page.screenshot(path=str(artifacts_dir / "imports-upload-1024.png"), full_page=True)
+        # a file beyond the limit: refused before it is sent, saying the limit
+        big = tmp_path / "big.geojson"
+        big.write_bytes(b" " * (MAX_MB * 1024 * 1024 + 1))
+        sent = len(record.requests)
+        page.set_input_files("#pa-import-file", str(big))
+        page.click("#pa-import-send")
+        wait_until(page, f"document.querySelector('{PANEL}').dataset.state === 'error'")
+        assert page.inner_text("#pa-import-error") == \
+            f"The file is larger than the import limit of {MAX_MB} MB."
+        assert page.get_attribute("#pa-import-error", "data-code") == "payload_too_large"
+        assert not [u for u in record.requests[sent:] if "/api/v1/imports" in u]
+        assert f"at most {MAX_MB} MB" in page.inner_text("#pa-import-upload")
         # an unreadable file: refused in words, the code kept out of the text
         page.set_input_files("#pa-import-file", str(broken))
         page.click("#pa-import-send")

@@ -41,6 +41,7 @@ var chosenN = null;
 var drawnInGcj = pa.gcj;
 var zones = null;
 var views = 0;         // answers shown (tests wait on data-views)
+var asked = 0;         // choices sent
 
 /** A UI string of this page (app/ui_messages.py, key import.<key>). */
 function msg(key, values) {
@@ -141,6 +142,13 @@ function upload(event) {
   var file = $('file').files[0];
   if (!file) { return; }
   clearError();
+  if (cfg.maxBytes && file.size > cfg.maxBytes) {  // the server would refuse it (413)
+    var tooBig = new Error(msg('tooLarge', {mb: cfg.maxMb}));
+    tooBig.status = 413;
+    tooBig.error = {code: 'payload_too_large'};
+    showError(tooBig, 'error');
+    return;
+  }
   var data = new FormData();
   data.append('layer', $('layer').value);
   data.append('file', file, file.name);
@@ -193,11 +201,13 @@ function upload(event) {
 
 function choose(choices) {
   if (!run) { return Promise.resolve(); }
+  var mine = ++asked;
   clearError();
   busy(msg('checking'));
+  // Only the answer to the latest choice is shown (an earlier one may arrive later).
   return request('PUT', '/imports/' + run.id, choices)
-    .then(function (view) { show(view, false); })
-    .catch(function (err) { showError(err); });
+    .then(function (view) { if (mine === asked) { show(view, false); } })
+    .catch(function (err) { if (mine === asked) { showError(err); } });
 }
 
 function mappingNow() {
@@ -340,6 +350,15 @@ function chooseFeature(n, fit) {
   panel.setAttribute('data-chosen', String(n));
 }
 
+/** A table row (or list item) that shows its feature on the map: click, Enter or space. */
+function selectable(node, n) {
+  node.tabIndex = 0;
+  node.addEventListener('click', function () { chooseFeature(n, true); });
+  node.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); chooseFeature(n, true); }
+  });
+}
+
 function styleOf(n) { return problemsByN[n] ? BAD_STYLE : OK_STYLE; }
 
 function drawFeatures() {
@@ -387,7 +406,7 @@ function showResult(view) {
     var item = el('li', null, p.message);
     item.setAttribute('data-n', String(p.n));
     item.setAttribute('data-kind', p.kind);
-    item.addEventListener('click', function () { chooseFeature(p.n, true); });
+    selectable(item, p.n);
     problemList.appendChild(item);
   });
   $('problems').hidden = report.problems.length === 0;
@@ -411,7 +430,7 @@ function showResult(view) {
                                          {minimumFractionDigits: 2, maximumFractionDigits: 2})));
     row.appendChild(el('td', null, msg('action.' + r.action)));
     row.appendChild(el('td', 'pa-col-name', (r.reasons || []).join('; ')));
-    row.addEventListener('click', function () { chooseFeature(r.n, true); });
+    selectable(row, r.n);
     rowByN[r.n] = row;
     tbody.appendChild(row);
   });
@@ -492,7 +511,7 @@ function showReport(report) {
     row.appendChild(el('td', null, r.code || ''));
     row.appendChild(el('td', null, msg('action.' + r.action)));
     row.appendChild(el('td', 'pa-col-name', (r.reasons || []).join('; ')));
-    row.addEventListener('click', function () { chooseFeature(r.n, true); });
+    selectable(row, r.n);
     tbody.appendChild(row);
   });
   // The written features are the park's now: its layers are loaded again, and the preview
@@ -551,9 +570,13 @@ $('source').addEventListener('change', function () { choose({layer: $('source').
 $('encoding').addEventListener('change', function () {
   choose({encoding: $('encoding').value || null});
 });
-$('epsg-use').addEventListener('click', function () {
+function useEpsg() {
   var code = parseInt($('epsg').value, 10);
   if (code) { choose({crs: code}); }
+}
+$('epsg-use').addEventListener('click', useEpsg);
+$('epsg').addEventListener('keydown', function (e) {
+  if (e.key === 'Enter') { e.preventDefault(); useEpsg(); }
 });
 $('unit').addEventListener('change', function () { choose({mapping: mappingNow()}); });
 $('load').addEventListener('click', function () {
