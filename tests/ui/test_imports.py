@@ -10,7 +10,10 @@ into test-artifacts/."""
 
 from __future__ import annotations
 
+import geopandas as gpd
+import pyogrio
 import pytest
+from shapely.geometry import Polygon
 
 from tests.builders import ORIGIN, bare_gbk_shapefile, square
 
@@ -127,7 +130,8 @@ def test_upload_choose_crs_fix_mapping_skip_commit_and_report(
         assert page.get_attribute("#pa-import-table tbody tr[data-n='3']", "class") == \
             "pa-import-bad"
         assert page.is_disabled("#pa-import-commit")
-        assert "跳过" in page.inner_text("#pa-import-counts")
+        assert page.inner_text("#pa-import-counts").startswith(
+            "按当前设置，整个文件将被拒绝：1 个要素有问题。")
         before = views(page)
         page.check("#pa-import-treatment-skip")
         wait_view(page, before)
@@ -139,7 +143,8 @@ def test_upload_choose_crs_fix_mapping_skip_commit_and_report(
         assert page.get_attribute(PANEL, "data-chosen") == "2"
         assert page.locator(".leaflet-pa-import-pane path[stroke='#ffc107']").count() == 1
         page.screenshot(path=str(artifacts_dir / "imports-preview-1440.png"), full_page=True)
-        # commit, through the dialog that says the counts
+        # commit, through the dialog that says the counts; the mapping saved as 测绘院
+        page.fill("#pa-import-save-as", "测绘院")
         page.click("#pa-import-commit")
         assert page.is_visible("#pa-import-confirm")
         assert "新增 2 个 · 跳过 1 个" in page.inner_text("#pa-import-confirm-body")
@@ -165,6 +170,19 @@ def test_upload_choose_crs_fix_mapping_skip_commit_and_report(
         assert sorted(found) == ["UI-1", "UI-2"]
         assert found["UI-1"]["name"] == HOSTILE
         assert found["UI-2"]["land_user"] == "某某物流"
+        # the next delivery: the saved mapping loads (the guess leaves YDDWMC out); cancel
+        page.click("#pa-import-again")
+        assert page.get_attribute(PANEL, "data-state") == "empty"
+        upload(page, archive)
+        assert page.input_value("select[data-field='YDDWMC']") == ""
+        assert page.locator("#pa-import-saved option[value='测绘院']").count() == 1
+        page.select_option("#pa-import-saved", "测绘院")
+        before = views(page)
+        page.click("#pa-import-load")
+        wait_view(page, before, "crs")
+        assert page.input_value("select[data-field='YDDWMC']") == "land_user"
+        page.click("#pa-import-cancel")
+        wait_until(page, f"document.querySelector('{PANEL}').dataset.state === 'cancelled'")
         assert_clean(record)
     finally:
         page.context.close()
@@ -232,3 +250,44 @@ def test_a_viewer_gets_403_and_no_menu_link(chromium_browser, live_server, demo_
         assert record.external_requests() == []
     finally:
         page.context.close()
+
+
+def test_a_geopackage_layer_and_the_replace_mode(chromium_browser, live_server, demo_users,
+                                                 tmp_path):
+    """A GeoPackage of two layers: the source layer is chosen; replacing within a zone
+    offers the park's zones."""
+    gpkg = tmp_path / "交付.gpkg"
+    for layer, codes in (("旧地块", ["GP-A"]), ("地块", ["GP-1", "GP-2"])):
+        pyogrio.write_dataframe(gpd.GeoDataFrame({"DKBH": codes}, crs=4526, geometry=[
+            Polygon(square(X + 200 * i, Y + 600, 100)) for i in range(len(codes))]),
+            gpkg, layer=layer, append=gpkg.exists())
+    page, record = open_page(chromium_browser, 1440)
+    try:
+        login(page, live_server, *demo_users["planner"])
+        open_imports(page, live_server)
+        before = views(page)
+        page.set_input_files("#pa-import-file", str(gpkg))
+        page.click("#pa-import-send")
+        wait_view(page, before)
+        assert page.is_visible("#pa-import-source")
+        assert page.input_value("#pa-import-source") == "旧地块"
+        assert page.get_attribute(MAP, "data-import-features") == "1"
+        before = views(page)
+        page.select_option("#pa-import-source", "地块")
+        wait_view(page, before)
+        assert page.get_attribute(MAP, "data-import-features") == "2"
+        assert page.inner_text("#pa-import-crs-said") == "文件声明的坐标系为 EPSG:4526。"
+        before = views(page)
+        page.select_option("#pa-import-mode", "replace")
+        wait_view(page, before)
+        assert page.is_visible("#pa-import-zone")
+        zones = {z["properties"]["code"] for z in api(page, "/api/v1/zones")["features"]}
+        offered = page.eval_on_selector_all("#pa-import-zone option", "os => os.map(o => o.value)")
+        assert set(offered) == zones and page.input_value("#pa-import-zone") == offered[0]
+        assert page.get_attribute(PANEL, "data-state") == "preview"
+        page.click("#pa-import-cancel")
+        wait_until(page, f"document.querySelector('{PANEL}').dataset.state === 'cancelled'")
+        assert_clean(record)
+    finally:
+        page.context.close()
+
