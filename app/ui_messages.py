@@ -380,6 +380,7 @@ UI_MESSAGES.update({
     "import.crsCandidate": N_("EPSG:{epsg} {name}: lands at {lat}°N {lon}°E, {km} km from the "
                               "park"),
     "import.crsFirst": N_("Choose the coordinate system first."),
+    "import.tableLimited": N_("The first {n} of the {total} features are listed and drawn."),
     "import.notImported": N_("— not imported —"),
     "import.savedChoose": N_("Choose a saved mapping"),
     "import.savedNone": N_("No saved mapping for this layer"),

@@ -24,6 +24,7 @@ var cfg = JSON.parse(document.getElementById('pa-import-config').textContent);
 var pa = ParkAtlas.current;
 var map = pa.map;
 var panel = document.getElementById('pa-import');
+var TABLE_ROWS = 5000;  // rows of the preview table (the preview map has as many at most)
 var ENCODINGS = ['', 'UTF-8', 'GBK', 'GB18030', 'BIG5'];
 var OK_STYLE = {color: '#0d6efd', weight: 2, fillColor: '#0d6efd', fillOpacity: 0.2};
 var BAD_STYLE = {color: '#dc3545', weight: 3, fillColor: '#dc3545', fillOpacity: 0.3};
@@ -414,7 +415,7 @@ function showResult(view) {
   (view.preview ? view.preview.features : []).forEach(function (f) {
     props[f.properties.n] = f.properties;
   });
-  report.rows.slice(0, 5000).forEach(function (r) {
+  report.rows.slice(0, TABLE_ROWS).forEach(function (r) {
     var p = props[r.n] || {};
     var row = el('tr');
     row.setAttribute('data-n', String(r.n));
@@ -434,6 +435,9 @@ function showResult(view) {
     rowByN[r.n] = row;
     tbody.appendChild(row);
   });
+  var limited = $('limited');
+  limited.hidden = report.rows.length <= TABLE_ROWS;
+  limited.textContent = msg('tableLimited', {n: TABLE_ROWS, total: report.rows.length});
   $('counts').textContent = report.state === 'refused'
     ? msg('wouldRefuse', {n: Object.keys(problemsByN).length}) + ' ' + msg('refusedHint')
     : countsText(report.counts);
