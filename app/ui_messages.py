@@ -339,6 +339,79 @@ UI_MESSAGES.update({
     "battle.open": N_("Open the project page"),
 })
 
+
+# The import page (/imports: static/js/parkatlas-imports.js), issue 13.
+IMPORT_TARGETS: dict[str, str] = {
+    "code": N_("Code"), "name": N_("Name"), "land_class": N_("Land class"),
+    "land_class_name": N_("Land class name (shown, not stored)"), "owner": N_("Owner"),
+    "owner_type": N_("Ownership (collective or state)"),
+    "declared_area": N_("Declared area (checked against the map)"),
+    "planned_use": N_("Planned use"), "land_user": N_("Land user"),
+    "contract_no": N_("Supply contract no."), "zone": N_("Zone"), "class": N_("Road class"),
+    "width_m": N_("Width (m)"), "status": N_("Status"),
+    "planned_completion": N_("Planned completion"), "utility": N_("Utility"),
+    "subtype": N_("Subtype"), "name_en": N_("English name"),
+}
+UI_MESSAGES.update({
+    **{f"import.target.{key}": text for key, text in IMPORT_TARGETS.items()},
+    "import.layer": N_("Incoming features"),
+    "import.legendTitle": N_("Import"),
+    "import.legendOk": N_("Incoming feature"),
+    "import.legendProblem": N_("Incoming feature with problems"),
+    "import.tooLarge": N_("The file is larger than the import limit of {mb} MB."),
+    "import.encodingAuto": N_("Detect automatically"),
+    "import.uploading": N_("Uploading {name}…"),
+    "import.reading": N_("Uploaded; reading and checking the file…"),
+    "import.checking": N_("Checking the file with these choices…"),
+    "import.importing": N_("Importing…"),
+    "import.cancelling": N_("Cancelling…"),
+    "import.summary": N_("{file}: {format}, {n} features, encoding {encoding} {source}"),
+    "import.encodingSource.cpg": N_("(from the .cpg file)"),
+    "import.encodingSource.ldid": N_("(from the DBF code page)"),
+    "import.encodingSource.detected": N_("(detected)"),
+    "import.encodingSource.declared": N_("(as the file declares)"),
+    "import.encodingSource.user": N_("(as you chose)"),
+    "import.layerCount": N_("{name} ({n} features)"),
+    "import.crsDeclared": N_("The file declares EPSG:{epsg}."),
+    "import.crsRequired": N_("The file does not say its coordinate system. Choose where its "
+                             "coordinates belong (the candidates are marked on the map):"),
+    "import.crsChosen": N_("The file does not say its coordinate system; EPSG:{epsg} is "
+                           "chosen."),
+    "import.crsCandidate": N_("EPSG:{epsg} {name}: lands at {lat}°N {lon}°E, {km} km from the "
+                              "park"),
+    "import.crsFirst": N_("Choose the coordinate system first."),
+    "import.tableLimited": N_("The first {n} of the {total} features are listed and drawn."),
+    "import.notImported": N_("— not imported —"),
+    "import.savedChoose": N_("Choose a saved mapping"),
+    "import.savedNone": N_("No saved mapping for this layer"),
+    "import.count.inserted": N_("{n} inserted"),
+    "import.count.updated": N_("{n} updated"),
+    "import.count.deleted": N_("{n} deleted (replaced in the zone)"),
+    "import.count.skipped": N_("{n} skipped"),
+    "import.count.repaired": N_("{n} repaired"),
+    "import.count.refused": N_("{n} refused"),
+    "import.count.not_written": N_("{n} not written"),
+    "import.count.none": N_("Nothing to import."),
+    "import.action.inserted": N_("insert"),
+    "import.action.updated": N_("update"),
+    "import.action.skipped": N_("skip"),
+    "import.action.refused": N_("refused"),
+    "import.action.not_written": N_("not written (file refused)"),
+    "import.wouldRefuse": N_("As things stand the whole file would be refused: {n} features "
+                             "have problems."),
+    "import.refusedHint": N_("Fix the mapping, or choose to skip or repair the features with "
+                             "problems."),
+    "import.confirm": N_("Import {file} into {layer}: {counts}. Everything is written in one "
+                         "transaction and recorded in the history."),
+    **{f"import.layerName.{key}": text for key, text in (
+        ("plots", N_("Plots")), ("roads", N_("Roads")), ("networks", N_("Networks")),
+        ("zones", N_("Zones")))},
+    "import.state.committed": N_("{file} was imported."),
+    "import.state.refused": N_("{file} was refused: nothing was imported."),
+    "import.state.dry_run": N_("{file} was checked (dry run): nothing was imported."),
+})
+
+
 def translated(translate: Callable[[str], str]) -> dict[str, str]:
     """UI_MESSAGES with every text passed through ``translate`` (e.g. gettext)."""
     return {key: translate(text) for key, text in UI_MESSAGES.items()}

@@ -24,9 +24,10 @@ from .web_db import get_db
 bp = Blueprint("web", __name__)
 
 
-def map_page(park_code: str | None, view_state: bool = False) -> dict:
+def map_page(park_code: str | None, view_state: bool = False, editing: bool = True) -> dict:
     """What the map template needs: the park and the rendered Folium parts (for a guest
-    only the layers it may read, and no link to the staff's plot page)."""
+    only the layers it may read, and no link to the staff's plot page; the drawing tools
+    for a planner unless `editing` is false)."""
     conn = get_db()
     staff = request_can("viewer")
     park = parks.get(conn, parks.resolve(conn, park_code))
@@ -42,7 +43,7 @@ def map_page(park_code: str | None, view_state: bool = False) -> dict:
                        "view_state": view_state,
                        "battle": {"project": url_for("web.index") + "projects/{id}"}
                        if staff else None,
-                       "editing": _editing(conn, props["id"]),
+                       "editing": _editing(conn, props["id"]) if editing else None,
                        "plot_edit": url_for("web.index") + "plots/{id}/edit"
                        if request_can("planner") else None},
         messages=ui_messages.translated(gettext),
@@ -259,6 +260,26 @@ def plan_approve_form(plan_id: int):
 def plan_delete_form(plan_id: int):
     return _acting(lambda: requisition.delete(get_db(), plan_id, _form_version())
                    or url_for("web.plans_list"), url_for("web.plan_page", plan_id=plan_id))
+
+
+# --- imports (issue 13): upload → preview → choices → commit → report ------------------
+
+def imports_context(park_code: str | None) -> dict:
+    """The park map (without the drawing tools) and the import page's settings: the API,
+    the park, the language, the map's address and the upload limit
+    (static/js/parkatlas-imports.js does the rest)."""
+    page = map_page(park_code, editing=False)
+    return {**page, "import_config": {
+        "api": url_for("api.index").rstrip("/"), "park": page["park"]["code"],
+        "lang": current_language(), "map": url_for("web.index", park=page["park"]["code"]),
+        "maxBytes": current_app.config["IMPORT_MAX_BYTES"],
+        "maxMb": f'{current_app.config["IMPORT_MAX_BYTES"] / (1024 * 1024):g}'}}
+
+
+@bp.get("/imports")
+@access("planner")
+def imports_page():
+    return render_template("imports.html", **imports_context(request.args.get("park")))
 
 
 @bp.get("/rates")

@@ -293,3 +293,27 @@ def gk_feature_collection(features, crs: int | None = GK_EPSG) -> dict:
             "features": [{"type": "Feature", "properties": props,
                           "geometry": {"type": "Polygon", "coordinates": [ring]}}
                          for ring, props in features]}
+
+
+def bare_gbk_shapefile(folder: Path, columns: dict[str, list], squares: list) -> Path:
+    """地块.zip in `folder`: a zipped Shapefile as older ArcGIS/MapGIS writes it, GBK
+    attributes with no .cpg and no .prj; `squares` are rings in GK zone 38 with the zone
+    prefix (EPSG:4526), `columns` the attribute table."""
+    import zipfile
+
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import Polygon
+
+    frame = gpd.GeoDataFrame(columns, geometry=[Polygon(r) for r in squares], crs=4526)
+    parts = folder / "shp"
+    parts.mkdir()
+    pyogrio.write_dataframe(frame, parts / "地块.shp", encoding="GBK")
+    for extra in ("地块.cpg", "地块.prj"):
+        (parts / extra).unlink()
+    archive = folder / "地块.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for member in sorted(parts.iterdir()):
+            z.write(member, member.name)
+    return archive
+

@@ -85,7 +85,9 @@ def root(folder: str | Path) -> Path:
 
 def start(conn: psycopg.Connection, base: Path, park_id: int, layer: str, filename: str,
           data: bytes, actor: str, choices: dict) -> dict:
-    """Keep the upload in a new temporary folder, record the run, read and preview it."""
+    """Keep the upload in a new temporary folder, record the run, read and preview it. A
+    file that cannot be read (or previewed with the choices it came with) is refused: the
+    run is recorded so, and its folder removed at once."""
     mappings.targets(layer)
     if not filename or not data:
         raise BadRequest(Text(NO_FILE), code="no_file")
@@ -96,7 +98,13 @@ def start(conn: psycopg.Connection, base: Path, park_id: int, layer: str, filena
     run_id = queries().imports.create_run(
         conn, park_id=park_id, layer=layer, file_name=name, format=None, actor=actor,
         folder=str(folder), choices=json.dumps(choices))
-    return view(conn, run_id, choices)
+    try:
+        return view(conn, run_id, choices)
+    except AtlasError as exc:  # unreadable, unsafe, too far…: the run ends here, its file goes
+        queries().imports.finish_run(conn, id=run_id, state="refused", counts=None,
+                                     report=json.dumps({"error": dump(exc.text or exc.message)}))
+        _remove(str(folder))
+        raise
 
 
 def _run(conn: psycopg.Connection, run_id: int, open_only: bool = True) -> dict:
@@ -150,6 +158,7 @@ def view(conn: psycopg.Connection, run_id: int, choices: dict | None = None) -> 
     result = {
         "id": run_id, "file_name": row["file_name"], "layer": row["layer"],
         "format": incoming.format, "layers": incoming.layers, "source_layer": incoming.layer,
+        "layer_counts": incoming.layer_counts,
         "encoding": incoming.encoding, "encoding_source": incoming.encoding_source,
         "crs": incoming.crs, "warnings": incoming.warnings,
         "crs_candidates": [{"epsg": c.epsg, "name": c.name, "lon": c.lon, "lat": c.lat,

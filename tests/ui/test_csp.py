@@ -71,6 +71,7 @@ def test_no_page_violates_the_content_security_policy(live_server, demo_users,
         visit(page, record, live_server + "/idle")
         visit(page, record, live_server + "/rates")
         visit(page, record, live_server + "/plans")
+        visit(page, record, live_server + "/imports", plots=True)
         plans = page.request.get(live_server + "/api/v1/plans").json()
         plots = page.request.get(live_server + "/api/v1/plots?limit=1").json()["features"]
         assert plans and plots

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from app.imports import run
-from tests.builders import ORIGIN, gk_feature_collection, make_app, square
+from tests.builders import ORIGIN, bare_gbk_shapefile, gk_feature_collection, make_app, square
 from tests.client import api_error, csrf_token, login
 
 API = "/api/v1"
@@ -202,24 +202,9 @@ def test_a_bare_gbk_shapefile_from_upload_to_plots(client, conn, tmp_path):
     .prj. The encoding is detected, the CRS asked for with its candidates (the park's GK
     zone with its prefix first), the mapping guessed from 地块编号/DKMC, and the plots come
     in with their Chinese names."""
-    import zipfile
-
-    import geopandas as gpd
-    import pyogrio
-    from shapely.geometry import Polygon
-
-    frame = gpd.GeoDataFrame(
-        {"地块编号": ["SHP-1", "SHP-2"], "DKMC": ["东区标准厂房", "物流仓储用地"]},
-        geometry=[Polygon(square(X + 200 * i, Y + 3000, 100)) for i in range(2)], crs=4526)
-    folder = tmp_path / "shp"
-    folder.mkdir()
-    pyogrio.write_dataframe(frame, folder / "地块.shp", encoding="GBK")
-    for extra in ("地块.cpg", "地块.prj"):
-        (folder / extra).unlink()
-    archive = tmp_path / "地块.zip"
-    with zipfile.ZipFile(archive, "w") as z:
-        for member in sorted(folder.iterdir()):
-            z.write(member, member.name)
+    archive = bare_gbk_shapefile(
+        tmp_path, {"地块编号": ["SHP-1", "SHP-2"], "DKMC": ["东区标准厂房", "物流仓储用地"]},
+        [square(X + 200 * i, Y + 3000, 100) for i in range(2)])
     planner = as_role(client, "planner")
     started = planner.post(f"{API}/imports?park=JSCY&lang=zh",
                            content_type="multipart/form-data",
@@ -239,3 +224,19 @@ def test_a_bare_gbk_shapefile_from_upload_to_plots(client, conn, tmp_path):
                         "WHERE code LIKE 'SHP-%' ORDER BY code").fetchall()
     assert rows == [{"code": "SHP-1", "name": "东区标准厂房", "m2": 10000},
                     {"code": "SHP-2", "name": "物流仓储用地", "m2": 10000}]
+
+
+def test_an_unreadable_upload_is_refused_and_leaves_no_file(app, client, conn):
+    """The page's upload of a broken file: a 400 in words, the run recorded as refused,
+    its temporary folder gone at once (not at the next day's sweep)."""
+    planner = as_role(client, "planner")
+    response = planner.post(f"{API}/imports?park=JSCY&lang=en",
+                            content_type="multipart/form-data",
+                            data={"layer": "plots", "file": (io.BytesIO(
+                                b'{"type": "FeatureCollection", "features": ['), "broken.geojson")})
+    error = api_error(response, 400)
+    assert "broken.geojson" in error["message"]
+    assert folders(app) == []
+    run = conn.execute("SELECT state, report FROM import_runs ORDER BY id DESC LIMIT 1").fetchone()
+    assert run["state"] == "refused" and run["report"]["error"]
+
