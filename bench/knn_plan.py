@@ -29,12 +29,12 @@ FROM plots p WHERE p.park_id = {park}"""
 def explain(conn, park: int) -> str:
     plan = conn.execute(SEARCH.format(park=int(park))).fetchone()
     top = next(iter(plan.values()))[0]
-    sub = top["Plan"]["Plans"][0]
+    sub = next(p for p in top["Plan"]["Plans"] if p.get("Parent Relationship") == "SubPlan")
     nodes = []
     while sub:
         nodes.append(sub["Node Type"] + (f" {sub['Index Name']}" if "Index Name" in sub else ""))
         sub = (sub.get("Plans") or [None])[0]
-    return f"{top['Execution Time'] / 1000:7.2f} s  per plot: {' → '.join(nodes)}"
+    return f"{top['Execution Time'] / 1000:7.2f} s for all plots, each: {' → '.join(nodes)}"
 
 
 def check(name: str, with_demo: bool, data) -> None:
