@@ -16,6 +16,7 @@ from tests.builders import (
     table_checksums,
     write_dataset,
 )
+from tests.client import login
 
 X, Y = ORIGIN[0] + 7000, ORIGIN[1] + 3000  # clear of the demo and of the other tests
 
@@ -136,3 +137,14 @@ def test_a_large_write_is_analysed_before_its_recompute_even_as_the_app_role(db_
         assert estimate() > bulk.ANALYZE_FROM / 2
         assert conn.execute("SELECT count(*) AS n FROM plot_status WHERE park_id = %s",
                             [park]).fetchone()["n"] == bulk.ANALYZE_FROM
+
+
+def test_the_history_page_names_the_bulk_write(client, conn):
+    with transaction(conn):
+        bulk.begin(conn, "#12 测绘院.gpkg")
+        pid = _insert(conn, [("BULK-P1", square(X + 400, Y, 50))])[0]
+    login(client, "viewer")
+    page = client.get(f"/plots/{pid}/history").get_data(as_text=True)
+    assert "批量写入，来源：#12 测绘院.gpkg" in page
+    page = client.get(f"/plots/{pid}/history?lang=en").get_data(as_text=True)
+    assert "written in bulk from #12 测绘院.gpkg" in page
