@@ -23,9 +23,11 @@ from .db import queries
 ANALYZE_FROM = 1000
 
 
-def begin(conn: psycopg.Connection, source: str) -> None:
-    """Mark the current transaction as a bulk write from `source`."""
-    queries().bulk.begin(conn, source=source)
+def begin(conn: psycopg.Connection, source: str, defer_recompute: bool = True) -> None:
+    """Mark the current transaction as a bulk write from `source`; `defer_recompute`: the
+    writer calls `recompute` itself (else the triggers recompute what each write touches:
+    an import of roads, networks or zones)."""
+    queries().bulk.begin(conn, source=source, defer=defer_recompute)
 
 
 def recompute(conn: psycopg.Connection, park_id: int, ids: Sequence[int] | None,

@@ -131,8 +131,9 @@ def run(conn: psycopg.Connection, park_id: int, layer: str, incoming: Incoming,
     check_options(layer, options)
     try:
         with transaction(conn):
-            # one audit entry per inserting statement, one recompute at the end (app.bulk)
-            bulk.begin(conn, source(options))
+            # one audit entry per inserting statement (app.bulk); plots: one recompute at
+            # the end; other layers: their triggers recompute the plots they serve
+            bulk.begin(conn, source(options), defer_recompute=layer == "plots")
             zone = zone_id(conn, park_id, options.zone)
             staged = staging.stage(conn, park_id, layer, incoming, mapping, srid,
                                    mode=options.mode, zone_id=zone,

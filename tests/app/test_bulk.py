@@ -3,13 +3,17 @@ load or an import instead of a copy per row; the rules still hold on the bulk pa
 once per statement; statistics taken before the recompute."""
 
 import pytest
+from shapely.geometry import LineString
 
 from app import bulk, db, history, importer, plots
 from app.db import transaction
 from app.errors import AtlasError
+from app.imports import commit, mapping, staging
 from tests.builders import (
+    GK_EPSG,
     ORIGIN,
     app_url,
+    incoming,
     lonlat_square,
     polygon_wkt,
     square,
@@ -148,3 +152,22 @@ def test_the_history_page_names_the_bulk_write(client, conn):
     assert "批量写入，来源：#12 测绘院.gpkg" in page
     page = client.get(f"/plots/{pid}/history?lang=en").get_data(as_text=True)
     assert "written in bulk from #12 测绘院.gpkg" in page
+
+
+def test_an_import_of_networks_recomputes_the_plots_it_serves(conn):
+    # only a plots import defers the recompute to its end: a water main imported beside a
+    # plot makes it served by water at once (the networks' triggers)
+    pid = _insert(conn, [("BULK-W1", square(X + 600, Y, 50))])[0]
+
+    def water() -> str:
+        return conn.execute("SELECT utilities -> 'water' ->> 'state' AS s FROM plot_readiness "
+                            "WHERE plot_id = %s", [pid]).fetchone()["s"]
+
+    before = water()
+    inc = incoming([(LineString([(X + 600, Y - 10), (X + 650, Y - 10)]),
+                     {"管线类型": "给水", "状态": "已建"})])
+    m = mapping.guess("networks", staging.source_fields(inc))
+    report = commit.run(conn, _park(conn), "networks", inc, m, GK_EPSG,
+                        commit.Options(file_name="给水.shp"))
+    assert report.state == "committed", report.problems
+    assert before != "available" and water() == "available"
