@@ -2,7 +2,8 @@
 fields went from what to what, newest first.
 
 The audit triggers (sql/source/05_audit.sql) keep every row before and after each
-INSERT, UPDATE and DELETE; this module turns those images into entries a person can read.
+INSERT, UPDATE and DELETE (a bulk write's inserts: one entry naming its source and the
+ids, migration 0027); this module turns those into entries a person can read.
 Generic: plots use it (app.plots.history_of), projects read their rows with their own
 query and turn them into entries with `readable` (app.projects.project.history_of).
 Free of Flask.
@@ -54,9 +55,11 @@ def readable(rows: Iterable[dict], order: Iterable[str] = (),
         geometry = None
         if before.get("geom") != after.get("geom"):
             geometry = {"before": before.get("geom"), "after": after.get("geom")}
+        source = row.get("source")  # a bulk write's entry: no images, a row's first version
         found.append({
             "id": row["id"], "action": row["action"], "actor": row["actor"],
             "user": row["display_name"] or row["actor"], "at": row["at_local"],
-            "version": (after or before).get("version"), "changes": changes,
-            "geometry": geometry})
+            "version": 1 if source and row["action"] == "insert"
+            else (after or before).get("version"),
+            "changes": changes, "geometry": geometry, "source": source})
     return found

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import psycopg
 
-from . import crs, labels, plots
+from . import bulk, crs, labels, plots
 from .db import queries, transaction
 from .errors import (
     FORBIDDEN,
@@ -631,7 +631,8 @@ def _write_park(conn: psycopg.Connection, data: ParkData) -> dict:
             if data.projects is not None:
                 counts["projects"] = q.importer.insert_projects(
                     conn, park_id=park_id, projects=json.dumps(data.projects))
-            q.status.recompute_park(conn, park_id=park_id, as_of=None, ids=None)
+            bulk.recompute(conn, park_id, None, written=sum(
+                n for n in counts.values() if isinstance(n, int)))
             if data.plans is not None:
                 counts["plans"] = _load_plans(conn, park_id, data.plans)
     except AtlasError as exc:
@@ -670,8 +671,9 @@ def load_dataset(conn: psycopg.Connection, folder: Path = DEMO_DIR) -> list[dict
                 SAME_PARK, first=first[data.code].name, second=data.folder.name)))
         first[data.code] = data.folder
     with transaction(conn):
-        # one recompute per park at its end instead of one per inserted layer
-        conn.execute("SET LOCAL parkatlas.defer_recompute = 'on'")
+        # one recompute per park at its end instead of one per inserted layer; one audit
+        # entry per inserted layer instead of a copy of each feature (app.bulk)
+        bulk.begin(conn, folder.name)
         return [_write_park(conn, data) for data in parks]
 
 

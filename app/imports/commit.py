@@ -9,8 +9,9 @@ user chose: `refuse` the whole file (nothing is written), `skip` the features th
 any, or `repair` (invalid geometries made valid with ST_MakeValid; a feature with another
 problem is skipped). The staging, the validation and the writes are ONE transaction: a
 database refusal mid-way (a rule only the database knows) leaves nothing behind. The audit
-triggers record the writes as the connection's user (`db.set_actor`). A dry run validates
-and rolls back.
+triggers record the writes as the connection's user (`db.set_actor`): the inserts as
+one entry per statement naming the run and the file (app.bulk), the rest row by row. A
+dry run validates and rolls back.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
+from .. import bulk
 from ..db import queries, transaction
 from ..errors import BadRequest, Text
 from ..labels import N_
@@ -54,6 +56,7 @@ class Options:
     treatment: str = "refuse"
     dry_run: bool = False
     file_name: str = ""
+    run_id: int | None = None  # the import run (app.imports.run), named by the audit entry
 
 
 @dataclass
@@ -128,8 +131,9 @@ def run(conn: psycopg.Connection, park_id: int, layer: str, incoming: Incoming,
     check_options(layer, options)
     try:
         with transaction(conn):
-            if layer == "plots":  # one recompute of the written plots at the end
-                queries().imports.defer_recompute(conn)
+            # one audit entry per inserting statement (app.bulk); plots: one recompute at
+            # the end; other layers: their triggers recompute the plots they serve
+            bulk.begin(conn, source(options), defer_recompute=layer == "plots")
             zone = zone_id(conn, park_id, options.zone)
             staged = staging.stage(conn, park_id, layer, incoming, mapping, srid,
                                    mode=options.mode, zone_id=zone,
@@ -188,5 +192,13 @@ def _write(conn: psycopg.Connection, park_id: int, layer: str, zone: int | None,
     args = {"park_id": park_id, **({"zone_id": zone} if layer == "plots" else {})}
     inserted = [r["id"] for r in getattr(q, INSERT[layer])(conn, **args)]
     if layer == "plots":
-        q.recompute(conn, park_id=park_id, ids=updated + inserted)
+        bulk.recompute(conn, park_id, updated + inserted,
+                       written=len(updated) + len(inserted) + deleted)
     return {"deleted": deleted}
+
+
+def source(options: Options) -> str:
+    """How the audit entry of the import's bulk insert names it: the run and the file."""
+    return " ".join(x for x in (f"#{options.run_id}" if options.run_id else "",
+                                options.file_name) if x) or "import"
+

@@ -142,7 +142,7 @@ def _mapping(conn: psycopg.Connection, row: dict, choices: dict,
 def _options(row: dict, choices: dict, dry_run: bool = False) -> commit.Options:
     return commit.Options(mode=choices.get("mode") or "insert", zone=choices.get("zone"),
                           treatment=choices.get("treatment") or "refuse", dry_run=dry_run,
-                          file_name=row["file_name"])
+                          file_name=row["file_name"], run_id=row["id"])
 
 
 def view(conn: psycopg.Connection, run_id: int, choices: dict | None = None) -> dict:

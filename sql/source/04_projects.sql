@@ -113,7 +113,9 @@ $$;
 -- 'cli:…') or a script loads records that carry their own history (the demo's milestones
 -- and reports). Row ids are identities, never reused, so an insert has no entry before.
 -- One pass over the entries since the instant, no look-up per row, sorted bytewise (the
--- order of the ids does not matter, only their grouping): issue 12 benchmark.
+-- order of the ids does not matter, only their grouping): issue 12 benchmark. A bulk
+-- entry (row_id NULL, the ids in row_ids: features loaded or imported, migration 0027)
+-- carries no image: a row it inserted and not changed since is as loaded, as it is now.
 CREATE OR REPLACE FUNCTION audit_rows_at(tbl text, t timestamptz)
 RETURNS TABLE (row_id text, image jsonb)
 LANGUAGE sql STABLE AS $$
@@ -121,7 +123,7 @@ SELECT DISTINCT ON (a.row_id COLLATE "C") a.row_id,
        CASE WHEN a.action <> 'insert' THEN a.before
             WHEN NOT EXISTS (SELECT 1 FROM users u WHERE u.username = a.actor) THEN a.after END
 FROM audit_log a
-WHERE a.table_name = tbl AND a.at >= t
+WHERE a.table_name = tbl AND a.at >= t AND a.row_id IS NOT NULL  -- not a bulk entry
 ORDER BY a.row_id COLLATE "C", a.id;
 $$;
 

@@ -13,12 +13,20 @@ LANGUAGE sql IMMUTABLE AS $$
 SELECT r - 'geom_gk' - 'password_hash' - 'token_sha256' - 'result';
 $$;
 
--- Statement-level audit with transition tables: one set-based INSERT per statement, so a
--- bulk import of 100 000 plots is audited without a per-row trigger call.
+-- Statement-level audit with transition tables: one set-based INSERT per statement. The
+-- features a bulk write inserts get ONE entry per statement (who, when, the source, the
+-- count, the ids: migration 0027) instead of a copy of each row, whose content is the
+-- file's; updates and deletes, and every interactive edit, keep their row images.
 CREATE OR REPLACE FUNCTION audit_statement() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
+  IF TG_OP = 'INSERT' AND bulk_source() IS NOT NULL
+     AND TG_TABLE_NAME IN ('plots', 'zones', 'roads', 'networks', 'price_zones') THEN
+    INSERT INTO audit_log (actor, table_name, action, source, row_ids, after)
+    SELECT audit_actor(), TG_TABLE_NAME, 'insert', bulk_source(), array_agg(n.id ORDER BY n.id),
+           jsonb_build_object('count', count(*))
+    FROM new_rows n HAVING count(*) > 0;
+  ELSIF TG_OP = 'INSERT' THEN
     INSERT INTO audit_log (actor, table_name, row_id, action, after)
     SELECT audit_actor(), TG_TABLE_NAME, n.id::text, 'insert', audit_image(to_jsonb(n))
     FROM new_rows n;

@@ -198,3 +198,15 @@ CREATE OR REPLACE TRIGGER recompute_update AFTER UPDATE ON zones
 CREATE OR REPLACE TRIGGER recompute_update AFTER UPDATE ON parks
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION recompute_after_areas();
+
+-- Statistics of the tables the recompute reads, taken inside a bulk write's transaction
+-- (ANALYZE counts the transaction's own new rows) before its first recompute: without
+-- them the planner estimates one row for a park just loaded and picks plans that are
+-- right for one row (issue 13 benchmark: 59× ogr2ogr). SECURITY DEFINER: ANALYZE needs the
+-- tables' owner, the app connects as parkatlas_app.
+CREATE OR REPLACE FUNCTION analyze_for_recompute() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  ANALYZE plots, zones, roads, road_pieces, networks, projects, project_plots;
+END;
+$$;

@@ -90,8 +90,10 @@ def test_upload_preview_choose_commit_and_report(app, client, conn):
     run = conn.execute("SELECT actor, state, file_name FROM import_runs WHERE id = %s",
                        (run_id,)).fetchone()
     assert run == {"actor": "test-planner", "state": "committed", "file_name": "地块.geojson"}
-    assert conn.execute("SELECT count(*) AS n FROM audit_log WHERE table_name = 'plots' "
-                        "AND actor = 'test-planner' AND action = 'insert'").fetchone()["n"] == 2
+    # the import's INSERT is one audit entry naming the run, its file and the 2 plots
+    assert conn.execute("SELECT source, cardinality(row_ids) AS n FROM audit_log WHERE "
+                        "table_name = 'plots' AND actor = 'test-planner' AND action = 'insert'"
+                        ).fetchall() == [{"source": f"#{run_id} 地块.geojson", "n": 2}]
     assert conn.execute("SELECT name FROM import_mappings").fetchone()["name"] == "测绘院"
     report = planner.get(f"{API}/imports/{run_id}/report?lang=en").get_json()
     assert report["counts"]["inserted"] == 2 and report["rows"][0]["where"] == "feature 1"

@@ -61,10 +61,13 @@ def test_insert_writes_the_mapped_values_audited_and_recomputed(conn):
         "北区1号", "0601", "城南村", "state")
     assert float(one["area_m2"]) == 10_000.0
     assert one["evaluated_on"] is not None and one["has_readiness"]
-    audit = conn.execute("SELECT actor, action, after ->> 'code' AS code FROM audit_log "
+    # one entry for the import's INSERT (app.bulk), naming the file and the three plots
+    audit = conn.execute("SELECT actor, action, source, row_ids FROM audit_log "
                          "WHERE table_name = 'plots' AND id > %s ORDER BY id",
                          (audit_before,)).fetchall()
-    assert [(a["actor"], a["action"]) for a in audit] == [("pytest", "insert")] * 3
+    assert [(a["actor"], a["action"], a["source"]) for a in audit] == [
+        ("pytest", "insert", "test.shp")]
+    assert audit[0]["row_ids"] == sorted(r["id"] for r in rows.values())
     assert [r["action"] for r in report.rows] == ["inserted"] * 3
 
 

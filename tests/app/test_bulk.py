@@ -1,0 +1,173 @@
+"""Bulk writes (app.bulk, issue 13 benchmark): one audit entry per inserting statement of a
+load or an import instead of a copy per row; the rules still hold on the bulk path, checked
+once per statement; statistics taken before the recompute."""
+
+import pytest
+from shapely.geometry import LineString
+
+from app import bulk, db, history, importer, plots
+from app.db import transaction
+from app.errors import AtlasError
+from app.imports import commit, mapping, staging
+from tests.builders import (
+    GK_EPSG,
+    ORIGIN,
+    app_url,
+    incoming,
+    lonlat_square,
+    polygon_wkt,
+    square,
+    table_checksums,
+    write_dataset,
+)
+from tests.client import login
+
+X, Y = ORIGIN[0] + 7000, ORIGIN[1] + 3000  # clear of the demo and of the other tests
+
+
+def _park(conn) -> int:
+    return conn.execute("SELECT id FROM parks WHERE code = 'JSCY'").fetchone()["id"]
+
+
+def _insert(conn, rows: list[tuple[str, list]]) -> list[int]:
+    """Plots of the demo park in ONE statement, as the bulk writers insert them."""
+    return [r["id"] for r in conn.execute(
+        "INSERT INTO plots (park_id, code, geom) "
+        "SELECT %s, r.code, ST_Multi(ST_GeomFromText(r.wkt, 4490)) "
+        "FROM unnest(%s::text[], %s::text[]) AS r(code, wkt) RETURNING id",
+        [_park(conn), [c for c, _ in rows], [polygon_wkt(p) for _, p in rows]])]
+
+
+def test_the_load_audits_each_layer_once_and_keeps_the_records_per_row(conn):
+    # the demo was loaded by `parkatlas load` (tests/conftest.py): its plots are named by
+    # the entry of their INSERT, none copied; projects and milestones keep their rows (the
+    # projects "as recorded then" read them)
+    entries = conn.execute("SELECT source, row_ids, after, row_id, before FROM audit_log "
+                           "WHERE table_name = 'plots' AND action = 'insert'").fetchall()
+    ids = conn.execute("SELECT array_agg(id ORDER BY id) AS ids FROM plots").fetchone()["ids"]
+    assert len(entries) == 1
+    assert entries[0]["source"] == importer.DEMO_DIR.name
+    assert entries[0]["row_ids"] == ids and entries[0]["after"] == {"count": len(ids)}
+    assert entries[0]["row_id"] is None and entries[0]["before"] is None
+    per_row = conn.execute("SELECT count(*) AS n FROM audit_log WHERE table_name = "
+                           "'milestones' AND action = 'insert' AND row_id IS NOT NULL"
+                           ).fetchone()["n"]
+    assert per_row == conn.execute("SELECT count(*) AS n FROM milestones").fetchone()["n"] > 0
+
+
+def test_an_edit_after_a_bulk_write_keeps_its_row_entry_and_the_history_reads_both(conn):
+    with transaction(conn):
+        bulk.begin(conn, "#9 north.gpkg")
+        pid = _insert(conn, [("BULK-H1", square(X, Y, 50))])[0]
+    plots.update(conn, pid, 1, {"name": "改名"})
+    found = history.entries(conn, "plots", pid, "Asia/Shanghai")
+    assert [(e["action"], e["version"], e["source"]) for e in found] == [
+        ("update", 2, None), ("insert", 1, "#9 north.gpkg")]
+    assert [c["field"] for c in found[0]["changes"]] == ["name"]
+    assert found[1]["actor"] == "pytest" and found[1]["changes"] == []
+    # version 1 is still restorable: the update's before-image is that version
+    plots.restore(conn, pid, 2, 1)
+    assert conn.execute("SELECT name, version FROM plots WHERE id = %s", [pid]).fetchone() \
+        == {"name": None, "version": 3}
+
+
+def test_an_interactive_insert_is_copied_row_by_row(conn):
+    pid = _insert(conn, [("BULK-I1", square(X + 200, Y, 50))])[0]
+    rows = conn.execute("SELECT row_id, source, after ->> 'code' AS code FROM audit_log "
+                        "WHERE table_name = 'plots' AND row_id = %s", [str(pid)]).fetchall()
+    assert rows == [{"row_id": str(pid), "source": None, "code": "BULK-I1"}]
+
+
+@pytest.mark.parametrize("rows, named", [
+    # the last plot lies 100 km away: beyond the park's reach
+    ([("BULK-R1", square(X, Y + 200, 50)), ("BULK-R2", square(X + 100_000, Y, 50))],
+     "plot BULK-R2, field geometry: outside the park's reach: 112.2 km"),
+    # the second overlaps the first by half
+    ([("BULK-O1", square(X, Y + 400, 100)), ("BULK-O2", square(X + 50, Y + 400, 100))],
+     "plot BULK-O1, field geometry: overlaps BULK-O2 (5000.00 m²)"),
+    # a bow tie: not a valid polygon
+    ([("BULK-V1", [(X, Y + 600), (X + 100, Y + 700), (X + 100, Y + 600), (X, Y + 700),
+                   (X, Y + 600)])], "BULK-V1: invalid geometry: Self-intersection"),
+])
+def test_the_rules_hold_on_the_bulk_path_and_a_refusal_writes_nothing(conn, rows, named):
+    before = table_checksums(conn)
+    with pytest.raises(AtlasError) as refused, transaction(conn):
+        bulk.begin(conn, "#1 bad.shp")
+        _insert(conn, rows)
+    assert named in str(refused.value)
+    assert table_checksums(conn) == before
+    # the row-by-row path (an interactive edit) refuses the same rows with the same words
+    with pytest.raises(AtlasError) as row_by_row, transaction(conn):
+        _insert(conn, rows)
+    assert str(row_by_row.value) == str(refused.value)
+    assert table_checksums(conn) == before
+
+
+def test_a_loaded_park_beyond_its_reach_is_refused_as_before(conn, tmp_path):
+    near = {"code": "T-01", "geometry": lonlat_square(113.0, 29.45)}
+    far = {"code": "FAR-1", "geometry": lonlat_square(113.3, 29.45)}  # ≈ 29 km east
+    write_dataset(tmp_path / "near", plots=[near])
+    both = write_dataset(tmp_path / "both", plots=[near, far])
+    # the zone around the near plot only: the far one is 28 km from it, the reach 20 km
+    (both / "TINY" / "zones.geojson").write_bytes(
+        (tmp_path / "near" / "TINY" / "zones.geojson").read_bytes())
+    before = table_checksums(conn)
+    with pytest.raises(AtlasError) as refused:
+        importer.load_dataset(conn, both)
+    assert "FAR-1" in str(refused.value) and "28" in str(refused.value)
+    assert table_checksums(conn) == before
+    assert importer.load_dataset(conn, tmp_path / "near")[0]["plots"] == 1
+
+
+def test_a_large_write_is_analysed_before_its_recompute_even_as_the_app_role(db_url):
+    # the app imports as parkatlas_app, which does not own the tables: analyze_for_recompute
+    # runs as their owner; inside the transaction, the planner then sees the new park
+    with db.connect(app_url(db_url), actor="pytest") as conn, transaction(conn):
+        park = conn.execute("INSERT INTO parks (code, name, gk_zone) VALUES ('BIG', '大园区', 38) "
+                            "RETURNING id").fetchone()["id"]
+        bulk.begin(conn, "#2 big.gpkg")
+        conn.execute("INSERT INTO plots (park_id, code, geom) SELECT %s, 'B-' || i, ST_Multi("
+                     "ST_Transform(ST_MakeEnvelope(38420000 + 20 * (i %% 50), 3270000 + 20 * "
+                     "(i / 50), 38420015 + 20 * (i %% 50), 3270015 + 20 * (i / 50), 4526), "
+                     "4490)) FROM generate_series(0, %s) i", [park, bulk.ANALYZE_FROM - 1])
+
+        def estimate() -> float:
+            plan = conn.execute("EXPLAIN (FORMAT JSON) SELECT * FROM plots WHERE park_id = %s",
+                                [park]).fetchone()
+            return next(iter(plan.values()))[0]["Plan"]["Plan Rows"]
+
+        assert estimate() < 100
+        bulk.recompute(conn, park, None, written=bulk.ANALYZE_FROM)
+        assert estimate() > bulk.ANALYZE_FROM / 2
+        assert conn.execute("SELECT count(*) AS n FROM plot_status WHERE park_id = %s",
+                            [park]).fetchone()["n"] == bulk.ANALYZE_FROM
+
+
+def test_the_history_page_names_the_bulk_write(client, conn):
+    with transaction(conn):
+        bulk.begin(conn, "#12 测绘院.gpkg")
+        pid = _insert(conn, [("BULK-P1", square(X + 400, Y, 50))])[0]
+    login(client, "viewer")
+    page = client.get(f"/plots/{pid}/history").get_data(as_text=True)
+    assert "批量写入，来源：#12 测绘院.gpkg" in page
+    page = client.get(f"/plots/{pid}/history?lang=en").get_data(as_text=True)
+    assert "written in bulk from #12 测绘院.gpkg" in page
+
+
+def test_an_import_of_networks_recomputes_the_plots_it_serves(conn):
+    # only a plots import defers the recompute to its end: a water main imported beside a
+    # plot makes it served by water at once (the networks' triggers)
+    pid = _insert(conn, [("BULK-W1", square(X + 600, Y, 50))])[0]
+
+    def water() -> str:
+        return conn.execute("SELECT utilities -> 'water' ->> 'state' AS s FROM plot_readiness "
+                            "WHERE plot_id = %s", [pid]).fetchone()["s"]
+
+    before = water()
+    inc = incoming([(LineString([(X + 600, Y - 10), (X + 650, Y - 10)]),
+                     {"管线类型": "给水", "状态": "已建"})])
+    m = mapping.guess("networks", staging.source_fields(inc))
+    report = commit.run(conn, _park(conn), "networks", inc, m, GK_EPSG,
+                        commit.Options(file_name="给水.shp"))
+    assert report.state == "committed", report.problems
+    assert before != "available" and water() == "available"
