@@ -27,7 +27,7 @@ ALLOWED_WORDS = {
     "copyright", "contributors", "admin", "planner", "viewer", "en", "zh", "html", "svg",
     "shift", "ctrl",  # key names
     "png", "id", "url", "csrf", "m²", "wgs", "xyz", "wms", "wmts",
-    "excel", "geopackage", "shapefile",
+    "excel", "geopackage", "shapefile", "cpg", "kmz", "zip",
     "polygon", "multipolygon", *labels.STAGES,
     "english",  # the language switch names the other language in its own words
 }
