@@ -73,6 +73,7 @@ def import_limits(environ=os.environ) -> ImportLimits:
 
 def from_env(environ=os.environ) -> dict:
     """Flask config values read from environment variables (see README, Configuration)."""
+    imports = import_limits(environ)
     return {
         # The web app serves through DATABASE_URL; the CLI (migrations, loads, recompute,
         # users) works as the owner through ADMIN_DATABASE_URL.
@@ -111,8 +112,8 @@ def from_env(environ=os.environ) -> dict:
         # folder; app.imports.run)
         "IMPORTS_DIR": environ.get("PARKATLAS_IMPORTS_DIR"),
         # Imported files (issue 13): the upload's size limit and the zip archive's caps.
-        "IMPORT_LIMITS": import_limits(environ),
-        "IMPORT_MAX_BYTES": import_limits(environ).max_bytes,
+        "IMPORT_LIMITS": imports,
+        "IMPORT_MAX_BYTES": imports.max_bytes,
         "BABEL_DEFAULT_LOCALE": "zh",
         "WTF_CSRF_CHECK_DEFAULT": False,  # app.auth checks every unsafe request itself
         "WTF_CSRF_TIME_LIMIT": None,      # valid for the session's life

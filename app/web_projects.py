@@ -266,13 +266,9 @@ def lobby_page():
     found = map_page(request.args.get("park"))
     found["map"]["config"]["plotView"] = "battle"  # the battle-map slide (挂图作战)
     return render_template("lobby.html", timing=timing, messages=board_messages(),
-                           lang=current_language(), ranking=_ranking_url(found["park"]),
+                           lang=current_language(),
+                           ranking=url_for("projects.ranking_page", park=found["park"]["code"]),
                            **found)
-
-
-def _ranking_url(park: dict) -> str:
-    """The ranking page (龙虎榜), the lobby's second slide."""
-    return url_for("projects.ranking_page", park=park["code"])
 
 
 # --- The ranking (龙虎榜), the 旬报 and the 点将台 (issue 12 items 5 and 6) ----------------

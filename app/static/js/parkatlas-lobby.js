@@ -1,6 +1,6 @@
 /**
  * ParkAtlas — the lobby screen (日日播, templates/lobby.html): rotates through the board,
- * the ranking (when the app has one) and the battle map, each slide config.slide seconds;
+ * the ranking and the battle map, each slide config.slide seconds;
  * fetches the board's JSON (GET /api/v1/board) every config.refresh seconds and rebuilds
  * the columns in place (no page reload; the old nodes are dropped whole, so an hour of
  * refreshes holds one board's worth of DOM). When the server cannot be reached it keeps
