@@ -223,24 +223,24 @@ def read(data: bytes, encoding: str | None = None, *, check_areas: bool = True
         if line.startswith("[") and line.endswith("]"):
             name = line[1:-1].strip()
             if name in sections:
-                raise BadRequest(f"line {no}: section [{name}] appears twice "
-                                 f"(first on line {sections[name]})")
+                raise _at(no, N_("section [%(name)s] appears twice (first on line %(first)s)"),
+                          name=name, first=sections[name])
             if name == PARCELS and ATTRIBUTES not in sections:
-                raise BadRequest(f"line {no}: missing the [{ATTRIBUTES}] section "
-                                 f"before [{PARCELS}]")
+                raise _at(no, N_("missing the [%(attributes)s] section before "
+                                 "[%(parcels)s]"), attributes=ATTRIBUTES, parcels=PARCELS)
             if draft is not None:
                 parcels.append(_parcel(draft, check_areas))
                 draft = None
             section, sections[name] = name, no
             continue
         if section is None:
-            raise BadRequest(f"line {no}: missing the [{ATTRIBUTES}] section header; "
-                             f"found {_show(line)}")
+            raise _at(no, N_("missing the [%(attributes)s] section header; found %(found)s"),
+                      attributes=ATTRIBUTES, found=_show(line))
         if section == ATTRIBUTES:
             key, sep, value = line.partition("=")
             if not sep or not key.strip():
-                raise BadRequest(f"line {no}: expected key=value in [{ATTRIBUTES}], "
-                                 f"found {_show(line)}")
+                raise _at(no, N_("expected key=value in [%(attributes)s], found %(found)s"),
+                          attributes=ATTRIBUTES, found=_show(line))
             attributes[key.strip()] = value.strip()
         elif section == PARCELS:
             fields = [f.strip() for f in line.split(",")]
@@ -250,19 +250,21 @@ def read(data: bytes, encoding: str | None = None, *, check_areas: bool = True
                 draft = _header(no, fields)
             else:
                 if draft is None:
-                    raise BadRequest(f"line {no}: point line before any parcel header "
-                                     f"(界址点数,地块面积,…,@)")
+                    raise _at(no, N_("point line before any parcel header "
+                                     "(界址点数,地块面积,…,@)"))
                 _add_point(draft, no, fields)
         # other sections (e.g. [扩展信息]) carry nothing this reader needs
 
     if draft is not None:
         parcels.append(_parcel(draft, check_areas))
     if ATTRIBUTES not in sections:
-        raise BadRequest(f"line 1: missing the [{ATTRIBUTES}] section")
+        raise _at(1, N_("missing the [%(attributes)s] section"), attributes=ATTRIBUTES)
     if PARCELS not in sections:
-        raise BadRequest(f"line {last}: missing the [{PARCELS}] section (the file ends here)")
+        raise _at(last, N_("missing the [%(parcels)s] section (the file ends here)"),
+                  parcels=PARCELS)
     if not parcels:
-        raise BadRequest(f"line {sections[PARCELS]}: the [{PARCELS}] section holds no parcel")
+        raise _at(sections[PARCELS], N_("the [%(parcels)s] section holds no parcel"),
+                  parcels=PARCELS)
     return CoordinateFile(attributes, tuple(parcels))
 
 
@@ -278,14 +280,14 @@ def _decode(data: bytes, encoding: str | None) -> str:
             except UnicodeDecodeError as gb_error:
                 # report the decoder that got further: its failure is the broken spot
                 exc = max(utf8_error, gb_error, key=lambda e: e.start)
-                raise _undecodable(data, exc, "neither UTF-8 nor GBK/GB18030") from None
+                raise _undecodable(data, exc, None) from None
     try:
         codec = codecs.lookup(str(encoding)).name
     except LookupError:
         codec = None
     if codec not in _READ_ENCODINGS:
-        raise BadRequest(f"unknown encoding {encoding!r} for a coordinate file; "
-                         "use utf-8, gbk or gb18030")
+        raise BadRequest(Text(N_("unknown encoding %(encoding)s for a coordinate file; use "
+                                 "utf-8, gbk or gb18030"), encoding=repr(encoding)))
     return _decode_as(data, "utf-8-sig" if codec == "utf-8" else codec)  # tolerate a BOM
 
 
@@ -293,14 +295,24 @@ def _decode_as(data: bytes, codec: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise _undecodable(data, exc, f"not valid {codec.upper().removesuffix('-SIG')}") \
-            from None
+        raise _undecodable(data, exc, codec.upper().removesuffix("-SIG")) from None
 
 
-def _undecodable(data: bytes, exc: UnicodeDecodeError, what: str) -> BadRequest:
+def _at(line: int, problem: str, **values) -> BadRequest:
+    """A reading error at a line of the file, in the user's language."""
+    return BadRequest(Text(N_("line %(line)s: %(problem)s"), line=line,
+                           problem=Text(problem, **values)))
+
+
+def _undecodable(data: bytes, exc: UnicodeDecodeError, codec: str | None) -> BadRequest:
+    """`codec` None: neither UTF-8 nor GB18030 could read it."""
     line = data.count(b"\n", 0, exc.start) + 1
-    return BadRequest(f"line {line}: the file is {what} text (bytes "
-                      f"{data[exc.start:exc.start + 4]!r} cannot be decoded)")
+    bytes_ = repr(data[exc.start:exc.start + 4])
+    if codec is None:
+        return _at(line, N_("the file is neither UTF-8 nor GBK/GB18030 text (bytes "
+                            "%(bytes)s cannot be decoded)"), bytes=bytes_)
+    return _at(line, N_("the file is not valid %(codec)s text (bytes %(bytes)s cannot be "
+                        "decoded)"), codec=codec, bytes=bytes_)
 
 
 def _show(text: str) -> str:
@@ -309,7 +321,7 @@ def _show(text: str) -> str:
 
 def _number(no: int, text: str, what: str) -> float:
     if not _NUMBER.fullmatch(text):
-        raise BadRequest(f"line {no}: bad number {text!r} for {what}")
+        raise _at(no, N_("bad number %(text)s for %(what)s"), text=repr(text), what=what)
     return float(text)
 
 
@@ -321,18 +333,20 @@ def _decimals(text: str) -> int:
 def _header(no: int, fields: list[str]) -> _Draft:
     values = fields[:-1]
     if len(values) < 5:
-        raise BadRequest(f"line {no}: a parcel header needs at least 界址点数, 地块面积, "
-                         f"地块编号, 地块名称 and 面 before '@'; found {len(values)} fields")
+        raise _at(no, N_("a parcel header needs at least 界址点数, 地块面积, 地块编号, 地块名称 "
+                         "and 面 before '@'; found %(count)s fields"), count=len(values))
     values += [""] * (8 - len(values))
     count_text, area_text = values[0], values[1]
     if not _WHOLE.fullmatch(count_text):
-        raise BadRequest(f"line {no}: bad 界址点数 {count_text!r} (expected a whole number)")
+        raise _at(no, N_("bad 界址点数 %(text)s (expected a whole number)"),
+                  text=repr(count_text))
     area = _number(no, area_text, "地块面积")
     if not values[2]:
-        raise BadRequest(f"line {no}: the parcel has no 地块编号")
+        raise _at(no, N_("the parcel has no 地块编号"))
     if values[4] != POLYGON:
-        raise BadRequest(f"line {no}: parcel {values[2]} is of type {values[4]!r}; "
-                         f"only polygons ({POLYGON}) are supported")
+        raise _at(no, N_("parcel %(code)s is of type %(type)s; only polygons (%(polygon)s) "
+                         "are supported"), code=values[2], type=repr(values[4]),
+                  polygon=POLYGON)
     return _Draft(no, values, int(count_text), area, _decimals(area_text), [])
 
 
@@ -340,13 +354,13 @@ def _add_point(draft: _Draft, no: int, fields: list[str]) -> None:
     while fields and not fields[-1]:  # tolerate trailing commas
         fields.pop()
     if len(fields) != 4:
-        raise BadRequest(f"line {no}: expected 点号,圈号,X,Y, found {len(fields)} fields "
-                         f"in {_show(','.join(fields))}")
+        raise _at(no, N_("expected 点号,圈号,X,Y, found %(count)s fields in %(found)s"),
+                  count=len(fields), found=_show(",".join(fields)))
     name, ring_text, x_text, y_text = fields
     if not name:
-        raise BadRequest(f"line {no}: the point has no 点号")
+        raise _at(no, N_("the point has no 点号"))
     if not _WHOLE.fullmatch(ring_text) or int(ring_text) < 1:
-        raise BadRequest(f"line {no}: bad 圈号 {ring_text!r} (expected 1, 2, …)")
+        raise _at(no, N_("bad 圈号 %(text)s (expected 1, 2, …)"), text=repr(ring_text))
     x = _number(no, x_text, "X")
     y = _number(no, y_text, "Y")
     draft.coord_decimals = max(draft.coord_decimals, _decimals(x_text), _decimals(y_text))
@@ -372,15 +386,15 @@ def _split_rings(points):
 
 def _parcel(d: _Draft, check_areas: bool = True) -> Parcel:
     code = d.fields[2]
-    where = f"line {d.line}: parcel {code}"
     if not d.points:
-        raise BadRequest(f"{where} has no boundary points")
+        raise _at(d.line, N_("parcel %(code)s has no boundary points"), code=code)
     rings = _split_rings(d.points)
     closing = sum(1 for r in rings if len(r) > 3 and r[-1][3:] == r[0][3:])
     # 界址点数 counts the coordinate lines; some tools leave the closing points out.
     if d.point_count not in (len(d.points), len(d.points) - closing):
-        raise BadRequest(f"{where}: 界址点数 is {d.point_count} but {len(d.points)} "
-                         f"coordinate lines follow")
+        raise _at(d.line, N_("parcel %(code)s: 界址点数 is %(count)s but %(lines)s "
+                             "coordinate lines follow"), code=code, count=d.point_count,
+                  lines=len(d.points))
 
     parts: list[list] = []   # [shell polygon, prepared shell, [hole coords], [hole prepared]]
     for ring in rings:
@@ -390,12 +404,14 @@ def _parcel(d: _Draft, check_areas: bool = True) -> Parcel:
         coords = [c for i, c in enumerate(coords) if i == 0 or c != coords[i - 1]]
         ring_no, first_line = ring[0][2], ring[0][0]
         if len(set(coords)) < 3:
-            raise BadRequest(f"line {first_line}: parcel {code} ring {ring_no} has "
-                             f"{len(set(coords))} distinct points; a ring needs at least 3")
+            raise _at(first_line, N_("parcel %(code)s ring %(ring)s has %(count)s distinct "
+                                     "points; a ring needs at least 3"), code=code,
+                      ring=ring_no, count=len(set(coords)))
         polygon = Polygon(coords)
         if not polygon.is_valid:
-            raise BadRequest(f"line {first_line}: parcel {code} ring {ring_no} is not a "
-                             f"simple closed ring ({shapely.is_valid_reason(polygon)})")
+            raise _at(first_line, N_("parcel %(code)s ring %(ring)s is not a simple closed "
+                                     "ring (%(reason)s)"), code=code, ring=ring_no,
+                      reason=shapely.is_valid_reason(polygon))
         # a ring inside an earlier outer ring (and not inside one of its holes, which
         # would make it an island) is a hole of it; otherwise it starts a new part
         owner = next((part for part in parts if part[1].covers(polygon)
@@ -407,8 +423,8 @@ def _parcel(d: _Draft, check_areas: bool = True) -> Parcel:
             owner[3].append(prep(polygon))
     geometry = MultiPolygon([Polygon(part[0].exterior.coords, part[2]) for part in parts])
     if not geometry.is_valid:
-        raise BadRequest(f"{where}: the polygon is not valid "
-                         f"({shapely.is_valid_reason(geometry)})")
+        raise _at(d.line, N_("parcel %(code)s: the polygon is not valid (%(reason)s)"),
+                  code=code, reason=shapely.is_valid_reason(geometry))
 
     if check_areas:
         _check_area(d, code, geometry)
@@ -428,8 +444,9 @@ def _check_area(d: _Draft, code: str, geometry: MultiPolygon) -> None:
     tolerance_m2 = (0.5 * 10.0 ** -d.area_decimals * 1e4
                     + step / math.sqrt(2) * geometry.length + 1e-9 * area_m2)
     if abs(d.area_ha * 1e4 - area_m2) > tolerance_m2:
-        raise BadRequest(f"line {d.line}: parcel {code} declares {d.area_ha} 公顷 but its "
-                         f"boundary encloses {area_m2 / 1e4:.6f} 公顷")
+        raise _at(d.line, N_("parcel %(code)s declares %(declared)s 公顷 but its boundary "
+                             "encloses %(enclosed)s 公顷"), code=code, declared=d.area_ha,
+                  enclosed=f"{area_m2 / 1e4:.6f}")
 
 
 __all__ = ["CoordinateFile", "Parcel", "read", "write"]

@@ -317,3 +317,45 @@ def bare_gbk_shapefile(folder: Path, columns: dict[str, list], squares: list) ->
             z.write(member, member.name)
     return archive
 
+
+
+def cass_dxf(path: Path, parcels: list[tuple[list, list, str]]) -> Path:
+    """A surveyor's CASS drawing in GBK ($DWGCODEPAGE ANSI_936, R2000, no CRS): each
+    parcel (outer ring, hole rings, ZDH number) as closed polylines on JZX, its corners
+    as points on JZD and its number as a text on ZDH inside it; coordinates in GK zone 38
+    with the zone prefix, CAD x = easting."""
+    import ezdxf
+
+    doc = ezdxf.new("R2000")
+    doc.encoding = "gbk"
+    msp = doc.modelspace()
+    for name in ("JZX", "JZD", "ZDH"):
+        doc.layers.add(name)
+    for outer, holes, number in parcels:
+        for ring in (outer, *holes):
+            msp.add_lwpolyline(ring, close=True, dxfattribs={"layer": "JZX"})
+        for x, y in outer:
+            msp.add_point((x, y), dxfattribs={"layer": "JZD"})
+        x, y = outer[0]
+        msp.add_text(number, dxfattribs={"layer": "ZDH", "insert": (x + 3, y + 3)})
+    doc.saveas(path)
+    return path
+
+
+def approval_txt(path: Path, parcels: list[tuple[list, str, str, str]]) -> Path:
+    """The 报批坐标 TXT (DESIGN §4.8) in GBK: each parcel (ring in GK zone 38 with the zone
+    prefix as (easting, northing), 地块编号, 地块名称, 地类编码), its area in 公顷, the
+    points as X = northing, Y = easting, closed by repeating J1."""
+    from shapely.geometry import Polygon
+
+    lines = ["[属性描述]", "格式版本号=1.01", "数据产生单位=某某园区管委会",
+             "坐标系=2000国家大地坐标系", "几度分带=3", "投影类型=高斯克吕格", "计量单位=米",
+             "带号=38", "精度=0.05", "转换参数=,,,,,,", "[地块坐标]"]
+    for ring, code, name, land_class in parcels:
+        ring = ring[:-1] if ring[0] == ring[-1] else ring
+        area_ha = Polygon(ring).area / 1e4
+        lines.append(f"{len(ring) + 1},{area_ha:.6f},{code},{name},面,,工业用地,{land_class},@")
+        for i, (e, n) in enumerate([*ring, ring[0]]):
+            lines.append(f"J{i % len(ring) + 1},1,{n:.4f},{e:.4f}")
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    return path

@@ -10,12 +10,13 @@ into test-artifacts/."""
 
 from __future__ import annotations
 
+import ezdxf
 import geopandas as gpd
 import pyogrio
 import pytest
 from shapely.geometry import Polygon
 
-from tests.builders import ORIGIN, bare_gbk_shapefile, square
+from tests.builders import ORIGIN, bare_gbk_shapefile, cass_dxf, square
 
 from .browser import api, login, wait_until
 from .conftest import open_page
@@ -291,3 +292,38 @@ def test_a_geopackage_layer_and_the_replace_mode(chromium_browser, live_server, 
     finally:
         page.context.close()
 
+
+
+def test_a_drawing_takes_several_cad_layers_at_once(chromium_browser, live_server, demo_users,
+                                                    tmp_path):
+    """A CASS drawing whose parcels lie on JZX and whose third is only a hatch on another
+    layer: JZX is chosen first; Ctrl-choosing the hatch layer as well brings all three."""
+    path = cass_dxf(tmp_path / "宗地图.dxf", [(square(X + 200 * i, Y + 1200, 100), [], f"CAD-{i}")
+                                           for i in range(2)])
+    drawing = ezdxf.readfile(path)
+    hatch = drawing.modelspace().add_hatch(dxfattribs={"layer": "DLSS"})
+    hatch.paths.add_polyline_path(square(X + 400, Y + 1200, 100)[:-1], is_closed=True)
+    drawing.saveas(path)
+    page, record = open_page(chromium_browser, 1024)
+    try:
+        login(page, live_server, *demo_users["planner"])
+        open_imports(page, live_server)
+        upload(page, path)
+        before = views(page)
+        page.check("#pa-import-crs-4526")
+        wait_view(page, before)
+        assert page.get_attribute(MAP, "data-import-features") == "2"
+        assert page.is_visible("#pa-import-source-several")
+        assert page.evaluate("document.getElementById('pa-import-source').multiple")
+        before = views(page)
+        page.select_option("#pa-import-source", ["DLSS", "JZX"])
+        wait_view(page, before)
+        assert page.get_attribute(MAP, "data-import-features") == "3"
+        chosen = page.eval_on_selector_all("#pa-import-source option:checked",
+                                           "os => os.map(o => o.value)")
+        assert sorted(chosen) == ["DLSS", "JZX"]
+        page.click("#pa-import-cancel")
+        wait_until(page, f"document.querySelector('{PANEL}').dataset.state === 'cancelled'")
+        assert_clean(record)
+    finally:
+        page.context.close()

@@ -127,11 +127,13 @@ function loadZones() {
 }
 
 function options(select, items, chosen) {
+  // `chosen`: a value, or a list of them for a multiple select
+  var picked = [].concat(chosen);
   select.replaceChildren();
   items.forEach(function (item) {
     var option = el('option', null, item[1]);
     option.value = item[0];
-    if (item[0] === chosen) { option.selected = true; }
+    if (picked.indexOf(item[0]) >= 0) { option.selected = true; }
     select.appendChild(option);
   });
 }
@@ -233,10 +235,17 @@ function showSource(view) {
   var layers = view.layers || [];
   $('source-wrap').hidden = layers.length <= 1;
   var counts = view.layer_counts || {};
-  options($('source'), layers.map(function (name) {
+  // A drawing's polygons may lie on several CAD layers (JZX and a hatch layer): the
+  // reader takes them comma-joined; other formats have one layer at a time.
+  var several = view.format === 'dxf';
+  var source = $('source');
+  source.multiple = several;
+  source.size = several ? Math.min(layers.length, 6) : 1;
+  $('source-several').hidden = !several;
+  options(source, layers.map(function (name) {
     return [name, counts[name] !== undefined ? msg('layerCount', {name: name, n: counts[name]})
                                              : name];
-  }), view.source_layer);
+  }), several ? String(view.source_layer || '').split(',') : view.source_layer);
   $('encoding').value = view.choices.encoding || '';
 }
 
@@ -570,7 +579,12 @@ function reset(state) {
 fillEncodings();
 $('zone-wrap').hidden = true;
 $('upload').addEventListener('submit', upload);
-$('source').addEventListener('change', function () { choose({layer: $('source').value}); });
+$('source').addEventListener('change', function () {
+  var picked = Array.prototype.filter.call($('source').options, function (o) {
+    return o.selected;
+  }).map(function (o) { return o.value; });
+  if (picked.length) { choose({layer: picked.join(',')}); }
+});
 $('encoding').addEventListener('change', function () {
   choose({encoding: $('encoding').value || null});
 });

@@ -9,33 +9,14 @@ import json
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from app.imports import run
 from tests.builders import ORIGIN, bare_gbk_shapefile, gk_feature_collection, make_app, square
-from tests.client import api_error, csrf_token, login
+from tests.client import api_error, api_login
 
 API = "/api/v1"
 X, Y = ORIGIN[0] + 2000, ORIGIN[1] + 6000
 BOW_TIE = [(X, Y + 300), (X + 100, Y + 400), (X + 100, Y + 300), (X, Y + 400), (X, Y + 300)]
-
-
-@pytest.fixture
-def app(db_url, tmp_path):
-    application = make_app(db_url, IMPORTS_DIR=str(tmp_path / "imports"))
-    yield application
-    application.extensions["parkatlas_pool"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def as_role(client, role: str):
-    login(client, role)
-    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client, "/")
-    return client
 
 
 def upload(client, features, crs=4526, lang="zh", **form):
@@ -57,7 +38,7 @@ PLOTS = [(square(X, Y, 100), {"DKBH": "API-1", "DKMC": "<script>alert(1)</script
 
 
 def test_upload_preview_choose_commit_and_report(app, client, conn):
-    planner = as_role(client, "planner")
+    planner = api_login(client, "planner")
     started = upload(planner, PLOTS, treatment="refuse")
     assert started.status_code == 201, started.get_data(as_text=True)[:500]
     assert started.mimetype == "application/json"
@@ -111,7 +92,7 @@ def test_upload_preview_choose_commit_and_report(app, client, conn):
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_the_report(client):
-    planner = as_role(client, "planner")
+    planner = api_login(client, "planner")
     features = [(square(X, Y + 1000, 100), {"DKBH": "=1+1"})]  # not a plot code
     run_id = upload(planner, features).get_json()["id"]
     done = planner.post(f"{API}/imports/{run_id}/commit", json={}).get_json()
@@ -126,7 +107,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_report(client):
 
 
 def test_problems_in_chinese_and_english(client):
-    planner = as_role(client, "planner")
+    planner = api_login(client, "planner")
     zh = upload(planner, [(BOW_TIE, {"DKBH": "API-B"})]).get_json()["report"]["problems"]
     en = upload(planner, [(BOW_TIE, {"DKBH": "API-B"})], lang="en").get_json()
     assert "自相交" in zh[0]["message"]
@@ -134,7 +115,7 @@ def test_problems_in_chinese_and_english(client):
 
 
 def test_a_file_without_a_crs_asks_for_one(client):
-    planner = as_role(client, "planner")
+    planner = api_login(client, "planner")
     body = upload(planner, PLOTS, crs=None).get_json()
     assert body["crs_required"] is True and body["preview"] is None
     chosen = planner.put(f"{API}/imports/{body['id']}", json={"crs": 4526}).get_json()
@@ -142,7 +123,7 @@ def test_a_file_without_a_crs_asks_for_one(client):
 
 
 def test_cancel_removes_the_file(app, client, conn):
-    planner = as_role(client, "planner")
+    planner = api_login(client, "planner")
     run_id = upload(planner, PLOTS).get_json()["id"]
     assert len(folders(app)) == 1
     assert planner.delete(f"{API}/imports/{run_id}").status_code == 204
@@ -153,12 +134,12 @@ def test_cancel_removes_the_file(app, client, conn):
 
 
 def test_viewer_may_not_import(client):
-    viewer = as_role(client, "viewer")
+    viewer = api_login(client, "viewer")
     assert api_error(upload(viewer, PLOTS), 403)["code"] == "forbidden"
 
 
 def test_bad_choices_are_refused_with_their_code(client):
-    planner = as_role(client, "planner")
+    planner = api_login(client, "planner")
     run_id = upload(planner, PLOTS).get_json()["id"]
     assert api_error(planner.put(f"{API}/imports/{run_id}", json={"mode": "append"}), 400)
     error = api_error(planner.put(f"{API}/imports/{run_id}", json={"mode": "replace"}), 400)
@@ -170,7 +151,7 @@ def test_bad_choices_are_refused_with_their_code(client):
 
 
 def test_open_runs_are_removed_by_age(app, client, conn):
-    planner = as_role(client, "planner")
+    planner = api_login(client, "planner")
     run_id = upload(planner, PLOTS).get_json()["id"]
     stray = Path(app.config["IMPORTS_DIR"]) / "stray"
     stray.mkdir()
@@ -187,7 +168,7 @@ def test_an_upload_beyond_the_limit_is_a_413(db_url, tmp_path):
     application = make_app(db_url, IMPORTS_DIR=str(tmp_path), MAX_CONTENT_LENGTH=1024,
                            IMPORT_MAX_BYTES=3 * 1024 * 1024)
     try:
-        planner = as_role(application.test_client(), "planner")
+        planner = api_login(application.test_client(), "planner")
         small = [(square(X + 200 * i, Y + 1500, 100), {"DKBH": f"BIG-{i}"}) for i in range(20)]
         assert upload(planner, small).status_code == 201  # over the app's 1 kB, within 3 MB
         big = [(square(X + 200 * i, Y + 1500, 100), {"DKBH": f"BIG-{i}", "note": "x" * 200_000})
@@ -207,7 +188,7 @@ def test_a_bare_gbk_shapefile_from_upload_to_plots(client, conn, tmp_path):
     archive = bare_gbk_shapefile(
         tmp_path, {"地块编号": ["SHP-1", "SHP-2"], "DKMC": ["东区标准厂房", "物流仓储用地"]},
         [square(X + 200 * i, Y + 3000, 100) for i in range(2)])
-    planner = as_role(client, "planner")
+    planner = api_login(client, "planner")
     started = planner.post(f"{API}/imports?park=JSCY&lang=zh",
                            content_type="multipart/form-data",
                            data={"layer": "plots", "file": (io.BytesIO(archive.read_bytes()),
@@ -231,7 +212,7 @@ def test_a_bare_gbk_shapefile_from_upload_to_plots(client, conn, tmp_path):
 def test_an_unreadable_upload_is_refused_and_leaves_no_file(app, client, conn):
     """The page's upload of a broken file: a 400 in words, the run recorded as refused,
     its temporary folder gone at once (not at the next day's sweep)."""
-    planner = as_role(client, "planner")
+    planner = api_login(client, "planner")
     response = planner.post(f"{API}/imports?park=JSCY&lang=en",
                             content_type="multipart/form-data",
                             data={"layer": "plots", "file": (io.BytesIO(
