@@ -391,6 +391,13 @@ def _paths(edit: dict) -> dict:
                                  "as_of", response="Object")},
             "/readiness/priority": {"get": _op("Planned roads and networks ranked by the land "
                                                "they would serve", "park", "as_of")},
+            "/indicators": {"get": _op(
+                "Park indicators (DESIGN §4.6: development, supply and built rates, plot "
+                "ratio, investment intensity, tax per area, idle disposal, land left) for "
+                "the park and each zone, each with its formula and the plots behind it",
+                "park", "as_of", response="Object",
+                extra=[{"name": "zone", "in": "query", "description": "one zone, by code",
+                        "schema": {"type": "string"}}])},
     }
 
 

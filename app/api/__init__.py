@@ -80,4 +80,4 @@ def _href(**changes) -> str:
 
 
 # The resources register their routes on bp (imported last: they import bp from here).
-from . import features, imports, plans, plots, projects, root, status  # noqa: E402, F401
+from . import features, imports, indicators, plans, plots, projects, root, status  # noqa: E402, F401

@@ -49,6 +49,9 @@ SELECT jsonb_build_object(
       'services', jsonb_build_object(
         'industries', to_jsonb(ARRAY(SELECT g::text FROM generate_series(66, 75) g)),
         'uses', jsonb_build_array('09')))),
+  -- park indicators (DESIGN §4.6): the planned uses whose built land is industrial land
+  -- (工业用地率 counts industrial and storage land, GB/T 21010 1001 and 1101)
+  'indicators', jsonb_build_object('industrial_uses', jsonb_build_array('1001', '1101')),
   'readiness', jsonb_build_object(
     'service_distance_m', jsonb_build_object(
       'road', 30, 'water', 50, 'drainage', 50, 'power', 50,

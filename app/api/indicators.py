@@ -1,0 +1,20 @@
+"""Park indicators (DESIGN §4.6) as of a date, for the park and its zones."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_babel import gettext
+
+from .. import params
+from ..auth import access
+from ..errors import localized
+from ..indicators import indicator
+from ..web_db import get_db
+from . import as_of, bp, park
+
+
+@bp.get("/indicators")
+@access("viewer")
+def indicators():
+    return jsonify(localized(indicator.evaluate(get_db(), park(required=True), as_of(),
+                                                params.text(request.args, "zone")), gettext))

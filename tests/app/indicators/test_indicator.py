@@ -1,0 +1,157 @@
+"""The park indicators (DESIGN §4.6) against a hand computation on a small park of eight
+plots in three zones, as of a date and across a year boundary; empty bases give no value;
+the API in both languages and by role."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.indicators import indicator
+from tests.builders import ORIGIN, Site
+from tests.client import api_error, api_login
+
+D = date(2026, 6, 30)
+ROW0 = ORIGIN[1]
+
+
+@pytest.fixture
+def park(conn):
+    """Eight 1-ha plots; row 0 (P1–P4, P6, P7) lies along a road, water and power line in
+    service, row 1 (P5, P8) 400 m away: unserviced."""
+    park_id = conn.execute("INSERT INTO parks (code, name, gk_zone) VALUES ('IND', '指标园区', 38)"
+                           " RETURNING id").fetchone()["id"]
+    site = Site(conn, park_id)
+    za, zb, zc = (site.zone([], code) for code in ("ZA", "ZB", "ZC"))
+    x0, x1 = ORIGIN[0] - 50, ORIGIN[0] + 4000
+    site.road([(x0, ROW0 - 10), (x1, ROW0 - 10)])
+    for utility in ("water", "power"):
+        site.network(utility, [(x0, ROW0 - 20), (x1, ROW0 - 20)])
+
+    def at(slot, row=0):
+        return ORIGIN[0] + 400 * slot, ROW0 + 400 * row
+
+    built = dict(approved_on=date(2020, 1, 1), requisitioned_on=date(2020, 6, 1),
+                 banked_on=date(2020, 9, 1), supplied_on=date(2021, 1, 1),
+                 agreed_start_on=date(2021, 3, 1), started_on=date(2021, 3, 1),
+                 completed_on=date(2022, 6, 1), levelled=True)
+    plots = {
+        "P1": site.plot(at(0), code="P1", zone_id=za, planned_use="100101",
+                        operating_on=date(2022, 9, 1), floor_area_m2=15000,
+                        building_footprint_m2=5000, actual_investment=3000, annual_tax=60,
+                        **built),
+        "P2": site.plot(at(1), code="P2", zone_id=za, planned_use="0901", floor_area_m2=20000,
+                        building_footprint_m2=4000, annual_tax=40, **built),
+        "P3": site.plot(at(2), code="P3", zone_id=za, planned_use="100101", levelled=True,
+                        supplied_on=date(2025, 1, 1), agreed_start_on=date(2025, 3, 1)),
+        "P4": site.plot(at(3), code="P4", zone_id=za, planned_use="100101", levelled=True,
+                        approved_on=date(2023, 1, 1), requisitioned_on=date(2023, 6, 1),
+                        banked_on=date(2024, 1, 1)),
+        "P5": site.plot(at(0, 1), code="P5", zone_id=zb, planned_use="100101",
+                        approved_on=date(2025, 6, 30), requisitioned_on=date(2025, 12, 1)),
+        "P6": site.plot(at(4), code="P6", zone_id=zb, planned_use="110101",
+                        operating_on=date(2022, 9, 1), building_footprint_m2=3000,
+                        actual_investment=1000, **built),
+        "P7": site.plot(at(5), code="P7", zone_id=zb, planned_use="100101", levelled=True,
+                        supplied_on=date(2024, 1, 1), agreed_start_on=date(2024, 3, 1),
+                        disposal="fee", disposal_on=date(2026, 1, 1)),
+        "P8": site.plot(at(1, 1), code="P8", zone_id=zc, planned_use="100101"),
+    }
+    return park_id, {code: p.id for code, p in plots.items()}
+
+
+def _by_key(readings):
+    return {r["key"]: r for r in readings}
+
+
+def test_every_indicator_of_the_park_by_hand(conn, park):
+    park_id, ids = park
+    result = indicator.evaluate(conn, park_id, D)
+    assert result["evaluated_on"] == D
+    got = _by_key(result["park"])
+    expected = {  # value in its display unit: %, ratio, 万元/公顷, 亩
+        "development_rate": 75.0, "supply_rate": 50 / 60 * 100, "built_rate": 60.0,
+        "industrial_land_rate": 20 / 30 * 100, "plot_ratio": 1.75, "building_density": 40.0,
+        "industrial_plot_ratio": 1.5, "industrial_investment_intensity": 2000.0,
+        "industrial_tax_per_area": 60.0, "tax_per_area": 50.0, "idle_disposal_rate": 50.0,
+        "remaining_supplyable": 15.0, "approved_not_supplied": 30.0, "supplied_not_used": 30.0}
+    assert set(got) == set(expected) == set(indicator.INDICATORS)
+    for key, value in expected.items():
+        assert got[key]["value"] == pytest.approx(value, rel=1e-9), key
+    names = {v: k for k, v in ids.items()}
+
+    def codes(key, field="plots"):
+        return sorted(names[i] for i in got[key][field])
+
+    assert codes("development_rate") == ["P1", "P2", "P3", "P4", "P6", "P7"]
+    assert len(got["development_rate"]["base_plots"]) == 8
+    assert codes("plot_ratio") == ["P1", "P2"] and codes("plot_ratio", "missing_plots") == ["P6"]
+    assert codes("industrial_tax_per_area", "missing_plots") == ["P6"]
+    assert got["industrial_investment_intensity"]["value_per_mu"] == pytest.approx(2000 / 15)
+    assert codes("idle_disposal_rate") == ["P7"]
+    assert codes("idle_disposal_rate", "base_plots") == ["P3", "P7"]
+    assert codes("remaining_supplyable") == ["P4"]
+    ans, snu = got["approved_not_supplied"], got["supplied_not_used"]
+    assert codes("approved_not_supplied") == ["P4", "P5"] and ans["hectares"] == pytest.approx(2)
+    assert (ans["oldest_days"], ans["mean_days"]) == (1276, (1276 + 365) / 2)
+    assert codes("supplied_not_used") == ["P3", "P7"]
+    assert (snu["oldest_days"], snu["mean_days"]) == (911, (911 + 545) / 2)
+    assert str(got["plot_ratio"]["formula"]).startswith("total floor area / built land")
+
+
+def test_zones_and_empty_bases(conn, park):
+    park_id, _ = park
+    zones = {z["code"]: _by_key(z["indicators"])
+             for z in indicator.evaluate(conn, park_id, D)["zones"]}
+    assert set(zones) == {"ZA", "ZB", "ZC"}
+    za, zc = zones["ZA"], zones["ZC"]
+    assert za["development_rate"]["value"] == pytest.approx(100)
+    assert za["supply_rate"]["value"] == pytest.approx(75)
+    assert za["industrial_land_rate"]["value"] == pytest.approx(50)
+    assert za["plot_ratio"]["value"] == pytest.approx(1.75)
+    # a zone with no supplied or built land: no rate, not a division by zero
+    assert zc["development_rate"]["value"] == 0
+    for key in ("supply_rate", "built_rate", "plot_ratio", "building_density",
+                "industrial_investment_intensity", "idle_disposal_rate"):
+        assert zc[key]["value"] is None, key
+    only = indicator.evaluate(conn, park_id, D, zone="ZB")["zones"]
+    assert [z["code"] for z in only] == ["ZB"]
+
+
+def test_across_a_year_boundary(conn, park):
+    """P7's idle-fee disposal takes effect on 1 January 2026: the idle disposal rate is 0
+    on New Year's Eve and 100% the next day (P3 becomes idle only in March)."""
+    park_id, _ = park
+    eve = _by_key(indicator.evaluate(conn, park_id, date(2025, 12, 31))["park"])
+    new_year = _by_key(indicator.evaluate(conn, park_id, date(2026, 1, 1))["park"])
+    assert eve["idle_disposal_rate"]["value"] == 0
+    assert new_year["idle_disposal_rate"]["value"] == pytest.approx(100)
+    # P5 was approved on 30 June 2025: not yet approved, not yet counted, a year earlier
+    before = _by_key(indicator.evaluate(conn, park_id, date(2025, 6, 29))["park"])
+    assert before["approved_not_supplied"]["value"] == pytest.approx(15)
+
+
+def test_a_park_without_plots(conn):
+    park_id = conn.execute("INSERT INTO parks (code, name, gk_zone) VALUES ('EMPTY', '空园区', 38)"
+                           " RETURNING id").fetchone()["id"]
+    result = indicator.evaluate(conn, park_id, D)
+    assert result == {"evaluated_on": D, "park": [], "zones": []}
+
+
+def test_the_api_in_both_languages_and_by_role(client, park):
+    viewer = api_login(client, "viewer")
+    zh = viewer.get(f"/api/v1/indicators?park=IND&as_of={D}").get_json()
+    readings = _by_key(zh["park"])
+    assert readings["development_rate"]["name"] == "土地开发率"
+    assert readings["development_rate"]["value"] == pytest.approx(75)
+    en = viewer.get(f"/api/v1/indicators?park=IND&as_of={D}&lang=en").get_json()
+    assert _by_key(en["park"])["development_rate"]["name"] == "Land development rate"
+    error = api_error(viewer.get("/api/v1/indicators?park=IND&zone=NOPE"), 404)
+    assert error["code"] == "zone_not_found" and "NOPE" in error["message"]
+
+
+def test_a_guest_and_an_anonymous_caller_are_refused(client, park):
+    assert client.get("/api/v1/indicators?park=IND").status_code == 401
+    guest = api_login(client, "guest")
+    assert guest.get("/api/v1/indicators?park=IND").status_code == 403
