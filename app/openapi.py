@@ -24,6 +24,10 @@ _PARAMS = {
 }
 
 
+_ZONE = {"name": "zone", "in": "query", "description": "one zone, by code",
+         "schema": {"type": "string"}}
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/{name}"}
 
@@ -396,8 +400,16 @@ def _paths(edit: dict) -> dict:
                 "ratio, investment intensity, tax per area, idle disposal, land left) for "
                 "the park and each zone, each with its formula and the plots behind it",
                 "park", "as_of", response="Object",
-                extra=[{"name": "zone", "in": "query", "description": "one zone, by code",
-                        "schema": {"type": "string"}}])},
+                extra=[_ZONE])},
+            "/indicators/{key}/plots": {"get": _op(
+                "The plots behind one indicator's number: the numerator's (set=plots), the "
+                "base's (base_plots) or the base's lacking the figure (missing_plots)",
+                "park", "as_of", response="Object", extra=[
+                    {"name": "key", "in": "path", "required": True,
+                     "schema": {"type": "string"}}, _ZONE,
+                    {"name": "set", "in": "query", "schema": {
+                        "enum": ["plots", "base_plots", "missing_plots"],
+                        "default": "plots"}}])},
     }
 
 

@@ -18,3 +18,11 @@ from . import as_of, bp, park
 def indicators():
     return jsonify(localized(indicator.evaluate(get_db(), park(required=True), as_of(),
                                                 params.text(request.args, "zone")), gettext))
+
+
+@bp.get("/indicators/<key>/plots")
+@access("viewer")
+def indicator_plots(key: str):
+    return jsonify(localized(indicator.plots(get_db(), park(required=True), key, as_of(),
+                                             params.text(request.args, "zone"),
+                                             params.text(request.args, "set")), gettext))

@@ -16,7 +16,7 @@ import psycopg
 
 from ..crs import M2_PER_MU
 from ..db import queries
-from ..errors import NotFound, Text
+from ..errors import BadRequest, NotFound, Text
 from ..labels import N_
 
 
@@ -74,7 +74,12 @@ INDICATORS: dict[str, Indicator] = {
         N_("land supplied and not started by the date"), "亩"),
 }
 
+# The plots behind a number: the numerator's, the base's, the base's lacking the figure.
+SETS = ("plots", "base_plots", "missing_plots")
+
 ZONE_NOT_FOUND = N_("zone %(zone)s is not a zone of this park")
+NO_INDICATOR = N_("%(key)s is not an indicator; the indicators are %(keys)s")
+NO_SET = N_("%(which)s is not a set of plots of an indicator; use %(sets)s")
 
 
 def _reading(row: dict) -> dict:
@@ -86,10 +91,10 @@ def _reading(row: dict) -> dict:
     reading = {
         "key": row["key"], "name": Text(spec.name), "formula": Text(spec.formula),
         "unit": spec.unit, "value": None if value is None else shown(value),
-        # the sums the value is made of: areas in m², figures in their own units
+        # the sums the value is made of: areas in m², figures in their own units; how many
+        # plots are behind each (listed by `plots()`)
         "numerator": row["numerator"], "denominator": row["denominator"],
-        "plots": row["plot_ids"], "base_plots": row["base_ids"],
-        "missing_plots": row["missing_ids"]}
+        **{which: row[which] for which in SETS}}
     if kind == "per_ha":
         reading["value_per_mu"] = None if value is None else value / 15
     if kind == "area":
@@ -117,3 +122,25 @@ def evaluate(conn: psycopg.Connection, park_id: int, as_of: date | None = None,
     if zone is not None and not zones:
         raise NotFound(Text(ZONE_NOT_FOUND, zone=zone), code="zone_not_found")
     return {"evaluated_on": evaluated, "park": park, "zones": list(zones.values())}
+
+
+def plots(conn: psycopg.Connection, park_id: int, key: str, as_of: date | None = None,
+          zone: str | None = None, which: str | None = None) -> dict:
+    """The plots behind one number of `evaluate` (the park's, or a zone's by code):
+    `which` is "plots" (the numerator's, the default), "base_plots" or "missing_plots"."""
+    if key not in INDICATORS:
+        raise NotFound(Text(NO_INDICATOR, key=key, keys=", ".join(INDICATORS)),
+                       code="indicator_not_found")
+    which = which or "plots"
+    if which not in SETS:
+        raise BadRequest(Text(NO_SET, which=which, sets=", ".join(SETS)), code="bad_set")
+    zone_id = None
+    if zone is not None:
+        found = queries().imports.zone_id(conn, park_id=park_id, code=zone)  # the same lookup
+        if found is None:
+            raise NotFound(Text(ZONE_NOT_FOUND, zone=zone), code="zone_not_found")
+        zone_id = found
+    rows = list(queries().indicators.plots(conn, park_id=park_id, as_of=as_of, key=key,
+                                           zone_id=zone_id, which=which))
+    return {"key": key, "name": Text(INDICATORS[key].name), "set": which, "zone": zone,
+            "plots": rows}

@@ -3,11 +3,13 @@
 -- as of that date (plot_status_as_of, plot_readiness_as_of). Areas in the park's GK CRS
 -- (plots.area_m2).
 --
--- Every indicator is a numerator over a denominator, each a sum over a set of plots; the
--- row carries both sums, both sets of plot ids (the plots behind the number) and, for
--- the ratios of recorded figures (floor area, footprint, investment, tax), the plots that
--- belong to the base but lack the figure: they are left out of both sums, not counted as
--- zero, and listed so the office can fill them in.
+-- Every indicator is a numerator over a denominator, each a sum over a set of plots:
+-- indicator_terms() says, per plot and indicator, whether the plot is in the numerator's
+-- set (with its figure), in the base, or in the base but lacking the figure (for the
+-- ratios of recorded figures: floor area, footprint, investment, tax; such a plot is left
+-- out of both sums, not counted as zero, and listed so the office can fill it in).
+-- park_indicators() sums the terms for the park and each zone; park_indicator_plots()
+-- lists the plots behind one number. Both read the one definition.
 --
 -- The land sets (a plot in the set or not):
 --   developable  every plot of the park (its planned construction land)
@@ -20,11 +22,10 @@
 --                工业用地率 counts industrial and storage land)
 --   idle         flag idle (type A or B, disposed ones included); disposed: idle_disposed
 
-CREATE OR REPLACE FUNCTION park_indicators(p_park integer, p_as_of date)
-RETURNS TABLE (zone_id integer, key text, kind text, numerator double precision,
-               denominator double precision, value double precision, plot_ids integer[],
-               base_ids integer[], missing_ids integer[], oldest_days integer,
-               mean_days double precision)
+CREATE OR REPLACE FUNCTION indicator_terms(p_park integer, p_as_of date)
+RETURNS TABLE (plot_id integer, zone_id integer, area_m2 double precision, key text,
+               kind text, num double precision, in_num boolean, in_base boolean,
+               figure_missing boolean, days integer)
 LANGUAGE sql STABLE AS $$
 WITH cfg AS (
   SELECT ARRAY(SELECT jsonb_array_elements_text(
@@ -56,8 +57,8 @@ sets AS (
 -- one row per plot and indicator: (in the numerator's set, its figure; in the base, its
 -- area); a figure the plot lacks (NULL) leaves it out of both and lists it as missing
 terms AS (
-  SELECT s.id, s.zone_id, t.key, t.kind, t.num, t.in_num, t.in_base, t.figure_missing,
-         t.days
+  SELECT s.id, s.zone_id, s.area_m2, t.key, t.kind, t.num, t.in_num, t.in_base,
+         t.figure_missing, t.days
   FROM sets s CROSS JOIN LATERAL (VALUES
     ('development_rate', 'share', s.area_m2, s.developed, true, false, NULL::integer),
     ('supply_rate', 'share', s.area_m2, s.supplied, s.developed, false, NULL),
@@ -89,18 +90,25 @@ terms AS (
     ('approved_not_supplied', 'area', s.area_m2, s.ans_days IS NOT NULL, false, false,
      s.ans_days),
     ('supplied_not_used', 'area', s.area_m2, s.snu_days IS NOT NULL, false, false, s.snu_days)
-  ) AS t (key, kind, num, in_num, in_base, figure_missing, days)),
-areas AS (SELECT id, area_m2 FROM p),
-summed AS (
+  ) AS t (key, kind, num, in_num, in_base, figure_missing, days))
+SELECT * FROM terms;
+$$;
+
+CREATE OR REPLACE FUNCTION park_indicators(p_park integer, p_as_of date)
+RETURNS TABLE (zone_id integer, key text, kind text, numerator double precision,
+               denominator double precision, value double precision, plots bigint,
+               base_plots bigint, missing_plots bigint, oldest_days integer,
+               mean_days double precision)
+LANGUAGE sql STABLE AS $$
+WITH summed AS (
   SELECT t.zone_id, t.key, t.kind, GROUPING(t.zone_id) = 1 AS whole_park,
          coalesce(sum(t.num) FILTER (WHERE t.in_num), 0) AS numerator,
-         sum(a.area_m2) FILTER (WHERE t.in_base) AS denominator,
-         coalesce(array_agg(t.id ORDER BY t.id) FILTER (WHERE t.in_num), '{}') AS plot_ids,
-         coalesce(array_agg(t.id ORDER BY t.id) FILTER (WHERE t.in_base), '{}') AS base_ids,
-         coalesce(array_agg(t.id ORDER BY t.id) FILTER (WHERE t.figure_missing), '{}')
-           AS missing_ids,
+         sum(t.area_m2) FILTER (WHERE t.in_base) AS denominator,
+         count(*) FILTER (WHERE t.in_num) AS plots,
+         count(*) FILTER (WHERE t.in_base) AS base_plots,
+         count(*) FILTER (WHERE t.figure_missing) AS missing_plots,
          max(t.days) AS oldest_days, avg(t.days) AS mean_days
-  FROM terms t JOIN areas a ON a.id = t.id
+  FROM indicator_terms(p_park, p_as_of) t
   GROUP BY GROUPING SETS ((t.key, t.kind), (t.zone_id, t.key, t.kind)))
 SELECT CASE WHEN s.whole_park THEN NULL ELSE s.zone_id END, s.key, s.kind, s.numerator,
        s.denominator,
@@ -109,8 +117,21 @@ SELECT CASE WHEN s.whole_park THEN NULL ELSE s.zone_id END, s.key, s.kind, s.num
          -- an empty base has no rate: NULL, shown as "—", never a division by zero
          WHEN 'per_ha' THEN s.numerator / nullif(s.denominator, 0) * 1e4
          ELSE s.numerator / nullif(s.denominator, 0) END,
-       s.plot_ids, s.base_ids, s.missing_ids, s.oldest_days, s.mean_days
+       s.plots, s.base_plots, s.missing_plots, s.oldest_days, s.mean_days
 FROM summed s
 -- plots outside every zone count for the park, not as a zone of their own
 WHERE s.whole_park OR s.zone_id IS NOT NULL;
+$$;
+
+-- The plots behind one number: the numerator's ('plots'), the base's ('base_plots') or
+-- the base's plots that lack the figure ('missing_plots'); the park's, or a zone's.
+CREATE OR REPLACE FUNCTION park_indicator_plots(p_park integer, p_as_of date, p_key text,
+                                                p_zone integer, p_set text)
+RETURNS SETOF integer
+LANGUAGE sql STABLE AS $$
+SELECT t.plot_id FROM indicator_terms(p_park, p_as_of) t
+WHERE t.key = p_key AND (p_zone IS NULL OR t.zone_id = p_zone)
+  AND CASE p_set WHEN 'plots' THEN t.in_num WHEN 'base_plots' THEN t.in_base
+                 WHEN 'missing_plots' THEN t.figure_missing END
+ORDER BY t.plot_id;
 $$;

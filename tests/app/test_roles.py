@@ -137,7 +137,8 @@ def _get_routes(app, conn) -> list[str]:
            "plan_id": conn.execute("SELECT max(id) AS id FROM requisition_plans").fetchone()["id"],
            "park_id": _park(conn), "project_id": conn.execute(
                "SELECT min(id) AS id FROM projects").fetchone()["id"],
-           "rate_id": 1, "filename": "css/parkatlas.css", "import_id": 1, "fmt": "csv"}
+           "rate_id": 1, "filename": "css/parkatlas.css", "import_id": 1, "fmt": "csv",
+           "key": "development_rate"}
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and rule.endpoint != "static":

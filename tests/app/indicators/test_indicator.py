@@ -81,17 +81,21 @@ def test_every_indicator_of_the_park_by_hand(conn, park):
         assert got[key]["value"] == pytest.approx(value, rel=1e-9), key
     names = {v: k for k, v in ids.items()}
 
-    def codes(key, field="plots"):
-        return sorted(names[i] for i in got[key][field])
+    def codes(key, which="plots", zone=None):
+        listed = indicator.plots(conn, park_id, key, D, zone, which)["plots"]
+        assert len(listed) == (got[key][which] if zone is None else len(listed))
+        assert [p["id"] for p in listed] == [ids[p["code"]] for p in listed]
+        return [names[p["id"]] for p in listed]
 
     assert codes("development_rate") == ["P1", "P2", "P3", "P4", "P6", "P7"]
-    assert len(got["development_rate"]["base_plots"]) == 8
+    assert got["development_rate"]["base_plots"] == 8
     assert codes("plot_ratio") == ["P1", "P2"] and codes("plot_ratio", "missing_plots") == ["P6"]
     assert codes("industrial_tax_per_area", "missing_plots") == ["P6"]
     assert got["industrial_investment_intensity"]["value_per_mu"] == pytest.approx(2000 / 15)
     assert codes("idle_disposal_rate") == ["P7"]
     assert codes("idle_disposal_rate", "base_plots") == ["P3", "P7"]
     assert codes("remaining_supplyable") == ["P4"]
+    assert codes("supply_rate", "plots", zone="ZB") == ["P6", "P7"]
     ans, snu = got["approved_not_supplied"], got["supplied_not_used"]
     assert codes("approved_not_supplied") == ["P4", "P5"] and ans["hectares"] == pytest.approx(2)
     assert (ans["oldest_days"], ans["mean_days"]) == (1276, (1276 + 365) / 2)
@@ -149,6 +153,16 @@ def test_the_api_in_both_languages_and_by_role(client, park):
     assert _by_key(en["park"])["development_rate"]["name"] == "Land development rate"
     error = api_error(viewer.get("/api/v1/indicators?park=IND&zone=NOPE"), 404)
     assert error["code"] == "zone_not_found" and "NOPE" in error["message"]
+    listed = viewer.get(f"/api/v1/indicators/plot_ratio/plots?park=IND&as_of={D}"
+                        "&set=missing_plots&lang=en").get_json()
+    assert listed["name"] == "Overall plot ratio"
+    assert [(p["code"], p["zone"], p["stage"]) for p in listed["plots"]] == [
+        ("P6", "ZB", "operating")]
+    assert listed["plots"][0]["area_mu"] == pytest.approx(15)
+    error = api_error(viewer.get("/api/v1/indicators/nope/plots?park=IND"), 404)
+    assert error["code"] == "indicator_not_found" and "plot_ratio" in error["message"]
+    error = api_error(viewer.get("/api/v1/indicators/plot_ratio/plots?park=IND&set=all"), 400)
+    assert error["code"] == "bad_set"
 
 
 def test_a_guest_and_an_anonymous_caller_are_refused(client, park):
