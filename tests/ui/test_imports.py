@@ -295,7 +295,7 @@ def test_a_geopackage_layer_and_the_replace_mode(chromium_browser, live_server, 
 
 
 def test_a_drawing_takes_several_cad_layers_at_once(chromium_browser, live_server, demo_users,
-                                                    tmp_path):
+                                                    tmp_path, artifacts_dir):
     """A CASS drawing whose parcels lie on JZX and whose third is only a hatch on another
     layer: JZX is chosen first; Ctrl-choosing the hatch layer as well brings all three."""
     path = cass_dxf(tmp_path / "宗地图.dxf", [(square(X + 200 * i, Y + 1200, 100), [], f"CAD-{i}")
@@ -322,6 +322,7 @@ def test_a_drawing_takes_several_cad_layers_at_once(chromium_browser, live_serve
         chosen = page.eval_on_selector_all("#pa-import-source option:checked",
                                            "os => os.map(o => o.value)")
         assert sorted(chosen) == ["DLSS", "JZX"]
+        page.screenshot(path=str(artifacts_dir / "imports-cad-layers-1024.png"), full_page=True)
         page.click("#pa-import-cancel")
         wait_until(page, f"document.querySelector('{PANEL}').dataset.state === 'cancelled'")
         assert_clean(record)
