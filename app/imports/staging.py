@@ -187,12 +187,11 @@ def problems(conn: psycopg.Connection, park_id: int, layer: str, incoming: Incom
              mapping: mappings.Mapping, field_problems: list[tuple[int, str, Text]], *,
              mode: str, zone_id: int | None) -> list[Problem]:
     """The staged features' problems (the SQL validation's and the fields'), in file order."""
-    settings = queries().imports.settings(conn, park_id=park_id)
     where = {f.n: f.where for f in incoming.features}
     found = [_problem(where, layer, mapping, r["n"], r["field"], r["kind"], r["detail"] or {})
              for r in queries().imports.problems(
                  conn, park_id=park_id, layer=layer, types=list(TYPES[layer]), mode=mode,
-                 zone_id=zone_id, max_overlap_m2=settings["max_overlap_m2"])]
+                 zone_id=zone_id)]
     found += [Problem(n, where[n], field, "field",
                       record_problem(where[n], field_name(field), text))
               for n, field, text in field_problems]
