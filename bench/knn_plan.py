@@ -4,7 +4,9 @@ in one already holding the demo park (issue 13 benchmark: the 59× case).
 
 Loads a generated park (gis_data/generate.py, --plots, default 10 000) with the loader's
 writes (app.importer, without its recompute), then explains, for every plot of the new
-park, the nearest in-service water feature (the search of evaluate_readiness), rolls back.
+park, the nearest in-service water feature (the search of evaluate_readiness, the park
+written `(SELECT park)` so that the plan does not follow the new park's row estimate),
+rolls back. The "before" rows, without the new park's statistics, must be KNN searches.
 
 Usage: .venv/bin/python -m bench.knn_plan [--plots 10000]
 """
@@ -21,7 +23,7 @@ from bench.common import fresh_database, generated
 
 SEARCH = """EXPLAIN (ANALYZE, FORMAT JSON)
 SELECT (SELECT f.geom_gk <-> p.geom_gk FROM networks f
-        WHERE f.park_id = {park} AND f.utility = 'water' AND f.status = 'in_service'
+        WHERE f.park_id = (SELECT {park}) AND f.utility = 'water' AND f.status = 'in_service'
         ORDER BY f.geom_gk <-> p.geom_gk LIMIT 1)
 FROM plots p WHERE p.park_id = {park}"""
 
@@ -33,7 +35,8 @@ def explain(conn, park: int) -> str:
     nodes = []
     while sub:
         nodes.append(sub["Node Type"] + (f" {sub['Index Name']}" if "Index Name" in sub else ""))
-        sub = (sub.get("Plans") or [None])[0]
+        sub = next((p for p in sub.get("Plans", []) if p["Parent Relationship"] != "InitPlan"),
+                   None)
     return f"{top['Execution Time'] / 1000:7.2f} s for all plots, each: {' → '.join(nodes)}"
 
 

@@ -16,8 +16,10 @@ dry run validates and rolls back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import psycopg
 
@@ -27,7 +29,7 @@ from ..errors import BadRequest, Text
 from ..labels import N_
 from . import mapping as mappings
 from . import staging
-from .incoming import Incoming
+from .incoming import Incoming, dump, loads
 
 UPSERT_NEEDS_CODES = N_("%(layer)s have no codes to update by: import them with insert or "
                         "replace")
@@ -40,7 +42,6 @@ SKIPPED = N_("skipped")
 REPAIRED = N_("geometry repaired with ST_MakeValid")
 DELETE_REASON = "import %(file)s: replaced in zone %(zone)s"
 
-ACTIONS = {"insert": "inserted", "update": "updated", "skip": "skipped"}
 INSERT = {"plots": "insert_plots", "zones": "insert_zones", "roads": "insert_roads",
           "networks": "insert_networks"}
 UPDATE = {"plots": "update_plots", "zones": "update_zones"}
@@ -61,17 +62,32 @@ class Options:
 
 @dataclass
 class Report:
-    """What an import did (or would do): counts and one row per feature."""
+    """What an import did (or would do): counts and one row per feature. The rows come
+    from SQL as one JSON text (sql/queries/imports/report.sql), stored as they are, read
+    into Python only when shown."""
 
     state: str  # committed, refused, dry_run
     counts: dict[str, int]
-    rows: list[dict]  # n, where, code, action, reasons [Text]
+    rows_json: str  # [{n, where, code, action, reasons [Text]}] as incoming.dump writes it
     problems: list[staging.Problem] = field(default_factory=list)
     summary: Text | None = None
 
-    def as_json(self) -> dict:
-        return {"state": self.state, "counts": self.counts, "rows": self.rows,
+    @cached_property
+    def rows(self) -> list[dict]:
+        return loads(self.rows_json)
+
+    def _rest(self) -> dict:
+        return {"state": self.state, "counts": self.counts,
                 "problems": [p.as_json() for p in self.problems], "summary": self.summary}
+
+    def as_json(self) -> dict:
+        return {**self._rest(), "rows": self.rows}
+
+    def stored(self) -> str:
+        """The report as JSON text for the import run's record, its rows spliced in as SQL
+        wrote them (no pass over them in Python)."""
+        rest = json.dumps(dump({"rows": [], **self._rest()}), ensure_ascii=False)
+        return '{"rows": ' + self.rows_json + rest[len('{"rows": []'):]
 
 
 class _Rollback(Exception):
@@ -155,24 +171,16 @@ def _plan(conn: psycopg.Connection, park_id: int, layer: str, staged: staging.St
     skip = sorted(staged.problem_features())
     queries().imports.mark_actions(conn, park_id=park_id, layer=layer, mode=options.mode,
                                    skip=skip)
-    reasons: dict[int, list] = {}
+    reasons: dict[str, list] = {}
     for p in problems:
-        reasons.setdefault(p.n, []).append(p.text)
-    rows, counts = [], {"inserted": 0, "updated": 0, "skipped": 0, "repaired": 0}
-    for r in queries().imports.actions(conn):
-        n, action = r["n"], ACTIONS[r["action"]]
-        if refuse:
-            action = "refused" if n in reasons else "not_written"
-        counts[action] = counts.get(action, 0) + 1
-        notes = list(reasons.get(n, []))
-        if n in staged.repaired:
-            counts["repaired"] += 1
-            notes.insert(0, Text(REPAIRED))
-        rows.append({"n": n, "where": staged.where[n], "code": r["code"], "action": action,
-                     "reasons": notes})
+        reasons.setdefault(str(p.n), []).append(dump(p.text))
+    found = queries().imports.report(conn, refuse=refuse, reasons=json.dumps(reasons),
+                                     repaired_note=json.dumps(dump(Text(REPAIRED))))
+    counts = {"inserted": 0, "updated": 0, "skipped": 0, **found["counts"],
+              "repaired": found["repaired"]}
     state = "refused" if refuse else "dry_run" if dry else "committed"
     summary = Text(REFUSED, count=len(problems)) if refuse else None
-    return Report(state, counts, rows, problems, summary)
+    return Report(state, counts, found["rows"], problems, summary)
 
 
 def _write(conn: psycopg.Connection, park_id: int, layer: str, zone: int | None,

@@ -7,6 +7,7 @@ or longitude, y the northing or latitude (GK files write X north, Y east: the re
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from shapely.geometry.base import BaseGeometry
@@ -51,3 +52,37 @@ class Incoming:
     warnings: list[Text] = field(default_factory=list)  # about the whole file
     # entities with geometry per layer, where the file has layers to pick (DXF)
     layer_counts: dict[str, int] = field(default_factory=dict)
+
+
+# --- Text in JSON (a report is stored, then shown in the reader's language) ----------------
+
+def dump(data):
+    """`data` with every Text as {"$text": msgid, "values": …} (JSON-storable)."""
+    if isinstance(data, Text):
+        return {"$text": data.msgid, "values": dump(data.values)}
+    if isinstance(data, dict):
+        return {k: dump(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [dump(v) for v in data]
+    return data
+
+
+def revive(data):
+    """The inverse of dump: the Text objects back."""
+    if isinstance(data, dict):
+        if "$text" in data:
+            return Text(data["$text"], **revive(data["values"]))
+        return {k: revive(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [revive(v) for v in data]
+    return data
+
+
+def _text_or_dict(obj: dict):
+    return Text(obj["$text"], **obj["values"]) if "$text" in obj else obj
+
+
+def loads(text: str):
+    """JSON written by dump (or by SQL in its form), read with its Text revived, in the
+    parser's one pass (the per-feature rows of a report: 100 000 of them)."""
+    return json.loads(text, object_hook=_text_or_dict)

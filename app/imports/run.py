@@ -27,7 +27,7 @@ from ..errors import AtlasError, BadRequest, Conflict, NotFound, Text
 from ..labels import N_
 from . import commit, sources, staging
 from . import mapping as mappings
-from .incoming import Incoming
+from .incoming import Incoming, dump, revive
 
 MAX_AGE_HOURS = 24  # an open run's file is removed after this long
 PREVIEW_FEATURES = 5000  # at most this many features on the preview map
@@ -48,30 +48,6 @@ COUNT_NAMES = {"inserted": N_("inserted"), "updated": N_("updated"),
                "not_written": N_("not written (file refused)")}
 CHOICES = ("crs", "layer", "encoding", "mapping", "mapping_name", "save_mapping",
            "treatment", "mode", "zone")
-
-
-# --- Text in JSON (the report is stored, then shown in the reader's language) --------------
-
-def dump(data):
-    """`data` with every Text as {"$text": msgid, "values": …} (JSON-storable)."""
-    if isinstance(data, Text):
-        return {"$text": data.msgid, "values": dump(data.values)}
-    if isinstance(data, dict):
-        return {k: dump(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [dump(v) for v in data]
-    return data
-
-
-def revive(data):
-    """The inverse of dump: the Text objects back."""
-    if isinstance(data, dict):
-        if "$text" in data:
-            return Text(data["$text"], **revive(data["values"]))
-        return {k: revive(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [revive(v) for v in data]
-    return data
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -223,7 +199,7 @@ def _commit(conn: psycopg.Connection, row: dict, incoming: Incoming, choices: di
                                       choices=json.dumps(choices))
         queries().imports.finish_run(conn, id=row["id"], state=report.state,
                                      counts=json.dumps(report.counts),
-                                     report=json.dumps(dump(report.as_json())))
+                                     report=report.stored())
     return {"id": row["id"], **report.as_json()}
 
 

@@ -23,7 +23,7 @@ from ..db import queries
 from ..errors import BadRequest, Text, record_problem
 from ..labels import N_
 from . import mapping as mappings
-from .incoming import Incoming
+from .incoming import Incoming, dump
 
 # GeometryType() names a layer's rows may have (its table's column type, before ST_Multi)
 TYPES = {"plots": ("POLYGON", "MULTIPOLYGON"), "zones": ("POLYGON", "MULTIPOLYGON"),
@@ -105,7 +105,6 @@ class Staged:
     park_id: int
     srid: int
     values: dict[int, dict]  # n → mapped values
-    where: dict[int, Text]  # n → how messages name the feature
     problems: list[Problem]
     repaired: set[int]
 
@@ -137,7 +136,8 @@ def crs_of(incoming: Incoming, chosen: int | None) -> int:
 
 def _rows(layer: str, incoming: Incoming, mapping: mappings.Mapping, field_problems: list,
           values: dict[int, dict]):
-    """The COPY rows (n, code, vals, declared_m2, wkb), collecting the field problems."""
+    """The COPY rows (n, code, vals, declared_m2, wkb, place), collecting the field
+    problems."""
     features = incoming.features
     wkbs = shapely.to_wkb([f.geometry for f in features], output_dimension=2)
     for feature, wkb in zip(features, wkbs, strict=True):
@@ -148,7 +148,8 @@ def _rows(layer: str, incoming: Incoming, mapping: mappings.Mapping, field_probl
         yield (feature.n, code if isinstance(code, str) else None,
                json.dumps({k: v for k, v in vals.items() if k not in mappings.NOT_STORED},
                           ensure_ascii=False),
-               vals.get(mappings.DECLARED_AREA), wkb)
+               vals.get(mappings.DECLARED_AREA), wkb,
+               json.dumps(dump(feature.where), ensure_ascii=False))
 
 
 def stage(conn: psycopg.Connection, park_id: int, layer: str, incoming: Incoming,
@@ -164,7 +165,7 @@ def stage(conn: psycopg.Connection, park_id: int, layer: str, incoming: Incoming
     q.create_stage(conn)
     values: dict[int, dict] = {}
     field_problems: list[tuple[int, str, Text]] = []
-    with conn.cursor().copy("COPY import_stage (n, code, vals, declared_m2, wkb) "
+    with conn.cursor().copy("COPY import_stage (n, code, vals, declared_m2, wkb, place) "
                             "FROM STDIN") as copy:
         for i, row in enumerate(_rows(layer, incoming, mapping, field_problems, values), 1):
             copy.write_row(row)
@@ -178,7 +179,7 @@ def stage(conn: psycopg.Connection, park_id: int, layer: str, incoming: Incoming
     if treatment == "repair":
         q.repair(conn, park_id=park_id)
         repaired = {r["n"] for r in q.repaired(conn)}
-    return Staged(layer, park_id, srid, values, {f.n: f.where for f in incoming.features},
+    return Staged(layer, park_id, srid, values,
                   problems(conn, park_id, layer, incoming, mapping, field_problems,
                            mode=mode, zone_id=zone_id), repaired)
 
@@ -187,12 +188,11 @@ def problems(conn: psycopg.Connection, park_id: int, layer: str, incoming: Incom
              mapping: mappings.Mapping, field_problems: list[tuple[int, str, Text]], *,
              mode: str, zone_id: int | None) -> list[Problem]:
     """The staged features' problems (the SQL validation's and the fields'), in file order."""
-    settings = queries().imports.settings(conn, park_id=park_id)
     where = {f.n: f.where for f in incoming.features}
     found = [_problem(where, layer, mapping, r["n"], r["field"], r["kind"], r["detail"] or {})
              for r in queries().imports.problems(
                  conn, park_id=park_id, layer=layer, types=list(TYPES[layer]), mode=mode,
-                 zone_id=zone_id, max_overlap_m2=settings["max_overlap_m2"])]
+                 zone_id=zone_id)]
     found += [Problem(n, where[n], field, "field",
                       record_problem(where[n], field_name(field), text))
               for n, field, text in field_problems]

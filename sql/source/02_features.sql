@@ -198,3 +198,91 @@ CREATE OR REPLACE TRIGGER requisition_plans_version BEFORE UPDATE ON requisition
 
 CREATE OR REPLACE TRIGGER users_version BEFORE UPDATE ON users
   FOR EACH ROW EXECUTE FUNCTION bump_version();
+
+-- The overlap rule for an import's staged plots (pg_temp.import_stage, app.imports.staging),
+-- run by the staging as part of its validation: (n, kind, detail) of each feature that
+-- overlaps a live plot of the park the import keeps, or an earlier feature of the file, by
+-- more than the park's tolerance (kinds overlap, overlap_in_file; the words are the app's).
+-- An insert (p_mode 'insert': every live plot of the park is kept) also records the check:
+-- the digest of each staged GK geometry that was checked and is in no overlapping pair, for
+-- this transaction. The statement trigger of the rule (check_plot_overlap) then trusts it
+-- for an INSERT of those very geometries in this transaction instead of repeating the
+-- search (issue 13 benchmark). SECURITY DEFINER: the record is in a schema the app's role
+-- cannot write (migration 0028), so only this check, which is the rule's own, writes it.
+CREATE OR REPLACE FUNCTION staged_plot_overlaps(p_park integer, p_mode text, p_zone integer)
+RETURNS TABLE (n integer, kind text, detail jsonb)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  tolerance double precision := max_overlap_m2(p_park);
+  found jsonb;
+BEGIN
+  -- the staging table is the session's: trusted only as a plain table that reads back
+  -- what was written to it (no view, rule or trigger of the caller's in between)
+  IF NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = 'pg_temp.import_stage'::regclass
+                 AND c.relkind = 'r' AND c.relpersistence = 't' AND NOT c.relhasrules
+                 AND NOT c.relhastriggers) THEN
+    RAISE EXCEPTION 'import_stage is not a staging table';
+  END IF;
+  SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') INTO found FROM (
+    -- live plots of the park the import keeps (not updated by code, not replaced in the zone)
+    SELECT g.n, NULL::integer AS first, 'overlap' AS kind, jsonb_build_object(
+      'code', k.code, 'area_m2', round(ST_Area(ST_Intersection(g.geom_gk, k.geom_gk))::numeric, 2),
+      'limit_m2', tolerance) AS detail
+    FROM pg_temp.import_stage g
+    JOIN plots k ON k.park_id = p_park AND ST_Intersects(g.geom_gk, k.geom_gk)
+    WHERE GeometryType(g.geom) IN ('POLYGON', 'MULTIPOLYGON') AND ST_IsValid(g.geom)
+      AND NOT (p_mode IN ('upsert', 'replace') AND k.code IN (
+        SELECT s.code FROM pg_temp.import_stage s WHERE s.code IS NOT NULL))
+      AND NOT (p_mode = 'replace' AND EXISTS (
+        SELECT 1 FROM zones z WHERE z.id = p_zone
+        AND ST_Intersects(z.geom_gk, ST_PointOnSurface(k.geom_gk))))
+      AND ST_Area(ST_Intersection(g.geom_gk, k.geom_gk)) > tolerance
+    UNION ALL
+    SELECT b.n, a.n, 'overlap_in_file', jsonb_build_object(
+      'first', a.n, 'area_m2', round(ST_Area(ST_Intersection(a.geom_gk, b.geom_gk))::numeric, 2),
+      'limit_m2', tolerance)
+    -- + 0: the order of the pair is a filter, not an index condition (a bitmap of the
+    -- primary key for n > a.n, AND-ed with the GiST's, read half the file per feature:
+    -- 100 000 features took minutes; issue 13 benchmark)
+    FROM pg_temp.import_stage a
+    JOIN pg_temp.import_stage b ON a.n + 0 < b.n + 0 AND ST_Intersects(a.geom_gk, b.geom_gk)
+    WHERE GeometryType(a.geom) IN ('POLYGON', 'MULTIPOLYGON') AND ST_IsValid(a.geom)
+      AND GeometryType(b.geom) IN ('POLYGON', 'MULTIPOLYGON') AND ST_IsValid(b.geom)
+      AND ST_Area(ST_Intersection(a.geom_gk, b.geom_gk)) > tolerance) x;
+  DELETE FROM parkatlas_private.overlap_checks WHERE xact = pg_current_xact_id();
+  IF p_mode = 'insert' THEN
+    -- the GK geometry checked, as the inserted row's GK copy will be (set_geom_gk)
+    INSERT INTO parkatlas_private.overlap_checks (xact, park_id, max_overlap_m2, digests)
+    SELECT pg_current_xact_id(), p_park, tolerance,
+           coalesce(array_agg(md5(ST_AsEWKB(ST_Multi(s.geom_gk)))), '{}')
+    FROM pg_temp.import_stage s
+    WHERE GeometryType(s.geom) IN ('POLYGON', 'MULTIPOLYGON') AND ST_IsValid(s.geom)
+      AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(found) f
+                      WHERE s.n IN ((f ->> 'n')::int, (f ->> 'first')::int));
+  END IF;
+  RETURN QUERY SELECT (f ->> 'n')::int, f ->> 'kind', f -> 'detail' FROM jsonb_array_elements(found) f;
+END;
+$$;
+
+-- Is an import's overlap check recorded for this transaction (staged_plot_overlaps)?
+CREATE OR REPLACE FUNCTION overlap_check_pending() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+SELECT EXISTS (SELECT 1 FROM parkatlas_private.overlap_checks WHERE xact = pg_current_xact_id());
+$$;
+
+-- Take (and so end) this transaction's recorded check for a write of plots: true when the
+-- write inserts geometries that were all checked (`digests`, distinct: a geometry twice
+-- was not checked against itself) in the park and with the tolerance of the check; any
+-- other write of plots (digests NULL: an update) ends the record, as the plots it was
+-- checked against may have changed.
+CREATE OR REPLACE FUNCTION overlap_check_taken(digests text[], parks integer[]) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE c record;
+BEGIN
+  DELETE FROM parkatlas_private.overlap_checks WHERE xact = pg_current_xact_id() RETURNING * INTO c;
+  RETURN c.xact IS NOT NULL AND digests IS NOT NULL AND parks = ARRAY[c.park_id]
+    AND c.max_overlap_m2 = max_overlap_m2(c.park_id)
+    AND cardinality(digests) = (SELECT count(DISTINCT d) FROM unnest(digests) d)
+    AND NOT EXISTS (SELECT unnest(digests) EXCEPT SELECT unnest(c.digests));
+END;
+$$;

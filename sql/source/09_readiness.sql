@@ -115,28 +115,32 @@ near AS (
       SELECT 1, r.status = 'in_service', r.planned_completion FROM road_pieces r
       WHERE ST_DWithin(p.geom_gk, r.geom_gk, cfg.road) AND r.park_id = p_park) x) a),
 -- the distance to the nearest in-service feature of each utility the plot misses: one
--- KNN lookup each, on that utility's own index (the KNN distance is the exact distance)
+-- KNN lookup each, on that utility's own index (the KNN distance is the exact distance).
+-- The park as (SELECT p_park), a value the planner does not look up in the statistics: a
+-- park written in this transaction (an import, a load) is otherwise estimated at one row,
+-- and the search planned as the (park, utility) btree and a sort of the park's features,
+-- for every plot (issue 13: 34× slower; tests/app/test_bulk.py, bench/knn_plan.py)
 dist AS (
   SELECT n.*,
     CASE WHEN (n.live | n.pending) & 1 = 0 THEN (SELECT r.geom_gk <-> n.geom_gk FROM road_pieces r
-      WHERE r.park_id = p_park AND r.status = 'in_service' ORDER BY r.geom_gk <-> n.geom_gk LIMIT 1) END AS road_m,
+      WHERE r.park_id = (SELECT p_park) AND r.status = 'in_service' ORDER BY r.geom_gk <-> n.geom_gk LIMIT 1) END AS road_m,
     CASE WHEN (n.live | n.pending) & 2 = 0 THEN (SELECT f.geom_gk <-> n.geom_gk FROM networks f
-      WHERE f.park_id = p_park AND f.utility = 'water' AND f.status = 'in_service'
+      WHERE f.park_id = (SELECT p_park) AND f.utility = 'water' AND f.status = 'in_service'
       ORDER BY f.geom_gk <-> n.geom_gk LIMIT 1) END AS water_m,
     CASE WHEN (n.live | n.pending) & 4 = 0 THEN (SELECT f.geom_gk <-> n.geom_gk FROM networks f
-      WHERE f.park_id = p_park AND f.utility = 'drainage' AND f.status = 'in_service'
+      WHERE f.park_id = (SELECT p_park) AND f.utility = 'drainage' AND f.status = 'in_service'
       ORDER BY f.geom_gk <-> n.geom_gk LIMIT 1) END AS drainage_m,
     CASE WHEN (n.live | n.pending) & 8 = 0 THEN (SELECT f.geom_gk <-> n.geom_gk FROM networks f
-      WHERE f.park_id = p_park AND f.utility = 'power' AND f.status = 'in_service'
+      WHERE f.park_id = (SELECT p_park) AND f.utility = 'power' AND f.status = 'in_service'
       ORDER BY f.geom_gk <-> n.geom_gk LIMIT 1) END AS power_m,
     CASE WHEN (n.live | n.pending) & 16 = 0 THEN (SELECT f.geom_gk <-> n.geom_gk FROM networks f
-      WHERE f.park_id = p_park AND f.utility = 'telecom' AND f.status = 'in_service'
+      WHERE f.park_id = (SELECT p_park) AND f.utility = 'telecom' AND f.status = 'in_service'
       ORDER BY f.geom_gk <-> n.geom_gk LIMIT 1) END AS telecom_m,
     CASE WHEN (n.live | n.pending) & 32 = 0 THEN (SELECT f.geom_gk <-> n.geom_gk FROM networks f
-      WHERE f.park_id = p_park AND f.utility = 'gas' AND f.status = 'in_service'
+      WHERE f.park_id = (SELECT p_park) AND f.utility = 'gas' AND f.status = 'in_service'
       ORDER BY f.geom_gk <-> n.geom_gk LIMIT 1) END AS gas_m,
     CASE WHEN (n.live | n.pending) & 64 = 0 THEN (SELECT f.geom_gk <-> n.geom_gk FROM networks f
-      WHERE f.park_id = p_park AND f.utility = 'heat' AND f.status = 'in_service'
+      WHERE f.park_id = (SELECT p_park) AND f.utility = 'heat' AND f.status = 'in_service'
       ORDER BY f.geom_gk <-> n.geom_gk LIMIT 1) END AS heat_m,
     utility_names(n.live) AS avail
   -- OFFSET 0 keeps avail a column: an expression used several times in an argument

@@ -171,3 +171,122 @@ def test_an_import_of_networks_recomputes_the_plots_it_serves(conn):
                         commit.Options(file_name="给水.shp"))
     assert report.state == "committed", report.problems
     assert before != "available" and water() == "available"
+
+
+# --- the overlap rule on the import path: the staging's check, trusted once -----------------
+
+def _stage_plots(conn, shapes: list[tuple[str, list]]):
+    """Stage plots as an import inserting them does (inside the caller's transaction)."""
+    from shapely.geometry import Polygon
+    inc = incoming([(Polygon(p), {"DKBH": code}) for code, p in shapes])
+    m = mapping.guess("plots", staging.source_fields(inc))
+    return staging.stage(conn, _park(conn), "plots", inc, m, GK_EPSG)
+
+
+def _insert_staged(conn) -> list[int]:
+    from app.db import queries
+    q = queries().imports
+    q.mark_actions(conn, park_id=_park(conn), layer="plots", mode="insert", skip=[])
+    return [r["id"] for r in q.insert_plots(conn, park_id=_park(conn), zone_id=None)]
+
+
+def _pending(conn) -> bool:
+    return conn.execute("SELECT overlap_check_pending() AS p").fetchone()["p"]
+
+
+def test_an_import_inserts_its_checked_plots_without_the_second_check(conn):
+    # the staging records its check; the INSERT of those plots takes it (the trigger's own
+    # search does not run), and a second INSERT of the same shapes is checked in full
+    with transaction(conn):
+        bulk.begin(conn, "#20 ok.gpkg")
+        staged = _stage_plots(conn, [("OV-1", square(X, Y + 800, 50)),
+                                     ("OV-2", square(X + 60, Y + 800, 50))])
+        assert staged.problems == [] and _pending(conn)
+        recorded = conn.execute("SELECT digests FROM parkatlas_private.overlap_checks WHERE "
+                                "xact = pg_current_xact_id()").fetchone()["digests"]
+        ids = _insert_staged(conn)
+        assert not _pending(conn)
+        # what the trigger compared: the inserted rows' GK copies are the checked geometries
+        inserted = conn.execute("SELECT array_agg(md5(ST_AsEWKB(geom_gk))) AS d FROM plots "
+                                "WHERE id = ANY(%s)", [ids]).fetchone()["d"]
+        assert len(ids) == 2 and sorted(inserted) == sorted(recorded)
+    with pytest.raises(AtlasError) as again, transaction(conn):
+        _insert(conn, [("OV-1B", square(X, Y + 800, 50))])
+    assert "OV-1" in str(again.value)
+
+
+def test_a_plot_the_staging_did_not_check_is_checked_by_the_rule(conn):
+    # staged plots A; another writer then inserts B over A's place (A is not in plots yet,
+    # so B passes); inserting A must not trust the staging any more: A overlaps B
+    before = table_checksums(conn)
+    with pytest.raises(AtlasError) as refused, transaction(conn):
+        bulk.begin(conn, "#21 late.gpkg")
+        _stage_plots(conn, [("OV-A", square(X, Y + 1000, 50))])
+        _insert(conn, [("OV-B", square(X + 10, Y + 1000, 50))])
+        assert not _pending(conn)
+        _insert_staged(conn)
+    assert "overlaps OV-B" in str(refused.value)
+    assert table_checksums(conn) == before
+
+
+def test_only_the_owners_check_can_vouch_for_plots(conn, db_url):
+    # the record of a check vouches for exactly the geometries it lists (here written by the
+    # owner, as staged_plot_overlaps does): an overlapping plot it lists passes ...
+    _insert(conn, [("OV-E", square(X, Y + 1200, 50))])
+    overlapping = square(X + 10, Y + 1200, 50)
+    digest = conn.execute(
+        "SELECT md5(ST_AsEWKB(ST_Transform(ST_GeomFromText(%s, 4490), 4526))) AS d",
+        [polygon_wkt(overlapping)]).fetchone()["d"]
+    vouch = ("INSERT INTO parkatlas_private.overlap_checks (xact, park_id, max_overlap_m2, "
+             "digests) VALUES (pg_current_xact_id(), %s, 1, ARRAY[%s])")
+    with transaction(conn):
+        conn.execute(vouch, [_park(conn), digest])
+        _insert(conn, [("OV-F", overlapping)])
+    # ... so the app's role, which writes plots, cannot write one: it must stage its rows
+    # through the check itself
+    with db.connect(app_url(db_url), actor="pytest") as app_conn:
+        if app_conn.execute("SELECT current_user = 'parkatlas_app' AS app").fetchone()["app"]:
+            with pytest.raises(db.psycopg.errors.InsufficientPrivilege), transaction(app_conn):
+                app_conn.execute(vouch, [_park(app_conn), digest])
+        with pytest.raises(AtlasError) as refused, transaction(app_conn):
+            _insert(app_conn, [("OV-G", square(X + 20, Y + 1200, 50))])
+    assert "overlaps OV-E" in str(refused.value)
+
+
+def _scans(plan: dict, under_sort: bool = False):
+    """(node type, index, relation, under a Sort?) of every scan of a plan."""
+    if "Scan" in plan["Node Type"]:
+        yield plan["Node Type"], plan.get("Index Name"), plan.get("Relation Name"), under_sort
+    for child in plan.get("Plans", []):
+        yield from _scans(child, under_sort or plan["Node Type"] in ("Sort", "Incremental Sort"))
+
+
+def test_the_nearest_feature_search_of_a_park_without_statistics_is_a_knn_search(conn):
+    # statistics of the demo only: a park written in this transaction is estimated at one
+    # row; the search must still walk a GiST index in distance order, never sort the park's
+    # features (issue 13: a btree on (park, utility) + a sort, 34× slower at 10 000 plots)
+    conn.execute("ANALYZE networks")
+    conn.execute("ANALYZE plots")
+    with transaction(conn):
+        park = conn.execute("INSERT INTO parks (code, name, gk_zone) VALUES ('NOSTAT', '新园区', "
+                            "38) RETURNING id").fetchone()["id"]
+        bulk.begin(conn, "#3 nostat.gpkg")
+        conn.execute("INSERT INTO networks (park_id, utility, status, geom) SELECT %s, 'water', "
+                     "'in_service', ST_Multi(ST_Transform(ST_SetSRID(ST_MakeLine(ST_MakePoint("
+                     "38420000 + 40 * i, 3270000), ST_MakePoint(38420030 + 40 * i, 3270000)), "
+                     "4526), 4490)) FROM generate_series(0, 1999) i", [park])
+        conn.execute("INSERT INTO plots (park_id, code, geom) SELECT %s, 'N-' || i, ST_Multi("
+                     "ST_Transform(ST_MakeEnvelope(38420000 + 20 * i, 3270100, 38420015 + 20 * i,"
+                     " 3270115, 4526), 4490)) FROM generate_series(0, 1999) i", [park])
+        # the recompute's own statement, inlined: its nearest-feature searches
+        plan = conn.execute("EXPLAIN (FORMAT JSON) SELECT * FROM evaluate_readiness(%s, "
+                            "park_today(%s))", [park, park]).fetchone()
+        assert conn.execute("EXPLAIN (FORMAT JSON) SELECT * FROM networks WHERE park_id = %s",
+                            [park]).fetchone()["QUERY PLAN"][0]["Plan"]["Plan Rows"] < 100
+    scans = list(_scans(next(iter(plan.values()))[0]["Plan"]))
+    knn = {index for kind, index, _, _ in scans
+           if kind == "Index Scan" and index.endswith("_knn_idx")}
+    assert knn == {f"networks_{u}_knn_idx" for u in ("water", "drainage", "power", "telecom",
+                                                      "gas", "heat")} | {"road_pieces_knn_idx"}
+    assert not [s for s in scans if s[3] and s[2] in ("networks", "road_pieces")
+                or s[1] == "networks_park_utility_idx"], scans

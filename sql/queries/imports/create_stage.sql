@@ -2,7 +2,8 @@
 -- The staging table of one import: a temporary table dropped at the end of the transaction
 -- that fills, validates and commits it. n numbers the features in file order; vals holds
 -- the mapped values (column → value), declared_m2 the declared area converted to m²; wkb
--- the geometry as read, geom it in CGCS2000, geom_gk in the park's GK CRS.
+-- the geometry as read, geom it in CGCS2000, geom_gk in the park's GK CRS; place how
+-- messages name the feature (a Text as app.imports.incoming.dump writes it), for the report.
 CREATE TEMPORARY TABLE import_stage (
   n integer PRIMARY KEY,
   code text,
@@ -12,5 +13,6 @@ CREATE TEMPORARY TABLE import_stage (
   geom geometry,
   geom_gk geometry,
   repaired boolean NOT NULL DEFAULT false,
-  action text
+  action text,
+  place jsonb
 ) ON COMMIT DROP;

@@ -1,10 +1,10 @@
--- name: problems(park_id, layer, types, mode, zone_id, max_overlap_m2)
+-- name: problems(park_id, layer, types, mode, zone_id)
 -- Every problem of the staged features, set-based: (n, field, kind, detail). Kinds:
 -- empty, wrong_type, invalid (ST_IsValidDetail's reason and location in lon/lat),
 -- duplicate_in_file, duplicate_in_park (a code the park has, when inserting; when replacing
 -- in a zone, a code the park has outside it), overlap (with a live plot of the park that
 -- the import does not replace, or another feature of the file, beyond the park setting
--- editing.max_overlap_m2, GK m²), area (the GK area differs from the declared one by more
+-- editing.max_overlap_m2, GK m²; staged_plot_overlaps()), area (the GK area differs from the declared one by more
 -- than 1 %), land_class (not a GB/T 21010 code), zone (not a zone code of the park).
 WITH s AS (
   SELECT n, code, vals, declared_m2, geom, geom_gk,
@@ -41,29 +41,11 @@ SELECT n, field, kind, detail FROM (
   WHERE :mode = 'insert' OR (:mode = 'replace' AND NOT EXISTS (
     SELECT 1 FROM zone z WHERE ST_Intersects(z.geom_gk, e.spot)))
   UNION ALL
-  -- live plots of the park the import keeps (not updated by code, not replaced in the zone)
-  SELECT g.n, 'geometry', 'overlap', jsonb_build_object(
-    'code', k.code, 'area_m2', round(ST_Area(ST_Intersection(g.geom_gk, k.geom_gk))::numeric, 2),
-    'limit_m2', :max_overlap_m2::float8)
-  FROM import_stage g JOIN valid v ON v.n = g.n
-  JOIN plots k ON k.park_id = :park_id AND ST_Intersects(g.geom_gk, k.geom_gk)
-  WHERE :layer = 'plots'
-    AND NOT (:mode IN ('upsert', 'replace') AND k.code IN (
-      SELECT code FROM import_stage WHERE code IS NOT NULL))
-    AND NOT (:mode = 'replace' AND EXISTS (
-      SELECT 1 FROM zone z WHERE ST_Intersects(z.geom_gk, ST_PointOnSurface(k.geom_gk))))
-    AND ST_Area(ST_Intersection(g.geom_gk, k.geom_gk)) > :max_overlap_m2::float8
-  UNION ALL
-  SELECT b.n, 'geometry', 'overlap_in_file', jsonb_build_object(
-    'first', a.n, 'area_m2', round(ST_Area(ST_Intersection(a.geom_gk, b.geom_gk))::numeric, 2),
-    'limit_m2', :max_overlap_m2::float8)
-  -- + 0: the order of the pair is a filter, not an index condition (a bitmap of the
-  -- primary key for n > a.n, AND-ed with the GiST's, read half the file per feature:
-  -- 100 000 features took minutes; issue 13 benchmark)
-  FROM import_stage a JOIN import_stage b ON a.n + 0 < b.n + 0 AND ST_Intersects(a.geom_gk, b.geom_gk)
-  JOIN valid va ON va.n = a.n JOIN valid vb ON vb.n = b.n
-  WHERE :layer = 'plots'
-    AND ST_Area(ST_Intersection(a.geom_gk, b.geom_gk)) > :max_overlap_m2::float8
+  -- the overlap rule, with the park's plots the import keeps and within the file: the
+  -- rule's own check, which its statement trigger trusts for an insert of these very plots
+  -- (staged_plot_overlaps(), sql/source/02_features.sql)
+  SELECT o.n, 'geometry', o.kind, o.detail
+  FROM staged_plot_overlaps(:park_id, :mode, :zone_id) o WHERE :layer = 'plots'
   UNION ALL
   SELECT s.n, 'declared_area', 'area', jsonb_build_object(
     'declared_m2', round(declared_m2::numeric, 2), 'measured_m2', round(ST_Area(geom_gk)::numeric, 2),
