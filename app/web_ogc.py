@@ -88,7 +88,6 @@ def _shown(properties: dict) -> list[tuple[str, object]]:
 
 
 @bp.get("")
-@bp.get("/")
 @access("guest")
 def landing():
     return _answer("landing", documents.landing(_base(), _park_query()))

@@ -9,6 +9,7 @@ import psycopg
 from .. import labels
 from ..crs import STORAGE_SRID
 from ..db import queries
+from ..errors import Text
 from ..labels import N_
 from . import crs
 from .collections import Collection
@@ -56,7 +57,7 @@ def alternates(href: str, here: str) -> list[dict]:
 
 
 def landing(base: str, query: str = "") -> dict:
-    return {"title": TITLE, "description": DESCRIPTION, "links": [
+    return {"title": Text(TITLE), "description": Text(DESCRIPTION), "links": [
         *alternates(base + query, JSON),
         link(f"{base}/conformance{query}", "conformance", JSON),
         link(f"{base}/collections{query}", "data", JSON),
@@ -115,10 +116,10 @@ def queryables(base: str, c: Collection) -> dict:
 # (the JSON carries every property under its machine name).
 SHOWN = {
     "code": N_("Code"), "name": N_("Name"), "stage": N_("Stage"), "flags": N_("Flags"),
-    "level_name": N_("Readiness"), "serviced": N_("Serviced land"), "zone": N_("Zone"),
+    "level_name": N_("Readiness level"), "serviced": N_("Serviced land"), "zone": N_("Zone"),
     "planned_use_name": N_("Planned use"), "area_m2": N_("Area (m²)"),
     "area_mu": N_("Area (mu)"), "owner": N_("Owner"), "land_class": N_("Land class"),
-    "status": N_("Status"), "utility": N_("Utility"), "class": N_("Class"),
+    "status": N_("Status"), "utility": N_("Utility"),
     "length_m": N_("Length (m)"), "company": N_("Company"),
     "planned_completion": N_("Planned completion"), "evaluated_on": N_("Evaluated on"),
     "plan_version": N_("Version"),
@@ -142,7 +143,7 @@ def shown_properties(props: dict, lang: str, gettext) -> list[tuple[str, object]
                 if lang == "zh" else ", ".join(gettext(names[v]) if v in names else str(v)
                                                for v in value)
         elif isinstance(value, bool):
-            value = gettext("Yes") if value else gettext("No")
+            value = "✓" if value else "✗"
         elif isinstance(value, float):
             value = f"{value:,.2f}"
         elif value in names:
