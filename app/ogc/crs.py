@@ -30,7 +30,7 @@ class Crs:
     srid: int
     uri: str
     flipped: bool
-    digits: int  # 9 for degrees (0.1 mm), 4 for metres (0.1 mm)
+    digits: int  # 9 for degrees (0.1 mm), 6 for metres (areas exact to 0.001 m²)
 
 
 DEFAULT = Crs(STORAGE_SRID, CRS84, flipped=False, digits=9)  # CRS84 on CGCS2000 (< 1 m)
@@ -55,7 +55,7 @@ def parse(name: str, value: str | None, gk_srids: list[int]) -> Crs:
     if srid == STORAGE_SRID:
         return Crs(srid, uri(srid), flipped=True, digits=9)
     if srid in gk_srids:
-        return Crs(srid, uri(srid), flipped=True, digits=4)
+        return Crs(srid, uri(srid), flipped=True, digits=6)
     raise BadRequest(Text(N_("%(name)s must be one of %(choices)s, not %(value)s"),
                           name=name, choices=", ".join(offered(gk_srids)),
                           value=repr(value)), code="crs_not_supported")
