@@ -8,6 +8,7 @@ or HTTP Basic with the token as the password (app.auth).
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, make_response, render_template, request, url_for
@@ -149,12 +150,24 @@ def _items(collection):
     if found["prev_before"] is not None:
         links.append(documents.link(_href(before=found["prev_before"], after=None),
                                     "prev", FEATURES))
-    doc = {"type": "FeatureCollection", "features": found["features"],
-           "numberMatched": found["matched"], "numberReturned": len(found["features"]),
-           "links": links}
-    return _answer("items", doc, FEATURES, query.crs.uri, collection=collection,
+    doc = {"type": "FeatureCollection", "numberMatched": found["matched"],
+           "numberReturned": found["returned"], "links": links}
+    if params.ogc_format(request.args.get("f"), prefers_html()) == "json":
+        return _features_json(doc, found["features"], query.crs.uri)
+    return _answer("items", {**doc, "features": json.loads(found["features"])}, FEATURES,
+                   query.crs.uri, collection=collection,
                    title=localized(collection.title, gettext),
                    links={link["rel"]: link["href"] for link in links})
+
+
+def _features_json(doc: dict, features: str, crs: str):
+    """A FeatureCollection whose features are the database's JSON text, passed on as is."""
+    body = json.dumps(doc, ensure_ascii=False)[:-1] + ', "features": ' + features + "}"
+    response = make_response(body)
+    response.mimetype = FEATURES
+    response.headers["Content-Crs"] = f"<{crs}>"
+    response.vary.add("Accept")
+    return response
 
 
 def _item(collection, feature_id: int):
