@@ -72,7 +72,7 @@ def _answer(kind: str, doc: dict, json_type: str = "application/json", crs: str 
     doc = localized(doc, gettext)
     if params.ogc_format(request.args.get("f"), prefers_html()) == "html":
         response = make_response(render_template(
-            "ogc.html", kind=kind, doc=doc, shown=_shown, json_href=_href(f="json"),
+            "ogc.html", kind=kind, doc=doc, shown=_shown, table=_table, json_href=_href(f="json"),
             **page))
     else:
         response = jsonify(doc)
@@ -81,6 +81,11 @@ def _answer(kind: str, doc: dict, json_type: str = "application/json", crs: str 
         response.headers["Content-Crs"] = f"<{crs}>"
     response.vary.add("Accept")
     return response
+
+
+def _table(features: list[dict]) -> tuple[list[str], list[list]]:
+    """The columns and rows of a page of features, in the page's language."""
+    return documents.shown_table(features, current_language(), gettext)
 
 
 def _shown(properties: dict) -> list[tuple[str, object]]:

@@ -127,26 +127,37 @@ SHOWN = {
 _VALUE_NAMES = {"flags": labels.FLAGS, "utility": labels.UTILITIES, "status": labels.STATUSES}
 
 
+def _value(props: dict, key: str, lang: str, gettext):
+    """A property as a page shows it: codes named (stages, flags, statuses, utilities),
+    names in the page's language; None when the feature lacks it."""
+    value = props.get(f"{key}_en") if lang == "en" and props.get(f"{key}_en") else \
+        props.get(key)
+    if value is None or value == []:
+        return None
+    names = labels.STAGES if key == "stage" and value in labels.STAGES else \
+        labels.PROJECT_STAGES if key == "stage" else _VALUE_NAMES.get(key, {})
+    if isinstance(value, list):
+        return ("、" if lang == "zh" else ", ").join(
+            gettext(names[v]) if v in names else str(v) for v in value)
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return gettext(names[value]) if value in names else value
+
+
 def shown_properties(props: dict, lang: str, gettext) -> list[tuple[str, object]]:
-    """(label, value) pairs of a feature's page: the SHOWN properties it has, codes named
-    (stages, flags, statuses, utilities), names in the page's language."""
-    found = []
-    for key, label in SHOWN.items():
-        value = props.get(f"{key}_en") if lang == "en" and props.get(f"{key}_en") else \
-            props.get(key)
-        if value is None or value == []:
-            continue
-        names = labels.STAGES if key == "stage" and value in labels.STAGES else \
-            labels.PROJECT_STAGES if key == "stage" else _VALUE_NAMES.get(key, {})
-        if isinstance(value, list):
-            value = "、".join(gettext(names[v]) if v in names else str(v) for v in value) \
-                if lang == "zh" else ", ".join(gettext(names[v]) if v in names else str(v)
-                                               for v in value)
-        elif isinstance(value, bool):
-            value = "✓" if value else "✗"
-        elif isinstance(value, float):
-            value = f"{value:,.2f}"
-        elif value in names:
-            value = gettext(names[value])
-        found.append((gettext(label), value))
-    return found
+    """(label, value) pairs of one feature's page: the SHOWN properties it has."""
+    found = [(label, _value(props, key, lang, gettext)) for key, label in SHOWN.items()]
+    return [(gettext(label), value) for label, value in found if value is not None]
+
+
+def shown_table(features: list[dict], lang: str, gettext) -> tuple[list[str], list[list]]:
+    """The column labels and the rows [id, values…] of a page of features: the SHOWN
+    properties any of them has, blank where a feature lacks one."""
+    rows = [[f["id"], *(_value(f["properties"], key, lang, gettext) for key in SHOWN)]
+            for f in features]
+    keep = [i for i in range(len(SHOWN)) if any(r[i + 1] is not None for r in rows)]
+    names = list(SHOWN.values())
+    return ([gettext(names[i]) for i in keep],
+            [[r[0], *("" if r[i + 1] is None else r[i + 1] for i in keep)] for r in rows])
