@@ -137,13 +137,17 @@ def _get_routes(app, conn) -> list[str]:
            "plan_id": conn.execute("SELECT max(id) AS id FROM requisition_plans").fetchone()["id"],
            "park_id": _park(conn), "project_id": conn.execute(
                "SELECT min(id) AS id FROM projects").fetchone()["id"],
-           "rate_id": 1, "filename": "css/parkatlas.css", "import_id": 1, "fmt": "csv"}
+           "rate_id": 1, "filename": "css/parkatlas.css", "import_id": 1, "fmt": "csv",
+           "collection_id": "plots"}
+    ids["feature_id"] = ids["plot_id"]
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and rule.endpoint != "static":
             paths.append(rule.build({k: ids[k] for k in rule.arguments})[1])
     return sorted(paths) + [f"/api/v1/plans/{ids['plan_id']}/export?format=xlsx",
-                            f"/api/v1/plans/{ids['plan_id']}/export?format=txt"]
+                            f"/api/v1/plans/{ids['plan_id']}/export?format=txt",
+                            f"/ogc/collections/plan-{ids['plan_id']}/items",
+                            "/ogc/collections/projects/items"]
 
 
 def _secrets(conn) -> list[str]:
