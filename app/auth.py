@@ -5,12 +5,16 @@ without a rule is refused (fail closed), and tests walk the URL map to prove eve
 has one. Levels: "public", "guest", "viewer", "planner", "admin" (each role may do what
 the roles below it may). A guest (a guest account, or anyone while PUBLIC_READ is on) reads
 the public map only; what each role sees of the data is decided by `request_role()` in the
-domain (app.layers, app.requisition). HTTP Basic credentials are refused with a 401 (not
-supported before issue 14).
+domain (app.layers, app.requisition). A token travels as `Authorization: Bearer <token>`
+or, for desktop GIS clients that cannot send a header of their own (QGIS 3.22, ArcGIS
+Pro), as HTTP Basic with any user name and the token as the password (issue 14); a login
+password is never accepted over Basic (it would sidestep the login throttle).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from urllib.parse import urlsplit
 
 from flask import (
@@ -18,7 +22,6 @@ from flask import (
     current_app,
     flash,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -34,7 +37,8 @@ from wtforms.validators import DataRequired, Length
 
 from . import labels, users
 from .db import set_actor
-from .errors import Forbidden, Unauthorized
+from .errors import Forbidden, Text, Unauthorized
+from .labels import N_
 from .web_db import get_db
 
 LEVELS = ("public", "guest", "viewer", "planner", "admin")
@@ -106,9 +110,17 @@ def _bearer_token(req) -> str | None:
     return token.strip()
 
 
-def _basic_credentials(req) -> bool:
-    """Whether the request sends an `Authorization: Basic` header."""
-    return req.headers.get("Authorization", "").split(" ", 1)[0].lower() == "basic"
+def _basic_token(req) -> str | None:
+    """The password of an `Authorization: Basic` header, which is the API token ("" when
+    the header cannot be read), else None. The user name is ignored."""
+    scheme, _sep, encoded = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        pair = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
+    return pair.partition(":")[2].strip()
 
 
 def request_role() -> str | None:
@@ -133,19 +145,8 @@ def _authenticate_token(token: str) -> None:
     """
     row = users.by_token(get_db(), token) if token else None
     if row is None:
-        raise Unauthorized("the API token is not valid")
+        raise Unauthorized(Text(N_("the API token is not valid")))
     g._login_user = User(row)
-
-
-def _basic_refused():
-    """A 401 JSON error for HTTP Basic credentials, on pages as on the API (a browser never
-    sends them unasked; a script that does gets an answer it can read)."""
-    error = Unauthorized(_("HTTP Basic authentication is not supported; log in or send a "
-                           "Bearer token."), code="basic_unsupported")
-    response = jsonify(error.to_dict())
-    response.status_code = 401
-    response.headers["WWW-Authenticate"] = 'Bearer realm="parkatlas"'
-    return response
 
 
 def _enforce():
@@ -156,9 +157,9 @@ def _enforce():
     if level is None:
         current_app.logger.error("endpoint %s has no access rule", request.endpoint)
         raise Forbidden("this address has no access rule")
-    if level != "public" and _basic_credentials(request):
-        return _basic_refused()
     token = _bearer_token(request)
+    if token is None and level != "public":
+        token = _basic_token(request)
     if token is not None:
         _authenticate_token(token)
     elif request.method not in SAFE_METHODS:

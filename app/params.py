@@ -61,7 +61,18 @@ def page(args: Mapping) -> Page:
 
 def bbox(args: Mapping) -> tuple[float, float, float, float] | None:
     """bbox=minx,miny,maxx,maxy in longitude/latitude degrees, or None when absent."""
-    value = args.get("bbox")
+    values = _four_numbers(args.get("bbox"))
+    if values is None:
+        return None
+    minx, miny, maxx, maxy = values
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise BadRequest(Text(N_("bbox must have -180 ≤ minx ≤ maxx ≤ 180 and "
+                                 "-90 ≤ miny ≤ maxy ≤ 90")))
+    return values
+
+
+def _four_numbers(value: str | None) -> tuple[float, float, float, float] | None:
+    """A bbox's four finite numbers, or None when absent."""
     if value in (None, ""):
         return None
     try:
@@ -70,10 +81,6 @@ def bbox(args: Mapping) -> tuple[float, float, float, float] | None:
         raise BadRequest(Text(BBOX, value=repr(value))) from exc
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
         raise BadRequest(Text(BBOX, value=repr(value)))
-    minx, miny, maxx, maxy = values
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise BadRequest(Text(N_("bbox must have -180 ≤ minx ≤ maxx ≤ 180 and "
-                                 "-90 ≤ miny ≤ maxy ≤ 90")))
     return values
 
 
@@ -337,3 +344,61 @@ def import_choices(form: Mapping) -> dict:
     if form.get("mapping"):
         choices["mapping"] = json_object(json_body(form["mapping"]))
     return schemas.check(schemas.IMPORT_CHOICES, choices)
+
+
+# --- OGC API Features (issue 14) ------------------------------------------------------------
+
+OGC_DEFAULT_LIMIT = 100
+OGC_PARAMETERS = frozenset({"f", "lang", "limit", "bbox", "bbox-crs", "crs", "datetime",
+                            "as_of", "park", "after", "before"})
+
+
+def ogc_format(value: str | None, prefers_html: bool) -> str:
+    """f=json|html; absent: what the Accept header prefers (the web layer says)."""
+    if value in (None, ""):
+        return "html" if prefers_html else "json"
+    if value not in ("json", "html"):
+        raise BadRequest(Text(N_("%(name)s must be one of %(choices)s, not %(value)s"),
+                              name="f", choices="json, html", value=repr(value)))
+    return value
+
+
+def ogc_datetime(args: Mapping) -> date | None:
+    """datetime= a date or an RFC 3339 date-time (its date), or as_of=; not an interval:
+    the status is evaluated on one day."""
+    value = args.get("datetime") or None
+    if value is None:
+        return as_of(args.get("as_of"))
+    if "/" in value:
+        raise BadRequest(Text(N_("datetime must be one date (the status is evaluated on one "
+                                 "day), not the interval %(value)s"), value=repr(value)))
+    return iso_date("datetime", value[:10] if len(value) > 10 and value[10] in "Tt"
+                    else value)
+
+
+def ogc_query(conn: psycopg.Connection, args: Mapping, collection, gk_srids: list[int]):
+    """An items request: limit (1–10000, default 100), the `after`/`before` cursor ids, bbox
+    with bbox-crs, crs, datetime/as_of, park and the collection's filters; any other
+    parameter is refused (OGC API Features /req/core/query-param-unknown)."""
+    from .ogc import crs
+    from .ogc.items import Query
+
+    names = {f.name: f for f in collection.filters}
+    unknown = sorted(set(args) - OGC_PARAMETERS - set(names))
+    if unknown:
+        raise BadRequest(Text(N_("unknown parameter %(names)s; this collection takes %(known)s"),
+                              names=", ".join(unknown),
+                              known=", ".join(sorted(OGC_PARAMETERS | set(names)))))
+    limit = whole_number("limit", args.get("limit") or None)
+    limit = OGC_DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadRequest(Text(BETWEEN, name="limit", low=1, high=MAX_LIMIT))
+    cursors = {name: whole_number(name, args.get(name) or None) for name in ("after", "before")}
+    if all(v is not None for v in cursors.values()):
+        raise BadRequest(Text(N_("give after or before, not both")))
+    filters = tuple((name, boolean(args, name) if f.kind == "boolean" else text(args, name))
+                    for name, f in names.items() if args.get(name))
+    return Query(limit=limit, **cursors, bbox=_four_numbers(args.get("bbox")),
+                 bbox_crs=crs.parse("bbox-crs", args.get("bbox-crs"), gk_srids),
+                 crs=crs.parse("crs", args.get("crs"), gk_srids), as_of=ogc_datetime(args),
+                 park_id=park(conn, args.get("park")), filters=filters)

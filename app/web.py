@@ -303,7 +303,8 @@ def rate_update_form(rate_id: int):
 
 
 def init_app(app) -> None:
-    from . import web_projects
+    from . import web_ogc, web_projects
 
     app.register_blueprint(bp)
     app.register_blueprint(web_projects.bp)
+    app.register_blueprint(web_ogc.bp)

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from . import web_ogc
 from .errors import (
     AtlasError,
     BadRequest,
@@ -25,7 +26,15 @@ from .web_db import DatabaseUnavailable, is_outage
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """JSON for the API, and for OGC API Features unless a page is asked for."""
+    return request.path.startswith("/api/") or (web_ogc.is_ogc_request()
+                                                 and web_ogc.wants_json())
+
+
+# A token goes as Bearer or as the password of HTTP Basic (app.auth): OGC API clients
+# (QGIS, GDAL, ArcGIS) are told Basic, the one scheme they can all answer.
+CHALLENGES = {"api": 'Bearer realm="parkatlas", Basic realm="ParkAtlas"',
+              "ogc": 'Basic realm="ParkAtlas"'}
 
 
 def handle_atlas_error(exc: AtlasError):
@@ -35,7 +44,8 @@ def handle_atlas_error(exc: AtlasError):
         response = jsonify(exc.to_dict())
         response.status_code = exc.status
         if exc.status == 401:
-            response.headers["WWW-Authenticate"] = 'Bearer realm="parkatlas"'
+            response.headers["WWW-Authenticate"] = CHALLENGES[
+                "ogc" if web_ogc.is_ogc_request() else "api"]
         return response
     if isinstance(exc, Unauthorized):
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

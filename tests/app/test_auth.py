@@ -3,8 +3,8 @@
 The table test (`test_access`) walks the app's URL map, so a new route is checked the day
 it is added: without an @access rule it fails, and with one it is requested by every
 principal (anonymous, guest, viewer, planner, admin) over every way of presenting itself (a
-cookie session, with and without the CSRF token on unsafe methods; a Bearer token; an
-HTTP Basic header, which is refused until issue 14), and every method; the expected status
+cookie session, with and without the CSRF token on unsafe methods; a Bearer token; HTTP
+Basic with the token as the password, issue 14), and every method; the expected status
 follows from the route's declared level.
 """
 
@@ -28,9 +28,10 @@ SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SAMPLE_FILES = {"filename": "css/parkatlas.css"}
 # path arguments with no table row to borrow (an import that does not exist: a 404)
-SAMPLE_VALUES = {"import_id": 1, "fmt": "csv"}
+SAMPLE_VALUES = {"import_id": 1, "fmt": "csv", "collection_id": "plots"}
 # path arguments whose table is not simply the plural of their name
-ID_TABLES = {"plan_id": "requisition_plans", "rate_id": "compensation_rates"}
+ID_TABLES = {"plan_id": "requisition_plans", "rate_id": "compensation_rates",
+             "feature_id": "plots"}
 
 
 def _url_map_app():
@@ -41,7 +42,8 @@ def _url_map_app():
 
 def _transports(principal: str, method: str) -> list[str]:
     """How a principal presents itself: a cookie session (anonymous: none), without the
-    CSRF token too on an unsafe method, a Bearer token, an HTTP Basic header."""
+    CSRF token too on an unsafe method, a Bearer token, HTTP Basic with the token as the
+    password (anonymous: a made-up one)."""
     unsafe = method not in SAFE_METHODS
     if principal == "anonymous":
         return ["cookie", *(["cookie-no-csrf"] if unsafe else []), "basic"]
@@ -121,9 +123,9 @@ def _client_as(app, conn, principal: str, transport: str):
     if transport == "bearer":
         return client, {"Authorization": f"Bearer {users.issue_token(conn, f'test-{principal}')}"}
     if transport == "basic":
-        name, password = ((f"test-{principal}", DEMO_PASSWORDS[principal])
-                          if principal != "anonymous" else ("nobody", "nothing"))
-        basic = base64.b64encode(f"{name}:{password}".encode()).decode()
+        password = (users.issue_token(conn, f"test-{principal}") if principal != "anonymous"
+                    else "nothing")
+        basic = base64.b64encode(f"any-name:{password}".encode()).decode()
         return client, {"Authorization": f"Basic {basic}"}
     if principal != "anonymous":
         login(client, principal)
@@ -234,10 +236,7 @@ def test_access(shared, request, endpoint, rule_text, method, principal, transpo
     body = response.get_data(as_text=True)[:300]
     assert status < 500, (status, body)
     assert "Traceback" not in body and "violates" not in body, body
-    if transport == "basic" and level != "public":
-        # not supported before issue 14: a clean JSON 401, on pages as on the API
-        assert_json_error(response, 401, "basic_unsupported")
-    elif transport == "cookie-no-csrf":
+    if transport == "cookie-no-csrf":
         # a cookie is sent by any site: an unsafe request without the token is refused
         # before anything else is looked at
         assert status == 400, (status, body)
@@ -250,6 +249,9 @@ def test_access(shared, request, endpoint, rule_text, method, principal, transpo
         if path.startswith("/api/"):
             assert_json_error(response, 401, "unauthorized")
             assert response.headers["WWW-Authenticate"].lower().startswith("bearer")
+        elif path.startswith("/ogc"):  # OGC API Features: JSON unless a page is asked for
+            assert_json_error(response, 401, "unauthorized")
+            assert response.headers["WWW-Authenticate"] == 'Basic realm="ParkAtlas"'
         else:
             assert status == 302, (status, body)
             target = urlsplit(response.location)
@@ -554,3 +556,21 @@ def test_audit_log_keeps_no_secrets(conn):
                         "''), ' ') AS t FROM audit_log").fetchone()["t"]
     for secret in (*DEMO_PASSWORDS.values(), "a-new-password-42", token, "$argon2"):
         assert secret not in text
+
+
+# --- HTTP Basic (issue 14) --------------------------------------------------------------------
+
+def test_basic_takes_a_token_as_password_never_a_login_password(client, conn):
+    """QGIS and ArcGIS Pro send HTTP Basic: any user name, the personal API token as the
+    password. A login password over Basic would sidestep the login throttle: refused."""
+    def basic(user: str, password: str) -> dict:
+        return {"Authorization": "Basic " + base64.b64encode(
+            f"{user}:{password}".encode()).decode()}
+
+    token = users.issue_token(conn, "test-viewer")
+    assert client.get("/api/v1/zones", headers=basic("qgis", token)).status_code == 200
+    refused = client.get("/api/v1/zones", headers=basic("test-viewer", DEMO_PASSWORDS["viewer"]))
+    assert_json_error(refused, 401, "unauthorized")
+    assert "Basic" in refused.headers["WWW-Authenticate"]
+    page = client.get("/plans", headers=basic("qgis", token))
+    assert page.status_code == 200 and page.mimetype == "text/html"

@@ -28,6 +28,7 @@ ALLOWED_WORDS = {
     "shift", "ctrl",  # key names
     "png", "id", "url", "csrf", "m²", "wgs", "xyz", "wms", "wmts",
     "excel", "geopackage", "shapefile", "cpg", "kmz", "zip",
+    "ogc", "crs", "bearer", "basic",  # OGC API Features, its clients and schemes
     "polygon", "multipolygon", *labels.STAGES,
     "english",  # the language switch names the other language in its own words
 }
@@ -50,16 +51,19 @@ class _Visible(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._hidden = 0
+        self._closing: list[str] = []  # the tags whose text is hidden, innermost last
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in ("script", "style") or ("translate", "no") in attrs:  # machine names
             self._hidden += 1
+            self._closing.append(tag)
         self.parts += [v for k, v in attrs if k in VISIBLE_ATTRIBUTES and v]
         if tag == "input" and dict(attrs).get("type") in ("submit", "button"):
             self.parts.append(dict(attrs).get("value") or "")
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
+        if self._closing and tag == self._closing[-1]:
+            self._closing.pop()
             self._hidden = max(0, self._hidden - 1)
 
     def handle_data(self, data):
@@ -187,13 +191,19 @@ def page_urls(application, ids) -> list[str]:
             urls.append(rule.rule.replace("<int:plot_id>", str(ids["plot"])))
         elif rule.arguments == {"project_id"}:
             urls.append(rule.rule.replace("<int:project_id>", str(ids["project"])))
+        elif rule.arguments == {"collection_id", "feature_id"}:  # OGC API Features
+            urls.append(f"/ogc/collections/plots/items/{ids['plot']}")
+        elif rule.arguments == {"collection_id"}:
+            urls += [rule.rule.replace("<collection_id>", c)
+                     for c in ("plots", "roads", "networks", "projects",
+                               f"plan-{ids['plans']['approved']}")]
         elif rule.arguments == {"plan_id"}:
             urls += [rule.rule.replace("<int:plan_id>", str(p)) for p in ids["plans"].values()]
         elif not rule.arguments:
             urls.append(rule.rule)
         else:
             raise AssertionError(f"the language test does not know how to fill {rule.rule}")
-    return urls
+    return [f"{u}?f=html" if u.startswith("/ogc") else u for u in urls]  # else JSON
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -138,13 +138,16 @@ def _get_routes(app, conn) -> list[str]:
            "park_id": _park(conn), "project_id": conn.execute(
                "SELECT min(id) AS id FROM projects").fetchone()["id"],
            "rate_id": 1, "filename": "css/parkatlas.css", "import_id": 1, "fmt": "csv",
-           "key": "development_rate"}
+           "key": "development_rate", "collection_id": "plots"}
+    ids["feature_id"] = ids["plot_id"]
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and rule.endpoint != "static":
             paths.append(rule.build({k: ids[k] for k in rule.arguments})[1])
     return sorted(paths) + [f"/api/v1/plans/{ids['plan_id']}/export?format=xlsx",
-                            f"/api/v1/plans/{ids['plan_id']}/export?format=txt"]
+                            f"/api/v1/plans/{ids['plan_id']}/export?format=txt",
+                            f"/ogc/collections/plan-{ids['plan_id']}/items",
+                            "/ogc/collections/projects/items"]
 
 
 def _secrets(conn) -> list[str]:
@@ -354,3 +357,17 @@ def test_planner_reads_drafts_and_money(client, conn, plans):
     assert "total" in result["compensation"]
     assert client.get(f"/api/v1/plans/{plans['draft']}").status_code == 200
     assert client.get(f"/api/v1/parks/{_park(conn)}/compensation-rates").status_code == 200
+
+
+def test_a_guest_on_ogc_api_features_reads_the_guest_variants_only(client, conn):
+    """/ogc (issue 14) serves the same guest variants as the API: supplyable serviced plots
+    with the public fields, zones and roads; no network, project or plan."""
+    login(client, "guest")
+    found = client.get("/ogc/collections?f=json").get_json()["collections"]
+    assert [c["id"] for c in found] == ["plots", "zones", "roads"]
+    plots = client.get("/ogc/collections/plots/items?limit=5000&f=json").get_json()
+    assert {f["properties"]["code"] for f in plots["features"]} == set(_supplyable(conn))
+    assert all(set(f["properties"]) == GUEST_PLOT_KEYS for f in plots["features"])
+    assert not _hidden(_keys(plots))
+    for name in ("networks", "projects"):
+        assert client.get(f"/ogc/collections/{name}/items?f=json").status_code == 403
