@@ -28,7 +28,7 @@ SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SAMPLE_FILES = {"filename": "css/parkatlas.css"}
 # path arguments with no table row to borrow (an import that does not exist: a 404)
-SAMPLE_VALUES = {"import_id": 1, "fmt": "csv", "collection_id": "plots"}
+SAMPLE_VALUES = {"import_id": 1, "fmt": "csv", "collection_id": "plots", "key": "development_rate"}
 # path arguments whose table is not simply the plural of their name
 ID_TABLES = {"plan_id": "requisition_plans", "rate_id": "compensation_rates",
              "feature_id": "plots"}
