@@ -94,6 +94,29 @@ def test_plot_tiles_hold_the_plots_of_the_tile_with_their_state(viewer, conn, tm
         assert any(f["flags"] for f in features)
 
 
+def test_plots_without_a_stored_result_of_today_are_evaluated_for_the_tile(viewer, conn,
+                                                                           tmp_path):
+    """Before the nightly recompute the stored rows are yesterday's: a tile evaluates its own
+    plots as of today, as the API does."""
+    p = park(conn)
+    conn.execute("UPDATE plot_status SET evaluated_on = evaluated_on - 1")
+    conn.execute("UPDATE plot_readiness SET evaluated_on = evaluated_on - 1")
+    p = park(conn)
+    z = 16
+    x, y = tile.address(*centre(conn), z)
+    features = decode(viewer.get(url(p, "plots", z, x, y)).data, z, x, y, tmp_path)["plots"]
+    assert {f["id"] for f in features} == expected_ids(conn, "plots", z, x, y)
+    today = {r["plot_id"]: r for r in conn.execute(
+        """SELECT s.plot_id, array_to_string(s.flags, ',') AS flags, s.stage, r.level
+           FROM evaluate_status(%(park)s, park_today(%(park)s)) s
+           JOIN evaluate_readiness(%(park)s, park_today(%(park)s)) r USING (plot_id)""",
+        {"park": p["id"]})}
+    for f in features:
+        want = today[f["id"]]
+        assert (f["stage"], f["flags"], f["level"]) == (want["stage"], want["flags"],
+                                                        want["level"])
+
+
 @pytest.mark.parametrize(("layer", "table", "attributes"), [
     ("zones", "zones", {"id", "code", "name"}),
     ("roads", "roads", {"id", "name", "status", "class"}),
