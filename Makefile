@@ -83,3 +83,4 @@ bench: setup migrate
 	$(PY) -m bench.status
 	$(PY) -m bench.requisition
 	$(PY) -m bench.read_files
+	$(PY) -m bench.tiles
