@@ -84,6 +84,8 @@ def from_env(environ=os.environ) -> dict:
         "DB_POOL_MAX": int(environ.get("PARKATLAS_DB_POOL_MAX", "10")),
         "PUBLIC_READ": environ.get("PARKATLAS_PUBLIC_READ") == "1",
         "TIANDITU_KEY": environ.get("PARKATLAS_TIANDITU_KEY") or None,
+        # An offline basemap package the app serves at /basemap (.mbtiles or .pmtiles).
+        "BASEMAP": environ.get("PARKATLAS_BASEMAP") or None,
         "SESSION_COOKIE_SECURE": environ.get("PARKATLAS_COOKIE_SECURE") == "1",
         # Reverse proxies (nginx) in front whose X-Forwarded-* headers are trusted; 0: none.
         "PROXY_COUNT": int(environ.get("PARKATLAS_PROXIES", "0")),

@@ -26,9 +26,10 @@ from .web_db import DatabaseUnavailable, is_outage
 
 
 def _wants_json() -> bool:
-    """JSON for the API, and for OGC API Features unless a page is asked for."""
-    return request.path.startswith("/api/") or (web_ogc.is_ogc_request()
-                                                 and web_ogc.wants_json())
+    """JSON for the API, the vector tiles and the basemap, and for OGC API Features unless
+    a page is asked for."""
+    return request.path.startswith(("/api/", "/tiles/", "/basemap/")) or (
+        web_ogc.is_ogc_request() and web_ogc.wants_json())
 
 
 # A token goes as Bearer or as the password of HTTP Basic (app.auth): OGC API clients

@@ -46,6 +46,28 @@ def generated(plots: int, parks: int) -> Path:
     return data
 
 
+def loaded_park(db_name: str, plots: int, reuse: bool) -> str:
+    """The URL of a database holding a generated park of that many plots: the one already
+    there with `reuse` (brought to the current schema), else loaded afresh."""
+    from app import db, importer, migrations
+
+    url = server_url(db_name)
+    if reuse:
+        try:
+            with db.connect(url, actor="bench") as conn:
+                if conn.execute("SELECT count(*) AS n FROM plots").fetchone()["n"] >= plots:
+                    migrations.upgrade(conn)
+                    return url
+        except psycopg.Error:
+            pass
+    url = fresh_database(db_name)
+    with db.connect(url, actor="bench") as conn:
+        migrations.upgrade(conn)
+        _, seconds = timed(importer.load_dataset, conn, generated(plots, 1))
+    print(f"loaded {plots} plots in {seconds:.1f} s")
+    return url
+
+
 def timed(fn, *args, **kwargs):
     """(result, seconds) of a call."""
     start = time.perf_counter()

@@ -35,33 +35,18 @@ import os
 import statistics
 from datetime import date
 
-import psycopg
-
-from app import clock, db, importer, migrations, users
+from app import clock, db, migrations, users
 from app.db import queries
 from app.projects import ranking, report
 from app.projects.period import last_complete
-from bench.common import fresh_database, generated, machine, server_url, timed
+from bench.common import loaded_park, machine, timed
 
 DB_NAME = "parkatlas_bench_projects"
 RUNS = 7
 
 
 def load(plots: int, reuse: bool) -> str:
-    url = server_url(DB_NAME)
-    if reuse:
-        try:
-            with psycopg.connect(url) as conn:
-                if conn.execute("SELECT count(*) FROM plots").fetchone()[0] >= plots:
-                    return url
-        except psycopg.Error:
-            pass
-    url = fresh_database(DB_NAME)
-    with db.connect(url, actor="bench") as conn:
-        migrations.upgrade(conn)
-        _, seconds = timed(importer.load_dataset, conn, generated(plots, 1))
-    print(f"loaded {plots} plots in {seconds:.1f} s")
-    return url
+    return loaded_park(DB_NAME, plots, reuse)
 
 
 def clear_projects(conn, park_id: int) -> None:
