@@ -233,8 +233,8 @@ def _search_sql(layer: Layer, active: tuple[str, ...], bbox: bool, after: bool) 
     row: `cand`, with the index); only those are evaluated (`ev`: the state of a layer
     such as the plots' status as of a date, issue 14) and, without a filter on the state,
     only the page of them. A page starts after a key (`after`, keyset paging: no deep
-    OFFSET) and holds one row more than asked, which says whether another page follows;
-    the features are built for the page's rows only."""
+    OFFSET; the index of the key finds it) and holds one row more than asked, which says
+    whether another page follows; the features are built for the page's rows only."""
     where = ["f.park_id = %(park_id)s"] if "park_id" in active else []
     if bbox:
         where.append(f"ST_Intersects(f.{layer.geometry}, ST_MakeEnvelope("
@@ -252,7 +252,7 @@ def _search_sql(layer: Layer, active: tuple[str, ...], bbox: bool, after: bool) 
     id_ = layer.id_column
     hit = (f"SELECT ev.* FROM ev JOIN {layer.source} ON f.{id_} = ev.{id_} {layer.joins} "
            f"WHERE {' AND '.join(state) or 'true'}" if layer.with_ else "SELECT * FROM ev")
-    return f"""WITH cand AS (
+    return f"""WITH cand AS NOT MATERIALIZED (
   SELECT {layer.key_columns} FROM {layer.source} WHERE {' AND '.join(where) or 'true'}),
 ev AS (SELECT f.* FROM cand f {window if early else ''}),
 {layer.with_}hit AS ({hit}),
