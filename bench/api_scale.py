@@ -7,9 +7,10 @@ access check, the SQL and the JSON serialisation; no network) and against the ba
   1. a 250 m bbox through /api/v1/plots vs the bare `geom && bbox` query returning the same
      plots as GeoJSON (code only) plus its serialisation in Python (target ≤ 1.5×);
   2. the same bbox with as_of another date (every plot in it evaluated on the spot);
-  3. /status/summary and /readiness/priority, today and as of another date (whole park);
-  4. a deep page of the plot list: offset=N vs after=<key of the plot before it>;
-  5. the size of a page of 1 000 plots, plain and gzipped.
+  3. a deep page of the plot list: offset=N vs after=<key of the plot before it>;
+  4. the size of a page of 1 000 plots, plain and gzipped;
+  5. last (the longest): /status/summary and /readiness/priority, today and as of another
+     date (the whole park).
 
 Prints min/median/max and the load average before and after.
 
@@ -114,12 +115,6 @@ def main() -> None:
               f"max {max(ratio):.2f}×")
         print(f"  app /plots?bbox&as_of={OTHER_DAY}  {spread(other_t)}")
 
-        for path in ("/api/v1/status/summary", f"/api/v1/status/summary?as_of={OTHER_DAY}",
-                     "/api/v1/readiness/priority",
-                     f"/api/v1/readiness/priority?as_of={OTHER_DAY}"):
-            times = [timed(get, path)[1] for _ in range(args.runs)]
-            print(f"{path:48s} {spread(times)}")
-
         # a deep page: the 1000 plots after the first `deep`, by offset and by key
         deep = total - 1000
         key = conn.execute("SELECT park_id, code FROM plots ORDER BY park_id, code "
@@ -142,6 +137,12 @@ def main() -> None:
         print(f"a page of 1000 plots: {len(page.data) / 1e6:.2f} MB plain, "
               f"{len(zipped.data) / 1e6:.2f} MB gzipped; "
               f"If-None-Match → {get_status(client, auth, page.headers['ETag'])}")
+        for path in ("/api/v1/status/summary", f"/api/v1/status/summary?as_of={OTHER_DAY}",
+                     "/api/v1/readiness/priority",
+                     f"/api/v1/readiness/priority?as_of={OTHER_DAY}"):
+            times = [timed(get, path)[1] for _ in range(args.runs)]
+            print(f"{path:48s} {spread(times)}", flush=True)
+
     print("load average " + _load())
 
 
