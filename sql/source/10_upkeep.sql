@@ -40,6 +40,14 @@ CREATE OR REPLACE FUNCTION plot_status_as_of(p_park integer, p_as_of date, p_ids
 RETURNS TABLE (plot_id integer, park_id integer, evaluated_on date, stage text, flags text[],
                reasons jsonb, details jsonb)
 LANGUAGE sql STABLE AS $$
+WITH todo AS MATERIALIZED (SELECT ARRAY(
+  SELECT p.id FROM plots p
+  WHERE p_ids IS NULL AND p.park_id = p_park AND NOT EXISTS (
+    SELECT 1 FROM plot_status s WHERE s.plot_id = p.id AND s.evaluated_on = p_as_of)
+  UNION ALL
+  SELECT i.id FROM unnest(p_ids) AS i (id)
+  WHERE NOT EXISTS (
+    SELECT 1 FROM plot_status s WHERE s.plot_id = i.id AND s.evaluated_on = p_as_of)) AS ids)
 SELECT s.plot_id, s.park_id, s.evaluated_on, s.stage, s.flags, s.reasons, s.details
 FROM plot_status s WHERE p_ids IS NULL AND s.park_id = p_park AND s.evaluated_on = p_as_of
 UNION ALL
@@ -48,19 +56,13 @@ FROM plot_status s
 WHERE s.plot_id IN (SELECT unnest(p_ids)) AND s.park_id = p_park AND s.evaluated_on = p_as_of
 UNION ALL
 -- the plots without a stored row (evaluate_status checks that the listed ones are the
--- park's); not called at all when there are none (it costs its planning, ~20–90 ms). The
--- ids as a subquery keep it from being inlined: inlined, it is planned with every query
--- that reads this function (180 ms for a bbox of 8 plots) even when it never runs.
-SELECT e.* FROM (SELECT ARRAY(
-  SELECT p.id FROM plots p
-  WHERE p_ids IS NULL AND p.park_id = p_park AND NOT EXISTS (
-    SELECT 1 FROM plot_status s WHERE s.plot_id = p.id AND s.evaluated_on = p_as_of)
-  UNION ALL
-  SELECT i.id FROM unnest(p_ids) AS i (id)
-  WHERE NOT EXISTS (
-    SELECT 1 FROM plot_status s WHERE s.plot_id = i.id AND s.evaluated_on = p_as_of)) AS ids) todo
-CROSS JOIN LATERAL evaluate_status(p_park, p_as_of, (SELECT todo.ids)) e
-WHERE cardinality(todo.ids) > 0;
+-- park's, `todo`, found once per query); not called at all when there are none (it costs
+-- its planning, ~20–90 ms). The ids as a subquery keep it from being inlined: inlined, it
+-- is planned with every query that reads this function (180 ms for a bbox of 8 plots) even
+-- when it never runs; uncorrelated, a caller that reads this function again (the inner
+-- side of a join) gets the rows already evaluated, not a new evaluation of the park.
+SELECT e.* FROM evaluate_status(p_park, p_as_of, (SELECT t.ids FROM todo t)) e
+WHERE (SELECT cardinality(t.ids) FROM todo t) > 0;
 $$;
 
 CREATE OR REPLACE FUNCTION plot_status_as_of(p_park integer, p_as_of date)
@@ -76,6 +78,14 @@ RETURNS TABLE (plot_id integer, park_id integer, evaluated_on date, utilities js
                levelled boolean, level integer, level_name text, level_name_en text,
                serviced boolean)
 LANGUAGE sql STABLE AS $$
+WITH todo AS MATERIALIZED (SELECT ARRAY(
+  SELECT p.id FROM plots p
+  WHERE p_ids IS NULL AND p.park_id = p_park AND NOT EXISTS (
+    SELECT 1 FROM plot_readiness r WHERE r.plot_id = p.id AND r.evaluated_on = p_as_of)
+  UNION ALL
+  SELECT i.id FROM unnest(p_ids) AS i (id)
+  WHERE NOT EXISTS (
+    SELECT 1 FROM plot_readiness r WHERE r.plot_id = i.id AND r.evaluated_on = p_as_of)) AS ids)
 SELECT r.plot_id, r.park_id, r.evaluated_on, r.utilities, r.levelled, r.level, r.level_name,
        r.level_name_en, r.serviced
 FROM plot_readiness r WHERE p_ids IS NULL AND r.park_id = p_park AND r.evaluated_on = p_as_of
@@ -86,19 +96,13 @@ FROM plot_readiness r
 WHERE r.plot_id IN (SELECT unnest(p_ids)) AND r.park_id = p_park AND r.evaluated_on = p_as_of
 UNION ALL
 -- the plots without a stored row (evaluate_readiness checks that the listed ones are the
--- park's); not called at all when there are none (it costs its planning, ~20–90 ms). The
--- ids as a subquery keep it from being inlined: inlined, it is planned with every query
--- that reads this function (180 ms for a bbox of 8 plots) even when it never runs.
-SELECT e.* FROM (SELECT ARRAY(
-  SELECT p.id FROM plots p
-  WHERE p_ids IS NULL AND p.park_id = p_park AND NOT EXISTS (
-    SELECT 1 FROM plot_readiness r WHERE r.plot_id = p.id AND r.evaluated_on = p_as_of)
-  UNION ALL
-  SELECT i.id FROM unnest(p_ids) AS i (id)
-  WHERE NOT EXISTS (
-    SELECT 1 FROM plot_readiness r WHERE r.plot_id = i.id AND r.evaluated_on = p_as_of)) AS ids) todo
-CROSS JOIN LATERAL evaluate_readiness(p_park, p_as_of, (SELECT todo.ids)) e
-WHERE cardinality(todo.ids) > 0;
+-- park's, `todo`, found once per query); not called at all when there are none (it costs
+-- its planning, ~20–90 ms). The ids as a subquery keep it from being inlined: inlined, it
+-- is planned with every query that reads this function (180 ms for a bbox of 8 plots) even
+-- when it never runs; uncorrelated, a caller that reads this function again (the inner
+-- side of a join) gets the rows already evaluated, not a new evaluation of the park.
+SELECT e.* FROM evaluate_readiness(p_park, p_as_of, (SELECT t.ids FROM todo t)) e
+WHERE (SELECT cardinality(t.ids) FROM todo t) > 0;
 $$;
 
 CREATE OR REPLACE FUNCTION plot_readiness_as_of(p_park integer, p_as_of date)
