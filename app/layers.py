@@ -18,11 +18,11 @@ from functools import cache
 
 import psycopg
 
-from . import labels, readiness, status
+from . import labels, params, readiness, status
 from .crs import STORAGE_SRID
 from .errors import BadRequest, Forbidden, NotFound, Text
 from .labels import N_
-from .params import Page
+from .params import CURSOR, Page
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Filter:
     choices: tuple[str, ...] = ()  # the allowed values; empty: any text
     kind: str = "text"  # "text" or "boolean" (parsed by params.boolean)
     description: str = ""
+    state: bool = False  # whether it reads the evaluated state (st, rd) rather than the row
 
     def check(self, value) -> None:
         """Refuse a value outside the filter's vocabulary."""
@@ -58,13 +59,15 @@ class Layer:
     name: str
     noun: str  # one feature, in messages
     title: str
-    source: str  # FROM clause; the layer's rows are aliased f
+    source: str  # FROM clause of the layer's rows, aliased f (one row per feature)
     properties: str  # jsonb of a feature, over a row f of `columns`
     order: tuple[str, ...]  # paging order (columns of `columns`)
     geometry_types: tuple[str, ...]
     columns: str = "f.*"  # what a row of the layer carries
     filters: tuple[Filter, ...] = ()
-    with_: str = ""  # CTEs the source needs, each followed by a comma
+    with_: str = ""  # CTEs of the evaluated state of the rows in CTE `ev`, each + a comma
+    joins: str = ""  # the joins of that state to the source (after FROM source)
+    keys: str = ""  # SQL over the source: the id, park_id and order columns (default: theirs)
     geometry: str = "geom"  # EPSG:4490
     metric_geometry: str | None = "geom_gk"  # the park's Gauss-Krüger CRS, for areas
     id_column: str = "id"
@@ -72,11 +75,17 @@ class Layer:
     as_of: bool = False  # whether its properties depend on the evaluation date
     role: str = "viewer"  # who may read it
     item: Item | None = None
-    condition: str = ""  # SQL over the source that every row served must meet
+    condition: str = ""  # SQL over the source (and state) that every row served must meet
     filter_by_name: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "filter_by_name", {f.name: f for f in self.filters})
+
+    @property
+    def key_columns(self) -> str:
+        """The select list of a row's id, park and paging key over the source."""
+        names = dict.fromkeys((self.id_column, "park_id", *self.order))
+        return self.keys or ", ".join(f"f.{n}" for n in names)
 
     @property
     def polygons(self) -> bool:
@@ -90,12 +99,15 @@ class Layer:
         return f"ST_AsGeoJSON({geom}, 9)::json"
 
 
-# Each plot's stage, flags and readiness as of a date (stored rows for today).
+# Each plot's stage, flags and readiness as of a date (stored rows for today), for the
+# plots of CTE `ev` only (a page, a bbox: issue 14), one call per park that has some.
 # "Today" is each park's own date (its time zone).
-_PLOT_STATE = """day AS (SELECT pk.id AS park_id, coalesce(%(as_of)s::date, park_today(pk.id)) AS d
-             FROM parks pk WHERE %(park_id)s::int IS NULL OR pk.id = %(park_id)s),
-st AS (SELECT s.* FROM day CROSS JOIN LATERAL plot_status_as_of(day.park_id, day.d) s),
-rd AS (SELECT r.* FROM day CROSS JOIN LATERAL plot_readiness_as_of(day.park_id, day.d) r),
+_PLOT_STATE = """day AS (SELECT pk.id AS park_id, coalesce(%(as_of)s::date, park_today(pk.id)) AS d,
+                    ARRAY(SELECT ev.id FROM ev WHERE ev.park_id = pk.id) AS ids
+             FROM parks pk WHERE (%(park_id)s::int IS NULL OR pk.id = %(park_id)s)
+               AND EXISTS (SELECT 1 FROM ev WHERE ev.park_id = pk.id)),
+st AS (SELECT s.* FROM day CROSS JOIN LATERAL plot_status_as_of(day.park_id, day.d, day.ids) s),
+rd AS (SELECT r.* FROM day CROSS JOIN LATERAL plot_readiness_as_of(day.park_id, day.d, day.ids) r),
 """
 
 LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
@@ -108,8 +120,8 @@ LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
           'area_m2', ST_Area(f.geom_gk), 'version', f.version)"""),
     Layer(
         name="plots", noun=N_("plot"), title="Plots with status flags and readiness level",
-        with_=_PLOT_STATE,
-        source="plot_features f JOIN st ON st.plot_id = f.id JOIN rd ON rd.plot_id = f.id",
+        with_=_PLOT_STATE, source="plot_features f",
+        joins="JOIN st ON st.plot_id = f.id JOIN rd ON rd.plot_id = f.id",
         columns="""f.id, f.park_id, f.code, f.geom, f.properties || jsonb_build_object(
           'stage', st.stage, 'flags', to_jsonb(st.flags), 'level', rd.level,
           'level_name', rd.level_name, 'level_name_en', rd.level_name_en,
@@ -119,10 +131,10 @@ LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
         filters=(
             Filter("code", "starts_with(upper(f.code), upper(%(code)s))",
                    description="plot code prefix, case-insensitive"),
-            Filter("stage", "st.stage = %(stage)s", tuple(labels.STAGES)),
+            Filter("stage", "st.stage = %(stage)s", tuple(labels.STAGES), state=True),
             Filter("zone", "f.zone_code = %(zone)s", description="zone code"),
-            Filter("flag", "%(flag)s = ANY (st.flags)", status.FLAGS),
-            Filter("serviced", "rd.serviced = %(serviced)s", kind="boolean",
+            Filter("flag", "%(flag)s = ANY (st.flags)", status.FLAGS, state=True),
+            Filter("serviced", "rd.serviced = %(serviced)s", kind="boolean", state=True,
                    description="serviced land (熟地, at least 三通一平)"),
         ),
         item=Item(source="plot_features f JOIN plots p ON p.id = f.id",
@@ -148,7 +160,7 @@ LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
           'length_m', ST_Length(f.geom_gk), 'version', f.version)"""),
     Layer(
         name="projects", noun=N_("project"), title="Projects",
-        source="project_features f",
+        source="project_features f", keys="f.id, f.park_id, f.properties ->> 'code' AS code",
         columns="f.*, f.properties ->> 'code' AS code", properties="f.properties",
         geometry_types=("MultiPolygon",), order=("park_id", "code"), bbox=False,
         metric_geometry=None,
@@ -185,7 +197,7 @@ GUEST_LAYERS: dict[str, Layer] = {
     "roads": LAYERS["roads"],
     "plots": Layer(
         name="plots", noun=N_("plot"), title="Supplyable serviced plots", role="guest",
-        with_=_PLOT_STATE, source="plot_features f JOIN rd ON rd.plot_id = f.id",
+        with_=_PLOT_STATE, source="plot_features f", joins="JOIN rd ON rd.plot_id = f.id",
         columns=f"f.id, f.park_id, f.code, f.geom, {_GUEST_PLOT} AS properties",
         properties="f.properties", geometry_types=("MultiPolygon",),
         order=("park_id", "code"), condition=GUEST_PLOT_CONDITION,
@@ -193,8 +205,9 @@ GUEST_LAYERS: dict[str, Layer] = {
                         description="plot code prefix, case-insensitive"),
                  Filter("zone", "f.zone_code = %(zone)s", description="zone code")),
         item=Item(source="""plot_features f JOIN LATERAL (
-                    SELECT r.* FROM plot_readiness_as_of(f.park_id, park_today(f.park_id)) r
-                    WHERE r.plot_id = f.id) rd ON true""", properties=_GUEST_PLOT)),
+                    SELECT r.* FROM plot_readiness_as_of(f.park_id, park_today(f.park_id),
+                                                         ARRAY[f.id]) r) rd ON true""",
+                  properties=_GUEST_PLOT)),
 }
 
 AS_OF_TODAY = N_("a guest sees the %(layer)s layer as of today only: as_of cannot be given")
@@ -213,36 +226,59 @@ def visible(name: str, role: str | None) -> Layer:
 
 
 @cache
-def _search_sql(layer: Layer, active: tuple[str, ...], bbox: bool) -> str:
-    """The paging query of a layer with the given filters (one text per combination)."""
+def _search_sql(layer: Layer, active: tuple[str, ...], bbox: bool, after: bool) -> str:
+    """The paging query of a layer with the given filters (one text per combination).
+
+    The rows are found first by what they carry themselves (park, bbox, the filters on the
+    row: `cand`, with the index); only those are evaluated (`ev`: the state of a layer
+    such as the plots' status as of a date, issue 14) and, without a filter on the state,
+    only the page of them. A page starts after a key (`after`, keyset paging: no deep
+    OFFSET; the index of the key finds it) and holds one row more than asked, which says
+    whether another page follows; the features are built for the page's rows only."""
     where = ["f.park_id = %(park_id)s"] if "park_id" in active else []
     if bbox:
         where.append(f"ST_Intersects(f.{layer.geometry}, ST_MakeEnvelope("
                      f"%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, {STORAGE_SRID}))")
-    where += [layer.filter_by_name[name].predicate for name in active if name != "park_id"]
+    filters = [layer.filter_by_name[name] for name in active if name != "park_id"]
+    where += [f.predicate for f in filters if not f.state]
+    state = [f.predicate for f in filters if f.state]
     if layer.condition:
-        where.append(layer.condition)
-    inner = ", ".join(layer.order)
-    outer = ", ".join(f"f.{c}" for c in layer.order)
-    return f"""WITH {layer.with_}sel AS (
-  SELECT {layer.columns} FROM {layer.source}
-  WHERE {' AND '.join(where) or 'true'})
-SELECT (SELECT count(*) FROM sel) AS matched,
+        (state if layer.with_ else where).append(layer.condition)
+    key = ", ".join(f"f.{c}" for c in layer.order)
+    start = ("(" + key + ") > (" + ", ".join(f"%(after{i})s" for i in range(len(layer.order)))
+             + ")") if after else "true"
+    window = f"WHERE {start} ORDER BY {key} LIMIT %(limit)s + 1 OFFSET %(offset)s"
+    early = not state  # the page is known before any state is evaluated
+    id_ = layer.id_column
+    hit = (f"SELECT ev.* FROM ev JOIN {layer.source} ON f.{id_} = ev.{id_} {layer.joins} "
+           f"WHERE {' AND '.join(state) or 'true'}" if layer.with_ else "SELECT * FROM ev")
+    return f"""WITH cand AS NOT MATERIALIZED (
+  SELECT {layer.key_columns} FROM {layer.source} WHERE {' AND '.join(where) or 'true'}),
+ev AS (SELECT f.* FROM cand f {window if early else ''}),
+{layer.with_}hit AS ({hit}),
+pg AS MATERIALIZED (SELECT f.* FROM hit f {'ORDER BY ' + key if early else window})
+SELECT (SELECT count(*) FROM {'cand' if early else 'hit'}) AS matched,
+       (SELECT count(*) FROM pg) > %(limit)s AS more,
+       (SELECT json_build_array({key}) FROM pg f
+        ORDER BY {key} LIMIT 1 OFFSET %(limit)s - 1) AS last_key,
        coalesce((SELECT json_agg(json_build_object(
-                   'type', 'Feature', 'id', f.{layer.id_column},
+                   'type', 'Feature', 'id', f.{id_},
                    'geometry', {layer.geometry_json()},
-                   'properties', {layer.properties}) ORDER BY {outer})
-                 FROM (SELECT * FROM sel ORDER BY {inner}
-                       LIMIT %(limit)s OFFSET %(offset)s) AS f),
+                   'properties', {layer.properties}) ORDER BY {key})
+                 FROM (SELECT {layer.columns}
+                       FROM (SELECT * FROM pg f ORDER BY {key} LIMIT %(limit)s) pg
+                       JOIN {layer.source} ON f.{id_} = pg.{id_} {layer.joins}) AS f),
                 '[]') AS features"""
 
 
 def search(conn: psycopg.Connection, layer: Layer, park_id: int | None, bbox, page: Page,
            as_of: date | None = None, **filters) -> dict:
-    """A page of a layer's features: {features, matched, offset, limit}.
+    """A page of a layer's features: {features, matched, offset, limit, after, next}.
 
     Filters given as None are not applied; unknown filters and values outside a filter's
-    vocabulary are refused. The web layer adds the paging links.
+    vocabulary are refused. The page starts after `page.after` (a key from an earlier
+    page's `next`) when given, then skips `page.offset` features; `next` is the key to
+    ask for the following page (None on the last one). The web layer adds the links.
     """
     if as_of is not None and not layer.as_of:
         raise BadRequest(Text(AS_OF_TODAY, layer=Text(layer.noun)))
@@ -260,10 +296,28 @@ def search(conn: psycopg.Connection, layer: Layer, park_id: int | None, bbox, pa
               **{name: filters[name] for name in active}}
     if use_bbox:
         params.update(zip(("minx", "miny", "maxx", "maxy"), bbox, strict=True))
+    if page.after is not None:
+        params.update((f"after{i}", v) for i, v in enumerate(_key(layer, page.after)))
     key = tuple(sorted(active)) + (("park_id",) if park_id is not None else ())
-    row = conn.execute(_search_sql(layer, key, use_bbox), params).fetchone()
+    row = conn.execute(_search_sql(layer, key, use_bbox, page.after is not None),
+                       params).fetchone()
     return {"features": row["features"], "matched": row["matched"], "offset": page.offset,
-            "limit": page.limit}
+            "limit": page.limit, "after": page.after,
+            "next": row["last_key"] if row["more"] else None}
+
+
+# The type of each paging key column (any other is text): a key from a request is checked
+# against them, so that it reaches SQL only as what the column holds.
+KEY_TYPES = {"id": int, "park_id": int}
+
+
+def _key(layer: Layer, values: tuple) -> tuple:
+    """A paging key given for this layer, refused unless it has the layer's columns' types."""
+    types = [KEY_TYPES.get(c, str) for c in layer.order]
+    if len(values) != len(types) or not all(isinstance(v, t) and not isinstance(v, bool)
+                                            for v, t in zip(values, types, strict=True)):
+        raise BadRequest(Text(CURSOR, value=params.cursor_text(values)))
+    return values
 
 
 def get(conn: psycopg.Connection, layer: Layer, feature_id: int) -> dict:

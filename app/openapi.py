@@ -17,8 +17,12 @@ _PARAMS = {
     "limit": {"name": "limit", "in": "query",
               "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT,
                          "default": DEFAULT_LIMIT}},
-    "offset": {"name": "offset", "in": "query",
+    "offset": {"name": "offset", "in": "query", "description": "features to skip (kept for "
+               "old clients; deep pages cost more: follow the `next` link instead)",
                "schema": {"type": "integer", "minimum": 0, "default": 0}},
+    "after": {"name": "after", "in": "query", "description": "start after this key, as the "
+              "`next` link of the previous page gives it (keyset paging; opaque)",
+              "schema": {"type": "string"}},
     "as_of": {"name": "as_of", "in": "query", "description": "evaluate the rules as of this "
               "date (default today)", "schema": {"type": "string", "format": "date"}},
 }
@@ -374,7 +378,7 @@ def _filter(f: Filter) -> dict:
 
 def _layer_op(layer: Layer) -> dict:
     """The list operation of a feature layer, from its description in app.layers."""
-    params = ["park", *(["bbox"] if layer.bbox else []), "limit", "offset",
+    params = ["park", *(["bbox"] if layer.bbox else []), "limit", "after", "offset",
               *(["as_of"] if layer.as_of else [])]
     return _op(layer.title, *params, extra=[_filter(f) for f in layer.filters])
 

@@ -8,6 +8,8 @@ passes its options.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import math
 import re
@@ -37,6 +39,7 @@ BBOX = N_("bbox must be four numbers minx,miny,maxx,maxy, not %(value)s")
 class Page:
     limit: int
     offset: int
+    after: tuple | None = None  # the paging key the page starts after (keyset paging)
 
 
 def text(args: Mapping, name: str) -> str | None:
@@ -45,7 +48,7 @@ def text(args: Mapping, name: str) -> str | None:
 
 
 def page(args: Mapping) -> Page:
-    """limit (1–10000, default 1000) and offset (≥ 0)."""
+    """limit (1–10000, default 1000), offset (≥ 0) and after (a key from a next link)."""
     limit, offset = args.get("limit"), args.get("offset")
     try:
         lim = DEFAULT_LIMIT if limit in (None, "") else int(limit)
@@ -56,7 +59,32 @@ def page(args: Mapping) -> Page:
         raise BadRequest(Text(BETWEEN, name="limit", low=1, high=MAX_LIMIT))
     if not 0 <= off <= MAX_OFFSET:
         raise BadRequest(Text(BETWEEN, name="offset", low=0, high=MAX_OFFSET))
-    return Page(lim, off)
+    return Page(lim, off, cursor(args.get("after")))
+
+
+CURSOR = N_("after must be the value of a next link of this list, not %(value)s")
+
+
+def cursor(value: str | None) -> tuple | None:
+    """after=<cursor>: a page's last key as `cursor_text` wrote it (a list of whole numbers
+    and texts), or None when absent. Which columns and types it must have is the layer's
+    to check."""
+    if value in (None, ""):
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+    except (ValueError, binascii.Error):
+        raise BadRequest(Text(CURSOR, value=repr(value))) from None
+    if not (isinstance(key, list) and key
+            and all(isinstance(v, int | str) and not isinstance(v, bool) for v in key)):
+        raise BadRequest(Text(CURSOR, value=repr(value)))
+    return tuple(key)
+
+
+def cursor_text(key: list | tuple) -> str:
+    """The after= value of a paging key (URL-safe, opaque to clients)."""
+    text = json.dumps(list(key), ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 def bbox(args: Mapping) -> tuple[float, float, float, float] | None:

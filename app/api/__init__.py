@@ -7,6 +7,9 @@ are JSON {"error": {"code", "message"}} with their HTTP status (see web_errors.p
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from .. import geojson, layers, params, schemas
@@ -21,6 +24,37 @@ def geo(data: dict, http_status: int = 200):
     response = jsonify(data)
     response.status_code = http_status
     response.mimetype = "application/geo+json"
+    return response
+
+
+GEOJSON = "application/geo+json"
+COMPRESSED = ("application/json", GEOJSON)
+MIN_GZIP_BYTES = 1024  # smaller bodies gain less than the header costs
+
+
+@bp.after_request
+def compress_and_tag(response):
+    """GeoJSON answers carry a strong ETag (a hash of the body): the same If-None-Match
+    gets 304 and no body. JSON and GeoJSON bodies go gzipped (level 6) to a client that
+    accepts it. A small hook rather than Flask-Compress: two things to do, on one
+    blueprint, and the ETag must be of the body before compression."""
+    if response.status_code != 200 or response.direct_passthrough or \
+            response.mimetype not in COMPRESSED:
+        return response
+    body = response.get_data()
+    gzipped = "gzip" in request.accept_encodings and len(body) >= MIN_GZIP_BYTES
+    response.vary.add("Accept-Encoding")
+    if response.mimetype == GEOJSON:
+        tag = hashlib.sha256(body).hexdigest()[:40]
+        # the gzipped body is another representation: another strong tag
+        response.set_etag(tag + "-gz" if gzipped else tag)
+        if request.if_none_match.contains(tag) or request.if_none_match.contains(tag + "-gz"):
+            response.set_data(b"")
+            response.status_code = 304
+            return response
+    if gzipped:
+        response.set_data(gzip.compress(body, 6))
+        response.headers["Content-Encoding"] = "gzip"
     return response
 
 
@@ -58,8 +92,9 @@ def version(data: dict | None = None) -> int:
 
 def feature_page(name: str):
     """A page of a layer's features for the request's park, bbox, page and filters, with a
-    `next` link while more remain; as the request's role may see the layer (a filter or
-    as_of that its variant lacks is refused, not ignored)."""
+    `next` link (after= the page's last key, no offset) while more remain; as the
+    request's role may see the layer (a filter or as_of that its variant lacks is refused,
+    not ignored)."""
     full, args, page = layers.LAYERS[name], request.args, params.page(request.args)
     layer = layers.visible(name, request_role())
     filters = {f.name: params.boolean(args, f.name) if f.kind == "boolean"
@@ -67,9 +102,10 @@ def feature_page(name: str):
     result = layers.search(get_db(), layer, park(), params.bbox(args) if layer.bbox else None,
                            page, as_of() if full.as_of else None, **filters)
     fc = geojson.page(result)
-    if page.offset + fc["numberReturned"] < fc["numberMatched"]:
+    if result["next"] is not None:  # keyset: the next page starts after this one's last key
         fc["links"].append({"rel": "next", "type": "application/geo+json",
-                            "href": _href(offset=page.offset + page.limit)})
+                            "href": _href(after=params.cursor_text(result["next"]),
+                                          offset=None)})
     return geo(fc)
 
 

@@ -32,34 +32,85 @@ BEGIN
 END;
 $$;
 
--- Status as of a date: stored rows of that date, the rest evaluated now.
+-- Status as of a date: stored rows of that date, the rest evaluated now; of the whole park
+-- (p_ids NULL) or of the listed plots only (a page, a bbox: their stored rows read by key,
+-- only the others evaluated, issue 14). Branches rather than `p_ids IS NULL OR ...` (see
+-- evaluate_status): the branch not taken is skipped before it reads anything.
+CREATE OR REPLACE FUNCTION plot_status_as_of(p_park integer, p_as_of date, p_ids integer[])
+RETURNS TABLE (plot_id integer, park_id integer, evaluated_on date, stage text, flags text[],
+               reasons jsonb, details jsonb)
+LANGUAGE sql STABLE AS $$
+WITH todo AS MATERIALIZED (SELECT ARRAY(
+  SELECT p.id FROM plots p
+  WHERE p_ids IS NULL AND p.park_id = p_park AND NOT EXISTS (
+    SELECT 1 FROM plot_status s WHERE s.plot_id = p.id AND s.evaluated_on = p_as_of)
+  UNION ALL
+  SELECT i.id FROM unnest(p_ids) AS i (id)
+  WHERE NOT EXISTS (
+    SELECT 1 FROM plot_status s WHERE s.plot_id = i.id AND s.evaluated_on = p_as_of)) AS ids)
+SELECT s.plot_id, s.park_id, s.evaluated_on, s.stage, s.flags, s.reasons, s.details
+FROM plot_status s WHERE p_ids IS NULL AND s.park_id = p_park AND s.evaluated_on = p_as_of
+UNION ALL
+SELECT s.plot_id, s.park_id, s.evaluated_on, s.stage, s.flags, s.reasons, s.details
+FROM plot_status s
+WHERE s.plot_id IN (SELECT unnest(p_ids)) AND s.park_id = p_park AND s.evaluated_on = p_as_of
+UNION ALL
+-- the plots without a stored row (evaluate_status checks that the listed ones are the
+-- park's, `todo`, found once per query); not called at all when there are none (it costs
+-- its planning, ~20–90 ms). The ids as a subquery keep it from being inlined: inlined, it
+-- is planned with every query that reads this function (180 ms for a bbox of 8 plots) even
+-- when it never runs; uncorrelated, a caller that reads this function again (the inner
+-- side of a join) gets the rows already evaluated, not a new evaluation of the park.
+SELECT e.* FROM evaluate_status(p_park, p_as_of, (SELECT t.ids FROM todo t)) e
+WHERE (SELECT cardinality(t.ids) FROM todo t) > 0;
+$$;
+
 CREATE OR REPLACE FUNCTION plot_status_as_of(p_park integer, p_as_of date)
 RETURNS TABLE (plot_id integer, park_id integer, evaluated_on date, stage text, flags text[],
                reasons jsonb, details jsonb)
 LANGUAGE sql STABLE AS $$
-SELECT s.plot_id, s.park_id, s.evaluated_on, s.stage, s.flags, s.reasons, s.details
-FROM plot_status s WHERE s.park_id = p_park AND s.evaluated_on = p_as_of
-UNION ALL
-SELECT e.* FROM evaluate_status(p_park, p_as_of, ARRAY(
-  SELECT p.id FROM plots p
-  WHERE p.park_id = p_park AND NOT EXISTS (
-    SELECT 1 FROM plot_status s WHERE s.plot_id = p.id AND s.evaluated_on = p_as_of))) e;
+SELECT * FROM plot_status_as_of(p_park, p_as_of, NULL);
 $$;
 
--- Readiness as of a date: stored rows of that date, the rest evaluated now.
+-- Readiness as of a date: as plot_status_as_of, of the whole park or of the listed plots.
+CREATE OR REPLACE FUNCTION plot_readiness_as_of(p_park integer, p_as_of date, p_ids integer[])
+RETURNS TABLE (plot_id integer, park_id integer, evaluated_on date, utilities jsonb,
+               levelled boolean, level integer, level_name text, level_name_en text,
+               serviced boolean)
+LANGUAGE sql STABLE AS $$
+WITH todo AS MATERIALIZED (SELECT ARRAY(
+  SELECT p.id FROM plots p
+  WHERE p_ids IS NULL AND p.park_id = p_park AND NOT EXISTS (
+    SELECT 1 FROM plot_readiness r WHERE r.plot_id = p.id AND r.evaluated_on = p_as_of)
+  UNION ALL
+  SELECT i.id FROM unnest(p_ids) AS i (id)
+  WHERE NOT EXISTS (
+    SELECT 1 FROM plot_readiness r WHERE r.plot_id = i.id AND r.evaluated_on = p_as_of)) AS ids)
+SELECT r.plot_id, r.park_id, r.evaluated_on, r.utilities, r.levelled, r.level, r.level_name,
+       r.level_name_en, r.serviced
+FROM plot_readiness r WHERE p_ids IS NULL AND r.park_id = p_park AND r.evaluated_on = p_as_of
+UNION ALL
+SELECT r.plot_id, r.park_id, r.evaluated_on, r.utilities, r.levelled, r.level, r.level_name,
+       r.level_name_en, r.serviced
+FROM plot_readiness r
+WHERE r.plot_id IN (SELECT unnest(p_ids)) AND r.park_id = p_park AND r.evaluated_on = p_as_of
+UNION ALL
+-- the plots without a stored row (evaluate_readiness checks that the listed ones are the
+-- park's, `todo`, found once per query); not called at all when there are none (it costs
+-- its planning, ~20–90 ms). The ids as a subquery keep it from being inlined: inlined, it
+-- is planned with every query that reads this function (180 ms for a bbox of 8 plots) even
+-- when it never runs; uncorrelated, a caller that reads this function again (the inner
+-- side of a join) gets the rows already evaluated, not a new evaluation of the park.
+SELECT e.* FROM evaluate_readiness(p_park, p_as_of, (SELECT t.ids FROM todo t)) e
+WHERE (SELECT cardinality(t.ids) FROM todo t) > 0;
+$$;
+
 CREATE OR REPLACE FUNCTION plot_readiness_as_of(p_park integer, p_as_of date)
 RETURNS TABLE (plot_id integer, park_id integer, evaluated_on date, utilities jsonb,
                levelled boolean, level integer, level_name text, level_name_en text,
                serviced boolean)
 LANGUAGE sql STABLE AS $$
-SELECT r.plot_id, r.park_id, r.evaluated_on, r.utilities, r.levelled, r.level, r.level_name,
-       r.level_name_en, r.serviced
-FROM plot_readiness r WHERE r.park_id = p_park AND r.evaluated_on = p_as_of
-UNION ALL
-SELECT e.* FROM evaluate_readiness(p_park, p_as_of, ARRAY(
-  SELECT p.id FROM plots p
-  WHERE p.park_id = p_park AND NOT EXISTS (
-    SELECT 1 FROM plot_readiness r WHERE r.plot_id = p.id AND r.evaluated_on = p_as_of))) e;
+SELECT * FROM plot_readiness_as_of(p_park, p_as_of, NULL);
 $$;
 
 -- Bulk loads set parkatlas.defer_recompute = on and recompute once at the end.

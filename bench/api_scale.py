@@ -1,0 +1,155 @@
+"""Benchmark the API at scale (issue 14 item 4) on a generated park of 100 000 plots.
+
+Loads (once; --reuse keeps it) one generated park into `parkatlas_bench_scale`, then times,
+in the same run, through the app (Flask's test client with a Bearer token: routing, the
+access check, the SQL and the JSON serialisation; no network) and against the bare SQL:
+
+  1. a 250 m bbox through /api/v1/plots vs the bare `geom && bbox` query returning the same
+     plots as GeoJSON (code only) plus its serialisation in Python (target ≤ 1.5×);
+  2. the same bbox with as_of another date (every plot in it evaluated on the spot);
+  3. a deep page of the plot list: offset=N vs after=<key of the plot before it>;
+  4. the size of a page of 1 000 plots, plain and gzipped;
+  5. last (the longest): /status/summary and /readiness/priority, today and as of another
+     date (the whole park).
+
+Prints min/median/max and the load average before and after.
+
+Usage: .venv/bin/python -m bench.api_scale [--plots 100000] [--windows 30] [--reuse]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import statistics
+
+from app import create_app, db, importer, migrations, params, users
+from bench.common import fresh_database, generated, machine, server_url, timed
+
+BENCH_DB = "parkatlas_bench_scale"
+OTHER_DAY = "2027-06-01"
+BARE = """SELECT coalesce(json_agg(json_build_object(
+            'type', 'Feature', 'id', id,
+            'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(geom, 4326)), 9)::json,
+            'properties', json_build_object('code', code)) ORDER BY code), '[]') AS features
+          FROM plots
+          WHERE park_id = %s AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4490)"""
+
+
+def _load() -> str:
+    return "{:.1f} {:.1f} {:.1f} (1, 5, 15 min)".format(*os.getloadavg())
+
+
+def spread(times: list[float]) -> str:
+    ms = [t * 1000 for t in times]
+    return (f"min {min(ms):8.1f}  median {statistics.median(ms):8.1f}  max {max(ms):8.1f} ms"
+            f"  ({len(ms)} runs)")
+
+
+def windows(conn, count: int, rng: random.Random) -> list[tuple]:
+    """Random 250 m × 250 m windows (lon/lat) centred on random plots."""
+    ids = [r["id"] for r in conn.execute("SELECT id FROM plots")]
+    rows = conn.execute("SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT ST_Centroid(geom) AS c "
+                        "FROM plots WHERE id = ANY(%s)) s", [rng.sample(ids, count)]).fetchall()
+    half = 125 / 111_320
+    return [(r["x"] - half * 1.15, r["y"] - half, r["x"] + half * 1.15, r["y"] + half)
+            for r in rows]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--plots", type=int, default=100_000)
+    parser.add_argument("--windows", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each whole-park answer")
+    parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
+    args = parser.parse_args()
+
+    data = generated(args.plots, 1)
+    url = server_url(BENCH_DB) if args.reuse else fresh_database(BENCH_DB)
+    with db.connect(url, actor="bench") as conn:
+        migrations.upgrade(conn)
+        if not args.reuse:
+            _loaded, load_s = timed(importer.load_dataset, conn, data)
+            print(f"loaded {args.plots} plots in {load_s:.1f} s")
+        conn.execute("VACUUM ANALYZE")
+        park = conn.execute("SELECT id FROM parks ORDER BY id LIMIT 1").fetchone()["id"]
+        total = conn.execute("SELECT count(*) AS n FROM plots").fetchone()["n"]
+        print(machine(conn) + f"; {total} plots; load average " + _load())
+        if not conn.execute("SELECT 1 FROM users WHERE username = 'bench-viewer'").fetchone():
+            users.add(conn, "bench-viewer", "viewer")
+        token = users.issue_token(conn, "bench-viewer", "bench")
+        boxes = windows(conn, args.windows, random.Random(14))
+
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "DB_POOL_MAX": 2})
+        client = app.test_client()
+        auth = {"Authorization": f"Bearer {token}"}
+
+        def get(path: str, **headers):
+            response = client.get(path, headers={**auth, **headers})
+            assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+            return response
+
+        def bare(box):
+            rows = conn.execute(BARE, [park, *box]).fetchone()["features"]
+            return json.dumps({"type": "FeatureCollection", "features": rows})
+
+        bbox = [",".join(f"{v:.7f}" for v in box) for box in boxes]
+        get(f"/api/v1/plots?bbox={bbox[0]}")  # warm the pool and the caches
+        app_t, bare_t, other_t, counts = [], [], [], []
+        for box, text in zip(boxes, bbox, strict=True):
+            fc = json.loads(timed(get, f"/api/v1/plots?park={park}&bbox={text}")[0].data)
+            app_t.append(timed(get, f"/api/v1/plots?park={park}&bbox={text}")[1])
+            bare_t.append(timed(bare, box)[1])
+            other_t.append(timed(get, f"/api/v1/plots?park={park}&bbox={text}"
+                                      f"&as_of={OTHER_DAY}")[1])
+            counts.append(fc["numberReturned"])
+        ratio = [a / b for a, b in zip(app_t, bare_t, strict=True)]
+        print(f"250 m bbox ({min(counts)}–{max(counts)} plots, median "
+              f"{statistics.median(counts):.0f}), {len(boxes)} windows:")
+        print(f"  app /plots?bbox                 {spread(app_t)}")
+        print(f"  bare geom && bbox + json.dumps  {spread(bare_t)}")
+        print(f"  ratio app / bare                median {statistics.median(ratio):.2f}×  "
+              f"max {max(ratio):.2f}×")
+        print(f"  app /plots?bbox&as_of={OTHER_DAY}  {spread(other_t)}")
+
+        # a deep page: the 1000 plots after the first `deep`, by offset and by key
+        deep = total - 1000
+        key = conn.execute("SELECT park_id, code FROM plots ORDER BY park_id, code "
+                           "OFFSET %s LIMIT 1", [deep - 1]).fetchone()
+        after = params.cursor_text([key["park_id"], key["code"]])
+        by_offset = [timed(get, f"/api/v1/plots?limit=1000&offset={deep}") for _ in
+                     range(args.runs)]
+        by_key = [timed(get, f"/api/v1/plots?limit=1000&after={after}") for _ in
+                  range(args.runs)]
+        assert json.loads(by_offset[0][0].data)["features"] == \
+            json.loads(by_key[0][0].data)["features"]
+        print(f"page of 1000 at offset {deep}         {spread([t for _r, t in by_offset])}")
+        print(f"the same page by after=<key>         {spread([t for _r, t in by_key])}")
+        first = [timed(get, "/api/v1/plots?limit=1000")[1] for _ in range(args.runs)]
+        print(f"the first page of 1000               {spread(first)}")
+
+        page = get("/api/v1/plots?limit=1000")
+        zipped = get("/api/v1/plots?limit=1000", **{"Accept-Encoding": "gzip"})
+        assert json.loads(gzip.decompress(zipped.data)) == json.loads(page.data)
+        print(f"a page of 1000 plots: {len(page.data) / 1e6:.2f} MB plain, "
+              f"{len(zipped.data) / 1e6:.2f} MB gzipped; "
+              f"If-None-Match → {get_status(client, auth, page.headers['ETag'])}")
+        for path in ("/api/v1/status/summary", f"/api/v1/status/summary?as_of={OTHER_DAY}",
+                     "/api/v1/readiness/priority",
+                     f"/api/v1/readiness/priority?as_of={OTHER_DAY}"):
+            times = [timed(get, path)[1] for _ in range(args.runs)]
+            print(f"{path:48s} {spread(times)}", flush=True)
+
+    print("load average " + _load())
+
+
+def get_status(client, auth: dict, tag: str) -> int:
+    return client.get("/api/v1/plots?limit=1000",
+                      headers={**auth, "If-None-Match": tag}).status_code
+
+
+if __name__ == "__main__":
+    main()
