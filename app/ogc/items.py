@@ -40,36 +40,55 @@ class Query:
 @cache
 def _sql(layer: layers.Layer, active: tuple[str, ...], bbox: crs_.Crs | None,
          out: crs_.Crs, cursor: str, single: bool) -> str:
-    """The statement of one page (one text per combination of what is asked)."""
-    key = f"f.{layer.id_column}"
+    """The statement of one page (one text per combination of what is asked).
+
+    A layer with an evaluated state (the plots' status as of a date) evaluates it for its
+    candidate rows only, as app.layers does: the page's rows when no filter reads the
+    state, else every row the other filters leave (issue 14)."""
+    key, id_ = f"f.{layer.id_column}", layer.id_column
+    filters = [layer.filter_by_name[name] for name in active if name != "park_id"]
     where = ["f.park_id = %(park_id)s"] if "park_id" in active else []
     if bbox is not None:
         env = crs_.envelope_sql(bbox)
         where.append(f"f.{layer.geometry} && {env} AND ST_Intersects(f.{layer.geometry}, {env})")
-    where += [layer.filter_by_name[name].predicate for name in active if name != "park_id"]
+    where += [f.predicate for f in filters if not f.state]
+    state = [f.predicate for f in filters if f.state]
     if layer.condition:
-        where.append(layer.condition)
+        (state if layer.with_ else where).append(layer.condition)
     if single:
         where.append(f"{key} = %(fid)s")
-    rows = f"FROM {layer.source} WHERE {' AND '.join(where) or 'true'}"
     after, before = f"{key} > %(after)s", f"{key} < %(before)s"
     page_where = {"after": f" AND {after}", "before": f" AND {before}", "": ""}[cursor]
     beyond = {"after": f"{key} <= %(after)s", "before": f"{key} >= %(before)s",
               "": "false"}[cursor]
     direction = "DESC" if cursor == "before" else "ASC"
+    window = f"WHERE true{page_where} ORDER BY {key} {direction} LIMIT %(limit)s + 1"
     geometry = crs_.geometry_sql(layer.geometry_json(), layer.geometry, out)
-    return f"""WITH {layer.with_}page AS MATERIALIZED (
-  SELECT {layer.columns} {rows}{page_where}
-  ORDER BY {key} {direction} LIMIT %(limit)s + 1)
+    if layer.with_:
+        early = not state  # the page is known before any state is evaluated
+        ctes = f"""cand AS NOT MATERIALIZED (
+  SELECT {layer.key_columns} FROM {layer.source} WHERE {' AND '.join(where) or 'true'}),
+ev AS (SELECT f.* FROM cand f {window if early else ''}),
+{layer.with_}hit AS (SELECT ev.* FROM ev JOIN {layer.source} ON {key} = ev.{id_} {layer.joins}
+  WHERE {' AND '.join(state) or 'true'}),
+"""
+        rows = f"FROM {'cand' if early else 'hit'} f WHERE true"
+        page = (f"SELECT {layer.columns} FROM (SELECT * FROM hit f {'' if early else window}) pg"
+                f" JOIN {layer.source} ON {key} = pg.{id_} {layer.joins}")
+    else:
+        ctes, rows = "", f"FROM {layer.source} WHERE {' AND '.join(where) or 'true'}"
+        page = (f"SELECT {layer.columns} {rows}{page_where} ORDER BY {key} {direction}"
+                " LIMIT %(limit)s + 1")
+    return f"""WITH {ctes}page AS MATERIALIZED ({page})
 SELECT (SELECT count(*) {rows}) AS matched,
        EXISTS (SELECT 1 {rows} AND {beyond}) AS beyond,
        (SELECT count(*) FROM page) AS fetched, s.ids, s.features
-FROM (SELECT array_agg(f.{layer.id_column} ORDER BY f.{layer.id_column}) AS ids,
+FROM (SELECT array_agg(f.{id_} ORDER BY f.{id_}) AS ids,
              coalesce(json_agg(json_build_object(
-               'type', 'Feature', 'id', f.{layer.id_column}, 'geometry', {geometry},
-               'properties', {layer.properties}) ORDER BY f.{layer.id_column}), '[]')::text
+               'type', 'Feature', 'id', f.{id_}, 'geometry', {geometry},
+               'properties', {layer.properties}) ORDER BY f.{id_}), '[]')::text
                AS features
-      FROM (SELECT * FROM page ORDER BY {layer.id_column} {direction}
+      FROM (SELECT * FROM page ORDER BY {id_} {direction}
             LIMIT %(limit)s) AS f) AS s"""
 
 

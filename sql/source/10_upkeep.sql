@@ -36,7 +36,11 @@ $$;
 -- (p_ids NULL) or of the listed plots only (a page, a bbox: their stored rows read by key,
 -- only the others evaluated, issue 14). Branches rather than `p_ids IS NULL OR ...` (see
 -- evaluate_status): the branch not taken is skipped before it reads anything.
-CREATE OR REPLACE FUNCTION plot_status_as_of(p_park integer, p_as_of date, p_ids integer[])
+-- (the two-argument form of earlier versions is this one with p_ids NULL: dropped so
+-- that a call of two arguments finds one function)
+DROP FUNCTION IF EXISTS plot_status_as_of(integer, date);
+CREATE OR REPLACE FUNCTION plot_status_as_of(p_park integer, p_as_of date,
+                                             p_ids integer[] DEFAULT NULL)
 RETURNS TABLE (plot_id integer, park_id integer, evaluated_on date, stage text, flags text[],
                reasons jsonb, details jsonb)
 LANGUAGE sql STABLE AS $$
@@ -65,15 +69,12 @@ SELECT e.* FROM evaluate_status(p_park, p_as_of, (SELECT t.ids FROM todo t)) e
 WHERE (SELECT cardinality(t.ids) FROM todo t) > 0;
 $$;
 
-CREATE OR REPLACE FUNCTION plot_status_as_of(p_park integer, p_as_of date)
-RETURNS TABLE (plot_id integer, park_id integer, evaluated_on date, stage text, flags text[],
-               reasons jsonb, details jsonb)
-LANGUAGE sql STABLE AS $$
-SELECT * FROM plot_status_as_of(p_park, p_as_of, NULL);
-$$;
-
 -- Readiness as of a date: as plot_status_as_of, of the whole park or of the listed plots.
-CREATE OR REPLACE FUNCTION plot_readiness_as_of(p_park integer, p_as_of date, p_ids integer[])
+-- (the two-argument form of earlier versions is this one with p_ids NULL: dropped so
+-- that a call of two arguments finds one function)
+DROP FUNCTION IF EXISTS plot_readiness_as_of(integer, date);
+CREATE OR REPLACE FUNCTION plot_readiness_as_of(p_park integer, p_as_of date,
+                                                p_ids integer[] DEFAULT NULL)
 RETURNS TABLE (plot_id integer, park_id integer, evaluated_on date, utilities jsonb,
                levelled boolean, level integer, level_name text, level_name_en text,
                serviced boolean)
@@ -103,14 +104,6 @@ UNION ALL
 -- side of a join) gets the rows already evaluated, not a new evaluation of the park.
 SELECT e.* FROM evaluate_readiness(p_park, p_as_of, (SELECT t.ids FROM todo t)) e
 WHERE (SELECT cardinality(t.ids) FROM todo t) > 0;
-$$;
-
-CREATE OR REPLACE FUNCTION plot_readiness_as_of(p_park integer, p_as_of date)
-RETURNS TABLE (plot_id integer, park_id integer, evaluated_on date, utilities jsonb,
-               levelled boolean, level integer, level_name text, level_name_en text,
-               serviced boolean)
-LANGUAGE sql STABLE AS $$
-SELECT * FROM plot_readiness_as_of(p_park, p_as_of, NULL);
 $$;
 
 -- Bulk loads set parkatlas.defer_recompute = on and recompute once at the end.
