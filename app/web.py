@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import (
     Blueprint,
     current_app,
@@ -24,10 +26,12 @@ from .web_db import get_db
 bp = Blueprint("web", __name__)
 
 
-def map_page(park_code: str | None, view_state: bool = False, editing: bool = True) -> dict:
+def map_page(park_code: str | None, view_state: bool = False, editing: bool = True,
+             tiles: bool = False) -> dict:
     """What the map template needs: the park and the rendered Folium parts (for a guest
     only the layers it may read, and no link to the staff's plot page; the drawing tools
-    for a planner unless `editing` is false)."""
+    for a planner unless `editing` is false; vector tiles where `tiles` allows them and
+    app.maps.use_tiles chooses them)."""
     conn = get_db()
     staff = request_can("viewer")
     park = parks.get(conn, parks.resolve(conn, park_code))
@@ -45,11 +49,21 @@ def map_page(park_code: str | None, view_state: bool = False, editing: bool = Tr
                        if staff else None,
                        "editing": _editing(conn, props["id"]) if editing else None,
                        "plot_edit": url_for("web.index") + "plots/{id}/edit"
-                       if request_can("planner") else None},
+                       if request_can("planner") else None,
+                       "tiles": {"base": url_for("web.index") + "tiles/" + quote(props["code"], safe="")}
+                       if tiles and staff and _tiles_chosen(conn, props["id"]) else None},
         messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
     return {"park": props, "map": map_parts}
+
+
+def _tiles_chosen(conn, park_id: int) -> bool:
+    """Whether this park's map draws from vector tiles (a guest's never does: its few
+    supplyable plots come from its own GeoJSON layer)."""
+    setting = current_app.config.get("MAP_TILES", "auto")
+    count = parks.plot_count(conn, park_id) if setting == "auto" else None
+    return maps.use_tiles(setting, count, current_app.config.get("MAP_TILES_FROM", 5000))
 
 
 def _editing(conn, park_id: int) -> dict | None:
@@ -67,7 +81,8 @@ def _editing(conn, park_id: int) -> dict | None:
 @bp.get("/")
 @access("guest")
 def index():
-    return render_template("map.html", **map_page(request.args.get("park"), view_state=True))
+    return render_template("map.html", **map_page(request.args.get("park"), view_state=True,
+                                                  tiles=True))
 
 
 def park_page(park_code: str | None) -> dict:

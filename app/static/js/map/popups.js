@@ -354,35 +354,41 @@ methods.bindProject = function (feature, layer) {
   }
 };
 
+/** A road's popup (a GeoJSON road's properties or a tile's attributes). */
+methods.roadPopup = function (p) {
+  var width = isBlank(p.width_m) ? null : this.number(p.width_m, 0) + ' ' + this.msg('unit.m');
+  return popupBody('pa-popup-road', p.name, null, [
+    [this.msg('field.class'), isBlank(p['class']) ? null : this.msg('road_class.' + p['class'])],
+    [this.msg('field.width'), width],
+    [this.msg('field.status'), isBlank(p.status) ? null : this.msg('status.' + p.status)],
+    p.status === 'in_service' ? null
+      : [this.msg('field.planned_completion'), p.planned_completion]
+  ]);
+};
+
 methods.bindRoad = function (feature, layer) {
   var self = this;
   var p = feature.properties || {};
-  layer.bindPopup(function () {
-    var width = isBlank(p.width_m) ? null : self.number(p.width_m, 0) + ' ' + self.msg('unit.m');
-    return popupBody('pa-popup-road', p.name, null, [
-      [self.msg('field.class'), isBlank(p['class']) ? null : self.msg('road_class.' + p['class'])],
-      [self.msg('field.width'), width],
-      [self.msg('field.status'), isBlank(p.status) ? null : self.msg('status.' + p.status)],
-      p.status === 'in_service' ? null
-        : [self.msg('field.planned_completion'), p.planned_completion]
-    ]);
-  }, {className: 'pa-leaflet-popup'});
+  layer.bindPopup(function () { return self.roadPopup(p); }, {className: 'pa-leaflet-popup'});
   if (!isBlank(p.name)) {
     layer.bindTooltip(function () { return el('span', null, p.name); },
       {sticky: true, className: 'pa-plot-tooltip'});
   }
 };
 
+/** A network feature's popup (GeoJSON properties or a tile's attributes). */
+methods.networkPopup = function (p) {
+  return popupBody('pa-popup-network', p.name,
+    isBlank(p.utility) ? null : this.msg('layer.network.' + p.utility), [
+      [this.msg('field.subtype'), p.subtype],
+      [this.msg('field.status'), isBlank(p.status) ? null : this.msg('status.' + p.status)],
+      p.status === 'in_service' ? null
+        : [this.msg('field.planned_completion'), p.planned_completion]
+    ]);
+};
+
 methods.bindNetwork = function (feature, layer) {
   var self = this;
   var p = feature.properties || {};
-  layer.bindPopup(function () {
-    return popupBody('pa-popup-network', p.name,
-      isBlank(p.utility) ? null : self.msg('layer.network.' + p.utility), [
-        [self.msg('field.subtype'), p.subtype],
-        [self.msg('field.status'), isBlank(p.status) ? null : self.msg('status.' + p.status)],
-        p.status === 'in_service' ? null
-          : [self.msg('field.planned_completion'), p.planned_completion]
-      ]);
-  }, {className: 'pa-leaflet-popup'});
+  layer.bindPopup(function () { return self.networkPopup(p); }, {className: 'pa-leaflet-popup'});
 };

@@ -1,0 +1,327 @@
+/*
+ * ParkAtlas map — plots, roads and networks from vector tiles (issue 14), when the server
+ * chose them for this park (config.tiles; app/maps.py use_tiles decides, nowhere else).
+ *
+ * Leaflet.VectorGrid (npm leaflet.vectorgrid, served from static/vendor) draws the MVT
+ * tiles of GET <base>/<version>/<layer>/{z}/{x}/{y}.mvt on canvas, styled by the tiles'
+ * attributes with the same thematic views as the GeoJSON layers (map/views.js). A layer
+ * whose group is hidden is not on the map, so its tiles are never asked for. Every edit
+ * bumps the park's data version: after an edit (or a 409) the page reads
+ * <base>/version again and swaps the tile URLs, so nothing stale shows.
+ *
+ * The GeoJSON plot layer stays, holding only the plots the page picked: a clicked plot
+ * (fetched whole from /plots/<id> for its popup), a search hit, the highlighted plots and,
+ * while an editing tool is on, the plots of the view. Popups, search, highlighting and the
+ * editor work on it unchanged.
+ *
+ * Clicks: the tiles' canvases take no pointer events (stacked canvas tiles would each
+ * swallow the clicks meant for the layers below, and VectorGrid 1.3.0's own click handler
+ * calls L.DomEvent.fakeStop, which Leaflet 1.9 no longer has). A click on the map is
+ * tested here against the drawn features of the shown layers, top first: networks, roads,
+ * plots.
+ *
+ * While Gaode (GCJ-02) is the basemap, each tile is moved by the GCJ-02 offset of its own
+ * centre (_getTilePos, and the hit test with it): the offset changes by a few metres per
+ * kilometre, well under a pixel across a tile at any zoom.
+ */
+import {Gcj02} from './basemaps.js';
+import {
+  HATCH_GOVERNMENT, PLOT_HIGHLIGHT_STYLE, UTILITY_COLOURS, networkStyle, roadStyle
+} from './styles.js';
+import {AuthRedirect} from '../http.js';
+import {isBlank} from './dom.js';
+
+const L = window.L;
+
+/** ParkMap methods of this part (parkatlas-map.js mixes them in). */
+export const methods = {};
+
+var TILE_PANE_Z = 405;  // below the GeoJSON plots (410), which hold the picked plots
+var SELECTED_OUTLINE = {color: PLOT_HIGHLIGHT_STYLE.color, weight: 3, opacity: 1};
+
+/** A VectorGrid.Protobuf whose tiles can be moved by an offset (GCJ-02 on Gaode). */
+var ShiftableTiles = L.VectorGrid && L.VectorGrid.Protobuf.extend({
+  _getTilePos: function (coords) {
+    var pos = L.GridLayer.prototype._getTilePos.call(this, coords);
+    var shift = this.options.shift && this.options.shift(coords);
+    return shift ? pos.add(shift) : pos;
+  }
+});
+
+/** The tiles' attributes as the views read them: flags as a list (MVT has no arrays). */
+export function tileProps(props) {
+  var p = L.extend({}, props);
+  if (typeof p.flags === 'string') {
+    var text = p.flags.trim();
+    if (text.charAt(0) === '[' || text.charAt(0) === '{') {
+      try {
+        p.flags = JSON.parse(text.charAt(0) === '{' ? '[' + text.slice(1, -1) + ']' : text);
+      } catch (err) {
+        p.flags = [];
+      }
+    } else {
+      p.flags = text ? text.split(',').map(function (f) { return f.trim(); }) : [];
+    }
+    if (!Array.isArray(p.flags)) { p.flags = []; }
+  }
+  if (typeof p.serviced === 'string') { p.serviced = p.serviced === 'true'; }
+  return p;
+}
+
+methods.tileUrl = function (layer) {
+  var url = this.cfg.tiles.base + '/' + encodeURIComponent(String(this.tileVersion)) + '/' +
+    layer + '/{z}/{x}/{y}.mvt';
+  return this.asOf ? url + '?as_of=' + encodeURIComponent(this.asOf) : url;
+};
+
+/** GET the park's current data version. */
+methods.readTileVersion = function () {
+  var self = this;
+  return this.fetchJson(this.cfg.tiles.base + '/version').then(function (doc) {
+    self.tileVersion = doc && doc.version;
+    self.container.setAttribute('data-tile-version', String(self.tileVersion));
+    return self.tileVersion;
+  });
+};
+
+/** The pixel offset of a tile while overlays are in GCJ-02 (null otherwise). */
+methods.tileShift = function (coords) {
+  if (!this.gcj) { return null; }
+  var size = 256;
+  var centre = L.point((coords.x + 0.5) * size, (coords.y + 0.5) * size);
+  var wgs = this.map.unproject(centre, coords.z);
+  var gcj = Gcj02.fromWgs84(wgs.lng, wgs.lat);
+  return this.map.project(L.latLng(gcj[1], gcj[0]), coords.z).subtract(centre);
+};
+
+/** A canvas for the government-cause hatching (SVG patterns cannot fill a canvas). */
+function hatchPattern() {
+  var canvas = document.createElement('canvas');
+  canvas.width = 8;
+  canvas.height = 8;
+  var ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#fcbba1';
+  ctx.fillRect(0, 0, 8, 8);
+  ctx.strokeStyle = '#e31a1c';
+  ctx.lineWidth = 2.5;
+  ctx.beginPath();
+  ctx.moveTo(-2, 10);
+  ctx.lineTo(10, -2);
+  ctx.moveTo(-2, 2);
+  ctx.lineTo(2, -2);
+  ctx.moveTo(6, 10);
+  ctx.lineTo(10, 6);
+  ctx.stroke();
+  return ctx.createPattern(canvas, 'repeat');
+}
+
+/** A plot's style in a tile: its view's (map/views.js), filled on canvas. */
+methods.tilePlotStyle = function (props) {
+  var style = this.plotStyle({properties: tileProps(props)}, true);
+  style.fill = true;
+  if (typeof style.fillColor === 'string' && style.fillColor.indexOf('url(#' +
+      HATCH_GOVERNMENT) === 0) {
+    this.hatch = this.hatch || hatchPattern();
+    style.fillColor = this.hatch;
+  }
+  return style;
+};
+
+function networkTileStyle(utility) {
+  return function (props) {
+    if (props.utility !== utility) { return []; }  // another utility's group draws it
+    // points (facilities) are filled circles; VectorGrid never fills a line
+    var inService = props.status === 'in_service';
+    return L.extend(networkStyle(props), {radius: 6, fill: true,
+      fillColor: UTILITY_COLOURS[props.utility] || '#555555', fillOpacity: inService ? 0.95 : 0.45});
+  };
+}
+
+/** The tile layers of the shown groups; made once the version is known. */
+methods.createTileLayers = function () {
+  var self = this;
+  var pane = this.map.getPane('pa-plot-tiles') ||
+    this.map.createPane('pa-plot-tiles', this.map.getPane('overlayPane'));
+  pane.style.zIndex = String(TILE_PANE_Z);
+  this.tileLayers = {};
+  var make = function (layer, group, paneName, styles) {
+    var options = {
+      pane: paneName,
+      rendererFactory: function (coords, size, opts) {
+        var renderer = L.canvas.tile(coords, size, opts);
+        renderer.getContainer().style.pointerEvents = 'none';  // clicks: tileClicked
+        return renderer;
+      },
+      tolerance: 3,  // px around a line or point that still hits it
+      shift: function (coords) { return self.tileShift(coords); },
+      vectorTileLayerStyles: styles,
+      interactive: true,
+      getFeatureId: function (f) { return f.properties.id; },
+      fetchOptions: {credentials: 'same-origin'},
+      maxZoom: 22
+    };
+    var tiles = new ShiftableTiles(self.tileUrl(layer), options);
+    tiles.paLayer = layer;
+    tiles.on('tileload', function () { self.tileLoaded(layer); });
+    tiles.on('load', function () { self.container.setAttribute('data-tiles-' + layer, 'loaded'); });
+    tiles.on('loading', function () {
+      self.container.setAttribute('data-tiles-' + layer, 'loading');
+    });
+    tiles.addTo(group);
+    return tiles;
+  };
+  this.map.on('click', function (e) { self.tileClicked(e); });
+  if (this.groups.plots) {
+    this.tileLayers.plots = make('plots', this.groups.plots, 'pa-plot-tiles',
+      {plots: function (props) { return self.tilePlotStyle(props); }});
+  }
+  if (this.groups.roads) {
+    this.tileLayers.roads = make('roads', this.groups.roads, 'pa-roads',
+      {roads: function (props) { return roadStyle(props); }});
+  }
+  this.utilities.forEach(function (utility) {
+    var group = self.groups['network.' + utility];
+    if (!group) { return; }
+    self.tileLayers['network.' + utility] = make('networks', group, 'pa-networks',
+      {networks: networkTileStyle(utility)});
+  });
+};
+
+/** The first plot tile drawn after a navigation: a mark for the benchmark and the tests. */
+methods.tileLoaded = function (layer) {
+  var key = 'data-tiles-' + layer + '-drawn';
+  var n = Number(this.container.getAttribute(key) || 0) + 1;
+  this.container.setAttribute(key, String(n));
+  if (n === 1 && layer === 'plots' && window.performance && window.performance.mark) {
+    window.performance.mark('parkatlas:first-plot-tile');
+  }
+};
+
+/** Read the version again and, when it moved, point every tile layer at it. */
+methods.refreshTiles = function () {
+  var self = this;
+  if (!this.tileLayers) { return Promise.resolve(null); }
+  var before = this.tileVersion;
+  return this.readTileVersion().then(function (version) {
+    if (version !== before) {
+      self.details = {};  // the plots' documents may have changed too
+      Object.keys(self.tileLayers).forEach(function (key) {
+        var tiles = self.tileLayers[key];
+        tiles.setUrl(self.tileUrl(tiles.paLayer));
+      });
+    }
+    return version;
+  });
+};
+
+/** Restyle the drawn plot tiles in place (a view switch, a highlight): no new request. */
+methods.restyleTiles = function () {
+  var tiles = this.tileLayers && this.tileLayers.plots;
+  if (!tiles) { return; }
+  var self = this;
+  var rendered = tiles._vectorTiles || {};
+  Object.keys(rendered).forEach(function (key) {
+    var renderer = rendered[key];
+    var features = renderer._features || {};
+    Object.keys(features).forEach(function (id) {
+      var feat = features[id].feature;
+      tiles._updateStyles(feat, renderer, self.tilePlotStyle(feat.properties || {}));
+    });
+  });
+};
+
+/** The drawn feature of a tile layer under a map position, or null. */
+methods.tileFeatureAt = function (tiles, latlng) {
+  var z = tiles._tileZoom;
+  var rendered = tiles._vectorTiles;
+  if (z === undefined || !rendered) { return null; }
+  var size = tiles.getTileSize();
+  var at = this.map.project(latlng, z);
+  var coords = at.unscaleBy(size).floor();
+  coords.z = z;
+  var renderer = rendered[tiles._tileCoordsToKey(coords)];
+  if (!renderer || !renderer._features) { return null; }
+  var local = at.subtract(coords.scaleBy(size)).subtract(this.tileShift(coords) || L.point(0, 0));
+  var found = null;
+  Object.keys(renderer._features).forEach(function (id) {
+    var feat = renderer._features[id].feature;
+    if (feat._pxBounds && feat._containsPoint(local)) { found = feat; }  // the last drawn
+  });
+  return found;
+};
+
+/** A click on the map: the top tile feature under it opens its popup. */
+methods.tileClicked = function (e) {
+  if (this.container.classList.contains('pa-measuring') || (this.edit && this.edit.mode)) {
+    return;  // the measure tool's click, or the editor's (it picks from the GeoJSON)
+  }
+  var self = this;
+  var order = this.utilities.map(function (u) { return 'network.' + u; })
+    .concat(['roads', 'plots']);
+  for (var i = 0; i < order.length; i++) {
+    var tiles = this.tileLayers[order[i]];
+    if (!tiles || !this.map.hasLayer(tiles)) { continue; }
+    var feat = this.tileFeatureAt(tiles, e.latlng);
+    if (!feat) { continue; }
+    var props = feat.properties || {};
+    if (order[i] === 'plots') {
+      if (!isBlank(props.id)) { this.openTilePlot(String(props.id), e.latlng); }
+    } else {
+      var content = order[i] === 'roads' ? self.roadPopup(props) : self.networkPopup(props);
+      L.popup({className: 'pa-leaflet-popup'}).setLatLng(e.latlng).setContent(content)
+        .openOn(this.map);
+    }
+    return;
+  }
+};
+
+/** Fetch a plot, draw it as picked and open its popup at `latlng` (its centre if none). */
+methods.openTilePlot = function (id, latlng) {
+  var self = this;
+  return this.plotDetail(id).then(function (feature) {
+    var layer = self.pickPlot(feature);
+    if (layer) {
+      layer.openPopup(latlng || layer.getBounds().getCenter());
+      self.container.setAttribute('data-selected-plot', id);
+    }
+    return layer;
+  }).catch(function (err) {
+    if (err instanceof AuthRedirect) { return null; }
+    self.showError([(err && err.message) || String(err)]);
+    return null;
+  });
+};
+
+/** Put a plot Feature in the GeoJSON layer of picked plots (once); its Leaflet layer. */
+methods.pickPlot = function (feature) {
+  if (!feature || !feature.geometry || !this.geo.plots) { return null; }
+  var p = feature.properties || {};
+  var id = String(isBlank(p.id) ? feature.id : p.id);
+  if (!this.plotLayers[id]) {
+    (this.data.plots = this.data.plots || []).push(feature);
+    this.geo.plots.addData(feature);
+  }
+  return this.plotLayers[id] || null;
+};
+
+/** The style of a picked plot over the tiles: its view's fill, outlined. */
+methods.pickedStyle = function (style) {
+  return this.cfg.tiles ? L.extend(style, SELECTED_OUTLINE) : style;
+};
+
+/** While an editing tool is on, the plots of the view as GeoJSON (the editor's layer). */
+methods.loadEditablePlots = function () {
+  var self = this;
+  if (!this.tileLayers) { return Promise.resolve(null); }
+  var b = this.map.getBounds();
+  var sw = this.wgsOf(b.getSouthWest());
+  var ne = this.wgsOf(b.getNorthEast());
+  var url = this.apiUrl('/plots', {park: this.cfg.park.id, limit: this.cfg.pageSize || 5000,
+    as_of: this.asOf, bbox: [sw[0], sw[1], ne[0], ne[1]].map(function (v) {
+      return v.toFixed(6);
+    }).join(',')});
+  return this.fetchAll(url).then(function (features) {
+    self.setData('plots', features);
+    return features;
+  });
+};
