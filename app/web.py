@@ -50,20 +50,21 @@ def map_page(park_code: str | None, view_state: bool = False, editing: bool = Tr
                        "editing": _editing(conn, props["id"]) if editing else None,
                        "plot_edit": url_for("web.index") + "plots/{id}/edit"
                        if request_can("planner") else None,
-                       "tiles": {"base": url_for("web.index") + "tiles/" + quote(props["code"], safe="")}
-                       if tiles and staff and _tiles_chosen(conn, props["id"]) else None},
+                       "tiles": _tiles(conn, props) if tiles and staff else None},
         messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
     return {"park": props, "map": map_parts}
 
 
-def _tiles_chosen(conn, park_id: int) -> bool:
-    """Whether this park's map draws from vector tiles (a guest's never does: its few
-    supplyable plots come from its own GeoJSON layer)."""
+def _tiles(conn, park: dict) -> dict | None:
+    """The park's tiles when its map draws from them (app.maps.use_tiles decides; a
+    guest's map never does: its few supplyable plots come from its own GeoJSON layer)."""
     setting = current_app.config.get("MAP_TILES", "auto")
-    count = parks.plot_count(conn, park_id) if setting == "auto" else None
-    return maps.use_tiles(setting, count, current_app.config.get("MAP_TILES_FROM", 5000))
+    count = parks.plot_count(conn, park["id"]) if setting == "auto" else None
+    if not maps.use_tiles(setting, count, current_app.config.get("MAP_TILES_FROM", 5000)):
+        return None
+    return {"base": url_for("web.index") + "tiles/" + quote(park["code"], safe="")}
 
 
 def _editing(conn, park_id: int) -> dict | None:

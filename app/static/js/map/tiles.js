@@ -30,6 +30,7 @@ import {
 } from './styles.js';
 import {AuthRedirect} from '../http.js';
 import {isBlank} from './dom.js';
+import {middleOfLine} from './viewstate.js';
 
 const L = window.L;
 
@@ -163,7 +164,10 @@ methods.createTileLayers = function () {
     var tiles = new ShiftableTiles(self.tileUrl(layer), options);
     tiles.paLayer = layer;
     tiles.on('tileload', function () { self.tileLoaded(layer); });
-    tiles.on('load', function () { self.container.setAttribute('data-tiles-' + layer, 'loaded'); });
+    tiles.on('load', function () {
+      self.container.setAttribute('data-tiles-' + layer, 'loaded');
+      if (layer === 'plots' || layer === 'roads') { self.updateLabels(); }
+    });
     tiles.on('loading', function () {
       self.container.setAttribute('data-tiles-' + layer, 'loading');
     });
@@ -184,6 +188,70 @@ methods.createTileLayers = function () {
     if (!group) { return; }
     self.tileLayers['network.' + utility] = make('networks', group, 'pa-networks',
       {networks: networkTileStyle(utility)});
+  });
+};
+
+/**
+ * Each drawn tile feature of a shown tile layer at the current zoom: fn(feature, toLatLng)
+ * with toLatLng(point in tile pixels) -> LatLng.
+ */
+methods.eachTileFeature = function (key, fn) {
+  var tiles = this.tileLayers && this.tileLayers[key];
+  if (!tiles || !this.map.hasLayer(tiles) || !tiles._vectorTiles) { return; }
+  var self = this;
+  var size = tiles.getTileSize();
+  Object.keys(tiles._vectorTiles).forEach(function (tileKey) {
+    var renderer = tiles._vectorTiles[tileKey];
+    var coords = renderer.getCoord();
+    if (coords.z !== tiles._tileZoom || !renderer._features) { return; }
+    var origin = coords.scaleBy(size).add(self.tileShift(coords) || L.point(0, 0));
+    var toLatLng = function (point) { return self.map.unproject(origin.add(point), coords.z); };
+    Object.keys(renderer._features).forEach(function (id) {
+      fn(renderer._features[id].feature, toLatLng);
+    });
+  });
+};
+
+/**
+ * The labels of the tiles' plots (code) and roads (name) in view, into `wanted` as
+ * viewstate.js's updateLabels takes them: a plot cut by tile edges is labelled once, on
+ * its largest piece; a road on its longest.
+ */
+methods.tileLabels = function (wanted, bounds, zoom) {
+  if (!this.tileLayers) { return; }
+  var best = {};
+  var consider = function (key, size, at, text, className) {
+    if (!bounds.contains(at) || (best[key] && best[key].size >= size)) { return; }
+    best[key] = {size: size, at: at, text: text, className: className};
+  };
+  if (zoom >= (this.cfg.plotLabelZoom || 16)) {
+    this.eachTileFeature('plots', function (feat, toLatLng) {
+      var p = feat.properties || {};
+      var b = feat._pxBounds;
+      if (isBlank(p.code) || !b) { return; }
+      var extent = b.getSize();
+      consider('plot:' + p.code, extent.x * extent.y, toLatLng(b.getCenter()), p.code,
+        'pa-plot-label');
+    });
+  }
+  if (zoom >= (this.cfg.roadLabelZoom || 15)) {
+    this.eachTileFeature('roads', function (feat, toLatLng) {
+      var p = feat.properties || {};
+      if (isBlank(p.name) || !feat._parts) { return; }
+      var line = feat._parts.map(function (part) { return part.map(toLatLng); });
+      var at = middleOfLine(line);
+      var b = feat._pxBounds;
+      var extent = b ? b.getSize() : L.point(0, 0);
+      if (at) {
+        consider('road:' + (isBlank(p.id) ? p.name : p.id), extent.x + extent.y, at, p.name,
+          'pa-road-label');
+      }
+    });
+  }
+  Object.keys(best).forEach(function (key) {
+    var b = best[key];
+    // the label keeps its place while the same piece stays the largest (no flicker)
+    wanted[key] = {at: b.at, text: b.text, className: b.className};
   });
 };
 

@@ -8,7 +8,8 @@
  *    (their status and readiness are evaluated on that date);
  *  - plot codes as labels from zoom `plotLabelZoom` (16) and road names from
  *    `roadLabelZoom` (15): Leaflet tooltips (permanent, direction center) made only for
- *    the features in view, so a park of 400 plots stays fluid. Road names sit at the
+ *    the features in view, so a park of 400 plots stays fluid (on tiles, map/tiles.js
+ *    finds them in the drawn tiles). Road names sit at the
  *    middle of the road, horizontal (see README: no text-path plugin).
  */
 import {el, isBlank, stopMapEvents} from './dom.js';
@@ -207,6 +208,7 @@ methods.updateLabels = function () {
       }
     });
   }
+  this.tileLabels(wanted, bounds, zoom);  // on tiles: the drawn tiles' plots and roads
   Object.keys(this.labels).forEach(function (key) {
     var label = self.labels[key];
     if (!wanted[key] || !label.getLatLng().equals(wanted[key].at)) {
@@ -227,7 +229,7 @@ methods.updateLabels = function () {
 };
 
 /** The point halfway along a (multi)line, by length in degrees (enough to place a name). */
-function middleOfLine(latlngs) {
+export function middleOfLine(latlngs) {
   var parts = latlngs.length && Array.isArray(latlngs[0]) ? latlngs : [latlngs];
   var longest = null;
   var best = -1;
