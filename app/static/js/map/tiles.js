@@ -20,9 +20,10 @@
  * tested here against the drawn features of the shown layers, top first: networks, roads,
  * plots.
  *
- * While Gaode (GCJ-02) is the basemap, each tile is moved by the GCJ-02 offset of its own
- * centre (_getTilePos, and the hit test with it): the offset changes by a few metres per
- * kilometre, well under a pixel across a tile at any zoom.
+ * While Gaode (GCJ-02) is the basemap, each tile is moved by the GCJ-02 offset of its
+ * top-left corner (_getTilePos, and the hit test and labels with it) and stretched to its
+ * neighbours' moved corners: the offset changes by a few metres per kilometre, about a
+ * pixel across a tile at zoom 18, so a tile is never out by more than a pixel.
  */
 import {Gcj02} from './basemaps.js';
 import {
@@ -42,10 +43,39 @@ var SELECTED_OUTLINE = {color: PLOT_HIGHLIGHT_STYLE.color, weight: 3, opacity: 1
 
 /** A VectorGrid.Protobuf whose tiles can be moved by an offset (GCJ-02 on Gaode). */
 var ShiftableTiles = L.VectorGrid && L.VectorGrid.Protobuf.extend({
+  // Leaflet 1.9's GridLayer.redraw (and so setUrl) takes the map's zoom as the tiles' zoom
+  // unrounded: at zoom 14.5 (the map snaps to halves) it would ask for tile z=14.5.
+  _clampZoom: function (zoom) {
+    return L.GridLayer.prototype._clampZoom.call(this, Math.round(zoom));
+  },
+
   _getTilePos: function (coords) {
     var pos = L.GridLayer.prototype._getTilePos.call(this, coords);
-    var shift = this.options.shift && this.options.shift(coords);
+    var shift = this.options.shift(coords);
     return shift ? pos.add(shift) : pos;
+  },
+
+  createTile: function (coords, done) {
+    var tile = L.VectorGrid.prototype.createTile.call(this, coords, done);
+    tile.paCoords = coords;
+    return tile;
+  },
+
+  _initTile: function (tile) {
+    L.GridLayer.prototype._initTile.call(this, tile);
+    var size = tile.paCoords && this.options.shiftedSize(tile.paCoords);
+    if (size) {
+      tile.style.width = size.x + 'px';
+      tile.style.height = size.y + 'px';
+    }
+  },
+
+  // the tiles that cover the view once moved: those of the view moved back
+  _getTiledPixelBounds: function (center) {
+    var bounds = L.GridLayer.prototype._getTiledPixelBounds.call(this, center);
+    var z = this._tileZoom;
+    var shift = this.options.shiftAt(this._map.project(center, z), z);
+    return shift ? L.bounds(bounds.min.subtract(shift), bounds.max.subtract(shift)) : bounds;
   }
 });
 
@@ -85,14 +115,36 @@ methods.readTileVersion = function () {
   });
 };
 
-/** The pixel offset of a tile while overlays are in GCJ-02 (null otherwise). */
-methods.tileShift = function (coords) {
+/** The GCJ-02 offset (pixels at zoom z) of a projected point while overlays are in
+ * GCJ-02; null otherwise. */
+methods.gcjOffset = function (point, z) {
   if (!this.gcj) { return null; }
-  var size = 256;
-  var centre = L.point((coords.x + 0.5) * size, (coords.y + 0.5) * size);
-  var wgs = this.map.unproject(centre, coords.z);
+  var wgs = this.map.unproject(point, z);
   var gcj = Gcj02.fromWgs84(wgs.lng, wgs.lat);
-  return this.map.project(L.latLng(gcj[1], gcj[0]), coords.z).subtract(centre);
+  return this.map.project(L.latLng(gcj[1], gcj[0]), z).subtract(point);
+};
+
+/** The offset of a tile corner (tile x, y at zoom z), in whole pixels. */
+methods.cornerShift = function (x, y, z) {
+  var shift = this.gcjOffset(L.point(x * 256, y * 256), z);
+  return shift && shift.round();
+};
+
+/** The offset of a tile: its top-left corner's. */
+methods.tileShift = function (coords) {
+  return this.cornerShift(coords.x, coords.y, coords.z);
+};
+
+/**
+ * The drawn size of a moved tile: up to its neighbours' moved corners, so that tiles moved
+ * by offsets a pixel apart leave no seam (a tile stretches by at most a pixel).
+ */
+methods.shiftedTileSize = function (coords) {
+  var at = this.tileShift(coords);
+  if (!at) { return null; }
+  var right = this.cornerShift(coords.x + 1, coords.y, coords.z);
+  var below = this.cornerShift(coords.x, coords.y + 1, coords.z);
+  return L.point(256 + right.x - at.x, 256 + below.y - at.y);
 };
 
 /** A canvas for the government-cause hatching (SVG patterns cannot fill a canvas). */
@@ -155,6 +207,8 @@ methods.createTileLayers = function () {
       },
       tolerance: 3,  // px around a line or point that still hits it
       shift: function (coords) { return self.tileShift(coords); },
+      shiftAt: function (point, z) { return self.gcjOffset(point, z); },
+      shiftedSize: function (coords) { return self.shiftedTileSize(coords); },
       vectorTileLayerStyles: styles,
       interactive: true,
       getFeatureId: function (f) { return f.properties.id; },
@@ -305,7 +359,7 @@ methods.tileFeatureAt = function (tiles, latlng) {
   if (z === undefined || !rendered) { return null; }
   var size = tiles.getTileSize();
   var at = this.map.project(latlng, z);
-  var coords = at.unscaleBy(size).floor();
+  var coords = at.subtract(this.gcjOffset(at, z) || L.point(0, 0)).unscaleBy(size).floor();
   coords.z = z;
   var renderer = rendered[tiles._tileCoordsToKey(coords)];
   if (!renderer || !renderer._features) { return null; }
