@@ -336,6 +336,14 @@ methods.refreshTiles = function () {
   });
 };
 
+/** Point the plot tiles at the map's as-of date (tileUrl); forget the picked plots. */
+methods.tilesAsOf = function () {
+  this.data.plots = [];
+  this.drawLayer('plots');
+  if (this.tileLayers.plots) { this.tileLayers.plots.setUrl(this.tileUrl('plots')); }
+  return Promise.resolve(true);
+};
+
 /** Restyle the drawn plot tiles in place (a view switch, a highlight): no new request. */
 methods.restyleTiles = function () {
   var tiles = this.tileLayers && this.tileLayers.plots;

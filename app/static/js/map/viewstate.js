@@ -153,8 +153,11 @@ methods.setAsOf = function (value) {
   var url = this.apiUrl('/plots', {park: this.cfg.park.id, limit: this.cfg.pageSize || 5000,
     as_of: this.asOf});
   this.showLoading(0, 1);
-  return this.fetchAll(url).then(function (features) {
+  // on tiles (map/tiles.js): the tiles of that date; the picked plots are read again
+  var load = this.tileLayers ? this.tilesAsOf() : this.fetchAll(url).then(function (features) {
     self.setData('plots', features);
+  });
+  return load.then(function () {
     var view = self.plotView;
     return self.setPlotView(view);
   }).then(function () {
