@@ -100,9 +100,8 @@ export function tileProps(props) {
 }
 
 methods.tileUrl = function (layer) {
-  var url = this.cfg.tiles.base + '/' + encodeURIComponent(String(this.tileVersion)) + '/' +
+  return this.cfg.tiles.base + '/' + encodeURIComponent(String(this.tileVersion)) + '/' +
     layer + '/{z}/{x}/{y}.mvt';
-  return this.asOf ? url + '?as_of=' + encodeURIComponent(this.asOf) : url;
 };
 
 /** GET the park's current data version. */
@@ -336,11 +335,13 @@ methods.refreshTiles = function () {
   });
 };
 
-/** Point the plot tiles at the map's as-of date (tileUrl); forget the picked plots. */
+/**
+ * Another as-of date on tiles: the tiles carry today's status only, so they stay; the
+ * picked plots and popups are read again for that date (the legend says so).
+ */
 methods.tilesAsOf = function () {
   this.data.plots = [];
   this.drawLayer('plots');
-  if (this.tileLayers.plots) { this.tileLayers.plots.setUrl(this.tileUrl('plots')); }
   return Promise.resolve(true);
 };
 
