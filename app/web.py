@@ -50,7 +50,7 @@ def map_page(park_code: str | None, view_state: bool = False, editing: bool = Tr
                        "editing": _editing(conn, props["id"]) if editing else None,
                        "plot_edit": url_for("web.index") + "plots/{id}/edit"
                        if request_can("planner") else None,
-                       "tiles": _tiles(conn, props) if tiles and staff else None},
+                       "tiles": _tiles(conn, props) if tiles else None},
         messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
@@ -58,8 +58,8 @@ def map_page(park_code: str | None, view_state: bool = False, editing: bool = Tr
 
 
 def _tiles(conn, park: dict) -> dict | None:
-    """The park's tiles when its map draws from them (app.maps.use_tiles decides; a
-    guest's map never does: its few supplyable plots come from its own GeoJSON layer)."""
+    """The park's tiles when its map draws from them (app.maps.use_tiles decides; a guest
+    gets the tiles' guest variant: the supplyable serviced plots only)."""
     setting = current_app.config.get("MAP_TILES", "auto")
     count = parks.plot_count(conn, park["id"]) if setting == "auto" else None
     if not maps.use_tiles(setting, count, current_app.config.get("MAP_TILES_FROM", 5000)):
