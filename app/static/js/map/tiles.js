@@ -79,23 +79,11 @@ var ShiftableTiles = L.VectorGrid && L.VectorGrid.Protobuf.extend({
   }
 });
 
-/** The tiles' attributes as the views read them: flags as a list (MVT has no arrays). */
+/** The tiles' attributes as the views read them: MVT has no lists, so a plot's flags
+ * arrive comma-joined ("" for none). */
 export function tileProps(props) {
   var p = L.extend({}, props);
-  if (typeof p.flags === 'string') {
-    var text = p.flags.trim();
-    if (text.charAt(0) === '[' || text.charAt(0) === '{') {
-      try {
-        p.flags = JSON.parse(text.charAt(0) === '{' ? '[' + text.slice(1, -1) + ']' : text);
-      } catch (err) {
-        p.flags = [];
-      }
-    } else {
-      p.flags = text ? text.split(',').map(function (f) { return f.trim(); }) : [];
-    }
-    if (!Array.isArray(p.flags)) { p.flags = []; }
-  }
-  if (typeof p.serviced === 'string') { p.serviced = p.serviced === 'true'; }
+  if (typeof p.flags === 'string') { p.flags = p.flags ? p.flags.split(',') : []; }
   return p;
 }
 
