@@ -13,6 +13,7 @@ def create_app(config: dict | None = None):
 
     from . import api, auth, i18n, security, web, web_db, web_errors
     from . import config as settings
+    from .tiles import web as tiles_web
     from .web_json import JSONProvider
 
     app = Flask(__name__, static_folder="static",
@@ -30,4 +31,5 @@ def create_app(config: dict | None = None):
     web_errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(tiles_web.bp)
     return app

@@ -149,8 +149,11 @@ BEGIN
 END;
 $$;
 
+-- Not when the update only moves the park's data version on (bump_data_version(),
+-- 16_tiles.sql, which sets nothing else): an edit of a plot is no edit of its park.
 CREATE OR REPLACE TRIGGER parks_version BEFORE UPDATE ON parks
-  FOR EACH ROW EXECUTE FUNCTION bump_version();
+  FOR EACH ROW WHEN (OLD.data_version = NEW.data_version OR OLD.settings IS DISTINCT FROM NEW.settings)
+  EXECUTE FUNCTION bump_version();
 
 -- Every feature table keeps its GK copy and its row version.
 CREATE OR REPLACE TRIGGER zones_geom_gk BEFORE INSERT OR UPDATE ON zones

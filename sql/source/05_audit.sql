@@ -34,7 +34,10 @@ BEGIN
     INSERT INTO audit_log (actor, table_name, row_id, action, before, after)
     SELECT audit_actor(), TG_TABLE_NAME, n.id::text, 'update',
            audit_image(to_jsonb(o)), audit_image(to_jsonb(n))
-    FROM old_rows o JOIN new_rows n ON n.id = o.id;
+    FROM old_rows o JOIN new_rows n ON n.id = o.id
+    -- not a park whose data version alone moved on (16_tiles.sql): that is no edit of it
+    WHERE TG_TABLE_NAME <> 'parks' OR (to_jsonb(o) - 'data_version') IS DISTINCT FROM
+                                      (to_jsonb(n) - 'data_version');
   ELSE
     INSERT INTO audit_log (actor, table_name, row_id, action, before)
     SELECT audit_actor(), TG_TABLE_NAME, o.id::text, 'delete', audit_image(to_jsonb(o))

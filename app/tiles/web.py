@@ -1,0 +1,77 @@
+"""Tile routes (thin): the park's data version, TileJSON per layer, and the versioned tiles.
+
+- GET /tiles/<park>/version → {"version": n}
+- GET /tiles/<park>/<layer>.json → TileJSON 3.0.0, its tiles URL at the current version
+- GET /tiles/<park>/<version>/<layer>/<z>/<x>/<y>.mvt → the tile; an old version is a 302
+  to the same tile at the current version; an empty tile is an empty 200.
+
+Versioned tiles are immutable: `Cache-Control: private, max-age=31536000, immutable`
+(private: what a tile holds depends on the reader's role), `Vary: Cookie, Authorization`
+and an ETag of version, address and the role's variant (`If-None-Match` → 304).
+Access as for the API: session or Bearer, a guest gets the guest variant, anonymous 401
+unless PARKATLAS_PUBLIC_READ=1. Errors are JSON (web_errors).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, make_response, redirect, request, url_for
+
+from ..auth import access, request_role
+from ..web_db import get_db
+from . import layer as tile_layers
+from . import tile
+
+bp = Blueprint("tiles", __name__, url_prefix="/tiles")
+
+IMMUTABLE = "private, max-age=31536000, immutable"
+NO_STORE = "no-store"
+
+
+@bp.get("/<park_code>/version")
+@access("guest")
+def version(park_code: str):
+    return jsonify(version=tile.park_version(get_db(), park_code)["version"])
+
+
+@bp.get("/<park_code>/<layer>.json")
+@access("guest")
+def tilejson(park_code: str, layer: str):
+    return jsonify(_tilejson(park_code, layer))
+
+
+@bp.get("/<park_code>/<int:data_version>/<layer>/<int:z>/<int:x>/<int:y>.mvt")
+@access("guest")
+def mvt(park_code: str, data_version: int, layer: str, z: int, x: int, y: int):
+    return _tile(park_code, data_version, layer, z, x, y)
+
+
+def _tilejson(park_code: str, name: str) -> dict:
+    conn = get_db()
+    park = tile.park_version(conn, park_code)
+    layer = tile_layers.for_role(name, request_role())
+    path = url_for("tiles.mvt", park_code=park["code"], data_version=park["version"],
+                   layer=name, z=0, x=0, y=0, _external=True)
+    url = path.removesuffix("/0/0/0.mvt") + "/{z}/{x}/{y}.mvt"
+    return tile.tilejson(conn, park, layer, url)
+
+
+def _tile(park_code: str, data_version: int, name: str, z: int, x: int, y: int):
+    """The tile, a 302 to the current version's, or a 304 when the reader has it."""
+    conn = get_db()
+    park = tile.park_version(conn, park_code)
+    layer = tile_layers.for_role(name, request_role())
+    tile.check_address(z, x, y)
+    if data_version != park["version"]:
+        response = redirect(url_for("tiles.mvt", park_code=park["code"],
+                                    data_version=park["version"], layer=name, z=z, x=x, y=y))
+        response.headers["Cache-Control"] = NO_STORE
+        return response
+    tag = tile.etag(park, layer, z, x, y)
+    if request.if_none_match.contains(tag):
+        response = make_response("", 304)
+    else:
+        response = make_response(tile.render(conn, layer, park["id"], z, x, y).data)
+        response.mimetype = tile.CONTENT_TYPE
+    response.set_etag(tag)
+    response.headers.update({"Cache-Control": IMMUTABLE, "Vary": "Cookie, Authorization"})
+    return response
