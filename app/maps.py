@@ -272,8 +272,9 @@ def render_park_map(
     ``editing`` ({"admin": bool} for a planner or admin: load the editing tools),
     ``battle`` ({"project": the project page's pattern with ``{id}``} on a staff map: the
     battle-map view, map/battle.js),
-    ``tiles`` ({"base": the park's tile URL prefix, e.g. "/tiles/P001"} when the map draws
-    TILE_LAYERS from vector tiles, see use_tiles; map/tiles.js), and
+    ``tiles`` ({"base": the park's tile URL prefix, e.g. "/tiles/P001", and the zooms
+    served, "min_zoom", "max_zoom"} when the map draws TILE_LAYERS from vector tiles, see
+    use_tiles; map/tiles.js), and
     ``layers`` to override DEFAULT_LAYERS per layer id
     (``{"network.power": {"show": True}}``; ``{"show": None}`` drops a layer).
 
@@ -364,7 +365,8 @@ def render_park_map(
         "battle": cfg.get("battle"),
         # {"base": "/tiles/<park>", "layers": [...]}: plots, roads and networks from vector
         # tiles (map/tiles.js); None: every layer from the GeoJSON API
-        "tiles": {"base": str(tiles["base"]).rstrip("/"), "layers": list(TILE_LAYERS)}
+        "tiles": {"base": str(tiles["base"]).rstrip("/"), "layers": list(TILE_LAYERS),
+                  "minZoom": tiles.get("min_zoom", 0), "maxZoom": tiles.get("max_zoom", 22)}
         if tiles else None,
     }
     ParkAtlasInit(groups, layer_control, static_url).add_to(m)

@@ -21,6 +21,8 @@ from .auth import access, request_can, request_role
 from .errors import AtlasError, BadRequest, Text, Unprocessable, localized
 from .i18n import current_language
 from .labels import N_
+from .tiles.tile import MAX_ZOOM as TILE_MAX_ZOOM
+from .tiles.tile import MIN_ZOOM as TILE_MIN_ZOOM
 from .web_db import get_db
 
 bp = Blueprint("web", __name__)
@@ -64,7 +66,8 @@ def _tiles(conn, park: dict) -> dict | None:
     count = parks.plot_count(conn, park["id"]) if setting == "auto" else None
     if not maps.use_tiles(setting, count, current_app.config.get("MAP_TILES_FROM", 5000)):
         return None
-    return {"base": url_for("web.index") + "tiles/" + quote(park["code"], safe="")}
+    return {"base": url_for("web.index") + "tiles/" + quote(park["code"], safe=""),
+            "min_zoom": TILE_MIN_ZOOM, "max_zoom": TILE_MAX_ZOOM}
 
 
 def _editing(conn, park_id: int) -> dict | None:

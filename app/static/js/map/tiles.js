@@ -200,7 +200,9 @@ methods.createTileLayers = function () {
       interactive: true,
       getFeatureId: function (f) { return f.properties.id; },
       fetchOptions: {credentials: 'same-origin'},
-      maxZoom: 22
+      // the zooms the server makes tiles for: outside them the layer asks for nothing
+      minZoom: self.cfg.tiles.minZoom,
+      maxZoom: self.cfg.tiles.maxZoom
     };
     var tiles = new ShiftableTiles(self.tileUrl(layer), options);
     tiles.paLayer = layer;
