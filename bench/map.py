@@ -14,11 +14,12 @@ twice — `PARKATLAS_MAP_TILES=on` and `off` — and drives Debian's headless Ch
   3. the JS heap in use after a forced collection (DevTools Runtime.getHeapUsage).
 
 Views: the whole park (the page's default, the worst case for tiles: every plot at low
-zoom) and a working view at zoom 16. Each is opened `--runs` times in a fresh browser
-context (no HTTP cache). Prints min/median/max and the load average.
+zoom) and a working view at zoom 16. Each is opened `--runs` times (the GeoJSON page
+`--geojson-runs`) in a fresh browser context (no HTTP cache). Prints min/median/max and
+the load average.
 
 Usage: .venv/bin/python -m bench.map [--plots 100000] [--runs 3] [--reuse]
-       [--geojson-limit 120]
+       [--geojson-runs 1] [--geojson-limit 120] [--skip-geojson]
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def prepare(plots: int, reuse: bool) -> str:
     """The bench database with the generated park and the viewer; its URL."""
     url = server_url(BENCH_DB)
     if reuse and _plot_count(url) >= plots:
+        with db.connect(url, actor="bench") as conn:
+            migrations.upgrade(conn)  # a database loaded by an earlier schema
         return url
     data = generated(plots, 1)
     url = fresh_database(BENCH_DB)
@@ -185,6 +188,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep a loaded bench database")
     parser.add_argument("--geojson-limit", type=float, default=120,
                         help="seconds to wait for the GeoJSON page before giving up")
+    parser.add_argument("--geojson-runs", type=int, default=1,
+                        help="runs of the GeoJSON page per view (it is slow)")
     parser.add_argument("--skip-geojson", action="store_true")
     parser.add_argument("--chromium", default=os.environ.get("PARKATLAS_CHROMIUM",
                                                              "/usr/bin/chromium"))
@@ -204,12 +209,13 @@ def main() -> None:
         for setting, tiles in modes:
             base, stop = serve(url, setting)
             try:
+                count = args.runs if tiles else args.geojson_runs
                 print(f"PARKATLAS_MAP_TILES={setting} "
                       f"({'vector tiles' if tiles else 'GeoJSON, as before'}), "
-                      f"{args.plots} plots, 1440×900, {args.runs} runs each", flush=True)
+                      f"{args.plots} plots, 1440×900, {count} run(s) each", flush=True)
                 for label, path in views.items():
                     runs = [one_run(browser, base, path, tiles, args.geojson_limit)
-                            for _ in range(args.runs)]
+                            for _ in range(count)]
                     report(label, runs)
             finally:
                 stop()
