@@ -139,9 +139,9 @@ APP_CSS = [("parkatlas_map_css", "css/parkatlas-map.css")]
 # tiles (its bundled build carries the pbf and vector-tile parsers).
 VECTORGRID_JS = [("leaflet_vectorgrid_js",
                   "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js")]
-# The layers drawn from tiles when the map is on tiles; zones and projects stay GeoJSON
-# (a few dozen features each, with permanent name labels the tiles cannot draw).
-TILE_LAYERS = ("plots", "roads", "networks")
+# The layers drawn from tiles when the map is on tiles; zones stay GeoJSON (a few dozen
+# features with permanent name labels).
+TILE_LAYERS = ("plots", "roads", "networks", "projects")
 # PARKATLAS_MAP_TILES: "auto" (tiles from PARKATLAS_MAP_TILES_FROM plots), "on", "off".
 TILE_SETTINGS = ("auto", "on", "off")
 

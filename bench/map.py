@@ -25,6 +25,7 @@ Usage: .venv/bin/python -m bench.map [--plots 100000] [--runs 3] [--reuse]
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import threading
@@ -92,6 +93,7 @@ def serve(url: str, tiles: str):
     """The app with PARKATLAS_MAP_TILES=`tiles` on 127.0.0.1 in a thread: (base, stop)."""
     from werkzeug.serving import make_server
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     application = create_app({"DATABASE_URL": url, "ADMIN_DATABASE_URL": url,
                               "MAP_TILES": tiles, "DB_POOL_MAX": 8})
     server = make_server("127.0.0.1", 0, application, threaded=True)

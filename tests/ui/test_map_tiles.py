@@ -53,7 +53,8 @@ def test_the_tiled_page_loads_the_tile_client_and_says_where_the_tiles_are():
         {"tiles": {"base": "/tiles/T/"}}, {}, lambda f: "/static/" + f)
     assert "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js" in parts["header"]
     assert parts["config"]["tiles"] == {"base": "/tiles/T",
-                                        "layers": ["plots", "roads", "networks"],
+                                        "layers": ["plots", "roads", "networks",
+                                                   "projects"],
                                         "minZoom": 0, "maxZoom": 22}
     plain = maps.render_park_map({"id": 1, "bbox": [113.0, 29.4, 113.1, 29.5]}, {}, {},
                                  lambda f: "/static/" + f)

@@ -63,7 +63,7 @@ methods.loadAll = function () {
   var pageSize = this.cfg.pageSize || 5000;
   var jobs = [];
   var networkKeys = this.utilities.filter(function (u) { return self.geo['network.' + u]; });
-  // On tiles (map/tiles.js) plots, roads and networks come from the tiles: the GeoJSON
+  // On tiles (map/tiles.js) plots, roads, networks and projects come from the tiles: the GeoJSON
   // plot layer holds only picked plots, and the job below reads the data version.
   var tiled = Boolean(this.cfg.tiles);
   if (tiled) {
@@ -79,7 +79,7 @@ methods.loadAll = function () {
     jobs.push({key: 'plots', label: 'layer.plots',
       url: this.apiUrl('/plots', {park: park, limit: pageSize, as_of: this.asOf})});
   }
-  if (this.geo.projects) {
+  if (this.geo.projects && !tiled) {
     jobs.push({key: 'projects', label: 'layer.projects',
       url: this.apiUrl('/projects', {park: park})});
   }

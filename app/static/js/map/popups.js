@@ -334,19 +334,22 @@ methods.bindZone = function (feature, layer) {
   }
 };
 
+/** A project's popup (GeoJSON properties or the project's API document). */
+methods.projectPopup = function (p) {
+  var plots = Array.isArray(p.plots) ? p.plots.join(', ') : p.plots;
+  return popupBody('pa-popup-project', p.name, p.code, [
+    [this.msg('field.code'), p.code],
+    [this.msg('field.company'), p.company],
+    [this.msg('field.industry'), p.industry_code],
+    [this.msg('field.stage'), isBlank(p.stage) ? null : this.msg('project_stage.' + p.stage)],
+    [this.msg('field.plots'), plots]
+  ]);
+};
+
 methods.bindProject = function (feature, layer) {
   var self = this;
   var p = feature.properties || {};
-  var plots = Array.isArray(p.plots) ? p.plots.join(', ') : p.plots;
-  layer.bindPopup(function () {
-    return popupBody('pa-popup-project', p.name, p.code, [
-      [self.msg('field.code'), p.code],
-      [self.msg('field.company'), p.company],
-      [self.msg('field.industry'), p.industry_code],
-      [self.msg('field.stage'), isBlank(p.stage) ? null : self.msg('project_stage.' + p.stage)],
-      [self.msg('field.plots'), plots]
-    ]);
-  }, {className: 'pa-leaflet-popup'});
+  layer.bindPopup(function () { return self.projectPopup(p); }, {className: 'pa-leaflet-popup'});
   if (!isBlank(p.name)) {
     layer.bindTooltip(el('span', null, p.name), {
       permanent: true, direction: 'center', className: 'pa-project-label', interactive: false

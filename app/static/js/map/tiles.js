@@ -1,6 +1,7 @@
 /*
- * ParkAtlas map — plots, roads and networks from vector tiles (issue 14), when the server
- * chose them for this park (config.tiles; app/maps.py use_tiles decides, nowhere else).
+ * ParkAtlas map — plots, roads, networks and projects from vector tiles (issue 14), when
+ * the server chose them for this park (config.tiles; app/maps.py use_tiles decides,
+ * nowhere else).
  *
  * Leaflet.VectorGrid (npm leaflet.vectorgrid, served from static/vendor) draws the MVT
  * tiles of GET <base>/<version>/<layer>/{z}/{x}/{y}.mvt on canvas, styled by the tiles'
@@ -18,7 +19,7 @@
  * swallow the clicks meant for the layers below, and VectorGrid 1.3.0's own click handler
  * calls L.DomEvent.fakeStop, which Leaflet 1.9 no longer has). A click on the map is
  * tested here against the drawn features of the shown layers, top first: networks, roads,
- * plots.
+ * project outlines, plots.
  *
  * While Gaode (GCJ-02) is the basemap, each tile is moved by the GCJ-02 offset of its
  * top-left corner (_getTilePos, and the hit test and labels with it) and stretched to its
@@ -209,7 +210,7 @@ methods.createTileLayers = function () {
     tiles.on('tileload', function () { self.tileLoaded(layer); });
     tiles.on('load', function () {
       self.container.setAttribute('data-tiles-' + layer, 'loaded');
-      if (layer === 'plots' || layer === 'roads') { self.updateLabels(); }
+      if (layer !== 'networks') { self.updateLabels(); }
     });
     tiles.on('loading', function () {
       self.container.setAttribute('data-tiles-' + layer, 'loading');
@@ -225,6 +226,10 @@ methods.createTileLayers = function () {
   if (this.groups.roads) {
     this.tileLayers.roads = make('roads', this.groups.roads, 'pa-roads',
       {roads: function (props) { return roadStyle(props); }});
+  }
+  if (this.groups.projects) {
+    this.tileLayers.projects = make('projects', this.groups.projects, 'pa-projects',
+      {projects: {color: '#6a1b9a', weight: 3, opacity: 0.95, fill: false}});
   }
   this.utilities.forEach(function (utility) {
     var group = self.groups['network.' + utility];
@@ -256,7 +261,7 @@ methods.eachTileFeature = function (key, fn) {
 };
 
 /**
- * The labels of the tiles' plots (code) and roads (name) in view, into `wanted` as
+ * The labels of the tiles' plots (code), projects and roads (name) in view, into `wanted` as
  * viewstate.js's updateLabels takes them: a plot cut by tile edges is labelled once, on
  * its largest piece; a road on its longest.
  */
@@ -267,15 +272,22 @@ methods.tileLabels = function (wanted, bounds, zoom) {
     if (!bounds.contains(at) || (best[key] && best[key].size >= size)) { return; }
     best[key] = {size: size, at: at, text: text, className: className};
   };
-  if (zoom >= (this.cfg.plotLabelZoom || 16)) {
-    this.eachTileFeature('plots', function (feat, toLatLng) {
+  // an area's label keyed as viewstate.js keys a picked plot's ('plot:<code>'): one label
+  var areas = function (key, keyField, field, className) {
+    return function (feat, toLatLng) {
       var p = feat.properties || {};
       var b = feat._pxBounds;
-      if (isBlank(p.code) || !b) { return; }
+      if (isBlank(p[field]) || !b) { return; }
       var extent = b.getSize();
-      consider('plot:' + p.code, extent.x * extent.y, toLatLng(b.getCenter()), p.code,
-        'pa-plot-label');
-    });
+      consider(key + ':' + p[keyField], extent.x * extent.y, toLatLng(b.getCenter()),
+        p[field], className);
+    };
+  };
+  if (zoom >= (this.cfg.plotLabelZoom || 16)) {
+    this.eachTileFeature('plots', areas('plot', 'code', 'code', 'pa-plot-label'));
+  }
+  if (zoom >= (this.cfg.projectLabelZoom || 16)) {
+    this.eachTileFeature('projects', areas('project', 'id', 'name', 'pa-project-label'));
   }
   if (zoom >= (this.cfg.roadLabelZoom || 15)) {
     this.eachTileFeature('roads', function (feat, toLatLng) {
@@ -351,8 +363,9 @@ methods.restyleTiles = function () {
   });
 };
 
-/** The drawn feature of a tile layer under a map position, or null. */
-methods.tileFeatureAt = function (tiles, latlng) {
+/** The drawn feature of a tile layer under a map position, or null; `outline`: only on
+ * a polygon's outline (an unfilled one, as SVG takes clicks). */
+methods.tileFeatureAt = function (tiles, latlng, outline) {
   var z = tiles._tileZoom;
   var rendered = tiles._vectorTiles;
   if (z === undefined || !rendered) { return null; }
@@ -366,7 +379,10 @@ methods.tileFeatureAt = function (tiles, latlng) {
   var found = null;
   Object.keys(renderer._features).forEach(function (id) {
     var feat = renderer._features[id].feature;
-    if (feat._pxBounds && feat._containsPoint(local)) { found = feat; }  // the last drawn
+    if (!feat._pxBounds) { return; }
+    var hit = outline ? L.Polyline.prototype._containsPoint.call(feat, local, true)
+      : feat._containsPoint(local);
+    if (hit) { found = feat; }  // the last drawn
   });
   return found;
 };
@@ -378,15 +394,17 @@ methods.tileClicked = function (e) {
   }
   var self = this;
   var order = this.utilities.map(function (u) { return 'network.' + u; })
-    .concat(['roads', 'plots']);
+    .concat(['roads', 'projects', 'plots']);
   for (var i = 0; i < order.length; i++) {
     var tiles = this.tileLayers[order[i]];
     if (!tiles || !this.map.hasLayer(tiles)) { continue; }
-    var feat = this.tileFeatureAt(tiles, e.latlng);
+    var feat = this.tileFeatureAt(tiles, e.latlng, order[i] === 'projects');
     if (!feat) { continue; }
     var props = feat.properties || {};
     if (order[i] === 'plots') {
       if (!isBlank(props.id)) { this.openTilePlot(String(props.id), e.latlng); }
+    } else if (order[i] === 'projects') {
+      this.openTileProject(props, e.latlng);
     } else {
       var content = order[i] === 'roads' ? self.roadPopup(props) : self.networkPopup(props);
       L.popup({className: 'pa-leaflet-popup'}).setLatLng(e.latlng).setContent(content)
@@ -394,6 +412,19 @@ methods.tileClicked = function (e) {
     }
     return;
   }
+};
+
+/** A project's popup from its API document (company, industry, plots). */
+methods.openTileProject = function (props, latlng) {
+  var self = this;
+  var popup = L.popup({className: 'pa-leaflet-popup'}).setLatLng(latlng)
+    .setContent(this.projectPopup(props)).openOn(this.map);
+  return this.fetchJson(this.apiUrl('/projects/' + encodeURIComponent(String(props.id))))
+    .then(function (feature) {
+      popup.setContent(self.projectPopup((feature && feature.properties) || props));
+    }).catch(function (err) {
+      if (!(err instanceof AuthRedirect)) { self.showError([(err && err.message) || String(err)]); }
+    });
 };
 
 /** Fetch a plot, draw it as picked and open its popup at `latlng` (its centre if none). */
