@@ -214,6 +214,9 @@ def test_an_edit_moves_the_page_to_the_new_versions_tiles(tiled_server, demo_use
     page, record = ui_pages(1024, 768)
     login(page, tiled_server, *demo_users["planner"])
     open_tiled_map(page, tiled_server)
+    for layer in ("roads", "projects"):  # the whole picture for the screenshot
+        wait_until(page, f"document.querySelector('.folium-map')"
+                         f".getAttribute('data-tiles-{layer}') === 'loaded'", 30)
     page.screenshot(path=str(artifacts_dir / "map-tiles-1024.png"))
     before = page.get_attribute(MAP, "data-tile-version")
     feature, _ = centre_of(page, "NQ-14-05")
