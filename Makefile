@@ -16,9 +16,13 @@ DB_START = $(if $(DATABASE_URL),@echo "Using DATABASE_URL",@scripts/pg.sh start)
 .PHONY: run test stop setup setup-test system-deps system-deps-test venv assets \
         translations db migrate demo lint bench clean-db
 
+# The offline basemap: the sample package of the demo unless PARKATLAS_BASEMAP names one.
+SAMPLE_BASEMAP := var/basemap/demo.mbtiles
+
 run: setup migrate demo
 	@echo "ParkAtlas on http://127.0.0.1:$(PORT)  (stop the database with: make stop)"
-	@exec $(BIN)/parkatlas serve --port $(PORT)
+	@PARKATLAS_BASEMAP="$${PARKATLAS_BASEMAP:-$(CURDIR)/$(SAMPLE_BASEMAP)}" \
+	  exec $(BIN)/parkatlas serve --port $(PORT)
 
 # The 20 slowest tests and the branch coverage of app/ after the results.
 TEST_REPORT ?= --durations=20 --cov=app --cov-branch --cov-report=term
@@ -69,6 +73,7 @@ migrate: venv db
 
 demo: migrate
 	@$(BIN)/parkatlas load-demo --if-empty
+	@$(PY) scripts/sample_basemap.py --if-missing $(SAMPLE_BASEMAP)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -87,6 +87,8 @@ def from_env(environ=os.environ) -> dict:
         # The park map on vector tiles (app.maps.use_tiles): auto, on or off.
         "MAP_TILES": environ.get("PARKATLAS_MAP_TILES", "auto"),
         "MAP_TILES_FROM": int(environ.get("PARKATLAS_MAP_TILES_FROM", "5000")),
+        # An offline basemap package the app serves at /basemap (.mbtiles or .pmtiles).
+        "BASEMAP": environ.get("PARKATLAS_BASEMAP") or None,
         "SESSION_COOKIE_SECURE": environ.get("PARKATLAS_COOKIE_SECURE") == "1",
         # Reverse proxies (nginx) in front whose X-Forwarded-* headers are trusted; 0: none.
         "PROXY_COUNT": int(environ.get("PARKATLAS_PROXIES", "0")),

@@ -25,7 +25,7 @@ from .web_db import DatabaseUnavailable, is_outage
 
 
 def _wants_json() -> bool:
-    return request.path.startswith(("/api/", "/tiles/"))
+    return request.path.startswith(("/api/", "/tiles/", "/basemap/"))
 
 
 def handle_atlas_error(exc: AtlasError):

@@ -12,6 +12,7 @@ served under come from one snapshot.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -42,6 +43,13 @@ def park_version(conn: psycopg.Connection, code: str) -> dict:
     if row is None:
         raise NotFound(Text(N_("no park with code %(code)s"), code=code))
     return row
+
+
+def address(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The x, y of the Web Mercator tile holding a point at a zoom."""
+    n = 2**z
+    return (int((lon + 180) / 360 * n),
+            int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n))
 
 
 def check_address(z: int, x: int, y: int) -> None:

@@ -34,8 +34,8 @@ SAMPLE_VALUES = {"import_id": 1, "fmt": "csv",
 # path arguments read from the demo: the park's code and its current data version
 SAMPLE_QUERIES = {"park_code": "SELECT code AS v FROM parks ORDER BY id LIMIT 1",
                   "data_version": "SELECT data_version AS v FROM parks ORDER BY id LIMIT 1"}
-# paths that answer JSON, errors included: the API and the vector tiles
-JSON_PATHS = ("/api/", "/tiles/")
+# paths that answer JSON, errors included: the API, the vector tiles and the basemap
+JSON_PATHS = ("/api/", "/tiles/", "/basemap/")
 # path arguments whose table is not simply the plural of their name
 ID_TABLES = {"plan_id": "requisition_plans", "rate_id": "compensation_rates"}
 

@@ -174,11 +174,12 @@ def client_as(application, role: str | None, lang: str):
 # --- every page of the URL map --------------------------------------------------------
 
 def page_urls(application, ids) -> list[str]:
-    """Every GET page of the URL map (not the API, static files or downloads), with its
-    arguments filled in from the data: a plan in every status."""
+    """Every GET page of the URL map (not the API, the tiles and basemap, static files or
+    downloads), with its arguments filled in from the data: a plan in every status."""
     urls = []
     for rule in application.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.rule.startswith(("/api/", "/static")) \
+        if "GET" not in rule.methods \
+                or rule.rule.startswith(("/api/", "/static", "/tiles/", "/basemap/")) \
                 or rule.endpoint in ("auth.logout", "projects.ranking_export"):
             continue
         if rule.endpoint == "web.retired_plot_page":

@@ -5,7 +5,6 @@ gets, and TileJSON."""
 
 from __future__ import annotations
 
-import math
 import re
 
 import pytest
@@ -20,14 +19,6 @@ PLOT_ATTRIBUTES = {"id", "code", "name", "stage", "flags", "level", "level_name"
                    "level_name_en", "serviced"}
 GUEST_PLOT_ATTRIBUTES = {"id", "code", "stage", "level", "level_name", "level_name_en",
                          "serviced"}
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    """The x, y of the Web Mercator tile holding a point at a zoom."""
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
 
 
 def decode(data: bytes, z: int, x: int, y: int, folder) -> dict[str, list[dict]]:
@@ -81,7 +72,7 @@ def viewer(client):
 @pytest.mark.parametrize("z", [12, 13, 14, 15, 16, 17, 18])
 def test_plot_tiles_hold_the_plots_of_the_tile_with_their_state(viewer, conn, tmp_path, z):
     p = park(conn)
-    x, y = tile_of(*centre(conn), z)
+    x, y = tile.address(*centre(conn), z)
     response = viewer.get(url(p, "plots", z, x, y))
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.mapbox-vector-tile"
@@ -112,7 +103,7 @@ def test_feature_layers_hold_their_features_and_attributes(viewer, conn, tmp_pat
                                                             table, attributes):
     p = park(conn)
     for z in (12, 15, 18):
-        x, y = tile_of(*centre(conn, table), z)
+        x, y = tile.address(*centre(conn, table), z)
         response = viewer.get(url(p, layer, z, x, y))
         assert response.status_code == 200
         features = decode(response.data, z, x, y, tmp_path).get(layer, [])
@@ -125,7 +116,7 @@ def test_feature_layers_hold_their_features_and_attributes(viewer, conn, tmp_pat
 def test_project_tiles_carry_stage_and_flag(viewer, conn, tmp_path):
     p = park(conn)
     z = 13
-    x, y = tile_of(*centre(conn), z)
+    x, y = tile.address(*centre(conn), z)
     features = decode(viewer.get(url(p, "projects", z, x, y)).data, z, x, y,
                       tmp_path)["projects"]
     flags = {r["project_id"]: r["flag"] for r in conn.execute(
@@ -168,7 +159,7 @@ def version(conn, park_id: int) -> int:
 
 def test_an_edit_bumps_the_version_and_the_old_url_redirects_to_the_new(viewer, conn):
     p = park(conn)
-    x, y = tile_of(*centre(conn), 15)
+    x, y = tile.address(*centre(conn), 15)
     old = viewer.get(url(p, "plots", 15, x, y))
     assert viewer.get(f"/tiles/{p['code']}/version").get_json() == {"version": p["version"]}
     plot = conn.execute("SELECT id, version FROM plots ORDER BY id LIMIT 1").fetchone()
@@ -249,7 +240,7 @@ def test_a_settings_edit_still_bumps_the_park_row_version(conn):
 
 def test_versioned_tiles_are_immutable_private_and_answer_304_to_their_etag(viewer, conn):
     p = park(conn)
-    x, y = tile_of(*centre(conn), 14)
+    x, y = tile.address(*centre(conn), 14)
     first = viewer.get(url(p, "plots", 14, x, y))
     assert first.headers["Cache-Control"] == "private, max-age=31536000, immutable"
     assert set(first.headers["Vary"].replace(" ", "").split(",")) >= {"Cookie", "Authorization"}
@@ -278,7 +269,7 @@ def test_anonymous_gets_401_without_public_read(client, conn):
 def test_a_viewer_token_reads_every_layer(client, conn):
     p = park(conn)
     headers = {"Authorization": f"Bearer {users.issue_token(conn, 'test-viewer')}"}
-    x, y = tile_of(*centre(conn), 14)
+    x, y = tile.address(*centre(conn), 14)
     for layer in LAYERS:
         assert client.get(url(p, layer, 14, x, y), headers=headers).status_code == 200, layer
 
@@ -286,7 +277,7 @@ def test_a_viewer_token_reads_every_layer(client, conn):
 def _guest_layers_check(client, conn, tmp_path):
     p = park(conn)
     z = 14
-    x, y = tile_of(*centre(conn), z)
+    x, y = tile.address(*centre(conn), z)
     plots = decode(client.get(url(p, "plots", z, x, y)).data, z, x, y, tmp_path).get("plots", [])
     supplyable = expected_ids(conn, "plot_features", z, x, y, where="""f.stage = 'banked'
         AND (SELECT serviced FROM plot_readiness r WHERE r.plot_id = f.id)""")
@@ -319,7 +310,7 @@ def test_public_read_serves_an_anonymous_reader_the_guest_variant(db_url, conn, 
 
 def test_a_guest_and_a_viewer_get_different_etags_for_one_url(client, conn):
     p = park(conn)
-    x, y = tile_of(*centre(conn), 14)
+    x, y = tile.address(*centre(conn), 14)
     guest = login(client, "guest").get(url(p, "plots", 14, x, y)).headers["ETag"]
     viewer = login(make_app_client := client.application.test_client(), "viewer").get(
         url(p, "plots", 14, x, y)).headers["ETag"]
@@ -335,7 +326,7 @@ def test_plan_outlines_by_role(client, conn, tmp_path):
     plan = conn.execute("SELECT id, version FROM requisition_plans ORDER BY id LIMIT 1"
                         ).fetchone()
     z = 13
-    x, y = tile_of(*conn.execute(
+    x, y = tile.address(*conn.execute(
         """SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT ST_Centroid(ST_Collect(p.geom)) AS c
            FROM plan_plots pp JOIN plots p ON p.id = pp.plot_id WHERE pp.plan_id = %s) s""",
         (plan["id"],)).fetchone().values(), z)
