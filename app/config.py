@@ -84,6 +84,9 @@ def from_env(environ=os.environ) -> dict:
         "DB_POOL_MAX": int(environ.get("PARKATLAS_DB_POOL_MAX", "10")),
         "PUBLIC_READ": environ.get("PARKATLAS_PUBLIC_READ") == "1",
         "TIANDITU_KEY": environ.get("PARKATLAS_TIANDITU_KEY") or None,
+        # The park map on vector tiles (app.maps.use_tiles): auto, on or off.
+        "MAP_TILES": environ.get("PARKATLAS_MAP_TILES", "auto"),
+        "MAP_TILES_FROM": int(environ.get("PARKATLAS_MAP_TILES_FROM", "5000")),
         # An offline basemap package the app serves at /basemap (.mbtiles or .pmtiles).
         "BASEMAP": environ.get("PARKATLAS_BASEMAP") or None,
         "SESSION_COOKIE_SECURE": environ.get("PARKATLAS_COOKIE_SECURE") == "1",

@@ -135,6 +135,27 @@ MEASURE_JS = [("polylinemeasure_js", "vendor/leaflet.polylinemeasure/Leaflet.Pol
 MEASURE_CSS = [("polylinemeasure_css",
                 "vendor/leaflet.polylinemeasure/Leaflet.PolylineMeasure.css")]
 APP_CSS = [("parkatlas_map_css", "css/parkatlas-map.css")]
+# Vector tiles (issue 14): Leaflet.VectorGrid draws the /tiles/ endpoint's Mapbox vector
+# tiles (its bundled build carries the pbf and vector-tile parsers).
+VECTORGRID_JS = [("leaflet_vectorgrid_js",
+                  "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js")]
+# The layers drawn from tiles when the map is on tiles; zones stay GeoJSON (a few dozen
+# features with permanent name labels).
+TILE_LAYERS = ("plots", "roads", "networks", "projects")
+# PARKATLAS_MAP_TILES: "auto" (tiles from PARKATLAS_MAP_TILES_FROM plots), "on", "off".
+TILE_SETTINGS = ("auto", "on", "off")
+
+
+def use_tiles(setting: str, plot_count: int | None, from_plots: int) -> bool:
+    """Whether the park map draws from vector tiles: the one place that decides.
+
+    "on" and "off" force it; "auto" uses tiles for a park of `from_plots` plots or more,
+    where loading every plot as GeoJSON stops being fluid (README: the map at scale)."""
+    if setting not in TILE_SETTINGS:
+        raise ValueError(f"PARKATLAS_MAP_TILES must be one of {', '.join(TILE_SETTINGS)}")
+    if setting != "auto":
+        return setting == "on"
+    return plot_count is not None and plot_count >= from_plots
 # The id of the JSON element holding the page config (templates/_map_script.html).
 CONFIG_ELEMENT_ID = "pa-map-config"
 
@@ -250,7 +271,10 @@ def render_park_map(
     date picker is shown, map/viewstate.js),
     ``editing`` ({"admin": bool} for a planner or admin: load the editing tools),
     ``battle`` ({"project": the project page's pattern with ``{id}``} on a staff map: the
-    battle-map view, map/battle.js), and
+    battle-map view, map/battle.js),
+    ``tiles`` ({"base": the park's tile URL prefix, e.g. "/tiles/P001", and the zooms
+    served, "min_zoom", "max_zoom"} when the map draws TILE_LAYERS from vector tiles, see
+    use_tiles; map/tiles.js), and
     ``layers`` to override DEFAULT_LAYERS per layer id
     (``{"network.power": {"show": True}}``; ``{"show": None}`` drops a layer).
 
@@ -280,7 +304,9 @@ def render_park_map(
         zoom_snap=0.5,  # lets "zoom to park" fill the screen better
     )
     editing = cfg.get("editing") or {}
-    m.default_js = _local(VENDOR_JS + MEASURE_JS + (EDITING_JS if editing else []), static_url)
+    tiles = cfg.get("tiles") or None
+    m.default_js = _local(VENDOR_JS + MEASURE_JS + (EDITING_JS if editing else [])
+                          + (VECTORGRID_JS if tiles else []), static_url)
     m.default_css = _local(VENDOR_CSS + MEASURE_CSS + (EDITING_CSS if editing else []),
                            static_url)
 
@@ -337,6 +363,11 @@ def render_park_map(
         # {"project": the project page's URL pattern with {id}} on a staff map: the
         # battle-map view (挂图作战, map/battle.js), which reads the board's cards
         "battle": cfg.get("battle"),
+        # {"base": "/tiles/<park>", "layers": [...]}: plots, roads and networks from vector
+        # tiles (map/tiles.js); None: every layer from the GeoJSON API
+        "tiles": {"base": str(tiles["base"]).rstrip("/"), "layers": list(TILE_LAYERS),
+                  "minZoom": tiles.get("min_zoom", 0), "maxZoom": tiles.get("max_zoom", 22)}
+        if tiles else None,
     }
     ParkAtlasInit(groups, layer_control, static_url).add_to(m)
 

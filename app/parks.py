@@ -25,6 +25,11 @@ def get(conn: psycopg.Connection, park_id: int) -> dict:
     return feature
 
 
+def plot_count(conn: psycopg.Connection, park_id: int) -> int:
+    """How many plots the park has."""
+    return queries().parks.plot_count(conn, park=park_id)
+
+
 def resolve(conn: psycopg.Connection, code: str | None = None) -> int:
     """A park id by code, or the first park when no code is given."""
     if code:

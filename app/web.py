@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import (
     Blueprint,
     current_app,
@@ -19,15 +21,19 @@ from .auth import access, request_can, request_role
 from .errors import AtlasError, BadRequest, Text, Unprocessable, localized
 from .i18n import current_language
 from .labels import N_
+from .tiles.tile import MAX_ZOOM as TILE_MAX_ZOOM
+from .tiles.tile import MIN_ZOOM as TILE_MIN_ZOOM
 from .web_db import get_db
 
 bp = Blueprint("web", __name__)
 
 
-def map_page(park_code: str | None, view_state: bool = False, editing: bool = True) -> dict:
+def map_page(park_code: str | None, view_state: bool = False, editing: bool = True,
+             tiles: bool = False) -> dict:
     """What the map template needs: the park and the rendered Folium parts (for a guest
     only the layers it may read, and no link to the staff's plot page; the drawing tools
-    for a planner unless `editing` is false)."""
+    for a planner unless `editing` is false; vector tiles where `tiles` allows them and
+    app.maps.use_tiles chooses them)."""
     conn = get_db()
     staff = request_can("viewer")
     park = parks.get(conn, parks.resolve(conn, park_code))
@@ -45,11 +51,23 @@ def map_page(park_code: str | None, view_state: bool = False, editing: bool = Tr
                        if staff else None,
                        "editing": _editing(conn, props["id"]) if editing else None,
                        "plot_edit": url_for("web.index") + "plots/{id}/edit"
-                       if request_can("planner") else None},
+                       if request_can("planner") else None,
+                       "tiles": _tiles(conn, props) if tiles else None},
         messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
         basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
     return {"park": props, "map": map_parts}
+
+
+def _tiles(conn, park: dict) -> dict | None:
+    """The park's tiles when its map draws from them (app.maps.use_tiles decides; a guest
+    gets the tiles' guest variant: the supplyable serviced plots only)."""
+    setting = current_app.config.get("MAP_TILES", "auto")
+    count = parks.plot_count(conn, park["id"]) if setting == "auto" else None
+    if not maps.use_tiles(setting, count, current_app.config.get("MAP_TILES_FROM", 5000)):
+        return None
+    return {"base": url_for("web.index") + "tiles/" + quote(park["code"], safe=""),
+            "min_zoom": TILE_MIN_ZOOM, "max_zoom": TILE_MAX_ZOOM}
 
 
 def _editing(conn, park_id: int) -> dict | None:
@@ -67,7 +85,8 @@ def _editing(conn, park_id: int) -> dict | None:
 @bp.get("/")
 @access("guest")
 def index():
-    return render_template("map.html", **map_page(request.args.get("park"), view_state=True))
+    return render_template("map.html", **map_page(request.args.get("park"), view_state=True,
+                                                  tiles=True))
 
 
 def park_page(park_code: str | None) -> dict:

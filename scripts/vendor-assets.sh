@@ -94,6 +94,7 @@ copy echarts/dist echarts echarts.min.js
 copy @geoman-io/leaflet-geoman-free/dist leaflet-geoman \
     leaflet-geoman.min.js leaflet-geoman.css
 copy sortablejs sortablejs Sortable.min.js
+copy leaflet.vectorgrid/dist leaflet.vectorgrid Leaflet.VectorGrid.bundled.min.js
 
 # Swap the finished tree in at once so a running server never sees half a copy.
 touch "$tmp/.stamp"

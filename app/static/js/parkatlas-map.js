@@ -17,8 +17,9 @@
  *
  * An ES module served as it is (no bundler). This file holds the ParkMap core
  * (set-up, panes, layers) and the public ParkAtlas object; the rest is in map/:
- * loader (API → layers, through http.js), styles, popups, views (thematic plot
- * views), legend, basemaps (with GCJ-02), controls (zoom, search, status box),
+ * loader (API → layers, through http.js), tiles (plots, roads and networks from vector
+ * tiles on a big park), styles, popups, views (thematic plot views), legend, basemaps
+ * (with GCJ-02), controls (zoom, search, status box),
  * editing (draw, reshape, split, merge, delete with Leaflet-Geoman; planners and admins)
  * and dom helpers. Shared status helpers live in parkatlas-status.js.
  *
@@ -46,6 +47,7 @@ import {methods as legendMethods} from './map/legend.js';
 import {methods as viewStateMethods} from './map/viewstate.js';
 import {methods as editingMethods} from './map/editing.js';
 import {BATTLE_VIEW, methods as battleMethods} from './map/battle.js';
+import {methods as tilesMethods} from './map/tiles.js';
 
 const L = window.L;
 
@@ -79,6 +81,7 @@ function ParkMap(map, groups, layerControl, config) {
   this.numberFormats = {};
   this.details = {};
   this.highlighted = null;
+  this.tileLayers = null;  // map/tiles.js, when config.tiles
   // ?as_of=YYYY-MM-DD evaluates the plots' status on another date; ?plot=<id>
   // opens that plot once the map has loaded; ?view= picks the plot view.
   // the battle-map view (挂图作战) reads the board: staff maps only (config.battle)
@@ -239,7 +242,7 @@ ParkMap.prototype.createGeoLayers = function () {
 
 // Each part of the map's behaviour lives in its own module under map/.
 Object.assign(ParkMap.prototype, loaderMethods, popupsMethods, viewsMethods, controlsMethods,
-  basemapsMethods, legendMethods, viewStateMethods, editingMethods, battleMethods);
+  basemapsMethods, legendMethods, viewStateMethods, editingMethods, battleMethods, tilesMethods);
 
 // ---------------------------------------------------------------- public API
 

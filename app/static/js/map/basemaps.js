@@ -109,6 +109,7 @@ methods.setGcj = function (on) {
   this.gcj = on;
   var self = this;
   Object.keys(this.geo).forEach(function (key) { self.drawLayer(key); });
+  Object.keys(this.tileLayers || {}).forEach(function (key) { self.tileLayers[key].redraw(); });
   this.map.setView([centre[1], centre[0]], this.map.getZoom(), {animate: false});
   this.container.setAttribute('data-gcj02', on ? 'true' : 'false');
   this.updateLegend();

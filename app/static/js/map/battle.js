@@ -38,7 +38,7 @@ export var BATTLE_VIEW = {
     });
     return ['black', 'red', 'none'].map(function (flag) {
       return {id: 'battle_' + flag, label: ctx.msg('board.flag.' + flag),
-        fill: BATTLE_COLOURS[flag], count: counts[flag]};
+        fill: BATTLE_COLOURS[flag], count: ctx.map.cfg.tiles ? null : counts[flag]};
     });
   }
 };

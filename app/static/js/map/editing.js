@@ -99,6 +99,7 @@ methods.editStart = function (tool) {
     this.map.pm.enableDraw('Polygon', SNAP);
   }
   this.editShow(this.msg('edit.' + tool + '.hint'));
+  this.loadEditablePlots();  // on tiles: the plots of the view, to pick and snap to
 };
 
 /** Leave the current tool: drop drafts, previews, selections and vertex editing. */
@@ -222,13 +223,23 @@ methods.editMark = function (layer) {
 };
 
 methods.editApi = function (path, method, body, params) {
+  var self = this;
   var url = this.apiUrl(path, L.extend({lang: this.locale === 'en' ? 'en' : 'zh'}, params));
-  return send(url, method, body, this.cfg.urls && this.cfg.urls.login);
+  return send(url, method, body, this.cfg.urls && this.cfg.urls.login).catch(function (err) {
+    if (err.status === 409) { self.refreshTiles(); }  // another user's change: new tiles
+    throw err;
+  });
 };
 
-/** Reload the plots layer after an edit; resolves once it is drawn. */
+/** Reload the plots layer after an edit (on tiles: the new version's tiles); resolves once
+ * it is drawn. */
 methods.editReload = function () {
   var self = this;
+  if (this.tileLayers) {
+    this.data.plots = [];
+    this.drawLayer('plots');
+    return this.refreshTiles();
+  }
   return this.fetchAll(this.apiUrl('/plots', {park: this.cfg.park.id,
     limit: this.cfg.pageSize || 5000, as_of: this.asOf})).then(function (features) {
     self.setData('plots', features);

@@ -63,22 +63,30 @@ methods.loadAll = function () {
   var pageSize = this.cfg.pageSize || 5000;
   var jobs = [];
   var networkKeys = this.utilities.filter(function (u) { return self.geo['network.' + u]; });
+  // On tiles (map/tiles.js) plots, roads, networks and projects come from the tiles: the GeoJSON
+  // plot layer holds only picked plots, and the job below reads the data version.
+  var tiled = Boolean(this.cfg.tiles);
+  if (tiled) {
+    jobs.push({key: null, label: 'layer.plots', run: function () {
+      return self.readTileVersion().then(function () { self.createTileLayers(); });
+    }});
+  }
 
   if (this.geo.zones) {
     jobs.push({key: 'zones', label: 'layer.zones', url: this.apiUrl('/zones', {park: park})});
   }
-  if (this.geo.plots) {
+  if (this.geo.plots && !tiled) {
     jobs.push({key: 'plots', label: 'layer.plots',
       url: this.apiUrl('/plots', {park: park, limit: pageSize, as_of: this.asOf})});
   }
-  if (this.geo.projects) {
+  if (this.geo.projects && !tiled) {
     jobs.push({key: 'projects', label: 'layer.projects',
       url: this.apiUrl('/projects', {park: park})});
   }
-  if (this.geo.roads) {
+  if (this.geo.roads && !tiled) {
     jobs.push({key: 'roads', label: 'layer.roads', url: this.apiUrl('/roads', {park: park})});
   }
-  if (networkKeys.length) {
+  if (networkKeys.length && !tiled) {
     // One request for all utilities, split here.
     jobs.push({key: 'networks', label: 'legend.networks',
       url: this.apiUrl('/networks', {park: park})});
@@ -87,9 +95,10 @@ methods.loadAll = function () {
   var done = 0;
   this.showLoading(done, jobs.length);
   return Promise.all(jobs.map(function (job) {
-    return self.fetchAll(job.url).then(function (features) {
+    var run = job.run ? job.run() : self.fetchAll(job.url).then(function (features) {
       self.setData(job.key, features);
-    }).catch(function (err) {
+    });
+    return run.catch(function (err) {
       if (err instanceof AuthRedirect) { return; }
       var message = (err && err.message) || String(err);
       self.errors.push(format(self.msg('error.load'), {layer: self.msg(job.label),

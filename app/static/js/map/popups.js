@@ -334,19 +334,22 @@ methods.bindZone = function (feature, layer) {
   }
 };
 
+/** A project's popup (GeoJSON properties or the project's API document). */
+methods.projectPopup = function (p) {
+  var plots = Array.isArray(p.plots) ? p.plots.join(', ') : p.plots;
+  return popupBody('pa-popup-project', p.name, p.code, [
+    [this.msg('field.code'), p.code],
+    [this.msg('field.company'), p.company],
+    [this.msg('field.industry'), p.industry_code],
+    [this.msg('field.stage'), isBlank(p.stage) ? null : this.msg('project_stage.' + p.stage)],
+    [this.msg('field.plots'), plots]
+  ]);
+};
+
 methods.bindProject = function (feature, layer) {
   var self = this;
   var p = feature.properties || {};
-  var plots = Array.isArray(p.plots) ? p.plots.join(', ') : p.plots;
-  layer.bindPopup(function () {
-    return popupBody('pa-popup-project', p.name, p.code, [
-      [self.msg('field.code'), p.code],
-      [self.msg('field.company'), p.company],
-      [self.msg('field.industry'), p.industry_code],
-      [self.msg('field.stage'), isBlank(p.stage) ? null : self.msg('project_stage.' + p.stage)],
-      [self.msg('field.plots'), plots]
-    ]);
-  }, {className: 'pa-leaflet-popup'});
+  layer.bindPopup(function () { return self.projectPopup(p); }, {className: 'pa-leaflet-popup'});
   if (!isBlank(p.name)) {
     layer.bindTooltip(el('span', null, p.name), {
       permanent: true, direction: 'center', className: 'pa-project-label', interactive: false
@@ -354,35 +357,41 @@ methods.bindProject = function (feature, layer) {
   }
 };
 
+/** A road's popup (a GeoJSON road's properties or a tile's attributes). */
+methods.roadPopup = function (p) {
+  var width = isBlank(p.width_m) ? null : this.number(p.width_m, 0) + ' ' + this.msg('unit.m');
+  return popupBody('pa-popup-road', p.name, null, [
+    [this.msg('field.class'), isBlank(p['class']) ? null : this.msg('road_class.' + p['class'])],
+    [this.msg('field.width'), width],
+    [this.msg('field.status'), isBlank(p.status) ? null : this.msg('status.' + p.status)],
+    p.status === 'in_service' ? null
+      : [this.msg('field.planned_completion'), p.planned_completion]
+  ]);
+};
+
 methods.bindRoad = function (feature, layer) {
   var self = this;
   var p = feature.properties || {};
-  layer.bindPopup(function () {
-    var width = isBlank(p.width_m) ? null : self.number(p.width_m, 0) + ' ' + self.msg('unit.m');
-    return popupBody('pa-popup-road', p.name, null, [
-      [self.msg('field.class'), isBlank(p['class']) ? null : self.msg('road_class.' + p['class'])],
-      [self.msg('field.width'), width],
-      [self.msg('field.status'), isBlank(p.status) ? null : self.msg('status.' + p.status)],
-      p.status === 'in_service' ? null
-        : [self.msg('field.planned_completion'), p.planned_completion]
-    ]);
-  }, {className: 'pa-leaflet-popup'});
+  layer.bindPopup(function () { return self.roadPopup(p); }, {className: 'pa-leaflet-popup'});
   if (!isBlank(p.name)) {
     layer.bindTooltip(function () { return el('span', null, p.name); },
       {sticky: true, className: 'pa-plot-tooltip'});
   }
 };
 
+/** A network feature's popup (GeoJSON properties or a tile's attributes). */
+methods.networkPopup = function (p) {
+  return popupBody('pa-popup-network', p.name,
+    isBlank(p.utility) ? null : this.msg('layer.network.' + p.utility), [
+      [this.msg('field.subtype'), p.subtype],
+      [this.msg('field.status'), isBlank(p.status) ? null : this.msg('status.' + p.status)],
+      p.status === 'in_service' ? null
+        : [this.msg('field.planned_completion'), p.planned_completion]
+    ]);
+};
+
 methods.bindNetwork = function (feature, layer) {
   var self = this;
   var p = feature.properties || {};
-  layer.bindPopup(function () {
-    return popupBody('pa-popup-network', p.name,
-      isBlank(p.utility) ? null : self.msg('layer.network.' + p.utility), [
-        [self.msg('field.subtype'), p.subtype],
-        [self.msg('field.status'), isBlank(p.status) ? null : self.msg('status.' + p.status)],
-        p.status === 'in_service' ? null
-          : [self.msg('field.planned_completion'), p.planned_completion]
-      ]);
-  }, {className: 'pa-leaflet-popup'});
+  layer.bindPopup(function () { return self.networkPopup(p); }, {className: 'pa-leaflet-popup'});
 };

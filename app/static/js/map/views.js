@@ -13,8 +13,12 @@ const L = window.L;
 /** ParkMap methods of this part (parkatlas-map.js mixes them in). */
 export const methods = {};
 
-/** How many loaded plots fall in each class of classify(props). */
+/**
+ * How many loaded plots fall in each class of classify(props); null when the plots come
+ * from tiles (the page holds only the plots it picked, so it cannot count them).
+ */
 export function countBy(ctx, classify) {
+  if (ctx.map && ctx.map.cfg.tiles) { return null; }
   var counts = {};
   ((ctx.map && ctx.map.data.plots) || []).forEach(function (f) {
     var key = classify(f.properties || {});
@@ -30,6 +34,11 @@ export function countBy(ctx, classify) {
  * ParkAtlas.registerPlotView(id, view); a view may have prepare(ctx) ->
  * Promise to load extra data before it is applied.
  */
+/** A class's count for the legend: null (not shown) when the plots were not counted. */
+export function countOf(counts, key) {
+  return counts ? counts[key] || 0 : null;
+}
+
 export var PLOT_VIEWS = {
   stage: {
     title: 'view.stage',
@@ -40,7 +49,7 @@ export var PLOT_VIEWS = {
       var counts = countBy(ctx, function (p) { return p.stage; });
       return ctx.stages.map(function (stage) {
         return {id: stage, label: ctx.msg('stage.' + stage),
-          fill: STAGE_COLOURS[stage] || UNKNOWN_COLOUR, count: counts[stage] || 0};
+          fill: STAGE_COLOURS[stage] || UNKNOWN_COLOUR, count: countOf(counts, stage)};
       });
     }
   },
@@ -61,13 +70,13 @@ export var PLOT_VIEWS = {
         return Array.isArray(p.flags) && p.flags.indexOf('idle_disposed') >= 0;
       });
       var items = FLAG_CLASSES.map(function (cls) {
-        return {id: cls, label: ctx.msg('flag_class.' + cls), count: counts[cls] || 0,
+        return {id: cls, label: ctx.msg('flag_class.' + cls), count: countOf(counts, cls),
           fill: FLAG_CLASS_COLOURS[cls], pattern: FLAG_CLASS_SWATCHES[cls]};
       });
       items.push({id: 'idle_disposed', label: ctx.msg('legend.disposed'),
-        count: disposed['true'] || 0, fill: '#ffffff', stroke: DISPOSED_OUTLINE.color,
+        count: countOf(disposed, 'true'), fill: '#ffffff', stroke: DISPOSED_OUTLINE.color,
         dashed: true});
-      if (counts.unknown) {
+      if (counts && counts.unknown) {
         items.push({id: 'unknown', label: ctx.msg('legend.not_evaluated'),
           count: counts.unknown, fill: UNKNOWN_COLOUR});
       }
@@ -96,19 +105,19 @@ export var PLOT_VIEWS = {
         var label = SERVICED_NAMES[cls];
         if (ctx.map.locale === 'en' && names[cls]) { label += ' · ' + names[cls]; }
         items.push({id: cls, label: label, fill: READINESS_COLOURS[cls],
-          count: counts[cls] || 0});
+          count: countOf(counts, cls)});
       });
       items.push({heading: ctx.msg('legend.not_serviced')});
       for (var level = 7; level >= 1; level--) {
         var cls = 'level_' + level;
-        if (!counts[cls]) { continue; }
+        if (counts && !counts[cls]) { continue; }  // uncounted (tiles): every level
         // By count only: the level's names (e.g. 四通一平, 五通) are in the popups.
         items.push({id: cls, label: format(ctx.msg('legend.level'), {level: level}),
-          fill: READINESS_COLOURS[cls], count: counts[cls]});
+          fill: READINESS_COLOURS[cls], count: countOf(counts, cls)});
       }
       items.push({id: 'level_0', label: ctx.msg('legend.raw_land'),
-        fill: READINESS_COLOURS.level_0, count: counts.level_0 || 0});
-      if (counts.unknown) {
+        fill: READINESS_COLOURS.level_0, count: countOf(counts, 'level_0')});
+      if (counts && counts.unknown) {
         items.push({id: 'unknown', label: ctx.msg('legend.not_evaluated'),
           count: counts.unknown, fill: UNKNOWN_COLOUR});
       }
@@ -118,7 +127,8 @@ export var PLOT_VIEWS = {
 };
 // ---------------------------------------------------------------- plot views
 
-methods.plotStyle = function (feature) {
+/** A plot's style in the current view; `inTile`: drawn from a tile, not picked (tiles.js). */
+methods.plotStyle = function (feature, inTile) {
   var view = PLOT_VIEWS[this.plotView] || PLOT_VIEWS.stage;
   var props = feature.properties || {};
   var style = L.extend({}, PLOT_BASE_STYLE, view.style(props, this.viewContext()));
@@ -126,12 +136,13 @@ methods.plotStyle = function (feature) {
     var id = String(isBlank(props.id) ? feature.id : props.id);
     L.extend(style, this.highlighted[id] ? PLOT_HIGHLIGHT_STYLE : PLOT_FADED_STYLE);
   }
-  return style;
+  return inTile ? style : this.pickedStyle(style);
 };
 
 methods.restylePlots = function () {
   var self = this;
   if (this.geo.plots) { this.geo.plots.setStyle(function (f) { return self.plotStyle(f); }); }
+  this.restyleTiles();
 };
 
 /** A plot's readiness level name in the page's language. */

@@ -8,7 +8,8 @@
  *    (their status and readiness are evaluated on that date);
  *  - plot codes as labels from zoom `plotLabelZoom` (16) and road names from
  *    `roadLabelZoom` (15): Leaflet tooltips (permanent, direction center) made only for
- *    the features in view, so a park of 400 plots stays fluid. Road names sit at the
+ *    the features in view, so a park of 400 plots stays fluid (on tiles, map/tiles.js
+ *    finds them in the drawn tiles). Road names sit at the
  *    middle of the road, horizontal (see README: no text-path plugin).
  */
 import {el, isBlank, stopMapEvents} from './dom.js';
@@ -152,8 +153,11 @@ methods.setAsOf = function (value) {
   var url = this.apiUrl('/plots', {park: this.cfg.park.id, limit: this.cfg.pageSize || 5000,
     as_of: this.asOf});
   this.showLoading(0, 1);
-  return this.fetchAll(url).then(function (features) {
+  // on tiles (map/tiles.js): the tiles of that date; the picked plots are read again
+  var load = this.tileLayers ? this.tilesAsOf() : this.fetchAll(url).then(function (features) {
     self.setData('plots', features);
+  });
+  return load.then(function () {
     var view = self.plotView;
     return self.setPlotView(view);
   }).then(function () {
@@ -207,6 +211,7 @@ methods.updateLabels = function () {
       }
     });
   }
+  this.tileLabels(wanted, bounds, zoom);  // on tiles: the drawn tiles' plots and roads
   Object.keys(this.labels).forEach(function (key) {
     var label = self.labels[key];
     if (!wanted[key] || !label.getLatLng().equals(wanted[key].at)) {
@@ -227,7 +232,7 @@ methods.updateLabels = function () {
 };
 
 /** The point halfway along a (multi)line, by length in degrees (enough to place a name). */
-function middleOfLine(latlngs) {
+export function middleOfLine(latlngs) {
   var parts = latlngs.length && Array.isArray(latlngs[0]) ? latlngs : [latlngs];
   var longest = null;
   var best = -1;
