@@ -6,9 +6,11 @@ Test modules import these (never each other); fixtures stay in tests/conftest.py
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -205,6 +207,22 @@ def app_url(db_url: str) -> str:
     info = psycopg.conninfo.conninfo_to_dict(db_url)
     info.update(user=config.APP_ROLE, password=password_file.read_text().strip())
     return psycopg.conninfo.make_conninfo(**info)
+
+
+@contextlib.contextmanager
+def serving(application):
+    """Base URL of `application` served on 127.0.0.1 by a real WSGI server in a thread,
+    while the block runs."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
 
 
 def make_app(db_url: str, **overrides):

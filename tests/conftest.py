@@ -20,7 +20,7 @@ import pytest
 from psycopg import sql
 
 from app import config, db, importer, migrations, users
-from tests.builders import DEMO_PASSWORDS, make_app
+from tests.builders import DEMO_PASSWORDS, make_app, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 _counter = itertools.count()
@@ -200,13 +200,7 @@ def artifacts_dir() -> Path:
 @pytest.fixture
 def live_server(db_url):
     """Base URL of the app served on 127.0.0.1 by a real WSGI server in a thread."""
-    from werkzeug.serving import make_server
-
     application = make_app(db_url)
-    server = make_server("127.0.0.1", 0, application, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(application) as base:
+        yield base
     application.extensions["parkatlas_pool"].close()

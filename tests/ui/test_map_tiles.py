@@ -11,13 +11,11 @@ as an error.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from shapely.geometry import shape
 
 from app import maps
-from tests.builders import make_app
+from tests.builders import make_app, serving
 from tests.ui.browser import api, login, screen_point, wait_until
 
 MAP = ".folium-map"
@@ -64,15 +62,9 @@ def test_the_tiled_page_loads_the_tile_client_and_says_where_the_tiles_are():
 @pytest.fixture
 def tiled_server(db_url):
     """The app with the map forced onto tiles, served on 127.0.0.1 in a thread."""
-    from werkzeug.serving import make_server
-
     application = make_app(db_url, MAP_TILES="on")
-    server = make_server("127.0.0.1", 0, application, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(application) as base:
+        yield base
     application.extensions["parkatlas_pool"].close()
 
 

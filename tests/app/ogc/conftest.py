@@ -3,12 +3,10 @@ server for GDAL, with reading closed to anonymous users and a token per role."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from app import db, users
-from tests.builders import make_app
+from tests.builders import make_app, serving
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +32,5 @@ def tokens(ogc_conn) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def ogc_server(ogc_app) -> str:
     """Base URL of /ogc on a real WSGI server in a thread."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, ogc_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/ogc"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(ogc_app) as base:
+        yield f"{base}/ogc"
