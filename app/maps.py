@@ -228,6 +228,14 @@ def _basemap_config(basemaps: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """List the basemaps offered in the switcher; "none" first (the offline default)."""
     basemaps = basemaps or {}
     offered: list[dict[str, Any]] = [{"id": "none", "layers": [], "gcj02": False}]
+    local = basemaps.get("local")
+    if local:
+        # the office's own package (PARKATLAS_BASEMAP, served by the app): offline too, so
+        # it is the default, before "none"
+        offered.insert(0, {"id": "local", "gcj02": False, "layers": [{
+            "url": local["url"], "options": {
+                "minZoom": 0, "maxNativeZoom": local["maxzoom"], "maxZoom": 22,
+                "attribution": local.get("attribution") or ""}}]})
     if not basemaps.get("online", True):
         return offered
     key = basemaps.get("tianditu_key")
@@ -279,7 +287,8 @@ def render_park_map(
     (``{"network.power": {"show": True}}``; ``{"show": None}`` drops a layer).
 
     ``messages`` holds the translated UI_MESSAGES (missing keys fall back
-    to English). ``basemaps`` is ``{"tianditu_key": str | None, "online": bool}``.
+    to English). ``basemaps`` is ``{"tianditu_key": str | None, "online": bool, "local":
+    {"url", "maxzoom", "attribution"} | None}`` (an offline raster package).
     """
     cfg = dict(layers_config or {})
     locale = str(cfg.get("lang") or "zh")

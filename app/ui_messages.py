@@ -135,6 +135,7 @@ UI_MESSAGES: dict[str, str] = {
     "measure.area": N_("Area enclosed (closing the line): {m2} m² · {mu} mu · {ha} ha"),
     "measure.hint": N_("Click points on the map; three or more also give the area they "
                        "enclose."),
+    "basemap.local": N_("Local basemap"),
     "basemap.none": N_("No basemap"),
     "basemap.osm": N_("OpenStreetMap"),
     "basemap.tianditu": N_("Tianditu"),

@@ -18,6 +18,7 @@ from flask_babel import gettext
 
 from . import exporters, labels, maps, params, parks, plot_shapes, plots, requisition, ui_messages
 from .auth import access, request_can, request_role
+from .basemap import web as basemap_web
 from .errors import AtlasError, BadRequest, Text, Unprocessable, localized
 from .i18n import current_language
 from .labels import N_
@@ -55,7 +56,8 @@ def map_page(park_code: str | None, view_state: bool = False, editing: bool = Tr
                        "tiles": _tiles(conn, props) if tiles else None},
         messages=ui_messages.translated(gettext),
         static_url=lambda filename: url_for("static", filename=filename),
-        basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY")})
+        basemaps={"tianditu_key": current_app.config.get("TIANDITU_KEY"),
+                  "local": basemap_web.local(url_for("web.index") + "basemap/{z}/{x}/{y}")})
     return {"park": props, "map": map_parts}
 
 

@@ -12,6 +12,7 @@ import itertools
 import os
 import queue
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -187,6 +188,15 @@ def client(app):
 def demo_users() -> dict:
     """role → (username, password) of the test accounts."""
     return {role: (f"test-{role}", pw) for role, pw in DEMO_PASSWORDS.items()}
+
+
+@pytest.fixture(scope="session")
+def sample_basemap(tmp_path_factory) -> Path:
+    """The sample offline basemap package `make demo` writes (scripts/sample_basemap.py)."""
+    out = tmp_path_factory.mktemp("basemap") / "demo.mbtiles"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "sample_basemap.py"), str(out)],
+                   check=True, capture_output=True, timeout=300)
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,12 @@ behind the login)."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import Blueprint, current_app, jsonify, make_response, url_for
 
 from ..auth import access
+from ..errors import NotFound
 from . import archive
 
 bp = Blueprint("basemap", __name__, url_prefix="/basemap")
@@ -50,3 +53,19 @@ def _tilejson(meta: dict) -> dict:
         if meta.get(key):
             doc[key] = meta[key]
     return doc
+
+
+def local(url: str) -> dict | None:
+    """The map's switcher entry of a raster package (`url`: its tiles, {z}/{x}/{y}); None
+    without a package, or for a vector one (the switcher draws raster tiles)."""
+    path = current_app.config.get("BASEMAP")
+    if not path:
+        return None
+    try:
+        meta = archive.metadata(path)
+    except (NotFound, OSError, sqlite3.Error):  # a package gone missing: the map still works
+        current_app.logger.warning("offline basemap %s cannot be read", path)
+        return None
+    if meta["format"] == "pbf":
+        return None
+    return {"url": url, "maxzoom": meta["maxzoom"], "attribution": meta.get("attribution")}

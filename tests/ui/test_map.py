@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 from app import maps, ui_messages
+from tests.builders import make_app, serving
 from tests.ui.browser import login, wait_until
+
+from .conftest import open_page
 
 STATIC = Path(maps.__file__).resolve().parent / "static"
 MAP = ".folium-map"
@@ -191,3 +194,28 @@ def test_map_redirects_to_login_when_session_ends(live_server, demo_users, ui_pa
     page.goto(live_server + "/")
     page.wait_for_url(re.compile(r"/login\?next=%2F"), timeout=30_000)
     assert record.page_errors == []
+
+
+def test_an_offline_basemap_package_is_the_default_basemap(chromium_browser, db_url, demo_users,
+                                                           sample_basemap, artifacts_dir):
+    """With PARKATLAS_BASEMAP set, the map opens on the office's own package, drawn from
+    /basemap tiles of this server; "none" stays in the switcher."""
+    application = make_app(db_url, BASEMAP=str(sample_basemap))
+    try:
+        with serving(application) as base:
+            page, record = open_page(chromium_browser, 1024)
+            try:
+                login(page, base, *demo_users["viewer"])
+                page.goto(base + "/")
+                page.wait_for_selector(".folium-map[data-loaded='true']", timeout=60_000)
+                assert page.get_attribute(".folium-map", "data-basemap") == "local"
+                wait_until(page, "[...document.querySelectorAll('img.leaflet-tile')]"
+                                 ".some(i => i.complete && i.src.includes('/basemap/'))")
+                names = page.locator(".leaflet-control-layers-base label").all_inner_texts()
+                assert [n.strip() for n in names][:2] == ["本地底图", "无底图"]
+                page.screenshot(path=str(artifacts_dir / "map-local-basemap-1024.png"))
+                assert record.page_errors == [] and record.external_requests() == []
+            finally:
+                page.context.close()
+    finally:
+        application.extensions["parkatlas_pool"].close()

@@ -7,8 +7,6 @@ from __future__ import annotations
 import gzip
 import io
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,16 +16,12 @@ from app.tiles.tile import address
 from tests.builders import make_app
 from tests.client import api_error, login
 
-ROOT = Path(__file__).resolve().parents[3]
 DEMO_CENTRE = (113.0, 29.448)
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("basemap") / "demo.mbtiles"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "sample_basemap.py"), str(out)],
-                   check=True, capture_output=True, timeout=300)
-    return out
+@pytest.fixture
+def sample(sample_basemap) -> Path:
+    return sample_basemap
 
 
 @pytest.fixture

@@ -78,8 +78,9 @@ methods.addBasemaps = function () {
     self.layerControl.addBaseLayer(entry.group, escapeHtml(self.msg('basemap.' + spec.id)));
     return entry;
   });
+  // the first is the default: none, or the office's own offline package
   this.basemaps[0].group.addTo(this.map);
-  this.container.setAttribute('data-basemap', this.basemaps[0].spec.id);
+  this.activateBasemap(this.basemaps[0]);
   this.map.on('baselayerchange', function (e) {
     self.basemaps.forEach(function (entry) {
       if (entry.group === e.layer) { self.activateBasemap(entry); }
