@@ -131,6 +131,10 @@ LAYERS: dict[str, Layer] = {layer.name: layer for layer in (
         filters=(
             Filter("code", "starts_with(upper(f.code), upper(%(code)s))",
                    description="plot code prefix, case-insensitive"),
+            Filter("q", "(starts_with(upper(f.code), upper(%(q)s))"
+                        " OR strpos(lower(f.properties ->> 'name'), lower(%(q)s)) > 0)",
+                   description="the map's search: a plot code prefix or a part of the "
+                               "plot's name, case-insensitive"),
             Filter("stage", "st.stage = %(stage)s", tuple(labels.STAGES), state=True),
             Filter("zone", "f.zone_code = %(zone)s", description="zone code"),
             Filter("flag", "%(flag)s = ANY (st.flags)", status.FLAGS, state=True),
@@ -203,6 +207,9 @@ GUEST_LAYERS: dict[str, Layer] = {
         order=("park_id", "code"), condition=GUEST_PLOT_CONDITION,
         filters=(Filter("code", "starts_with(upper(f.code), upper(%(code)s))",
                         description="plot code prefix, case-insensitive"),
+                 # a guest reads no names: its search matches codes only
+                 Filter("q", "starts_with(upper(f.code), upper(%(q)s))",
+                        description="the map's search: a plot code prefix"),
                  Filter("zone", "f.zone_code = %(zone)s", description="zone code")),
         item=Item(source="""plot_features f JOIN LATERAL (
                     SELECT r.* FROM plot_readiness_as_of(f.park_id, park_today(f.park_id),

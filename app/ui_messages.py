@@ -114,9 +114,9 @@ UI_MESSAGES: dict[str, str] = {
     "legend.network.planned": N_("Line planned / under construction"),
     "legend.network.point": N_("Facility"),
     # controls
-    "search.placeholder": N_("Plot code"),
+    "search.placeholder": N_("Plot code or name"),
     "search.button": N_("Search"),
-    "search.not_found": N_("No plot found with code “{code}”."),
+    "search.not_found": N_("No plot found with a code or name like “{code}”."),
     "search.searching": N_("Searching…"),
     "control.zoom_park": N_("Zoom to park"),
     "control.fullscreen": N_("Full screen"),

@@ -241,6 +241,25 @@ def test_code_filter_is_not_a_pattern(viewer):
     assert get_json(viewer, f"{API}/plots?code=_")["numberMatched"] == 0
 
 
+def test_the_search_filter_matches_a_code_prefix_or_a_part_of_the_name(viewer, conn, client):
+    """q, the map's search box: a code prefix or a part of the name, case-insensitive, no
+    pattern; a guest's q matches codes only (it reads no names)."""
+    row = conn.execute("SELECT code, name FROM plots WHERE length(name) >= 4 "
+                       "ORDER BY code LIMIT 1").fetchone()
+    part = row["name"][1:4]
+    named = {r["code"] for r in conn.execute(
+        "SELECT code FROM plots WHERE strpos(lower(name), lower(%s)) > 0", [part])}
+    got = {f["properties"]["code"] for f in fetch_all(viewer, "plots", q=part)}
+    assert row["code"] in got and got == named
+    prefix = row["code"][:5].lower()
+    by_code = {f["properties"]["code"] for f in fetch_all(viewer, "plots", q=prefix)}
+    assert row["code"] in by_code and all(
+        c.upper().startswith(prefix.upper()) or c in named for c in by_code)
+    assert get_json(viewer, f"{API}/plots?q=%25")["numberMatched"] == 0
+    login(client, "guest")
+    assert get_json(client, f"{API}/plots?q={part}")["numberMatched"] == 0
+
+
 @pytest.mark.parametrize("stage", STAGES)
 def test_stage_filter(viewer, conn, stage):
     expected = {r["id"] for r in conn.execute(

@@ -149,6 +149,17 @@ def test_map_page(live_server, demo_users, artifacts_dir, ui_page):
     page.wait_for_timeout(400)  # popup fade-in, for the screenshot
     page.screenshot(path=str(artifacts_dir / "map-search.png"))
 
+    # A part of a plot's name finds it too (the search box says "code or name").
+    named = page.evaluate("""() => ParkAtlas.current.data.plots.map(f => f.properties)
+                               .find(p => p.name && p.name.length >= 4)""")
+    page.fill(".pa-search-input", named["name"][1:4])
+    page.press(".pa-search-input", "Enter")
+    wait_until(page, "ParkAtlas.current.container.dataset.selectedPlot !== undefined && "
+                     "document.querySelector('.pa-search-status').dataset.state === 'found'")
+    chosen = page.evaluate("""() => { const pa = ParkAtlas.current;
+        return pa.plotLayers[pa.container.dataset.selectedPlot].feature.properties.name; }""")
+    assert named["name"][1:4] in chosen
+
     # An unknown code says so.
     page.fill(".pa-search-input", "NO-SUCH-PLOT-999")
     page.press(".pa-search-input", "Enter")
@@ -176,7 +187,7 @@ def test_map_english(live_server, demo_users, ui_page):
     login(page, live_server, *demo_users["viewer"])
     page.goto(live_server + "/?lang=en")
     page.wait_for_selector(f"{MAP}[data-loaded='true']", timeout=60_000)
-    assert page.get_attribute(".pa-search-input", "placeholder") == "Plot code"
+    assert page.get_attribute(".pa-search-input", "placeholder") == "Plot code or name"
     page.hover(".leaflet-control-layers")
     labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert [label.strip() for label in labels[:4]] == ["Zones", "Plots", "Projects", "Roads"]

@@ -55,7 +55,7 @@ const L = window.L;
 var FALLBACK_MESSAGES = {
   'loading.progress': 'Loading map data… ({done}/{total})',
   'error.load': 'Could not load {layer}: {message}',
-  'search.not_found': 'No plot found with code “{code}”.',
+  'search.not_found': 'No plot found with a code or name like “{code}”.',
   'legend.count': '{label} ({count})'
 };
 

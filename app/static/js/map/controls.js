@@ -157,18 +157,23 @@ methods.searchPlot = function (text, status) {
   var code = String(text || '').trim();
   if (!code) { setStatus(status, ''); return Promise.resolve(null); }
   setStatus(status, this.msg('search.searching'), 'busy');
-  var url = this.apiUrl('/plots', {code: code, park: this.cfg.park.id, limit: 10});
+  // q: a code prefix or a part of the name (codes only for a guest, who reads no names)
+  var url = this.apiUrl('/plots', {q: code, park: this.cfg.park.id, limit: 10});
   return this.fetchJson(url).then(function (fc) {
     var features = ((fc && fc.features) || []).filter(function (f) { return f && f.geometry; });
     if (!features.length) {
       setStatus(status, format(self.msg('search.not_found'), {code: code}), 'not-found');
       return null;
     }
-    // The API matches a prefix: prefer the plot whose code is exactly the query.
+    // The API matches a code prefix or a part of a name: prefer the plot whose code, then
+    // whose name, is exactly the query.
     var wanted = code.toLowerCase();
-    var hit = features.filter(function (f) {
-      return String((f.properties || {}).code || '').toLowerCase() === wanted;
-    })[0] || features[0];
+    var exactly = function (key) {
+      return features.filter(function (f) {
+        return String((f.properties || {})[key] || '').toLowerCase() === wanted;
+      })[0];
+    };
+    var hit = exactly('code') || exactly('name') || features[0];
     setStatus(status, '', 'found');
     self.showPlot(hit);
     return hit;
