@@ -770,7 +770,8 @@ def _query_parameters(view) -> set[str]:
 def test_the_parameter_reader_sees_what_views_read(app):
     views = app.view_functions
     assert _query_parameters(views["api.plot_list"]) == {
-        "park", "bbox", "limit", "after", "offset", "as_of", "code", "stage", "zone", "flag",
+        "park", "bbox", "limit", "after", "offset", "as_of", "code", "q", "stage", "zone",
+        "flag",
         "serviced"}
     assert _query_parameters(views["api.plan_export"]) >= {"format", "version"}
     assert _query_parameters(views["api.status_summary"]) == {"park", "as_of"}
