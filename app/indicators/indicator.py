@@ -108,19 +108,18 @@ def _reading(row: dict) -> dict:
 def evaluate(conn: psycopg.Connection, park_id: int, as_of: date | None = None,
              zone: str | None = None) -> dict:
     """The park's indicators and each zone's (or one zone's, by code) as of a date."""
+    zone_id = _zone_id(conn, park_id, zone)
     rows = list(queries().indicators.evaluate(conn, park_id=park_id, as_of=as_of))
     evaluated = rows[0]["evaluated_on"]
     rows = [r for r in rows if r["key"] is not None]
     park = [_reading(r) for r in rows if r["zone_id"] is None]
     zones: dict[int, dict] = {}
     for r in rows:
-        if r["zone_id"] is not None and (zone is None or r["zone_code"] == zone):
+        if r["zone_id"] is not None and zone_id in (None, r["zone_id"]):
             zones.setdefault(r["zone_id"], {
                 "id": r["zone_id"], "code": r["zone_code"], "name": r["zone_name"],
                 "name_en": r["zone_name_en"], "indicators": []})["indicators"].append(
                 _reading(r))
-    if zone is not None and not zones:
-        raise NotFound(Text(ZONE_NOT_FOUND, zone=zone), code="zone_not_found")
     return {"evaluated_on": evaluated, "park": park, "zones": list(zones.values())}
 
 
@@ -134,13 +133,19 @@ def plots(conn: psycopg.Connection, park_id: int, key: str, as_of: date | None =
     which = which or "plots"
     if which not in SETS:
         raise BadRequest(Text(NO_SET, which=which, sets=", ".join(SETS)), code="bad_set")
-    zone_id = None
-    if zone is not None:
-        found = queries().imports.zone_id(conn, park_id=park_id, code=zone)  # the same lookup
-        if found is None:
-            raise NotFound(Text(ZONE_NOT_FOUND, zone=zone), code="zone_not_found")
-        zone_id = found
     rows = list(queries().indicators.plots(conn, park_id=park_id, as_of=as_of, key=key,
-                                           zone_id=zone_id, which=which))
+                                           zone_id=_zone_id(conn, park_id, zone),
+                                           which=which))
     return {"key": key, "name": Text(INDICATORS[key].name), "set": which, "zone": zone,
             "plots": rows}
+
+
+def _zone_id(conn: psycopg.Connection, park_id: int, zone: str | None) -> int | None:
+    """A zone of the park by its code (None: the whole park); NotFound for another code
+    (a zone without plots is still a zone: its readings are simply empty)."""
+    if zone is None:
+        return None
+    found = queries().imports.zone_id(conn, park_id=park_id, code=zone)  # the same lookup
+    if found is None:
+        raise NotFound(Text(ZONE_NOT_FOUND, zone=zone), code="zone_not_found")
+    return found
