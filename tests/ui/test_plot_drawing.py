@@ -216,9 +216,14 @@ def test_an_overlapping_reshape_is_refused_and_then_clipped(live_server, demo_us
                                                             chromium_browser, artifacts_dir):
     a, b = side_by_side(Site(db), "UI-RS")
     page, record = on_map(chromium_browser, live_server, demo_users["planner"], [a, b])
+    page.evaluate("() => { window.paPopups = 0; "
+                  "ParkAtlas.current.map.on('popupopen', () => window.paPopups++); }")
     tool(page, "reshape")
     click(page, a.x0 + 20, a.y0 + 30)
     page.wait_for_selector(".leaflet-marker-icon.marker-icon")
+    # the click picks the plot and opens no popup (one that opened, panned and faded out
+    # covered the vertex and took the drag)
+    assert page.evaluate("window.paPopups") == 0
     # drag the north-east corner of UI-RS-1 20 m into UI-RS-2
     sx, sy = point(page, a.x0 + 60, a.y0 + 60)
     tx, ty = point(page, a.x0 + 80, a.y0 + 60)

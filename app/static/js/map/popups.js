@@ -265,6 +265,11 @@ methods.readinessTable = function (readiness) {
   return wrap;
 };
 
+/** Does a tool (measuring, editing) take the map's clicks instead of the popups? */
+methods.clicksHeld = function () {
+  return this.container.classList.contains('pa-measuring') || Boolean(this.edit && this.edit.mode);
+};
+
 /** Zoom to a plot by id and open its popup (fetching it if it is not drawn). */
 methods.focusPlot = function (id) {
   var self = this;
@@ -292,6 +297,13 @@ methods.bindPlot = function (feature, layer) {
   layer.bindPopup(function () { return self.plotPopup(feature, layer); },
     {maxWidth: 360, minWidth: 260, className: 'pa-leaflet-popup pa-leaflet-popup-plot',
       maxHeight: Math.max(260, this.map.getSize().y - 120)});
+  // The popup opens on a click unless a tool takes the click: an editor's popup opened and
+  // shut again still panned the map and, fading out, covered the vertex being dragged.
+  layer.off('click');  // bindPopup's own opener, the layer's only click listener
+  layer.on('click', function (e) {
+    L.DomEvent.stop(e);
+    if (!self.clicksHeld()) { layer.openPopup(e.latlng); }
+  });
   layer.bindTooltip(function () { return el('span', null, p.code); },
     {sticky: true, direction: 'top', offset: [0, -6], className: 'pa-plot-tooltip'});
   layer.on('mouseover', function () { layer.setStyle(PLOT_HOVER_STYLE); });

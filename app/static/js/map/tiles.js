@@ -389,7 +389,7 @@ methods.tileFeatureAt = function (tiles, latlng, outline) {
 
 /** A click on the map: the top tile feature under it opens its popup. */
 methods.tileClicked = function (e) {
-  if (this.container.classList.contains('pa-measuring') || (this.edit && this.edit.mode)) {
+  if (this.clicksHeld()) {
     return;  // the measure tool's click, or the editor's (it picks from the GeoJSON)
   }
   var self = this;
