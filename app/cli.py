@@ -13,7 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import force_locale, gettext
 
 from . import backup, clock, config, create_app, importer, migrations, params, users
-from .db import connect
+from .db import connect, queries
 from .errors import AtlasError, Text
 from .imports import run as imports_run
 
@@ -328,18 +328,24 @@ def serve(port, workers):
 @click.option("--workers", default=2, show_default=True, help="Parallel database connections.")
 @with_appcontext
 def recompute(as_of, park, workers):
-    """Recompute every plot's status and readiness (run it nightly: the clock matters)."""
+    """Recompute every plot's status and readiness (run it nightly: the clock matters), then
+    the dashboard's month-end indicators the changes of the day made stale."""
     from . import params, status
+    from .dashboard import snapshot
 
     try:
         day = params.as_of(as_of)
         with _conn() as conn:
             park_id = params.park(conn, park)
         done = status.recompute(current_app.config["ADMIN_DATABASE_URL"], park_id, day, workers)
+        with _conn() as conn:
+            months = sum(len(snapshot.refresh(conn, pid)) for pid in (
+                [park_id] if park_id else [r["id"] for r in queries().parks.ids(conn)]))
     except AtlasError as exc:
         _fail(exc)
     click.echo(f"Recomputed {done['plots']} plots in {done['parks']} park(s) as of "
-               f"{day or 'today'} in {done['seconds']:.1f} s")
+               f"{day or 'today'} in {done['seconds']:.1f} s; {months} month-end "
+               f"indicator snapshot(s)")
 
 
 @main.group()

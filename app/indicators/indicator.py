@@ -30,8 +30,9 @@ class Indicator:
 INDICATORS: dict[str, Indicator] = {
     "development_rate": Indicator(
         N_("Land development rate"),
-        N_("developed land (requisitioned or state land at 三通一平 or better, or supplied "
-           "already) / developable land (every plot of the park)"), "%"),
+        N_("developed land (requisitioned or state land with road, water and power and "
+           "levelled, or better, or supplied already) / developable land (every plot of "
+           "the park)"), "%"),
     "supply_rate": Indicator(
         N_("Land supply rate"),
         N_("supplied land / land that meets the conditions for supply (developed land)"), "%"),
@@ -65,12 +66,13 @@ INDICATORS: dict[str, Indicator] = {
         N_("Idle land disposal rate"), N_("disposed idle land / all idle land"), "%"),
     "remaining_supplyable": Indicator(
         N_("Remaining supplyable serviced land"),
-        N_("requisitioned or state land at 三通一平 or better, not yet supplied"), "亩"),
+        N_("requisitioned or state land with road, water and power and levelled, or "
+           "better, not yet supplied"), "亩"),
     "approved_not_supplied": Indicator(
-        N_("Approved, not supplied (批而未供)"),
+        N_("Approved, not supplied"),
         N_("land approved for construction and not supplied by the date"), "亩"),
     "supplied_not_used": Indicator(
-        N_("Supplied, not used (供而未用)"),
+        N_("Supplied, not used"),
         N_("land supplied and not started by the date"), "亩"),
 }
 

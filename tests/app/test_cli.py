@@ -97,8 +97,10 @@ def test_recompute_stores_every_plot_as_of_the_date(run, conn, park):
     args = ["recompute", "--as-of", "2027-03-01", "--workers", "1"]
     result = run(*args, *(["--park", park] if park else []))
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"Recomputed 400 plots in 1 park\(s\) as of 2027-03-01 in [0-9.]+ s\n",
-                        result.output), result.output
+    assert re.fullmatch(r"Recomputed 400 plots in 1 park\(s\) as of 2027-03-01 in [0-9.]+ s; "
+                        r"24 month-end indicator snapshot\(s\)\n", result.output), result.output
+    again = run(*args, *(["--park", park] if park else []))  # the version moved: all again
+    assert again.output.endswith("; 24 month-end indicator snapshot(s)\n"), again.output
     stored = _stored(conn)
     assert stored["plots"] == stored["status"] == stored["readiness"] == 400
     assert stored["status_dates"] == stored["readiness_dates"] == [date(2027, 3, 1)]

@@ -1,0 +1,69 @@
+"""Dashboard routes (thin): the page, its plots behind a number, its XLSX and PDF.
+
+- GET /dashboard?park=&zone= → the page (viewer and above)
+- GET /dashboard/plots?park=&zone=&key=&set= → the plots behind one number, a list with
+  links to each plot's page and to the map
+- GET /dashboard/export?park=&zone=&kind=xlsx|pdf → the 集约利用评价 tables
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext
+
+from .. import labels, params, parks
+from ..auth import access
+from ..errors import localized
+from ..i18n import current_language
+from ..indicators import indicator
+from ..web_db import get_db
+from . import document, overview
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+DOWNLOADS = {"xlsx": (document.xlsx, document.XLSX), "pdf": (document.pdf, document.PDF)}
+
+
+def _park() -> dict:
+    conn = get_db()
+    return parks.get(conn, params.park(conn, request.args.get("park"), True))["properties"]
+
+
+@bp.get("")
+@access("viewer")
+def page():
+    park = _park()
+    return render_template("dashboard.html", park=park, labels=labels,
+                           found=localized(overview.overview(get_db(), park["id"], _zone()),
+                                           gettext))
+
+
+@bp.get("/plots")
+@access("viewer")
+def plots_page():
+    park = _park()
+    found = indicator.plots(get_db(), park["id"], request.args.get("key"), None, _zone(),
+                            params.text(request.args, "set"))
+    return render_template("dashboard_plots.html", park=park, labels=labels,
+                           found=localized(found, gettext),
+                           formula=gettext(indicator.INDICATORS[found["key"]].formula))
+
+
+@bp.get("/export")
+@access("viewer")
+def export():
+    kind = params.export_kind(request.args.get("kind"), DOWNLOADS)
+    park, lang = _park(), current_language()
+    writer, media_type = DOWNLOADS[kind]
+    body = writer(overview.overview(get_db(), park["id"], _zone()), park, lang)
+    name = f'{park["code"]}-{"集约利用评价" if lang == "zh" else "indicators"}'
+    return body, 200, {
+        "Content-Type": media_type,
+        "Content-Disposition": f'attachment; filename="{park["code"]}-indicators.{kind}"; '
+                               f"filename*=UTF-8''{quote(name)}.{kind}"}
+
+
+def _zone() -> str | None:
+    return params.text(request.args, "zone")
