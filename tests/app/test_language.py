@@ -184,7 +184,11 @@ def page_urls(application, ids) -> list[str]:
     for rule in application.url_map.iter_rules():
         if "GET" not in rule.methods \
                 or rule.rule.startswith(("/api/", "/static", "/tiles/", "/basemap/")) \
-                or rule.endpoint in ("auth.logout", "projects.ranking_export"):
+                or rule.endpoint in ("auth.logout", "projects.ranking_export",
+                                     "dashboard.export"):
+            continue
+        if rule.endpoint == "dashboard.plots_page":  # the plots behind one number
+            urls.append(f"{rule.rule}?key=approved_not_supplied")
             continue
         if rule.endpoint == "web.retired_plot_page":
             urls.append(rule.rule.replace("<int:plot_id>", str(ids["retired"])))

@@ -179,7 +179,7 @@ def test_guest_sees_no_owner_money_plan_or_export_anywhere(client, conn, plans):
             read.append(path)
     assert {"/", "/api/v1/plots", "/api/v1/zones", "/api/v1/roads"} <= set(read), read
     for path in read:
-        assert not path.startswith(("/plans", "/rates", "/idle", "/api/v1/plans",
+        assert not path.startswith(("/plans", "/rates", "/idle", "/dashboard", "/api/v1/plans",
                                     "/api/v1/projects", "/api/v1/networks")), path
 
 
@@ -192,7 +192,7 @@ def test_guest_map_page_offers_only_the_guest_layers(client):
     init = re.search(r"ParkAtlas\.init\((.*?)\);", html, re.DOTALL)[1]
     groups = set(re.findall(r'"([\w.]+)": feature_group_', init))
     assert groups == {"zones", "plots", "roads"}, groups  # no projects or networks layer
-    for link in ("/plans", "/rates", "/idle", "/priorities"):
+    for link in ("/plans", "/rates", "/idle", "/priorities", "/dashboard"):
         assert f'href="{link}"' not in html, link
 
 
