@@ -13,9 +13,15 @@ each, alternating:
      evaluated for every plot inside the statement), once;
 
 and the 24-month trend as 24 such evaluations, measured when the park has at most
-`--trend-plots` plots, else estimated from (3) × 24 and printed as an estimate.
+`--trend-plots` plots, else estimated from (3) × 24 and printed as an estimate. Then the
+dashboard's way (issue 15 item 2): the month-end snapshots (indicator_snapshots) computed
+once, as the nightly `parkatlas recompute` does (timed; `--skip-refresh` reuses what is
+stored), and, `repeats` times each, alternating: the trend read from them
+(`snapshot.trend`, no refresh) and the whole dashboard (`overview.overview`: today's
+indicators, the stored trend, the status summary and the first ten priorities).
 
 Usage: .venv/bin/python -m bench.indicators [--plots 100000] [--repeats 5] [--reuse]
+       [--skip-refresh]
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import statistics
 from datetime import date, timedelta
 
 from app import db, importer, migrations, status
+from app.dashboard import overview, snapshot
 from app.db import queries
 from bench.common import fresh_database, generated, machine, server_url, timed
 
@@ -52,6 +59,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--trend-plots", type=int, default=5_000)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--skip-refresh", action="store_true")
     args = parser.parse_args()
 
     url = server_url(BENCH_DB)
@@ -88,6 +96,16 @@ def main() -> None:
             print(f"  24-month trend ({ends[0]} … {ends[-1]}): {trend:.2f} s")
         else:
             print(f"  24-month trend: about {once * 24:.0f} s (estimated: 24 × the day above)")
+        if not args.skip_refresh:
+            done, seconds = timed(snapshot.refresh, conn, park)
+            print(f"  month-end snapshots computed (nightly): {len(done)} months in "
+                  f"{seconds:.1f} s")
+        stored, page = [], []
+        for _ in range(args.repeats):
+            stored.append(timed(snapshot.trend, conn, park, refresh_first=False)[1])
+            page.append(timed(overview.overview, conn, park)[1])
+        print(f"  24-month trend, stored  {_spread(stored)}")
+        print(f"  whole dashboard         {_spread(page)}")
         print("load average after:", os.getloadavg())
 
 
