@@ -42,9 +42,11 @@ def _title(found: dict, park: dict, lang: str) -> tuple[str, str]:
 
 
 def indicator_table(found: dict, lang: str) -> tuple[list[str], list[list]]:
-    """The 集约利用评价 table: an indicator a row; its unit, the value of the scope, of the
-    park's zones, the change since the last month end and the formula in words."""
-    head = [pick(H[c], lang) for c in ("indicator", "unit")] + [pick(H["park"], lang)] \
+    """The 集约利用评价 table: an indicator a row; its unit, the value of the scope (the
+    park or the chosen zone), of the park's zones, the change since the last month end
+    and the formula in words."""
+    scope = f'{pick(H["zone"], lang)} {found["zone"]}' if found["zone"] else pick(H["park"], lang)
+    head = [pick(H[c], lang) for c in ("indicator", "unit")] + [scope] \
         + [z["code"] for z in found["zones"]] + [pick(H[c], lang) for c in ("change", "formula")]
     per_zone = {z["code"]: z["values"] for z in found["zones"]}
     rows = []
