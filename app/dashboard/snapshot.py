@@ -52,5 +52,6 @@ def trend(conn: psycopg.Connection, park_id: int, months: int = MONTHS,
         if not row["stale"]:
             fresh.add(row["month_end"])
     return {"months": ends, "scopes": scopes,
-            "stale": [d for d in ends if d not in fresh] if scopes else [],
+            # after a refresh a month without rows is a park without plots, not stale
+            "stale": [] if refresh_first else [d for d in ends if d not in fresh],
             "computed_at": min(computed, default=None)}

@@ -162,3 +162,22 @@ def test_the_page_its_plots_and_exports_in_both_languages(db_url, conn, request)
     assert guest.get("/dashboard?park=IND").status_code == 403
     assert 'href="/dashboard"' not in guest.get("/?lang=en").get_data(as_text=True)
     app.extensions["parkatlas_pool"].close()
+
+
+def test_a_large_park_shows_its_stored_months_and_says_they_are_stale(conn, request,
+                                                                      monkeypatch):
+    """Above snapshot.REFRESH_PLOTS plots the page computes nothing: it reads the months as
+    stored, and after an edit says how many are stale until the nightly recompute."""
+    park_id, ids = request.getfixturevalue("eight_plots")
+    _now(conn, "2026-07-15 12:00+08")
+    monkeypatch.setattr(snapshot, "REFRESH_PLOTS", 7)  # the park has eight
+    first = overview.overview(conn, park_id)
+    assert first["stale"] == first["trend"]["months"] and first["trend"]["series"] == {}
+    assert all(c["change"] is None for c in first["cards"])
+    snapshot.refresh(conn, park_id)  # the nightly run
+    fresh = overview.overview(conn, park_id)
+    assert fresh["stale"] == [] and len(fresh["trend"]["series"]["tax_per_area"]) == 24
+    conn.execute("UPDATE plots SET annual_tax = 160 WHERE id = %s", [ids["P1"]])
+    edited = overview.overview(conn, park_id)
+    assert edited["stale"] == edited["trend"]["months"]
+    assert edited["trend"]["series"]["tax_per_area"][-1] == pytest.approx(50)  # as stored
