@@ -14,6 +14,7 @@ def create_app(config: dict | None = None):
     from . import api, auth, i18n, security, web, web_db, web_errors
     from . import config as settings
     from .basemap import web as basemap_web
+    from .evaluation import web as evaluation_web
     from .tiles import web as tiles_web
     from .web_json import JSONProvider
 
@@ -34,4 +35,5 @@ def create_app(config: dict | None = None):
     app.register_blueprint(api.bp)
     app.register_blueprint(tiles_web.bp)
     app.register_blueprint(basemap_web.bp)
+    app.register_blueprint(evaluation_web.bp)
     return app
