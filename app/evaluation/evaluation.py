@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+from ..clock import park_today
 from ..db import queries, transaction
 from ..errors import NotFound, Text
 from ..labels import N_
@@ -64,10 +65,12 @@ def years(conn: psycopg.Connection, park_id: int) -> list[dict]:
 
 
 def ranked(conn: psycopg.Connection, park_id: int, filters: Filters) -> dict:
-    """A kept year's enterprises (the latest year by default), filtered, best first, with
-    the class totals of the filtered list and the settings the year was evaluated with."""
+    """A kept year's enterprises (the latest kept year by default, else the park's current
+    year), filtered, best first, with the class totals of the filtered list and the
+    settings the year was evaluated with."""
     kept = years(conn, park_id)
-    year = filters.year if filters.year is not None else (kept[0]["year"] if kept else None)
+    year = filters.year if filters.year is not None else (
+        kept[0]["year"] if kept else park_today(conn, park_id).year)
     evaluated = any(k["year"] == year for k in kept)
     if filters.zone is not None and queries().imports.zone_id(
             conn, park_id=park_id, code=filters.zone) is None:

@@ -57,6 +57,10 @@ if (table) {
   });
 }
 
+// Project outlines would hide the classes of the plots beneath them.
+if (pa.groups.projects && pa.map.hasLayer(pa.groups.projects)) {
+  pa.map.removeLayer(pa.groups.projects);
+}
 if (!new URLSearchParams(window.location.search).get('view')) {
   ParkAtlas.whenLoaded(pa).then(function () { return pa.setPlotView('evaluation'); });
 }
