@@ -457,3 +457,14 @@ def evaluation(args: Mapping) -> Filters:
                                  "%(value)s"), name="industry", value=repr(industry)))
     return Filters(year=year(args.get("year")), zone=text(args, "zone"), klass=klass,
                    industry=industry)
+
+
+def enterprise(args: Mapping, required: bool = False) -> str | None:
+    """enterprise=project:<id> or plot:<id>, an enterprise of the 亩均效益 evaluation."""
+    value = text(args, "enterprise")
+    if value is None and not required:
+        return None
+    if value is None or not re.fullmatch(r"(project|plot):[0-9]{1,10}", value):
+        raise BadRequest(Text(N_("%(name)s must be project:<id> or plot:<id>, not %(value)s"),
+                              name="enterprise", value=repr(value)))
+    return value

@@ -22,6 +22,6 @@ def evaluation_list():
 @bp.get("/evaluation/trend")
 @access("viewer")
 def evaluation_trend():
-    return jsonify({"enterprise": params.text(request.args, "enterprise"),
-                    "years": evaluation.trend(get_db(), park(required=True),
-                                              params.text(request.args, "enterprise"))})
+    enterprise = params.enterprise(request.args, required=True)
+    return jsonify({"enterprise": enterprise,
+                    "years": evaluation.trend(get_db(), park(required=True), enterprise)})

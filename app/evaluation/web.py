@@ -50,7 +50,7 @@ def _context(args) -> dict:
     page = map_page(args.get("park"), editing=False)
     park_id = page["park"]["id"]
     filters = params.evaluation(args)
-    enterprise = params.text(args, "enterprise")
+    enterprise = params.enterprise(args)
     options = _filter_options(conn, park_id, current_language())
     return {**page, "filters": filters, "found": evaluation.ranked(conn, park_id, filters),
             "trend": evaluation.trend(conn, park_id, enterprise) if enterprise else None,

@@ -272,6 +272,9 @@ def test_the_api_by_role_with_filters(client, kept):
     trend = viewer.get(f"/api/v1/evaluation/trend?park=JSCY&enterprise={best['enterprise_key']}"
                        ).get_json()
     assert [y["year"] for y in trend["years"]] == [2026, 2025]
+    assert {y["enterprise_key"] for y in trend["years"]} == {best["enterprise_key"]}
+    for bad in ("", "&enterprise=firm:1", "&enterprise=project:"):
+        assert api_error(viewer.get(f"/api/v1/evaluation/trend?park=JSCY{bad}"), 400)["code"]
     assert api_error(viewer.get("/api/v1/evaluation?park=JSCY&class=E"), 400)["code"]
     english = api_error(viewer.get("/api/v1/evaluation?park=JSCY&year=99&lang=en"), 400)
     chinese = api_error(viewer.get("/api/v1/evaluation?park=JSCY&year=99&lang=zh"), 400)
