@@ -15,6 +15,7 @@ def create_app(config: dict | None = None):
     from . import config as settings
     from .basemap import web as basemap_web
     from .dashboard import web as dashboard_web
+    from .evaluation import web as evaluation_web
     from .tiles import web as tiles_web
     from .web_json import JSONProvider
 
@@ -36,4 +37,5 @@ def create_app(config: dict | None = None):
     app.register_blueprint(tiles_web.bp)
     app.register_blueprint(basemap_web.bp)
     app.register_blueprint(dashboard_web.bp)
+    app.register_blueprint(evaluation_web.bp)
     return app

@@ -172,6 +172,26 @@ def load_demo(if_empty):
             click.echo(f"  {role:8} {name:14} {password}")
 
 
+@main.command("evaluate")
+@click.option("--year", required=True, help="The year to evaluate (YYYY).")
+@click.option("--park", help="Park code or id (default: the first park).")
+@with_appcontext
+def evaluate(year, park):
+    """Evaluate the 亩均效益 of the park's operating enterprises for a year and keep it
+    (replacing that year's earlier evaluation only)."""
+    from . import params
+    from .evaluation import evaluation
+
+    try:
+        with _conn() as conn:
+            kept = evaluation.keep(conn, params.park(conn, park, required=True),
+                                   params.year(year, required=True))
+    except AtlasError as exc:
+        _fail(exc)
+    counts = ", ".join(f'{t["class"]} {t["count"]}' for t in kept["totals"])
+    click.echo(f'Evaluated {kept["enterprises"]} enterprises for {kept["year"]}: {counts}')
+
+
 @main.group()
 def user():
     """User accounts and API tokens."""

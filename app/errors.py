@@ -305,6 +305,9 @@ PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
     "project_plots_same_park": ("plot_ids", N_(
         "plot %(plot)s is not in the park of project %(project)s; a project occupies plots "
         "of its own park only")),
+    "parks_evaluation_settings": ("settings", N_(
+        "the park setting %(setting)s is %(value)s; see the README (亩均效益) for its "
+        "method, weights, benchmarks, thresholds and quantiles")),
     "parks_import_settings": ("settings", N_(
         "the park setting %(setting)s is %(value)s; it must be a number of kilometres "
         "greater than 0")),

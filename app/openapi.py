@@ -414,6 +414,20 @@ def _paths(edit: dict) -> dict:
                     {"name": "set", "in": "query", "schema": {
                         "enum": ["plots", "base_plots", "missing_plots"],
                         "default": "plots"}}])},
+            "/evaluation": {"get": _op(
+                "亩均效益 of a kept year (the latest by default): operating enterprises ranked "
+                "by a score of tax, output and investment per 亩, classed A–D, with the class "
+                "totals", "park", response="Object", extra=[
+                    {"name": "year", "in": "query", "schema": {"type": "integer"}}, _ZONE,
+                    {"name": "class", "in": "query",
+                     "schema": {"enum": ["A", "B", "C", "D", "none"]}},
+                    {"name": "industry", "in": "query",
+                     "schema": {"type": "string", "pattern": "^[0-9]{2,4}$"}}])},
+            "/evaluation/trend": {"get": _op(
+                "One enterprise's kept years (its figures, score, rank and class)", "park",
+                response="Object", extra=[
+                    {"name": "enterprise", "in": "query", "required": True,
+                     "schema": {"type": "string", "pattern": "^(project|plot):[0-9]+$"}}])},
     }
 
 

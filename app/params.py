@@ -21,6 +21,7 @@ import psycopg
 
 from . import parks, schemas
 from .errors import NO_PARK, BadRequest, NotFound, Text
+from .evaluation.evaluation import CLASSES, FIRST_YEAR, LAST_YEAR, NO_CLASS, Filters
 from .labels import N_
 from .plan_result import NUMBERINGS
 from .projects.period import Period
@@ -430,3 +431,40 @@ def ogc_query(conn: psycopg.Connection, args: Mapping, collection, gk_srids: lis
                  bbox_crs=crs.parse("bbox-crs", args.get("bbox-crs"), gk_srids),
                  crs=crs.parse("crs", args.get("crs"), gk_srids), as_of=ogc_datetime(args),
                  park_id=park(conn, args.get("park")), filters=filters)
+
+
+def year(value: str | int | None, required: bool = False) -> int | None:
+    """year=YYYY of an evaluation (1900 … 2200), or None when absent and not required."""
+    if value in (None, "") and not required:
+        return None
+    text = str(value) if value is not None else ""
+    if not (text.isascii() and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR):
+        raise BadRequest(Text(BETWEEN, name="year", low=FIRST_YEAR, high=LAST_YEAR))
+    return int(text)
+
+
+def evaluation(args: Mapping) -> Filters:
+    """The 亩均效益 list's filters: year, zone (code), class (A–D or "none": no class for a
+    missing figure) and industry (GB/T 4754 code; its division is matched)."""
+    klass = text(args, "class")
+    if klass not in (None, *CLASSES, NO_CLASS):
+        raise BadRequest(Text(N_("%(name)s must be one of %(choices)s, not %(value)s"),
+                              name="class", choices=", ".join((*CLASSES, NO_CLASS)),
+                              value=repr(klass)))
+    industry = text(args, "industry")
+    if industry is not None and not re.fullmatch(r"[0-9]{2,4}", industry):
+        raise BadRequest(Text(N_("%(name)s must be an industry code of 2 to 4 digits, not "
+                                 "%(value)s"), name="industry", value=repr(industry)))
+    return Filters(year=year(args.get("year")), zone=text(args, "zone"), klass=klass,
+                   industry=industry)
+
+
+def enterprise(args: Mapping, required: bool = False) -> str | None:
+    """enterprise=project:<id> or plot:<id>, an enterprise of the 亩均效益 evaluation."""
+    value = text(args, "enterprise")
+    if value is None and not required:
+        return None
+    if value is None or not re.fullmatch(r"(project|plot):[0-9]{1,10}", value):
+        raise BadRequest(Text(N_("%(name)s must be project:<id> or plot:<id>, not %(value)s"),
+                              name="enterprise", value=repr(value)))
+    return value

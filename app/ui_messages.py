@@ -412,6 +412,11 @@ UI_MESSAGES.update({
     "import.state.committed": N_("{file} was imported."),
     "import.state.refused": N_("{file} was refused: nothing was imported."),
     "import.state.dry_run": N_("{file} was checked (dry run): nothing was imported."),
+    # 亩均效益 page (/evaluation): the map's class view
+    "view.evaluation": N_("Land-use efficiency class"),
+    **{f"evaluation.class.{c}": text for c, text in (
+        ("A", N_("Class A")), ("B", N_("Class B")), ("C", N_("Class C")), ("D", N_("Class D")),
+        ("none", N_("No class (a figure missing)")), ("other", N_("Not evaluated")))},
 })
 
 

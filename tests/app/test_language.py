@@ -15,6 +15,7 @@ from flask_babel import force_locale, gettext
 
 from app import db, labels, plot_shapes, requisition, ui_messages
 from app.db import transaction
+from app.evaluation import evaluation
 from tests.builders import DEMO_TODAY, Site, evaluate, make_app
 from tests.client import csrf_token, login
 
@@ -137,6 +138,7 @@ def world(module_db_url):
         pieces = plot_shapes.split(conn, cut["id"], cut["version"], {
             "type": "LineString", "coordinates": [[cut["x0"], cut["y"]], [cut["x1"], cut["y"]]]},
             [])
+        evaluation.keep(conn, park["id"], 2026)  # the 亩均效益 page shows a kept year
         names = proper_names(conn)
         ids = {"plot": pieces["features"][0]["id"], "retired": cut["id"],
                "project": conn.execute("SELECT min(id) AS id FROM projects").fetchone()["id"],
@@ -185,7 +187,7 @@ def page_urls(application, ids) -> list[str]:
         if "GET" not in rule.methods \
                 or rule.rule.startswith(("/api/", "/static", "/tiles/", "/basemap/")) \
                 or rule.endpoint in ("auth.logout", "projects.ranking_export",
-                                     "dashboard.export"):
+                                     "dashboard.export", "evaluation.evaluation_export"):
             continue
         if rule.endpoint == "dashboard.plots_page":  # the plots behind one number
             urls.append(f"{rule.rule}?key=approved_not_supplied")
