@@ -10,6 +10,7 @@ import contextlib
 import itertools
 import json
 import os
+import subprocess
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -377,3 +378,13 @@ def approval_txt(path: Path, parcels: list[tuple[list, str, str, str]]) -> Path:
             lines.append(f"J{i % len(ring) + 1},1,{n:.4f},{e:.4f}")
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
     return path
+
+
+def pdf_text(pdf: bytes) -> str | None:
+    """The text of a PDF by poppler's pdftotext (None where it is not installed)."""
+    try:
+        done = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
+                              check=True)
+    except FileNotFoundError:
+        return None
+    return done.stdout.decode()

@@ -17,9 +17,7 @@ from app import parks
 from app.dashboard import document, overview, snapshot
 from app.errors import NotFound
 from app.indicators import indicator
-from tests.app.indicators.test_indicator import park as eight_plots  # noqa: F401
-from tests.app.projects.test_report import _pdf_text
-from tests.builders import make_app
+from tests.builders import make_app, pdf_text
 from tests.client import login
 
 
@@ -28,16 +26,12 @@ def _now(conn, instant: str) -> None:
     conn.execute("SELECT set_config('parkatlas.now', %s, false)", [instant])
 
 
-# (the eight-plot park of test_indicator.py, as `eight_plots`: by getfixturevalue, since a
-# test argument of an imported fixture's name reads as a redefinition)
-
-
 def _values(readings) -> dict:
     return {r["key"]: r["value"] for r in readings}
 
 
-def test_the_numbers_are_park_indicators_and_the_change_is_since_the_last_month_end(conn, request):
-    park_id, _ = request.getfixturevalue("eight_plots")
+def test_the_numbers_are_park_indicators_and_the_change_is_since_the_last_month_end(conn, park):
+    park_id, _ = park
     _now(conn, "2026-07-15 12:00+08")
     found = overview.overview(conn, park_id)
     assert found["evaluated_on"] == date(2026, 7, 15)
@@ -61,8 +55,8 @@ def test_the_numbers_are_park_indicators_and_the_change_is_since_the_last_month_
     assert sum(s["area_mu"] for s in found["stages"]) == pytest.approx(120)
 
 
-def test_a_zone_its_empty_bases_and_an_unknown_zone(conn, request):
-    park_id, _ = request.getfixturevalue("eight_plots")
+def test_a_zone_its_empty_bases_and_an_unknown_zone(conn, park):
+    park_id, _ = park
     found = overview.overview(conn, park_id, "ZC")
     cards = {c["key"]: c for c in found["cards"]}
     zc = {z["code"]: z for z in indicator.evaluate(conn, park_id)["zones"]}["ZC"]
@@ -72,10 +66,10 @@ def test_a_zone_its_empty_bases_and_an_unknown_zone(conn, request):
         overview.overview(conn, park_id, "NOPE")
 
 
-def test_the_month_end_series_crosses_a_year_boundary(conn, request):
+def test_the_month_end_series_crosses_a_year_boundary(conn, park):
     """On 10 February 2026 the trend runs from February 2024 (29 days: a leap year) to
     January 2026; P7's disposal of 1 January 2026 shows on the last month end only."""
-    park_id, _ = request.getfixturevalue("eight_plots")
+    park_id, _ = park
     _now(conn, "2026-02-10 09:00+08")
     history = snapshot.trend(conn, park_id)
     months = history["months"]
@@ -92,8 +86,8 @@ def test_the_month_end_series_crosses_a_year_boundary(conn, request):
         conn, park_id, months[-1])["zones"]}["ZB"]["indicators"])["supply_rate"]
 
 
-def test_an_edit_makes_the_snapshots_stale_and_they_are_computed_again(conn, request):
-    park_id, ids = request.getfixturevalue("eight_plots")
+def test_an_edit_makes_the_snapshots_stale_and_they_are_computed_again(conn, park):
+    park_id, ids = park
     _now(conn, "2026-07-15 12:00+08")
     assert len(snapshot.refresh(conn, park_id)) == 24
     assert snapshot.refresh(conn, park_id) == []  # kept: nothing moved
@@ -106,8 +100,8 @@ def test_an_edit_makes_the_snapshots_stale_and_they_are_computed_again(conn, req
     assert overview.overview(conn, park_id)["cards"][9]["previous"] == pytest.approx(100)
 
 
-def test_the_workbook_reads_back_and_the_pdf_opens(conn, request):
-    park_id, _ = request.getfixturevalue("eight_plots")
+def test_the_workbook_reads_back_and_the_pdf_opens(conn, park):
+    park_id, _ = park
     _now(conn, "2026-07-15 12:00+08")
     found = overview.overview(conn, park_id)
     info = parks.get(conn, park_id)["properties"]
@@ -131,13 +125,13 @@ def test_the_workbook_reads_back_and_the_pdf_opens(conn, request):
     assert [c.value for c in english["Indicators"][4]][:3] == ["Indicator", "Unit", "Park"]
     pdf = document.pdf(found, info, "en")
     assert pdf.startswith(b"%PDF")
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     if text is not None:
         assert "Intensive land use evaluation" in text and "Land development rate" in text
 
 
-def test_the_page_its_plots_and_exports_in_both_languages(db_url, conn, request):
-    park_id, ids = request.getfixturevalue("eight_plots")
+def test_the_page_its_plots_and_exports_in_both_languages(db_url, conn, park):
+    park_id, ids = park
     app = make_app(db_url)
     client = app.test_client()
     login(client, "viewer")
@@ -164,11 +158,11 @@ def test_the_page_its_plots_and_exports_in_both_languages(db_url, conn, request)
     app.extensions["parkatlas_pool"].close()
 
 
-def test_a_large_park_shows_its_stored_months_and_says_they_are_stale(conn, request,
+def test_a_large_park_shows_its_stored_months_and_says_they_are_stale(conn, park,
                                                                       monkeypatch):
     """Above snapshot.REFRESH_PLOTS plots the page computes nothing: it reads the months as
     stored, and after an edit says how many are stale until the nightly recompute."""
-    park_id, ids = request.getfixturevalue("eight_plots")
+    park_id, ids = park
     _now(conn, "2026-07-15 12:00+08")
     monkeypatch.setattr(snapshot, "REFRESH_PLOTS", 7)  # the park has eight
     first = overview.overview(conn, park_id)

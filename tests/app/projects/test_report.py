@@ -6,7 +6,6 @@ headings in both languages; viewers download, guests cannot."""
 from __future__ import annotations
 
 import io
-import subprocess
 from datetime import timedelta
 
 import openpyxl
@@ -15,6 +14,7 @@ import pytest
 from app import db
 from app.projects import report
 from app.projects.period import last_complete
+from tests.builders import pdf_text
 from tests.client import csrf_token, login
 
 EVIL = "<script>alert(1)</script>"
@@ -135,18 +135,9 @@ def test_english_headings_and_the_pdf_opens(scene):
     assert period.name("en") in ws["A2"].value
     pdf = report.period_pdf(conn, park, period, "zh")
     assert pdf.startswith(b"%PDF") and b"WenQuanYi" in pdf
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     if text is not None:
         assert "K1" in text and "<script>" in text  # drawn as text, not markup
-
-
-def _pdf_text(pdf: bytes) -> str | None:
-    try:
-        done = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
-                              check=True)
-    except FileNotFoundError:
-        return None
-    return done.stdout.decode()
 
 
 def test_roster_lists_targets_people_and_monthly_progress(scene):
