@@ -78,7 +78,8 @@ def disposal_form(plot_id: int):
 @bp.post("/plots/<int:plot_id>/disposal")
 @access("planner")
 def disposal_save(plot_id: int):
-    typed = params.record_form(request.form, numbers=("amount",))
+    typed = {k: v for k, v in params.record_form(request.form, numbers=("amount",)).items()
+             if k != "back"}
     back = request.form.get("back") or url_for("web.plot_page", plot_id=plot_id)
     try:
         decision.record(get_db(), plot_id, {"version": params.form_version(request.form),
