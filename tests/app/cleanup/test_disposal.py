@@ -50,6 +50,9 @@ def test_deadline_disposes_until_missed_then_idle_again(client, conn, idle):
     assert (row["disposal"], row["disposal_on"]) == ("deadline", date(2026, 9, 30))
     during = evaluate(site, plot, date(2026, 3, 1))
     assert "idle_disposed" in during.flags and "idle_fee_due" not in during.flags
+    said = during.reason("idle.disposed")  # the decision by its name, never its code
+    assert said["zh"].startswith("已处置（限期动工，2026-09-30）") and "deadline" not in said["zh"]
+    assert said["en"].startswith("Disposed (start deadline set, 2026-09-30)")
     on_the_day = evaluate(site, plot, date(2026, 9, 30))
     assert "idle_disposed" in on_the_day.flags
     missed = evaluate(site, plot, date(2026, 10, 1))
