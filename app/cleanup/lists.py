@@ -114,6 +114,7 @@ FAILING = {"min": ("{name} {value}，低于下限 {limit}（差 {gap}）",
 
 def failing_text(item: dict, lang: str = "zh") -> str:
     """One failing indicator in words: its name, value, limit and by how much it fails."""
+    # imported here: app.exporters imports app.params, which imports this module
     from ..exporters.headings import pick, vocabulary_name
 
     share = item["indicator"] in SHARES
