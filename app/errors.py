@@ -240,6 +240,7 @@ def _constraint_problems() -> dict[str, tuple[str, Text]]:
     lists = {"plots_owner_type_check": ("owner_type", labels.OWNER_TYPES),
              "plots_supply_method_check": ("supply_method", SUPPLY_METHODS),
              "plots_disposal_check": ("disposal", labels.DISPOSALS),
+             "plot_disposals_kind_check": ("kind", labels.DISPOSALS),
              "plots_government_cause_check": ("government_cause", labels.GOVERNMENT_CAUSES),
              "roads_class_check": ("class", ROAD_CLASSES),
              "roads_status_check": ("status", labels.STATUSES),
@@ -295,6 +296,18 @@ PROBLEMS: dict[str, tuple[str | None, str | Text]] = {
                           N_("a government cause (government_cause) needs a note")),
     "plots_disposal_dated": ("disposal_on", N_(
         "a disposal (disposal) and its date (disposal_on) go together: give both or neither")),
+    # the disposal record (0031); app/disposal/decision.py checks the same before writing
+    "plot_disposals_deadline_given": ("deadline_on", N_(
+        "a start deadline decision, and only it, has a new deadline")),
+    "plot_disposals_deadline_after": ("deadline_on", N_(
+        "the new start deadline must be after the decision date")),
+    "plot_disposals_amount_given": ("amount", N_(
+        "an idle fee decision, and only it, has an amount")),
+    "plot_disposals_amount_positive": ("amount", N_(
+        "the idle fee must be a number above 0 (10k yuan)")),
+    "plot_disposals_doc_no_length": ("doc_no", N_(
+        "must not be blank and at most 200 characters long")),
+    "plot_disposals_note_length": ("note", N_("must be at most 2000 characters long")),
     # Trigger refusals (sql/source): the constraint names a rule, the DETAIL holds its values
     # as JSON (events by their name, see _detail_values).
     **{f"{t}_within_reach": ("geometry", N_(

@@ -106,6 +106,7 @@ DISPOSALS: dict[str, str] = {
     "reclaimed": N_("Reclaimed"),
     "agreement": N_("Agreement"),
     "exchange": N_("Land exchange"),
+    "change_use": N_("Use changed"),
 }
 
 # States of a utility in the readiness rule (DESIGN §4.5).

@@ -66,7 +66,43 @@ def document() -> dict:
         paths[path] = {**paths.get(path, {}), **ops}
     paths.update(_project_plot_paths())
     paths.update(_board_paths())
+    paths.update(_cleanup_paths())
     return {**_document_head(), "paths": paths, "components": _components()}
+
+
+def _cleanup_paths() -> dict:
+    """The clean-up lists and a plot's disposal record (issue 15 items 4–5)."""
+    from .cleanup.lists import LISTS, SORTS
+    from .disposal.decision import BODY
+
+    def query(name: str, description: str, schema: dict) -> dict:
+        return {"name": name, "in": "query", "description": description, "schema": schema}
+
+    filters = [
+        {"name": "list", "in": "path", "required": True, "schema": {"enum": list(LISTS)}},
+        _ZONE,
+        query("kind", "a type or cause of the list (idle: a flag; low_efficiency: a failing "
+              "indicator; the others: a stage)", {"type": "string"}),
+        query("land_user", "part of the land user's name (用地单位), any case",
+              {"type": "string"}),
+        query("due_within", "the next legal mark within this many days, or one passed",
+              {"type": "integer", "minimum": 0, "maximum": 3650}),
+        query("sort", "a sort key, a leading - for descending",
+              {"enum": [*SORTS, *(f"-{k}" for k in SORTS)]})]
+    record = _status(_body("Record a decision on a plot (planner): 限期动工, 征缴闲置费, "
+                           "无偿收回, 协议有偿收回, 置换, 改变用途; needs the plot's version",
+                           "Object", BODY, extra=[_id("plot_id")]), "201")
+    record["description"] = CONFLICT
+    return {
+        "/cleanup/{list}": {"get": _op(
+            "A land clean-up list (闲置土地, 低效用地, 批而未供, 供而未用) as of a date, with "
+            "the legal clock, failing indicators, disposal and totals", "park", "as_of",
+            response="Object", extra=filters)},
+        "/plots/{plot_id}/disposals": {
+            "get": _op("A plot's decisions (disposal record), latest first, and the "
+                       "suggested idle fee", response="Object", extra=[_id("plot_id")]),
+            "post": record},
+    }
 
 
 BODY_LIMITS = (

@@ -20,6 +20,7 @@ from datetime import date
 import psycopg
 
 from . import parks, schemas
+from .cleanup.lists import Filters as CleanupFilters
 from .errors import NO_PARK, BadRequest, NotFound, Text
 from .evaluation.evaluation import CLASSES, FIRST_YEAR, LAST_YEAR, NO_CLASS, Filters
 from .labels import N_
@@ -129,6 +130,26 @@ def iso_date(name: str, value) -> date | None:
 def as_of(value: str | None) -> date | None:
     """as_of=YYYY-MM-DD, or None for today (the database's date in the park's time zone)."""
     return iso_date("as_of", value)
+
+
+MAX_DAYS = 3650
+
+
+def cleanup_filters(args: Mapping) -> CleanupFilters:
+    """A clean-up list's filters: zone (its code), kind (a type or cause of the list),
+    land_user (part of the name), due_within (whole days 0–3650: the next legal mark that
+    near, or passed) and sort (a key, a leading "-" for descending)."""
+    due = args.get("due_within")
+    if due in (None, ""):
+        due = None
+    elif isinstance(due, str) and due.isascii() and due.isdigit() and int(due) <= MAX_DAYS:
+        due = int(due)
+    else:
+        raise BadRequest(Text(BETWEEN, name="due_within", low=0, high=MAX_DAYS),
+                         code="bad_due_within")
+    return CleanupFilters(zone=text(args, "zone"), kind=text(args, "kind"),
+                          land_user=text(args, "land_user"), due_within=due,
+                          sort=text(args, "sort"))
 
 
 def boolean(args: Mapping, name: str) -> bool | None:

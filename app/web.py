@@ -324,8 +324,9 @@ def rate_update_form(rate_id: int):
 
 
 def init_app(app) -> None:
-    from . import web_ogc, web_projects
+    from . import web_cleanup, web_ogc, web_projects
 
     app.register_blueprint(bp)
     app.register_blueprint(web_projects.bp)
     app.register_blueprint(web_ogc.bp)
+    app.register_blueprint(web_cleanup.bp)

@@ -52,6 +52,19 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT jsonb_build_object('rule', rule, 'flag', rule_flag(rule), 'values', vals, 'zh', zh, 'en', en);
 $$;
 
+-- A disposal's name in a reason (labels.DISPOSALS, in the catalogue's words), never the
+-- raw code: '限期动工' / 'start deadline set'; lang 'zh' or 'en'.
+CREATE OR REPLACE FUNCTION disposal_name(code text, lang text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT coalesce((
+  SELECT CASE WHEN lang = 'en' THEN n.en ELSE n.zh END
+  FROM (VALUES ('deadline', '限期动工', 'start deadline set'), ('fee', '征缴闲置费', 'idle fee levied'),
+               ('reclaimed', '无偿收回', 'reclaimed'), ('agreement', '协议有偿收回', 'agreement'),
+               ('exchange', '置换土地', 'land exchange'), ('change_use', '改变用途', 'use changed'))
+       AS n (k, zh, en)
+  WHERE n.k = code), code);
+$$;
+
 -- Industry codes in reasons as "code name" (GB/T 4754-2017 divisions, table industries),
 -- never as raw JSON: '39 计算机、通信和其他电子设备制造业'; lang 'zh' or 'en'.
 CREATE OR REPLACE FUNCTION industry_names(codes jsonb, lang text) RETURNS text
@@ -271,8 +284,10 @@ reasons AS (
       format('Early warning: %s days until it can be reclaimed (%s)', j.days_to_2y, j.mark_2y)) END,
     CASE WHEN j.disposed THEN reason('idle.disposed',
       jsonb_build_object('disposal', j.disposal, 'disposal_on', j.disposal_on, 'note', j.disposal_note),
-      format('已处置（%s，%s）%s', j.disposal, j.disposal_on, coalesce('：' || j.disposal_note, '')),
-      format('Disposed (%s, %s)%s', j.disposal, j.disposal_on, coalesce(': ' || j.disposal_note, ''))) END,
+      format('已处置（%s，%s）%s', disposal_name(j.disposal, 'zh'), j.disposal_on,
+             coalesce('：' || j.disposal_note, '')),
+      format('Disposed (%s, %s)%s', disposal_name(j.disposal, 'en'), j.disposal_on,
+             coalesce(': ' || j.disposal_note, ''))) END,
     CASE WHEN j.approved_on <= p_as_of AND NOT coalesce(j.supplied, false)
       THEN reason('land.approved_not_supplied',
       jsonb_build_object('approved_on', j.approved_on, 'days', p_as_of - j.approved_on),

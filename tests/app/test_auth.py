@@ -29,6 +29,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SAMPLE_FILES = {"filename": "css/parkatlas.css"}
 # path arguments with no table row to borrow (an import that does not exist: a 404)
 SAMPLE_VALUES = {"import_id": 1, "fmt": "csv", "collection_id": "plots", "key": "development_rate",
+                 "list": "idle",  # a clean-up list (issue 15)
                  # a vector tile (issue 14) of the demo's centre, a layer a guest may read
                  "layer": "plots", "z": 14, "x": 13334, "y": 6788}
 # path arguments read from the demo: the park's code and its current data version

@@ -14,6 +14,7 @@ import pytest
 from flask_babel import force_locale, gettext
 
 from app import db, labels, plot_shapes, requisition, ui_messages
+from app.cleanup.lists import LISTS as CLEANUP_LISTS
 from app.db import transaction
 from app.evaluation import evaluation
 from tests.builders import DEMO_TODAY, Site, evaluate, make_app
@@ -186,7 +187,7 @@ def page_urls(application, ids) -> list[str]:
     for rule in application.url_map.iter_rules():
         if "GET" not in rule.methods \
                 or rule.rule.startswith(("/api/", "/static", "/tiles/", "/basemap/")) \
-                or rule.endpoint in ("auth.logout", "projects.ranking_export",
+                or rule.endpoint in ("auth.logout", "projects.ranking_export", "cleanup.export",
                                      "dashboard.export", "evaluation.evaluation_export"):
             continue
         if rule.endpoint == "dashboard.plots_page":  # the plots behind one number
@@ -204,6 +205,8 @@ def page_urls(application, ids) -> list[str]:
             urls += [rule.rule.replace("<collection_id>", c)
                      for c in ("plots", "roads", "networks", "projects",
                                f"plan-{ids['plans']['approved']}")]
+        elif rule.arguments == {"list"}:  # the clean-up lists (issue 15)
+            urls += [rule.rule.replace("<list>", name) for name in CLEANUP_LISTS]
         elif rule.arguments == {"plan_id"}:
             urls += [rule.rule.replace("<int:plan_id>", str(p)) for p in ids["plans"].values()]
         elif not rule.arguments:

@@ -138,7 +138,7 @@ def _get_routes(app, conn) -> list[str]:
            "park_id": _park(conn), "project_id": conn.execute(
                "SELECT min(id) AS id FROM projects").fetchone()["id"],
            "rate_id": 1, "filename": "css/parkatlas.css", "import_id": 1, "fmt": "csv",
-           "key": "development_rate", "collection_id": "plots",
+           "key": "development_rate", "collection_id": "plots", "list": "idle",
            "layer": "plots", "z": 14, "x": 13334, "y": 6788, **conn.execute(
                "SELECT code AS park_code, data_version FROM parks ORDER BY id LIMIT 1"
            ).fetchone()}
@@ -179,8 +179,9 @@ def test_guest_sees_no_owner_money_plan_or_export_anywhere(client, conn, plans):
             read.append(path)
     assert {"/", "/api/v1/plots", "/api/v1/zones", "/api/v1/roads"} <= set(read), read
     for path in read:
-        assert not path.startswith(("/plans", "/rates", "/idle", "/dashboard", "/api/v1/plans",
-                                    "/api/v1/projects", "/api/v1/networks")), path
+        assert not path.startswith(("/plans", "/rates", "/idle", "/cleanup", "/dashboard",
+                                    "/api/v1/plans", "/api/v1/cleanup", "/api/v1/projects",
+                                    "/api/v1/networks")), path
 
 
 def test_guest_map_page_offers_only_the_guest_layers(client):
@@ -192,7 +193,7 @@ def test_guest_map_page_offers_only_the_guest_layers(client):
     init = re.search(r"ParkAtlas\.init\((.*?)\);", html, re.DOTALL)[1]
     groups = set(re.findall(r'"([\w.]+)": feature_group_', init))
     assert groups == {"zones", "plots", "roads"}, groups  # no projects or networks layer
-    for link in ("/plans", "/rates", "/idle", "/priorities", "/dashboard"):
+    for link in ("/plans", "/rates", "/idle", "/priorities", "/dashboard", "/cleanup/idle"):
         assert f'href="{link}"' not in html, link
 
 
@@ -374,3 +375,20 @@ def test_a_guest_on_ogc_api_features_reads_the_guest_variants_only(client, conn)
     assert not _hidden(_keys(plots))
     for name in ("networks", "projects"):
         assert client.get(f"/ogc/collections/{name}/items?f=json").status_code == 403
+
+
+# --- the clean-up lists and the disposal record (issue 15) ---------------------------------
+
+def test_clean_up_lists_are_the_staffs_and_only_a_planner_records_a_decision(app, conn):
+    plot = conn.execute("SELECT min(id) AS id FROM plots").fetchone()["id"]
+    viewer = login(app.test_client(), "viewer")
+    for path in ("/cleanup/idle", "/api/v1/cleanup/low_efficiency", "/cleanup/idle/export.xlsx",
+                 f"/api/v1/plots/{plot}/disposals"):
+        assert viewer.get(path).status_code == 200, path
+    assert "/disposal" not in viewer.get("/cleanup/idle").get_data(as_text=True)
+    assert viewer.get(f"/plots/{plot}/disposal").status_code == 403
+    assert login(app.test_client(), "planner").get(f"/plots/{plot}/disposal").status_code == 200
+    guest = login(app.test_client(), "guest")
+    for path in ("/cleanup/idle", "/api/v1/cleanup/idle", "/cleanup/idle/export.xlsx",
+                 f"/api/v1/plots/{plot}/disposals", f"/plots/{plot}/disposal"):
+        assert guest.get(path).status_code == 403, path
