@@ -116,4 +116,15 @@ def _href(**changes) -> str:
 
 
 # The resources register their routes on bp (imported last: they import bp from here).
-from . import cleanup, evaluation, features, imports, indicators, plans, plots, projects, root, status  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    cleanup,
+    evaluation,
+    features,
+    imports,
+    indicators,
+    plans,
+    plots,
+    projects,
+    root,
+    status,
+)
