@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import Response, current_app, jsonify
 
 from .. import answers, status
 from ..auth import access
 from ..web_db import get_db, pool
-from . import as_of, bp, geo, park
+from . import GEOJSON, as_of, bp, park
 
 
-def answer(kind: str) -> dict:
-    """A whole-park answer, kept per data version and date (app.answers): a 503 `computing`
-    with Retry-After when it is not ready within ANSWER_WAIT_SECONDS."""
-    return answers.get(get_db(), pool().connection, park(required=True), kind, as_of(),
-                       current_app.config["ANSWER_WAIT_SECONDS"])
+def answer(kind: str, mimetype: str = "application/json") -> Response:
+    """A whole-park answer, kept per data version and date (app.answers) as the JSON text
+    it is sent as: a 503 `computing` with Retry-After when it is not ready within
+    ANSWER_WAIT_SECONDS."""
+    return Response(answers.get(get_db(), pool().connection, current_app.json.dumps,
+                                park(required=True), kind, as_of(),
+                                current_app.config["ANSWER_WAIT_SECONDS"]), mimetype=mimetype)
 
 
 @bp.get("/status/summary")
 @access("viewer")
 def status_summary():
-    return jsonify(answer("summary"))
+    return answer("summary")
 
 
 @bp.get("/idle")
@@ -32,4 +34,4 @@ def idle_list():
 @bp.get("/readiness/priority")
 @access("viewer")
 def readiness_priority():
-    return geo(answer("priority"))
+    return answer("priority", GEOJSON)

@@ -9,7 +9,8 @@ CREATE TABLE IF NOT EXISTS park_answers (
   kind text NOT NULL,
   as_of date NOT NULL,
   data_version bigint NOT NULL,
-  body jsonb NOT NULL,
+  -- the answer as the API sends it (JSON text): sent as it is, never parsed again
+  body text NOT NULL,
   seconds double precision NOT NULL,
   computed_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (park_id, kind, as_of)

@@ -96,7 +96,8 @@ def test_a_reference_table_change_forgets_every_answer(viewer, conn):
     park = _park(conn)
     _get(viewer, f"{API}/status/summary?park={park}")
     assert _kept(conn, "summary")
-    conn.execute("UPDATE industries SET code = code WHERE code = (SELECT min(code) FROM industries)")
+    conn.execute("UPDATE industries SET code = code "
+                 "WHERE code = (SELECT min(code) FROM industries)")
     assert _kept(conn, "summary") == []
 
 
