@@ -29,7 +29,7 @@ import psycopg
 
 from . import readiness, status
 from .db import queries, set_actor
-from .errors import AtlasError, Text
+from .errors import NO_PARK, AtlasError, NotFound, Text
 from .labels import N_
 
 # kind → the computation of its body
@@ -67,6 +67,8 @@ def get(conn: psycopg.Connection, connect: Connect, dumps: Callable[[dict], str]
     `Computing`). `connect` gives the computation its own connection (the app's pool, or a
     new one)."""
     row = queries().answers.lookup(conn, park_id=park_id, kind=kind, as_of=as_of)
+    if row is None:
+        raise NotFound(Text(NO_PARK, id=park_id))
     if row["body"] is not None:
         return row["body"]
     key = (conn.info.dsn, park_id, kind, row["day"], row["version"])

@@ -148,3 +148,10 @@ def _wait_for_computations() -> None:
     """No computation left running on this test's database when it is dropped."""
     for future in list(answers._running.values()):
         future.result(timeout=30)
+
+
+@pytest.mark.parametrize("path", ["status/summary", "readiness/priority"])
+def test_an_unknown_park_is_a_404(viewer, path):
+    response = viewer.get(f"{API}/{path}?park=999999&lang=en")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["message"] == "no park with id 999999"
