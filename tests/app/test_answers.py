@@ -155,3 +155,9 @@ def test_an_unknown_park_is_a_404(viewer, path):
     response = viewer.get(f"{API}/{path}?park=999999&lang=en")
     assert response.status_code == 404
     assert response.get_json()["error"]["message"] == "no park with id 999999"
+
+
+def test_the_openapi_document_tells_of_the_503(client):
+    paths = client.get(f"{API}/openapi.json").get_json()["paths"]
+    for path in ("/status/summary", "/readiness/priority"):
+        assert "Retry-After" in paths[path]["get"]["responses"]["503"]["headers"]
