@@ -43,7 +43,7 @@ FIRST_GUESS_SECONDS = 10
 Connect = Callable[[], AbstractContextManager[psycopg.Connection]]
 
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="park-answers")
-_running: dict[tuple, Future] = {}
+_running: dict[tuple, tuple[Future, float]] = {}  # key → (computation, its start)
 _lock = threading.Lock()
 
 
@@ -73,17 +73,17 @@ def get(conn: psycopg.Connection, connect: Connect, dumps: Callable[[dict], str]
         return row["body"]
     key = (conn.info.dsn, park_id, kind, row["day"], row["version"])
     with _lock:
-        future = _running.get(key)
-        if future is None:
-            future = _running[key] = _pool.submit(_compute, connect, dumps, park_id, kind,
-                                                         row["day"])
+        running = _running.get(key)  # a computation under way is joined
+        if running is None:
+            future = _pool.submit(_compute, connect, dumps, park_id, kind, row["day"])
+            running = _running[key] = (future, time.monotonic())
             future.add_done_callback(lambda _f: _running.pop(key, None))
-    started = time.monotonic()
+    future, started = running
     try:
         return future.result(timeout=wait)
     except WaitTimeout:
         expected = row["last_seconds"] or FIRST_GUESS_SECONDS
-        raise Computing(max(1, min(60, math.ceil(expected - wait - (time.monotonic() - started))))
+        raise Computing(max(1, min(60, math.ceil(expected - (time.monotonic() - started))))
                         ) from None
 
 

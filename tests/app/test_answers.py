@@ -146,7 +146,7 @@ def test_the_computing_message_is_in_chinese_by_default(viewer, app, conn, monke
 
 def _wait_for_computations() -> None:
     """No computation left running on this test's database when it is dropped."""
-    for future in list(answers._running.values()):
+    for future, _started in list(answers._running.values()):
         future.result(timeout=30)
 
 
