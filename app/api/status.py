@@ -10,7 +10,7 @@ from ..web_db import get_db, pool
 from . import GEOJSON, as_of, bp, park
 
 
-def answer(kind: str, mimetype: str = "application/json") -> Response:
+def _answer(kind: str, mimetype: str = "application/json") -> Response:
     """A whole-park answer, kept per data version and date (app.answers) as the JSON text
     it is sent as: a 503 `computing` with Retry-After when it is not ready within
     ANSWER_WAIT_SECONDS."""
@@ -22,7 +22,7 @@ def answer(kind: str, mimetype: str = "application/json") -> Response:
 @bp.get("/status/summary")
 @access("viewer")
 def status_summary():
-    return answer("summary")
+    return _answer("summary")
 
 
 @bp.get("/idle")
@@ -34,4 +34,4 @@ def idle_list():
 @bp.get("/readiness/priority")
 @access("viewer")
 def readiness_priority():
-    return answer("priority", GEOJSON)
+    return _answer("priority", GEOJSON)
