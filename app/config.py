@@ -94,6 +94,9 @@ def from_env(environ=os.environ) -> dict:
         "PROXY_COUNT": int(environ.get("PARKATLAS_PROXIES", "0")),
         # How long a request waits for a database connection before answering 503.
         "DB_WAIT_SECONDS": float(environ.get("PARKATLAS_DB_WAIT_SECONDS", "5")),
+        # How long a request waits for a whole-park answer being computed (app.answers)
+        # before answering 503 with Retry-After: below the worker's 30 s timeout.
+        "ANSWER_WAIT_SECONDS": float(environ.get("PARKATLAS_ANSWER_WAIT_SECONDS", "20")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -51,6 +51,16 @@ def _op(summary: str, *params: str, response: str = "FeatureCollection",
                 "403": _ref("responses/Error"), "404": _ref("responses/Error")}}
 
 
+def _kept(op: dict) -> dict:
+    """A whole-park answer (app/answers.py): a 503 `computing` while first computed."""
+    op["responses"]["503"] = {
+        "description": "Being computed (error code `computing`): ask again after the "
+                       "Retry-After header's seconds (also in `details.retry_after`)",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+        "content": {"application/json": {"schema": _ref("schemas/Error")}}}
+    return op
+
+
 def document() -> dict:
     """The OpenAPI document served at /api/v1/openapi.json."""
     edit = _op("Edit a plot (planner); needs the version read", response="Feature",
@@ -429,12 +439,14 @@ def _paths(edit: dict) -> dict:
                                             "as_of", response="Feature",
                                             extra=[_id("plot_id")]),
                                  "patch": edit},
-            "/status/summary": {"get": _op("Count and area (亩) per stage, flag and readiness "
-                                           "level", "park", "as_of", response="Object")},
+            "/status/summary": {"get": _kept(_op("Count and area (亩) per stage, flag and "
+                                                 "readiness level", "park", "as_of",
+                                                 response="Object"))},
             "/idle": {"get": _op("Idle and soon-idle plots with their legal clock", "park",
                                  "as_of", response="Object")},
-            "/readiness/priority": {"get": _op("Planned roads and networks ranked by the land "
-                                               "they would serve", "park", "as_of")},
+            "/readiness/priority": {"get": _kept(_op("Planned roads and networks ranked by "
+                                                     "the land they would serve", "park",
+                                                     "as_of"))},
             "/indicators": {"get": _op(
                 "Park indicators (DESIGN §4.6: development, supply and built rates, plot "
                 "ratio, investment intensity, tax per area, idle disposal, land left) for "

@@ -47,6 +47,8 @@ def handle_atlas_error(exc: AtlasError):
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = CHALLENGES[
                 "ogc" if web_ogc.is_ogc_request() else "api"]
+        if getattr(exc, "retry_after", None):  # e.g. an answer being computed (app.answers)
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
     if isinstance(exc, Unauthorized):
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

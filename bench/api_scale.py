@@ -10,11 +10,13 @@ access check, the SQL and the JSON serialisation; no network) and against the ba
   3. a deep page of the plot list: offset=N vs after=<key of the plot before it>;
   4. the size of a page of 1 000 plots, plain and gzipped;
   5. last (the longest): /status/summary and /readiness/priority, today and as of another
-     date (the whole park).
+     date (the whole park): the first answer (computed; 503 `computing` waited out) and
+     the kept answers read back (app/answers.py). `--whole-only` runs this part alone.
 
 Prints min/median/max and the load average before and after.
 
 Usage: .venv/bin/python -m bench.api_scale [--plots 100000] [--windows 30] [--reuse]
+                                          [--whole-only]
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import json
 import os
 import random
 import statistics
+import time
 
 from app import create_app, db, importer, migrations, params, users
 from bench.common import fresh_database, generated, machine, server_url, timed
@@ -65,6 +68,10 @@ def main() -> None:
     parser.add_argument("--windows", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3, help="runs of each whole-park answer")
     parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
+    parser.add_argument("--first-runs", type=int, default=3,
+                        help="whole-park answers computed afresh, each")
+    parser.add_argument("--whole-only", action="store_true",
+                        help="only the whole-park answers (part 5)")
     args = parser.parse_args()
 
     data = generated(args.plots, 1)
@@ -96,6 +103,10 @@ def main() -> None:
             rows = conn.execute(BARE, [park, *box]).fetchone()["features"]
             return json.dumps({"type": "FeatureCollection", "features": rows})
 
+        if args.whole_only:
+            whole_park(client, auth, conn, args.runs, args.first_runs)
+            print("load average " + _load())
+            return
         bbox = [",".join(f"{v:.7f}" for v in box) for box in boxes]
         get(f"/api/v1/plots?bbox={bbox[0]}")  # warm the pool and the caches
         app_t, bare_t, other_t, counts = [], [], [], []
@@ -137,13 +148,32 @@ def main() -> None:
         print(f"a page of 1000 plots: {len(page.data) / 1e6:.2f} MB plain, "
               f"{len(zipped.data) / 1e6:.2f} MB gzipped; "
               f"If-None-Match → {get_status(client, auth, page.headers['ETag'])}")
-        for path in ("/api/v1/status/summary", f"/api/v1/status/summary?as_of={OTHER_DAY}",
-                     "/api/v1/readiness/priority",
-                     f"/api/v1/readiness/priority?as_of={OTHER_DAY}"):
-            times = [timed(get, path)[1] for _ in range(args.runs)]
-            print(f"{path:48s} {spread(times)}", flush=True)
+        whole_park(client, auth, conn, args.runs, args.first_runs)
 
     print("load average " + _load())
+
+
+def whole_park(client, auth: dict, conn, runs: int, first_runs: int) -> None:
+    """The whole-park answers (app/answers.py): the first one computed, `first_runs` times
+    (the kept answers forgotten before each; a 503 `computing` is waited out as its
+    Retry-After says, as the pages do), then `runs` answers read back from park_answers."""
+    for path in ("/api/v1/status/summary", f"/api/v1/status/summary?as_of={OTHER_DAY}",
+                 "/api/v1/readiness/priority",
+                 f"/api/v1/readiness/priority?as_of={OTHER_DAY}"):
+        firsts, computed, busy = [], [], 0
+        for _ in range(first_runs):
+            conn.execute("DELETE FROM park_answers")
+            started = time.perf_counter()
+            while (response := client.get(path, headers=auth)).status_code == 503:
+                busy += 1
+                time.sleep(int(response.headers["Retry-After"]))
+            assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+            firsts.append(time.perf_counter() - started)
+            computed.append(conn.execute("SELECT seconds FROM park_answers").fetchone()["seconds"])
+        again = [timed(client.get, path, headers=auth)[1] for _ in range(runs)]
+        print(f"{path}\n  first (computed):  {spread(firsts)}; {busy} × 503 computing; the "
+              f"computation alone {spread(computed)}\n  kept:              {spread(again)}",
+              flush=True)
 
 
 def get_status(client, auth: dict, tag: str) -> int:

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import Response, current_app, jsonify
 
-from .. import readiness, status
+from .. import answers, status
 from ..auth import access
-from ..web_db import get_db
-from . import as_of, bp, geo, park
+from ..web_db import get_db, pool
+from . import GEOJSON, as_of, bp, park
+
+
+def _answer(kind: str, mimetype: str = "application/json") -> Response:
+    """A whole-park answer, kept per data version and date (app.answers) as the JSON text
+    it is sent as: a 503 `computing` with Retry-After when it is not ready within
+    ANSWER_WAIT_SECONDS."""
+    return Response(answers.get(get_db(), pool().connection, current_app.json.dumps,
+                                park(required=True), kind, as_of(),
+                                current_app.config["ANSWER_WAIT_SECONDS"]), mimetype=mimetype)
 
 
 @bp.get("/status/summary")
 @access("viewer")
 def status_summary():
-    return jsonify(status.summary(get_db(), park(required=True), as_of()))
+    return _answer("summary")
 
 
 @bp.get("/idle")
@@ -25,4 +34,4 @@ def idle_list():
 @bp.get("/readiness/priority")
 @access("viewer")
 def readiness_priority():
-    return geo(readiness.priority(get_db(), park(required=True), as_of())["collection"])
+    return _answer("priority", GEOJSON)

@@ -254,3 +254,20 @@ BEGIN
   ANALYZE plots, zones, roads, road_pieces, networks, projects, project_plots;
 END;
 $$;
+
+-- Whole-park answers (park_answers, migration 0034; app/answers.py) are kept per park data
+-- version. The reference tables the rules read (industries, planned_uses) are no park's
+-- data and have no version: a change to them forgets every answer; so does every upgrade
+-- (this file is re-applied by each: the rules themselves may have changed).
+CREATE OR REPLACE FUNCTION forget_park_answers() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM park_answers;
+  RETURN NULL;
+END;
+$$;
+CREATE OR REPLACE TRIGGER forget_park_answers AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+  ON industries FOR EACH STATEMENT EXECUTE FUNCTION forget_park_answers();
+CREATE OR REPLACE TRIGGER forget_park_answers AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+  ON planned_uses FOR EACH STATEMENT EXECUTE FUNCTION forget_park_answers();
+DELETE FROM park_answers;

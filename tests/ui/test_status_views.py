@@ -319,3 +319,40 @@ def test_status_pages_in_english(live_server, demo_users, ui_page):
     badges = set(page.locator("#pa-idle-table .pa-flag-badge").all_inner_texts())
     assert "Idle land" in badges
     assert_clean(record)
+
+
+def test_priorities_page_waits_out_a_computation(db_url, demo_users, artifacts_dir, ui_pages,
+                                                 monkeypatch):
+    """A ranking not ready in time (503 `computing`, app/answers.py): the page says so and
+    asks again when the Retry-After says, then shows the ranking."""
+    import threading
+
+    from app import answers
+    from tests.builders import make_app, serving
+
+    compute, calls = answers.KINDS["priority"], []
+
+    def slow(conn, park_id, day):
+        calls.append(day)
+        threading.Event().wait(2.5)
+        return compute(conn, park_id, day)
+
+    monkeypatch.setitem(answers.KINDS, "priority", slow)
+    monkeypatch.setattr(answers, "FIRST_GUESS_SECONDS", 1)
+    application = make_app(db_url, ANSWER_WAIT_SECONDS=0.05)
+    with serving(application) as base:
+        page, record = ui_pages(1024, 768)
+        login(page, base, *demo_users["viewer"])
+        page.goto(base + "/priorities")
+        table = "#pa-priority-table"
+        page.wait_for_selector(f"{table}[data-loaded='computing']", timeout=30_000)
+        assert "正在计算" in page.inner_text("#pa-priority-summary")
+        assert page.is_hidden("#pa-priority-error")
+        page.screenshot(path=str(artifacts_dir / "priorities-computing.png"))
+        page.wait_for_selector(f"{table}[data-loaded='true']", timeout=60_000)
+        assert page.locator(f"{table} tbody tr").count() > 0
+        assert len(calls) == 1
+        assert record.page_errors == [] and record.external_requests() == []
+        # the browser logs the 503 itself, nothing else
+        assert all("503" in text for _kind, text, _url in record.console_errors())
+    application.extensions["parkatlas_pool"].close()

@@ -248,6 +248,14 @@ function load() {
     table.setAttribute('data-loaded', 'true');
   }).catch(function (err) {
     if (err instanceof S.AuthRedirect) { return; }
+    // A whole park's ranking for another date may take minutes the first time (503
+    // `computing`, app/answers.py): say so and ask again when the server says it is due.
+    if (err.status === 503 && err.error && err.error.code === 'computing') {
+      summary.textContent = err.message;
+      table.setAttribute('data-loaded', 'computing');
+      window.setTimeout(load, 1000 * ((err.error.details || {}).retry_after || 10));
+      return;
+    }
     summary.textContent = '';
     showError(format(msg('error.load'), {layer: msg('priority.title'),
       message: (err && err.message) || String(err)}));
