@@ -24,18 +24,26 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitTimeout
 from contextlib import AbstractContextManager
 from datetime import date
+from typing import Any
 
 import psycopg
 
 from . import readiness, status
 from .db import queries, set_actor
 from .errors import NO_PARK, AtlasError, NotFound, Text
+from .indicators import indicator
 from .labels import N_
 
+PRIORITY_TOP = 10  # the dashboard's table
 # kind → the computation of its body
-KINDS: dict[str, Callable[[psycopg.Connection, int, date], dict]] = {
+KINDS: dict[str, Callable[[psycopg.Connection, int, date], Any]] = {
     "summary": status.summary,
     "priority": lambda conn, park_id, day: readiness.priority(conn, park_id, day)["collection"],
+    # park_indicators()'s rows, the park's and every zone's (the dashboard, /indicators)
+    "indicators": indicator.rows,
+    # the dashboard's first priorities, without outlines or plot lists
+    "priority_top": lambda conn, park_id, day: list(queries().dashboard.priorities(
+        conn, park_id=park_id, as_of=day, top=PRIORITY_TOP)),
 }
 # A first guess of how long a computation takes when the park has none kept yet.
 FIRST_GUESS_SECONDS = 10

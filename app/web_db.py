@@ -15,6 +15,7 @@ import psycopg
 from flask import current_app, g
 from psycopg_pool import ConnectionPool
 
+from . import answers
 from .db import make_pool, set_actor
 from .errors import AtlasError, Text
 from .labels import N_
@@ -115,3 +116,11 @@ def close_db(_exc=None) -> None:
     conn = g.pop("db", None)
     if conn is not None:
         current_app.extensions["parkatlas_pool"].putconn(conn)
+
+
+def answer(park_id: int, kind: str, as_of=None) -> str:
+    """A whole-park answer (app.answers) as the JSON text it is kept as, computed on a
+    pooled connection of its own: `answers.Computing` (503, Retry-After) when it is not
+    ready within ANSWER_WAIT_SECONDS."""
+    return answers.get(get_db(), pool().connection, current_app.json.dumps, park_id, kind,
+                       as_of, current_app.config["ANSWER_WAIT_SECONDS"])

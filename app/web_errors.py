@@ -52,7 +52,10 @@ def handle_atlas_error(exc: AtlasError):
         return response
     if isinstance(exc, Unauthorized):
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return make_response(render_template("error.html", error=exc), exc.status)
+    response = make_response(render_template("error.html", error=exc), exc.status)
+    if getattr(exc, "retry_after", None):  # the page reloads itself then (error.html)
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 # Werkzeug's own texts are English: these say the same in the catalogue's words.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import jsonify, request
 from flask_babel import gettext
 
@@ -9,15 +11,18 @@ from .. import params
 from ..auth import access
 from ..errors import localized
 from ..indicators import indicator
-from ..web_db import get_db
+from ..web_db import answer, get_db
 from . import as_of, bp, park
 
 
 @bp.get("/indicators")
 @access("viewer")
 def indicators():
-    return jsonify(localized(indicator.evaluate(get_db(), park(required=True), as_of(),
-                                                params.text(request.args, "zone")), gettext))
+    park_id, conn = park(required=True), get_db()
+    zone = indicator.zone_id(conn, park_id, params.text(request.args, "zone"))
+    # the whole park's rows, kept per data version and date (app.answers)
+    found = json.loads(answer(park_id, "indicators", as_of()))
+    return jsonify(localized(indicator.readings(found, zone), gettext))
 
 
 @bp.get("/indicators/<key>/plots")

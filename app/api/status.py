@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 
-from .. import answers, status
+from .. import status
 from ..auth import access
-from ..web_db import get_db, pool
+from ..web_db import answer, get_db
 from . import GEOJSON, as_of, bp, park
 
 
@@ -14,9 +14,7 @@ def _answer(kind: str, mimetype: str = "application/json") -> Response:
     """A whole-park answer, kept per data version and date (app.answers) as the JSON text
     it is sent as: a 503 `computing` with Retry-After when it is not ready within
     ANSWER_WAIT_SECONDS."""
-    return Response(answers.get(get_db(), pool().connection, current_app.json.dumps,
-                                park(required=True), kind, as_of(),
-                                current_app.config["ANSWER_WAIT_SECONDS"]), mimetype=mimetype)
+    return Response(answer(park(required=True), kind, as_of()), mimetype=mimetype)
 
 
 @bp.get("/status/summary")

@@ -5,16 +5,17 @@ low-efficiency totals, and the first infrastructure priorities. Free of Flask.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import psycopg
 
-from .. import labels, parks, status
+from .. import answers, labels, parks
 from ..crs import M2_PER_MU
-from ..db import queries
 from ..errors import Text
 from ..indicators import indicator
 from . import snapshot
 
-TOP_PRIORITIES = 10
 # the land of each zone from the indicators' own sums (m²): developable (the development
 # rate's base), developed, supplied and built (its, the supply and the built rate's numerators)
 ZONE_LAND = (("developable", "development_rate", "denominator"),
@@ -22,19 +23,25 @@ ZONE_LAND = (("developable", "development_rate", "denominator"),
              ("supplied", "supply_rate", "numerator"),
              ("built", "built_rate", "numerator"))
 ORDER = list(indicator.INDICATORS)
+Kept = Callable[[str], Any]
 TOTAL_FLAGS = ("idle", "idle_disposed", "low_efficiency", "approved_not_supplied",
                "supplied_not_used")
 
 
-def overview(conn: psycopg.Connection, park_id: int, zone: str | None = None) -> dict:
-    """The dashboard of a park, its numbers those of one zone (by code) or of the park."""
-    now = indicator.evaluate(conn, park_id)
+def overview(conn: psycopg.Connection, park_id: int, zone: str | None = None,
+             kept: Kept | None = None) -> dict:
+    """The dashboard of a park, its numbers those of one zone (by code) or of the park.
+    `kept(kind)` gives a whole-park part as of today — the indicators' rows, the status
+    summary, the first priorities (app.answers' kinds) — the kept copy on the web (see
+    dashboard.web); computed here when None."""
+    kept = kept or (lambda kind: answers.KINDS[kind](conn, park_id, None))
+    zone_id = indicator.zone_id(conn, park_id, zone)  # another code: NotFound
+    now = indicator.readings(kept("indicators"))
     readings = now["park"]
     if zone:
-        found = [z for z in now["zones"] if z["code"] == zone]
-        # a zone without plots has no readings: every number "—" (another code: NotFound)
-        readings = found[0]["indicators"] if found else [
-            _empty(r) for r in indicator.evaluate(conn, park_id, None, zone)["park"]]
+        found = [z for z in now["zones"] if z["id"] == zone_id]
+        # a zone without plots has no readings: every number "—"
+        readings = found[0]["indicators"] if found else [_empty(r) for r in now["park"]]
     history = snapshot.trend(conn, park_id, refresh_first=parks.plot_count(
         conn, park_id) <= snapshot.REFRESH_PLOTS)
     scope = history["scopes"].get(zone or "", {})
@@ -46,7 +53,7 @@ def overview(conn: psycopg.Connection, park_id: int, zone: str | None = None) ->
         change = None if previous is None or reading["value"] is None \
             else round(reading["value"] - previous, 6)
         cards.append({**reading, "previous": previous, "change": change})
-    summary = status.summary(conn, park_id)
+    summary = kept("summary")
     flags = {f["flag"]: f for f in summary["flags"]}
     return {
         "evaluated_on": now["evaluated_on"], "zone": zone,
@@ -62,8 +69,7 @@ def overview(conn: psycopg.Connection, park_id: int, zone: str | None = None) ->
         "totals": [{"flag": f, "name": Text(labels.FLAGS[f]),
                     "count": flags.get(f, {}).get("count", 0),
                     "area_mu": flags.get(f, {}).get("area_mu", 0)} for f in TOTAL_FLAGS],
-        "priorities": list(queries().dashboard.priorities(conn, park_id=park_id,
-                                                          top=TOP_PRIORITIES)),
+        "priorities": kept("priority_top"),
     }
 
 

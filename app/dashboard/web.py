@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from flask import Blueprint, render_template, request
@@ -18,7 +19,7 @@ from ..auth import access
 from ..errors import localized
 from ..i18n import current_language
 from ..indicators import indicator
-from ..web_db import get_db
+from ..web_db import answer, get_db
 from . import document, overview
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -36,8 +37,7 @@ def _park() -> dict:
 def page():
     park = _park()
     return render_template("dashboard.html", park=park, labels=labels,
-                           found=localized(overview.overview(get_db(), park["id"], _zone()),
-                                           gettext))
+                           found=localized(_overview(park["id"]), gettext))
 
 
 @bp.get("/plots")
@@ -57,12 +57,19 @@ def export():
     kind = params.export_kind(request.args.get("kind"), DOWNLOADS)
     park, lang = _park(), current_language()
     writer, media_type = DOWNLOADS[kind]
-    body = writer(overview.overview(get_db(), park["id"], _zone()), park, lang)
+    body = writer(_overview(park["id"]), park, lang)
     name = f'{park["code"]}-{"集约利用评价" if lang == "zh" else "indicators"}'
     return body, 200, {
         "Content-Type": media_type,
         "Content-Disposition": f'attachment; filename="{park["code"]}-indicators.{kind}"; '
                                f"filename*=UTF-8''{quote(name)}.{kind}"}
+
+
+def _overview(park_id: int) -> dict:
+    """The dashboard with its whole-park parts kept per data version (app.answers): a page
+    after an edit on a big park waits for them, or says they are being computed (503)."""
+    return overview.overview(get_db(), park_id, _zone(),
+                             lambda kind: json.loads(answer(park_id, kind)))
 
 
 def _zone() -> str | None:

@@ -110,14 +110,26 @@ def _reading(row: dict) -> dict:
 def evaluate(conn: psycopg.Connection, park_id: int, as_of: date | None = None,
              zone: str | None = None) -> dict:
     """The park's indicators and each zone's (or one zone's, by code) as of a date."""
-    zone_id = _zone_id(conn, park_id, zone)
-    rows = list(queries().indicators.evaluate(conn, park_id=park_id, as_of=as_of))
-    evaluated = rows[0]["evaluated_on"]
-    rows = [r for r in rows if r["key"] is not None]
-    park = [_reading(r) for r in rows if r["zone_id"] is None]
+    return readings(rows(conn, park_id, as_of), zone_id(conn, park_id, zone))
+
+
+def rows(conn: psycopg.Connection, park_id: int, as_of: date | None = None) -> list[dict]:
+    """park_indicators()'s rows as of a date, the park's and every zone's: what `readings`
+    reads, and what app.answers keeps per data version for the dashboard and the API."""
+    return list(queries().indicators.evaluate(conn, park_id=park_id, as_of=as_of))
+
+
+def readings(found: list[dict], zone: int | None = None) -> dict:
+    """The readings of `rows` (or their kept JSON copy), the park's and each zone's (or one
+    zone's, by id)."""
+    evaluated = found[0]["evaluated_on"]
+    if isinstance(evaluated, str):  # kept as JSON
+        evaluated = date.fromisoformat(evaluated)
+    found = [r for r in found if r["key"] is not None]
+    park = [_reading(r) for r in found if r["zone_id"] is None]
     zones: dict[int, dict] = {}
-    for r in rows:
-        if r["zone_id"] is not None and zone_id in (None, r["zone_id"]):
+    for r in found:
+        if r["zone_id"] is not None and zone in (None, r["zone_id"]):
             zones.setdefault(r["zone_id"], {
                 "id": r["zone_id"], "code": r["zone_code"], "name": r["zone_name"],
                 "name_en": r["zone_name_en"], "indicators": []})["indicators"].append(
@@ -136,13 +148,13 @@ def plots(conn: psycopg.Connection, park_id: int, key: str, as_of: date | None =
     if which not in SETS:
         raise BadRequest(Text(NO_SET, which=which, sets=", ".join(SETS)), code="bad_set")
     rows = list(queries().indicators.plots(conn, park_id=park_id, as_of=as_of, key=key,
-                                           zone_id=_zone_id(conn, park_id, zone),
+                                           zone_id=zone_id(conn, park_id, zone),
                                            which=which))
     return {"key": key, "name": Text(INDICATORS[key].name), "set": which, "zone": zone,
             "plots": rows}
 
 
-def _zone_id(conn: psycopg.Connection, park_id: int, zone: str | None) -> int | None:
+def zone_id(conn: psycopg.Connection, park_id: int, zone: str | None) -> int | None:
     """A zone of the park by its code (None: the whole park); NotFound for another code
     (a zone without plots is still a zone: its readings are simply empty)."""
     if zone is None:

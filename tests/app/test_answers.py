@@ -5,13 +5,19 @@ kept, are recomputed after an edit, and a computation not ready in time is a 503
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from datetime import date
 
+import openpyxl
 import pytest
+from flask_babel import gettext
 
-from app import answers, readiness, status
+from app import answers, parks, readiness, status
+from app.dashboard import document, overview
+from app.errors import localized
+from app.indicators import indicator
 from tests.client import login
 
 API = "/api/v1"
@@ -161,3 +167,62 @@ def test_the_openapi_document_tells_of_the_503(client):
     paths = client.get(f"{API}/openapi.json").get_json()["paths"]
     for path in ("/status/summary", "/readiness/priority"):
         assert "Retry-After" in paths[path]["get"]["responses"]["503"]["headers"]
+
+
+def test_the_indicators_are_kept_and_read_as_the_direct_computation(viewer, app, conn):
+    park = _park(conn)
+    first = _get(viewer, f"{API}/indicators?park={park}&as_of={OTHER_DAY}")
+    assert first == _plain(_localized(app, indicator.evaluate(conn, park, OTHER_DAY)))
+    assert [k["as_of"] for k in _kept(conn, "indicators")] == [OTHER_DAY]
+    # a zone's readings come from the same kept rows
+    zone = first["zones"][0]
+    one = _get(viewer, f"{API}/indicators?park={park}&as_of={OTHER_DAY}&zone={zone['code']}")
+    assert one["zones"] == [zone] and one["park"] == first["park"]
+    assert len(_kept(conn, "indicators")) == 1
+
+
+def test_the_dashboard_reads_its_whole_park_parts_kept_and_an_edit_renews_them(viewer, conn):
+    park = _park(conn)
+    assert viewer.get(f"/dashboard?park={park}").status_code == 200
+    kinds = ("indicators", "summary", "priority_top")
+    version = _version(conn, park)
+    assert {k: [r["data_version"] for r in _kept(conn, k)] for k in kinds} == {
+        k: [version] for k in kinds}
+    conn.execute("UPDATE plots SET levelled = NOT levelled WHERE id = "
+                 "(SELECT min(id) FROM plots WHERE park_id = %s)", (park,))
+    assert viewer.get(f"/dashboard?park={park}").status_code == 200
+    assert {k: [r["data_version"] for r in _kept(conn, k)] for k in kinds} == {
+        k: [_version(conn, park)] for k in kinds}
+    # the kept parts are what the dashboard computes directly
+    page = viewer.get(f"/dashboard/export?park={park}&kind=xlsx").data
+    direct = document.xlsx(overview.overview(conn, park), parks.get(conn, park)["properties"],
+                           "zh")
+    assert _cells(page) == _cells(direct)
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "正在计算"), ("en", "being computed")])
+def test_the_dashboard_being_computed_reloads_itself(viewer, app, conn, monkeypatch, lang,
+                                                     words):
+    release = threading.Event()
+    monkeypatch.setitem(answers.KINDS, "indicators", lambda *a: release.wait(30) and [])
+    app.config["ANSWER_WAIT_SECONDS"] = 0.05
+    try:
+        response = viewer.get(f"/dashboard?park={_park(conn)}&lang={lang}")
+        assert response.status_code == 503
+        retry = int(response.headers["Retry-After"])
+        page = response.get_data(as_text=True)
+        assert words in page
+        assert f'<meta http-equiv="refresh" content="{retry}">' in page
+    finally:
+        release.set()
+        _wait_for_computations()
+
+
+def _localized(app, found: dict) -> dict:
+    with app.test_request_context("/"):
+        return localized(found, gettext)
+
+
+def _cells(workbook: bytes) -> list:
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    return [[c.value for c in row] for ws in book for row in ws.iter_rows()]
