@@ -125,7 +125,7 @@ sel AS (
 base AS (
   SELECT p.id, p.park_id, p.zone_id, p.area_m2, p.planned_use, p.approved_on, p.supplied_on,
          p.delivered_on, p.started_on, p.agreed_start_on, p.land_price, p.government_cause,
-         p.government_cause_note, p.disposal, p.disposal_on, p.disposal_note,
+         p.government_cause_note, dsp.disposal, dsp.disposal_on, dsp.disposal_note,
          p.developed_area_m2, p.planned_floor_area_m2, p.actual_investment, p.planned_investment,
          p.suspended_since, p.floor_area_m2, p.high_floor_area_m2, p.building_footprint_m2,
          p.structure_footprint_m2, p.open_storage_m2, p.admin_living_area_m2, p.annual_tax,
@@ -137,13 +137,27 @@ base AS (
          -- a recorded disposal (DESIGN §4.9): in force from its date on; a 限期动工 disposal
          -- (deadline) records the new start deadline, in force until that day, and missing
          -- it makes the plot idle again with the deadline as its clock
-         CASE WHEN p.disposal = 'deadline' THEN p_as_of <= p.disposal_on
-              ELSE p.disposal_on <= p_as_of END AS disposal_in_force,
-         (p.disposal = 'deadline' AND p.disposal_on < p_as_of) AS deadline_missed,
+         CASE WHEN dsp.disposal = 'deadline' THEN p_as_of <= dsp.disposal_on
+              ELSE dsp.disposal_on <= p_as_of END AS disposal_in_force,
+         (dsp.disposal = 'deadline' AND dsp.disposal_on < p_as_of) AS deadline_missed,
          (p.agreed_start_on + make_interval(years => c.idle_years))::date AS mark_1y,
          (p.agreed_start_on + make_interval(years => c.reclaim_years))::date AS mark_2y,
          (p.suspended_since + make_interval(years => c.suspension_years))::date AS suspension_mark
   FROM sel p CROSS JOIN cfg c
+  -- the disposal as of the date: the latest decision of the record (plot_disposals,
+  -- migration 0031) made by then, none when every recorded decision came later; a plot
+  -- without a record keeps the disposal written on it (loaded data)
+  LEFT JOIN LATERAL (
+    SELECT d.decided_on <= p_as_of AS decided, d.kind,
+           coalesce(d.deadline_on, d.decided_on) AS disposal_on, d.note
+    FROM plot_disposals d WHERE d.plot_id = p.id
+    ORDER BY d.decided_on <= p_as_of DESC, d.decided_on DESC, d.id DESC LIMIT 1) rec ON true
+  CROSS JOIN LATERAL (SELECT
+    CASE WHEN rec.kind IS NULL THEN p.disposal WHEN rec.decided THEN rec.kind END AS disposal,
+    CASE WHEN rec.kind IS NULL THEN p.disposal_on WHEN rec.decided THEN rec.disposal_on END
+      AS disposal_on,
+    CASE WHEN rec.kind IS NULL THEN p.disposal_note WHEN rec.decided THEN rec.note END
+      AS disposal_note) dsp
   -- plot_stage(p, p_as_of) spelled out: the latest event by that date in the order of
   -- plot_events() (a whole-row call copied every plot's geometry; tests check they agree)
   CROSS JOIN LATERAL (SELECT CASE

@@ -57,6 +57,10 @@ def test_deadline_disposes_until_missed_then_idle_again(client, conn, idle):
     assert "idle_disposed" in on_the_day.flags
     missed = evaluate(site, plot, date(2026, 10, 1))
     assert "idle_a" in missed.flags and "idle_disposed" not in missed.flags
+    # before the decision (2026-02-01) the plot was idle and not disposed: the record says
+    # when the decision was made, the plot only what it is now
+    before = evaluate(site, plot, date(2026, 1, 31))
+    assert "idle_a" in before.flags and "idle_disposed" not in before.flags
     assert missed.reason("idle.type_a")["values"]["deadline"] == "2026-09-30"
     # the clean-up list counts down to the deadline, then counts the days over it
     listed = client.get("/api/v1/cleanup/idle?park=JSCY&as_of=2026-09-20&land_user=闲置公司"
@@ -84,6 +88,11 @@ def test_every_decision_is_kept_audited_and_the_latest_is_the_plots(client, conn
     row = conn.execute("SELECT disposal, disposal_on FROM plots WHERE id = %s",
                        (plot.id,)).fetchone()
     assert (row["disposal"], row["disposal_on"]) == ("change_use", date(2026, 11, 2))
+    # as of each date the status engine reads the decision in force then
+    site = idle["site"]
+    said = {day: evaluate(site, plot, day).reason("idle.disposed") for day in (
+        date(2026, 3, 1), date(2026, 11, 1), date(2026, 11, 2))}
+    assert [r["values"]["disposal"] for r in said.values()] == ["deadline", "fee", "change_use"]
     audited = conn.execute("SELECT table_name, actor FROM audit_log WHERE (table_name = "
                            "'plot_disposals' AND action = 'insert') OR (table_name = 'plots' "
                            "AND row_id = %s AND action = 'update')", (str(plot.id),)).fetchall()
