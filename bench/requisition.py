@@ -1,6 +1,6 @@
 """Benchmark: a land-requisition plan of 1 000 plots, computed and exported to every format.
 
-    .venv/bin/python -m bench.requisition [--plots 1000] [--park-plots 10000] [--reuse]
+    .venv/bin/python -m bench.requisition [--plots 1000] [--park-plots 10000] [--reuse] [--runs 5]
 
 Loads a generated park (default 10 000 plots) into the database `parkatlas_bench_plan`,
 creates a plan of N not-yet-requisitioned plots (a contiguous block, so the map sheet
@@ -25,6 +25,8 @@ import geopandas as gpd
 import psycopg
 
 from app import db, exporters, importer, migrations, requisition
+from app.db import transaction
+from bench.api_scale import spread
 from bench.common import fresh_database, generated, machine, server_url, timed
 
 DB_NAME = "parkatlas_bench_plan"
@@ -48,10 +50,24 @@ def load(park_plots: int, reuse: bool) -> str:
     return url
 
 
+def drop_bench_plans(conn) -> None:
+    """Remove the plans of earlier runs, submitted ones too (so `--reuse` runs again and
+    again): the triggers that keep a frozen version's plots unchanged are off for this
+    one transaction (session_replication_role, which the owner the bench connects as may
+    set), so the rows are deleted child first, as the cascade would."""
+    with transaction(conn):
+        conn.execute("SET LOCAL session_replication_role = replica")
+        ids = [r["id"] for r in conn.execute(
+            "SELECT id FROM requisition_plans WHERE name LIKE 'bench %'")]
+        for table, column in (("plan_plots", "plan_id"), ("plan_versions", "plan_id"),
+                              ("requisition_plans", "id")):
+            conn.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [ids])
+
+
 def make_plan(conn, n: int) -> dict:
     """A plan of the n unrequisitioned plots in no other plan nearest to the park's first
     such plot."""
-    conn.execute("DELETE FROM requisition_plans WHERE name LIKE 'bench %'")
+    drop_bench_plans(conn)
     rows = conn.execute("""
         WITH free AS (SELECT id, code, geom_gk FROM plots WHERE requisitioned_on IS NULL
                       -- a plot in another plan would stop the submit (issue 11)
@@ -84,13 +100,22 @@ def main(argv=None) -> None:
     parser.add_argument("--plots", type=int, default=1000, help="plots in the plan")
     parser.add_argument("--park-plots", type=int, default=10000, help="plots in the park")
     parser.add_argument("--reuse", action="store_true", help="reuse the loaded database")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of check and result")
     args = parser.parse_args(argv)
 
     url = load(args.park_plots, args.reuse)
     with db.connect(url, actor="bench") as conn:
         print(machine(conn), f"; load average {os.getloadavg()[0]:.1f}")
-        plan = make_plan(conn, args.plots)
+        plan, t_create = timed(make_plan, conn, args.plots)
+        # the first check and result of a new plan: plan_plots' statistics not yet updated
+        _, t_check = timed(requisition.check, conn, plan["id"])
         result, t_compute = timed(requisition.compute, conn, plan["id"])
+        print(f"create (with its check) {t_create:.3f} s; first check {t_check:.3f} s, "
+              f"first result {t_compute:.3f} s")
+        checks = [timed(requisition.check, conn, plan["id"])[1] for _ in range(args.runs)]
+        computes = [timed(requisition.compute, conn, plan["id"])[1] for _ in range(args.runs)]
+        print(f"check:  {spread(checks)}")
+        print(f"result: {spread(computes)}")
         print(f"plan of {len(result.plots)} plots ({len(result.excluded)} left out), "
               f"{result.area_m2:,.2f} m², compensation {result.compensation.total:,.2f} 元, "
               f"{len(result.boundary_points)} boundary points")
