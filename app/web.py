@@ -179,7 +179,7 @@ def _form_selection(form) -> dict:
     return {kind: value}
 
 
-def _acting(action, back: str):
+def acting(action, back: str):
     """Run a form's action; a refused one comes back to the form with its message."""
     try:
         target = action()
@@ -192,7 +192,7 @@ def _acting(action, back: str):
 @bp.post("/plans")
 @access("planner")
 def plans_create():
-    return _acting(lambda: url_for("web.plan_page", plan_id=requisition.create(
+    return acting(lambda: url_for("web.plan_page", plan_id=requisition.create(
         get_db(), params.park(get_db(), request.form.get("park"), required=True),
         request.form.get("name"),
         _form_selection(request.form), g.actor)["id"]), url_for("web.plans_list"))
@@ -244,7 +244,7 @@ def _form_version() -> int:
 
 def _plan_action(plan_id: int, action) -> object:
     back = url_for("web.plan_page", plan_id=plan_id)
-    return _acting(lambda: (action(get_db(), plan_id, _form_version())
+    return acting(lambda: (action(get_db(), plan_id, _form_version())
                             and back), back)
 
 
@@ -279,7 +279,7 @@ def plan_approve_form(plan_id: int):
 @bp.post("/plans/<int:plan_id>/delete")
 @access("planner")
 def plan_delete_form(plan_id: int):
-    return _acting(lambda: requisition.delete(get_db(), plan_id, _form_version())
+    return acting(lambda: requisition.delete(get_db(), plan_id, _form_version())
                    or url_for("web.plans_list"), url_for("web.plan_page", plan_id=plan_id))
 
 
@@ -317,7 +317,7 @@ def rates_page():
 @access("admin")
 def rate_update_form(rate_id: int):
     back = url_for("web.rates_page", park=request.form.get("park") or None)
-    return _acting(lambda: requisition.update_rate(
+    return acting(lambda: requisition.update_rate(
         get_db(), rate_id, _form_version(),
         {f: request.form.get(f, "") for f in requisition.RATE_FIELDS})
         and (flash(gettext("Saved."), "info") or back), back)

@@ -48,10 +48,10 @@ def _list_context(args, key: str, read) -> dict:
     return {"park": park, "query": query, key: read(conn, park["id"], query),
             "args": {k: v for k, v in args.items() if v}, "labels": labels, "lang": lang,
             "can_edit": request_can("planner"), "flags": project.FLAGS,
-            "tag_names": project.TAGS, **_filter_options(conn, park["id"], lang)}
+            "tag_names": project.TAGS, **filter_options(conn, park["id"], lang)}
 
 
-def _filter_options(conn, park_id: int, lang: str) -> dict:
+def filter_options(conn, park_id: int, lang: str) -> dict:
     """The choices of the project filters (list, ranking): (value, label) pairs."""
     found = project.choices(conn, park_id)
     name = "name_en" if lang == "en" else "name_zh"
@@ -306,7 +306,7 @@ def _ranking_context(args) -> dict:
             "found": ranking.ranking(conn, park["id"], period, filters),
             "args": {k: v for k, v in args.items() if v}, "labels": labels,
             "flags": project.FLAGS, "tag_names": project.TAGS,
-            "downloads": list(DOWNLOADS), **_filter_options(conn, park["id"], lang)}
+            "downloads": list(DOWNLOADS), **filter_options(conn, park["id"], lang)}
 
 
 def _download(kind: str, args):

@@ -12,7 +12,7 @@ import psycopg
 
 from ..exporters.headings import pick, vocabulary_name
 from ..labels import DISPOSALS, STAGES
-from ..projects.report import _book, _cell
+from ..projects.report import new_workbook, write_cell
 from . import lists
 
 H = {
@@ -70,20 +70,20 @@ def xlsx(conn: psycopg.Connection, park: dict, name: str, as_of: date | None,
          filters: lists.Filters = lists.NO_FILTERS, lang: str = "zh") -> bytes:
     """The list as a workbook (see the module's docstring)."""
     found = lists.listing(conn, park["id"], name, as_of, filters)
-    out, book, fmt = _book()
+    out, book, fmt = new_workbook()
     fmt["mu"] = book.add_format({"border": 1, "num_format": "0.0000", "valign": "top"})
     fmt["total"] = book.add_format({"bold": True, "border": 1, "num_format": "0.0000"})
     cols = columns(name)
     title = vocabulary_name(lists.LISTS, name, lang)
     park_name = (park.get("name_en") or park["name"]) if lang == "en" else park["name"]
     ws = book.add_worksheet(title[:31])
-    _cell(ws, 0, 0, f"{park_name}: {title} list" if lang == "en" else f"{park_name}{title}清单",
-          fmt["title"])
+    heading = f"{park_name}: {title} list" if lang == "en" else f"{park_name}{title}清单"
+    write_cell(ws, 0, 0, heading, fmt["title"])
     said = [f"{pick(H['as_of'], lang)} {found['as_of']}"]
     if found["filters"]:
         said.append(pick(H["filters"], lang) + ": " + ", ".join(
             f"{k}={v}" for k, v in found["filters"].items()))
-    _cell(ws, 1, 0, "  ".join(said), None)
+    write_cell(ws, 1, 0, "  ".join(said), None)
     for c, col in enumerate(cols):
         ws.write_string(3, c, pick(H[col], lang), fmt["head"])
         ws.set_column(c, c, 40 if col in ("failing", "kinds") else
@@ -94,11 +94,11 @@ def xlsx(conn: psycopg.Connection, park: dict, name: str, as_of: date | None,
         for c, col in enumerate(cols):
             kind = "date" if col in DATES else NUMBERS.get(col, "text")
             value = values[col]
-            _cell(ws, r, c, (value or None) if kind == "text" else value, fmt[kind])
+            write_cell(ws, r, c, (value or None) if kind == "text" else value, fmt[kind])
     r += 1
-    _cell(ws, r, 0, pick(H["total"], lang), fmt["head"])
-    _cell(ws, r, 1, f"{found['totals']['plots']} {pick(H['plots'], lang)}", fmt["head"])
-    _cell(ws, r, cols.index("area_mu"), found["totals"]["area_mu"], fmt["total"])
+    write_cell(ws, r, 0, pick(H["total"], lang), fmt["head"])
+    write_cell(ws, r, 1, f"{found['totals']['plots']} {pick(H['plots'], lang)}", fmt["head"])
+    write_cell(ws, r, cols.index("area_mu"), found["totals"]["area_mu"], fmt["total"])
     ws.freeze_panes(4, 2)
     book.close()
     return out.getvalue()

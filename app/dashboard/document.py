@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from ..exporters.headings import pick, vocabulary_name
 from ..indicators.indicator import INDICATORS
-from ..projects.report import PDF, XLSX, _book, _cell
+from ..projects.report import PDF, XLSX, new_workbook, write_cell
 
 __all__ = ["PDF", "XLSX", "pdf", "xlsx"]
 
@@ -72,13 +72,13 @@ def trend_table(found: dict, lang: str) -> tuple[list[str], list[list]]:
 
 def xlsx(found: dict, park: dict, lang: str = "zh") -> bytes:
     """The workbook: the indicators sheet and the trend sheet."""
-    out, book, fmt = _book()
+    out, book, fmt = new_workbook()
     number = book.add_format({"border": 1, "num_format": "#,##0.00", "valign": "top"})
     title, subtitle = _title(found, park, lang)
     for sheet, table in (("indicators", indicator_table), ("trend", trend_table)):
         ws = book.add_worksheet(pick(H[sheet], lang)[:31])
-        _cell(ws, 0, 0, title, fmt["title"])
-        _cell(ws, 1, 0, subtitle, None)
+        write_cell(ws, 0, 0, title, fmt["title"])
+        write_cell(ws, 1, 0, subtitle, None)
         head, rows = table(found, lang)
         for c, text in enumerate(head):
             ws.write_string(3, c, text, fmt["head"])
@@ -87,7 +87,7 @@ def xlsx(found: dict, park: dict, lang: str = "zh") -> bytes:
             for c, value in enumerate(row):
                 kind = fmt["date"] if c == 0 and sheet == "trend" else \
                     number if isinstance(value, int | float) else fmt["text"]
-                _cell(ws, r, c, value, kind)
+                write_cell(ws, r, c, value, kind)
         ws.freeze_panes(4, 1)
     book.close()
     return out.getvalue()
@@ -108,9 +108,9 @@ def pdf(found: dict, park: dict, lang: str = "zh") -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-    from ..exporters.report import _font
+    from ..exporters.report import cjk_font
     from ..projects.pdf_table import ReportTable
-    font = _font()
+    font = cjk_font()
     big = ParagraphStyle("title", fontName=font, fontSize=14, leading=18)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
     title, subtitle = _title(found, park, lang)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..exporters.headings import vocabulary_name
 from ..labels import N_
-from ..projects.report import _book, _cell
+from ..projects.report import new_workbook, write_cell
 from .evaluation import FIGURES, METHODS
 
 # Column → message id (translated by the catalogue), the figures' units appended.
@@ -42,16 +42,16 @@ def cells(row: dict, lang: str) -> dict:
 
 def workbook(park: dict, found: dict, lang: str = "zh") -> bytes:
     """`found` is `evaluation.ranked()`'s result."""
-    out, book, fmt = _book()
+    out, book, fmt = new_workbook()
     fmt["mu"] = book.add_format({"border": 1, "num_format": "0.0000", "valign": "top"})
     fmt["money"] = book.add_format({"border": 1, "num_format": "#,##0.00", "valign": "top"})
     fmt["int"] = book.add_format({"border": 1, "num_format": "0", "valign": "top"})
     title = vocabulary_name({"t": TITLE}, "t", lang) % {"year": found["year"]}
     ws = book.add_worksheet(str(found["year"]))
     park_name = (park.get("name_en") or park["name"]) if lang == "en" else park["name"]
-    _cell(ws, 0, 0, f"{park_name} {title}", fmt["title"])
+    write_cell(ws, 0, 0, f"{park_name} {title}", fmt["title"])
     method = found["method"]
-    _cell(ws, 1, 0, f'{vocabulary_name({"m": METHOD}, "m", lang)}: '
+    write_cell(ws, 1, 0, f'{vocabulary_name({"m": METHOD}, "m", lang)}: '
           f'{vocabulary_name(METHODS, method, lang) if method else "—"}', None)
     for c, col in enumerate(COLUMNS):
         ws.write_string(3, c, heading(col, lang), fmt["head"])
@@ -59,7 +59,7 @@ def workbook(park: dict, found: dict, lang: str = "zh") -> bytes:
     for r, row in enumerate(found["enterprises"], 4):
         values = cells(row, lang)
         for c, col in enumerate(COLUMNS):
-            _cell(ws, r, c, values[col], fmt[FORMATS.get(col, "text")])
+            write_cell(ws, r, c, values[col], fmt[FORMATS.get(col, "text")])
     ws.freeze_panes(4, 3)
     book.close()
     return out.getvalue()

@@ -13,9 +13,9 @@ from flask_babel import gettext
 from .. import params, parks
 from ..auth import access, request_can
 from ..i18n import current_language
-from ..web import _acting, map_page
+from ..web import acting, map_page
 from ..web_db import get_db
-from ..web_projects import _filter_options
+from ..web_projects import filter_options
 from . import evaluation, export
 
 bp = Blueprint("evaluation", __name__)
@@ -40,7 +40,7 @@ def evaluation_run():
     park = request.form.get("park")
     year = params.year(request.form.get("year"), required=True)
     back = url_for("evaluation.evaluation_page", park=park, year=year)
-    return _acting(lambda: evaluation.keep(
+    return acting(lambda: evaluation.keep(
         get_db(), params.park(get_db(), park, required=True), year)
         and (flash(gettext("Evaluated."), "info") or back), back)
 
@@ -51,7 +51,7 @@ def _context(args) -> dict:
     park_id = page["park"]["id"]
     filters = params.evaluation(args)
     enterprise = params.enterprise(args)
-    options = _filter_options(conn, park_id, current_language())
+    options = filter_options(conn, park_id, current_language())
     return {**page, "filters": filters, "found": evaluation.ranked(conn, park_id, filters),
             "trend": evaluation.trend(conn, park_id, enterprise) if enterprise else None,
             "enterprise": enterprise, "figures": evaluation.FIGURES,

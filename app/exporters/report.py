@@ -199,7 +199,7 @@ def _yuan(value: Decimal) -> str:
 
 # --- font -------------------------------------------------------------------------------
 
-def _font() -> str:
+def cjk_font() -> str:
     """Register the CJK font (once per process and path) and return its ReportLab name."""
     return _register_font(FONT_PATH)
 
@@ -229,7 +229,7 @@ def _register_font(path: str) -> str:
 
 def write_pdf(result: PlanResult, lang: str = "zh") -> bytes:
     """The plan's PDF report (A4 landscape) in Chinese (default) or English (`lang="en"`)."""
-    font = _font()
+    font = cjk_font()
     lang = "en" if lang == "en" else "zh"
     buf = io.BytesIO()
     doc = BaseDocTemplate(

@@ -112,7 +112,7 @@ def values(row: dict, n: int, lang: str) -> dict:
             "official": row["service_official"], "changed": changes(row, lang)}
 
 
-def _book() -> tuple[io.BytesIO, xlsxwriter.Workbook, dict]:
+def new_workbook() -> tuple[io.BytesIO, xlsxwriter.Workbook, dict]:
     out = io.BytesIO()
     # strings_to_formulas/numbers/urls off: text is never read as a formula, number or link
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
@@ -127,7 +127,7 @@ def _book() -> tuple[io.BytesIO, xlsxwriter.Workbook, dict]:
     return out, book, fmt
 
 
-def _cell(ws, r: int, c: int, value, fmt) -> None:
+def write_cell(ws, r: int, c: int, value, fmt) -> None:
     if value is None:
         ws.write_blank(r, c, None, fmt)
     elif isinstance(value, date):
@@ -144,10 +144,10 @@ def _kind(col: str) -> str:
 
 def period_xlsx(conn: psycopg.Connection, park: dict, period: Period, lang: str = "zh") -> bytes:
     """The 旬报 as a workbook: a title row (park, 旬, its last day), then one row a project."""
-    out, book, fmt = _book()
+    out, book, fmt = new_workbook()
     ws = book.add_worksheet(pick(H["title"], lang)[:31])
-    _cell(ws, 0, 0, f'{_park_name(park, lang)} {pick(H["title"], lang)}', fmt["title"])
-    _cell(ws, 1, 0, f'{pick(H["period"], lang)}: {period.name(lang)}  '
+    write_cell(ws, 0, 0, f'{_park_name(park, lang)} {pick(H["title"], lang)}', fmt["title"])
+    write_cell(ws, 1, 0, f'{pick(H["period"], lang)}: {period.name(lang)}  '
           f'{pick(H["as_of"], lang)} {period.end.isoformat()}', None)
     for c, col in enumerate(COLUMNS):
         ws.write_string(3, c, pick(H[col], lang), fmt["head"])
@@ -155,7 +155,7 @@ def period_xlsx(conn: psycopg.Connection, park: dict, period: Period, lang: str 
     for n, row in enumerate(rows(conn, park["id"], period), 1):
         cells = values(row, n, lang)
         for c, col in enumerate(COLUMNS):
-            _cell(ws, 3 + n, c, cells[col], fmt[_kind(col)])
+            write_cell(ws, 3 + n, c, cells[col], fmt[_kind(col)])
     ws.freeze_panes(4, 3)
     book.close()
     return out.getvalue()
@@ -173,9 +173,9 @@ def period_pdf(conn: psycopg.Connection, park: dict, period: Period, lang: str =
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    from ..exporters.report import _font  # the plan report's CJK font set-up
+    from ..exporters.report import cjk_font  # the plan report's CJK font set-up
     from .pdf_table import ReportTable
-    font = _font()
+    font = cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=14, leading=18)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
     widths = [w * mm for w in PDF_WIDTHS]
@@ -220,10 +220,10 @@ def roster_xlsx(conn: psycopg.Connection, park: dict, period: Period, lang: str 
     """The 点将台: project, target (planned investment, completion and operation dates),
     leader, unit, service official, and each month's latest reported progress (%)."""
     months = roster_months(period)
-    out, book, fmt = _book()
+    out, book, fmt = new_workbook()
     ws = book.add_worksheet(pick(H["roster"], lang))
-    _cell(ws, 0, 0, f'{_park_name(park, lang)} {pick(H["roster"], lang)}', fmt["title"])
-    _cell(ws, 1, 0, f'{pick(H["period"], lang)}: {period.name(lang)}', None)
+    write_cell(ws, 0, 0, f'{_park_name(park, lang)} {pick(H["roster"], lang)}', fmt["title"])
+    write_cell(ws, 1, 0, f'{pick(H["period"], lang)}: {period.name(lang)}', None)
     heads = [pick(H[k], lang) for k in ("n", "code", "name", "company", "tags", "stage")] + [
         f'{pick(H["target"], lang)}: {pick(H["planned_investment"], lang)}',
         pick(H["planned_completion"], lang), pick(H["planned_operation"], lang),
@@ -245,7 +245,7 @@ def roster_xlsx(conn: psycopg.Connection, park: dict, period: Period, lang: str 
                  (row["service_official"], "text"),
                  *[(row["monthly"].get(m), "progress") for m in months]]
         for c, (value, kind) in enumerate(cells):
-            _cell(ws, 3 + n, c, value, fmt[kind])
+            write_cell(ws, 3 + n, c, value, fmt[kind])
     ws.freeze_panes(4, 3)
     book.close()
     return out.getvalue()
