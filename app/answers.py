@@ -1,5 +1,6 @@
-"""Whole-park answers (the status summary, the infrastructure priority) kept per park, kind,
-date and data version, and computed at most once per data version (issue 14).
+"""Whole-park answers (the status summary, the infrastructure priority, the indicators and
+the dashboard's first priorities) kept per park, kind, date and data version, and computed
+at most once per data version (issues 14 and 15).
 
 On a park of 100 000 plots such an answer for a date without stored results evaluates every
 plot's rules (minutes on a loaded machine). It is kept in park_answers (migration 0034)

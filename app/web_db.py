@@ -118,9 +118,11 @@ def close_db(_exc=None) -> None:
         current_app.extensions["parkatlas_pool"].putconn(conn)
 
 
-def answer(park_id: int, kind: str, as_of=None) -> str:
+def answer(park_id: int, kind: str, as_of=None, wait: float | None = None) -> str:
     """A whole-park answer (app.answers) as the JSON text it is kept as, computed on a
     pooled connection of its own: `answers.Computing` (503, Retry-After) when it is not
-    ready within ANSWER_WAIT_SECONDS."""
+    ready within `wait` seconds (ANSWER_WAIT_SECONDS by default)."""
+    if wait is None:
+        wait = current_app.config["ANSWER_WAIT_SECONDS"]
     return answers.get(get_db(), pool().connection, current_app.json.dumps, park_id, kind,
-                       as_of, current_app.config["ANSWER_WAIT_SECONDS"])
+                       as_of, wait)

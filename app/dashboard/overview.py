@@ -24,6 +24,8 @@ ZONE_LAND = (("developable", "development_rate", "denominator"),
              ("built", "built_rate", "numerator"))
 ORDER = list(indicator.INDICATORS)
 Kept = Callable[[str], Any]
+# the whole-park parts as of today, app.answers' kinds (kept on the web, dashboard.web)
+KEPT = ("indicators", "summary", "priority_top")
 TOTAL_FLAGS = ("idle", "idle_disposed", "low_efficiency", "approved_not_supplied",
                "supplied_not_used")
 

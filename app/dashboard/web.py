@@ -9,12 +9,14 @@
 from __future__ import annotations
 
 import json
+import time
+from contextlib import suppress
 from urllib.parse import quote
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext
 
-from .. import labels, params, parks
+from .. import answers, labels, params, parks
 from ..auth import access
 from ..errors import localized
 from ..i18n import current_language
@@ -67,9 +69,15 @@ def export():
 
 def _overview(park_id: int) -> dict:
     """The dashboard with its whole-park parts kept per data version (app.answers): a page
-    after an edit on a big park waits for them, or says they are being computed (503)."""
-    return overview.overview(get_db(), park_id, _zone(),
-                             lambda kind: json.loads(answer(park_id, kind)))
+    after an edit on a big park waits for them, or says they are being computed (503).
+    The parts are all started first and then waited for within one time limit, so the
+    request never waits for them one after another past the worker's timeout."""
+    for kind in overview.KEPT:
+        with suppress(answers.Computing):
+            answer(park_id, kind, wait=0)
+    deadline = time.monotonic() + current_app.config["ANSWER_WAIT_SECONDS"]
+    return overview.overview(get_db(), park_id, _zone(), lambda kind: json.loads(
+        answer(park_id, kind, wait=max(0.0, deadline - time.monotonic()))))
 
 
 def _zone() -> str | None:
