@@ -27,8 +27,13 @@ run: setup migrate demo
 # The 20 slowest tests and the branch coverage of app/ after the results.
 TEST_REPORT ?= --durations=20 --cov=app --cov-branch --cov-report=term
 
+# Test processes (pytest-xdist), a module each at a time: one process spends most of its
+# time waiting for PostgreSQL or Chromium, so two keep both cores busy. Each process has
+# its own template database and copies; TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
+
 test: setup-test
-	$(BIN)/pytest $(TEST_REPORT) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(TEST_REPORT) $(PYTEST_ARGS)
 
 stop:
 	@scripts/pg.sh stop
