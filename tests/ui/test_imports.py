@@ -90,7 +90,7 @@ def test_upload_choose_crs_fix_mapping_skip_commit_and_report(
     page, record = open_page(chromium_browser, 1440)
     try:
         login(page, live_server, *demo_users["planner"])
-        assert page.locator("a.nav-link[href='/imports']").inner_text() == "数据导入"
+        assert page.locator("#pa-menu a[href='/imports']").text_content() == "数据导入"
         open_imports(page, live_server)
         # the progress bar follows the upload (XMLHttpRequest's upload progress)
         page.evaluate("""() => { window.__progress = [];
@@ -246,7 +246,7 @@ def test_a_viewer_gets_403_and_no_menu_link(chromium_browser, live_server, demo_
     page, record = open_page(chromium_browser, 1440)
     try:
         login(page, live_server, *demo_users["viewer"])
-        assert page.locator("a.nav-link[href='/imports']").count() == 0
+        assert page.locator("#pa-menu a[href='/imports']").count() == 0
         assert page.goto(live_server + "/imports").status == 403
         assert record.external_requests() == []
     finally:
