@@ -322,6 +322,11 @@ def test_a_drawing_takes_several_cad_layers_at_once(chromium_browser, live_serve
         chosen = page.eval_on_selector_all("#pa-import-source option:checked",
                                            "os => os.map(o => o.value)")
         assert sorted(chosen) == ["DLSS", "JZX"]
+        # the table names each feature's CAD layer
+        assert page.is_visible("#pa-import-layer-col")
+        layers = page.eval_on_selector_all("#pa-import-table td.pa-col-layer",
+                                           "tds => tds.map(td => td.textContent)")
+        assert sorted(layers) == ["DLSS", "JZX", "JZX"]
         page.screenshot(path=str(artifacts_dir / "imports-cad-layers-1024.png"), full_page=True)
         page.click("#pa-import-cancel")
         wait_until(page, f"document.querySelector('{PANEL}').dataset.state === 'cancelled'")
