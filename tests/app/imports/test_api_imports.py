@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +14,7 @@ import openpyxl
 from app.imports import run
 from tests.builders import (
     ORIGIN,
+    approval_txt,
     bare_gbk_shapefile,
     gk_feature_collection,
     make_app,
@@ -271,3 +273,24 @@ def test_several_cad_layers_import_together_one_only_itself(client, conn, tmp_pa
     chosen = planner.put(f"{API}/imports/{again.get_json()['id']}",
                          json={"layer": "JZX,DK"}).get_json()
     assert len(chosen["preview"]["features"]) == 3
+
+
+def test_a_broken_approval_txt_is_refused_naming_line_and_field_in_both_languages(
+        client, tmp_path):
+    """The 报批坐标 TXT reader's line messages reach the import API as catalogue texts:
+    Chinese by default, English on request, with the line, the field and the value."""
+    path = approval_txt(tmp_path / "报批坐标.txt",
+                        [(square(X, Y + 2500, 100), "TXT-1", "一号地块", "0601")])
+    broken = re.sub(rb"(?m)^J2,1,(\d+)\.", rb"J2,1,\1x.", path.read_bytes())
+    planner = api_login(client, "planner")
+
+    def refused(lang: str) -> dict:
+        return api_error(planner.post(
+            f"{API}/imports?park=JSCY&lang={lang}", content_type="multipart/form-data",
+            data={"layer": "plots", "file": (io.BytesIO(broken), "报批坐标.txt")}), 400)
+
+    zh, en = refused("zh")["message"], refused("en")["message"]
+    assert zh.startswith("报批坐标.txt"), zh
+    assert "第 14 行：X（北坐标） 的数值 '3267500x.0000' 无效" in zh, zh
+    assert "line 14: bad number '3267500x.0000'" in en and "for X (northing)" in en, en
+    assert "行" not in en and "数值" not in en
