@@ -1,4 +1,4 @@
-"""The menu bar (app/navigation.py, templates/base.html): a few menus, each entry a page
+"""The menu bar (app/web_navigation.py, templates/base.html): a few menus, each entry a page
 the role may open (and every page a role may open from it answers), the current page
 marked with aria-current and its menu active."""
 
@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from app.navigation import MENUS
+from app.web_navigation import MENUS
 from tests.builders import make_app
 from tests.client import login
 
