@@ -191,7 +191,7 @@ def test_zone_names_in_the_page_language_on_the_page_and_in_the_workbook(client,
     login(client, "viewer")
     html = client.get(f"/cleanup/idle?park=CLN&as_of=2026-01-01&lang={lang}").get_data(
         as_text=True)
-    cells = re.findall(r'<td class="pa-cleanup-text">([^<]*)</td>', html)
+    cells = re.findall(r'<td class="pa-cleanup-text[^"]*">([^<]*)</td>', html)
     options = re.findall(r'<option value="Z[AB]"[^>]*>([^<]*)</option>', html)
     if lang == "en":
         assert "North Area" in cells and "北片区" not in html
