@@ -11,7 +11,7 @@ def create_app(config: dict | None = None):
     """
     from flask import Flask
 
-    from . import api, auth, i18n, security, web, web_db, web_errors
+    from . import api, auth, i18n, security, web, web_db, web_errors, web_navigation
     from . import config as settings
     from .basemap import web as basemap_web
     from .dashboard import web as dashboard_web
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None):
     web_db.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    web_navigation.init_app(app)
     web.init_app(app)
     web_errors.init_app(app)
     security.init_app(app)

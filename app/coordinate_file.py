@@ -35,6 +35,7 @@ from shapely.prepared import prep
 from app.errors import BadRequest, Text
 from app.labels import N_
 from app.plan_result import POINT_DECIMALS, BoundaryPoint, PlanResult, closed_rings
+from app.schemas import geometry_reason
 
 ATTRIBUTES = "属性描述"
 PARCELS = "地块坐标"
@@ -319,9 +320,16 @@ def _show(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:40] + "…")
 
 
+# The numeric fields of the file, as its messages name them
+AREA_FIELD = N_("the parcel area")
+X_FIELD = N_("X (northing)")
+Y_FIELD = N_("Y (easting)")
+
+
 def _number(no: int, text: str, what: str) -> float:
     if not _NUMBER.fullmatch(text):
-        raise _at(no, N_("bad number %(text)s for %(what)s"), text=repr(text), what=what)
+        raise _at(no, N_("bad number %(text)s for %(what)s"), text=repr(text),
+                  what=Text(what))
     return float(text)
 
 
@@ -340,7 +348,7 @@ def _header(no: int, fields: list[str]) -> _Draft:
     if not _WHOLE.fullmatch(count_text):
         raise _at(no, N_("bad 界址点数 %(text)s (expected a whole number)"),
                   text=repr(count_text))
-    area = _number(no, area_text, "地块面积")
+    area = _number(no, area_text, AREA_FIELD)
     if not values[2]:
         raise _at(no, N_("the parcel has no 地块编号"))
     if values[4] != POLYGON:
@@ -361,8 +369,8 @@ def _add_point(draft: _Draft, no: int, fields: list[str]) -> None:
         raise _at(no, N_("the point has no 点号"))
     if not _WHOLE.fullmatch(ring_text) or int(ring_text) < 1:
         raise _at(no, N_("bad 圈号 %(text)s (expected 1, 2, …)"), text=repr(ring_text))
-    x = _number(no, x_text, "X")
-    y = _number(no, y_text, "Y")
+    x = _number(no, x_text, X_FIELD)
+    y = _number(no, y_text, Y_FIELD)
     draft.coord_decimals = max(draft.coord_decimals, _decimals(x_text), _decimals(y_text))
     draft.points.append((no, name, int(ring_text), x, y))
 
@@ -411,7 +419,7 @@ def _parcel(d: _Draft, check_areas: bool = True) -> Parcel:
         if not polygon.is_valid:
             raise _at(first_line, N_("parcel %(code)s ring %(ring)s is not a simple closed "
                                      "ring (%(reason)s)"), code=code, ring=ring_no,
-                      reason=shapely.is_valid_reason(polygon))
+                      reason=geometry_reason(shapely.is_valid_reason(polygon)))
         # a ring inside an earlier outer ring (and not inside one of its holes, which
         # would make it an island) is a hole of it; otherwise it starts a new part
         owner = next((part for part in parts if part[1].covers(polygon)
@@ -424,7 +432,7 @@ def _parcel(d: _Draft, check_areas: bool = True) -> Parcel:
     geometry = MultiPolygon([Polygon(part[0].exterior.coords, part[2]) for part in parts])
     if not geometry.is_valid:
         raise _at(d.line, N_("parcel %(code)s: the polygon is not valid (%(reason)s)"),
-                  code=code, reason=shapely.is_valid_reason(geometry))
+                  code=code, reason=geometry_reason(shapely.is_valid_reason(geometry)))
 
     if check_areas:
         _check_area(d, code, geometry)

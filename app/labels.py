@@ -131,3 +131,9 @@ COMPENSATION = {"land": N_("Zone price"), "crops": N_("Young crops"),
 INDICATORS = {"investment_intensity": N_("Investment intensity"), "plot_ratio": N_("Plot ratio"),
               "building_coefficient": N_("Building coefficient"),
               "admin_living_share": N_("Admin and living share"), "tax_per_mu": N_("Tax per mu")}
+
+
+def local_name(row: dict, lang: str, key: str = "name") -> str | None:
+    """A row's name in a page's language: `<key>_en` on English pages when it has one
+    (zones and parks carry name_en), else the Chinese `<key>`."""
+    return (row.get(f"{key}_en") or row[key]) if lang == "en" else row[key]

@@ -361,6 +361,23 @@ def cass_dxf(path: Path, parcels: list[tuple[list, list, str]]) -> Path:
     return path
 
 
+def two_layer_dxf(path: Path, x: float, y: float) -> Path:
+    """A CASS drawing (as cass_dxf) with parcels CAD-A1, CAD-A2 on JZX and CAD-B1 drawn on
+    another layer, DK; each numbered by a ZDH text inside it. 100 m squares from (x, y)
+    eastwards, 200 m apart."""
+    import ezdxf
+
+    cass_dxf(path, [(square(x + 200 * i, y, 100), [], f"CAD-A{i + 1}") for i in range(2)])
+    drawing = ezdxf.readfile(path)
+    drawing.layers.add("DK")
+    drawing.modelspace().add_lwpolyline(square(x + 400, y, 100), close=True,
+                                        dxfattribs={"layer": "DK"})
+    drawing.modelspace().add_text("CAD-B1", dxfattribs={"layer": "ZDH",
+                                                        "insert": (x + 450, y + 50)})
+    drawing.saveas(path)
+    return path
+
+
 def approval_txt(path: Path, parcels: list[tuple[list, str, str, str]]) -> Path:
     """The 报批坐标 TXT (DESIGN §4.8) in GBK: each parcel (ring in GK zone 38 with the zone
     prefix as (easting, northing), 地块编号, 地块名称, 地类编码), its area in 公顷, the

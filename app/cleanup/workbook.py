@@ -11,7 +11,7 @@ from datetime import date
 import psycopg
 
 from ..exporters.headings import pick, vocabulary_name
-from ..labels import DISPOSALS, STAGES
+from ..labels import DISPOSALS, STAGES, local_name
 from ..projects.report import new_workbook, write_cell
 from . import lists
 
@@ -57,7 +57,7 @@ def cells(row: dict, n: int, name: str, lang: str) -> dict:
     """One plot's cells, by column."""
     kinds = lists.KINDS[name]
     return {**{k: row.get(k) for k in COMMON + CLOCK}, "n": n,
-            "zone": row["zone_name"] or row["zone"],
+            "zone": local_name(row, lang, "zone_name") or row["zone"],
             "stage": vocabulary_name(STAGES, row["stage"], lang) if row["stage"] else None,
             "kinds": pick(("、", ", "), lang).join(vocabulary_name(kinds, k, lang)
                                                   for k in row["kinds"]),
@@ -75,7 +75,7 @@ def xlsx(conn: psycopg.Connection, park: dict, name: str, as_of: date | None,
     fmt["total"] = book.add_format({"bold": True, "border": 1, "num_format": "0.0000"})
     cols = columns(name)
     title = vocabulary_name(lists.LISTS, name, lang)
-    park_name = (park.get("name_en") or park["name"]) if lang == "en" else park["name"]
+    park_name = local_name(park, lang)
     ws = book.add_worksheet(title[:31])
     heading = f"{park_name}: {title} list" if lang == "en" else f"{park_name}{title}清单"
     write_cell(ws, 0, 0, heading, fmt["title"])

@@ -168,7 +168,7 @@ def read(path: Path, *, file: str, layer: str | None = None,
         if i in label_of:
             props[PARCEL_NO] = label_of[i]
         features.append(Feature(len(features) + 1, Text(ENTITY, layer=name, handle=handle),
-                                geom, props))
+                                geom, props, name))
     return Incoming(format="dxf", layer=",".join(chosen), layers=names, features=features,
                     encoding=_text_encoding(doc), encoding_source=source,
                     layer_counts=dict(sorted(counts.items())), warnings=warnings)

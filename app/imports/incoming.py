@@ -18,12 +18,14 @@ from ..errors import Text
 @dataclass(frozen=True)
 class Feature:
     """One feature as read; `n` counts from 1 in file order, `where` names it for messages
-    (第 12 个要素, 图层 JZX 实体 2F, 第 5 行)."""
+    (第 12 个要素, 图层 JZX 实体 2F, 第 5 行); `layer` the layer it came from when a read
+    takes several at once (a drawing's CAD layers)."""
 
     n: int
     where: Text
     geometry: BaseGeometry | None
     properties: dict[str, object]
+    layer: str | None = None
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def crs_of(incoming: Incoming, chosen: int | None) -> int:
 
 def _rows(layer: str, incoming: Incoming, mapping: mappings.Mapping, field_problems: list,
           values: dict[int, dict]):
-    """The COPY rows (n, code, vals, declared_m2, wkb, place), collecting the field
+    """The COPY rows (n, code, vals, declared_m2, wkb, place, layer), collecting the field
     problems."""
     features = incoming.features
     wkbs = shapely.to_wkb([f.geometry for f in features], output_dimension=2)
@@ -149,7 +149,7 @@ def _rows(layer: str, incoming: Incoming, mapping: mappings.Mapping, field_probl
                json.dumps({k: v for k, v in vals.items() if k not in mappings.NOT_STORED},
                           ensure_ascii=False),
                vals.get(mappings.DECLARED_AREA), wkb,
-               json.dumps(dump(feature.where), ensure_ascii=False))
+               json.dumps(dump(feature.where), ensure_ascii=False), feature.layer)
 
 
 def stage(conn: psycopg.Connection, park_id: int, layer: str, incoming: Incoming,
@@ -165,7 +165,7 @@ def stage(conn: psycopg.Connection, park_id: int, layer: str, incoming: Incoming
     q.create_stage(conn)
     values: dict[int, dict] = {}
     field_problems: list[tuple[int, str, Text]] = []
-    with conn.cursor().copy("COPY import_stage (n, code, vals, declared_m2, wkb, place) "
+    with conn.cursor().copy("COPY import_stage (n, code, vals, declared_m2, wkb, place, layer) "
                             "FROM STDIN") as copy:
         for i, row in enumerate(_rows(layer, incoming, mapping, field_problems, values), 1):
             copy.write_row(row)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from pathlib import Path
 
 import pytest
 import shapely
+from babel.support import Translations
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon, box
@@ -394,7 +396,7 @@ J5,2,3256150.0000,38403050.0000
     (VALID + "[属性描述]\n", 11, "twice"),
     ("[属性描述]\n[地块坐标]\n3,0.1,D,丁,面,,,,@\nJ1,1,1,1\nJ2,1,2,2\nJ1,1,1,1\n", 4,
      "at least 3"),
-    (BOW_TIE, 5, "Self-intersection"),
+    (BOW_TIE, 5, "crosses itself"),
     (OVERLAPPING_PARTS, 5, "not valid"),
 ])
 def test_malformed_input_names_the_line(text, line, problem):
@@ -402,6 +404,37 @@ def test_malformed_input_names_the_line(text, line, problem):
         read_text(text)
     assert err.value.message.startswith(f"line {line}:"), err.value.message
     assert problem in err.value.message
+
+
+ZH = Translations.load(Path(__file__).resolve().parents[2] / "app/translations", ["zh"])
+
+
+@pytest.mark.parametrize(("text", "english", "chinese"), [
+    (replace_line(7, "J2,1,3256100.00x0,38403100.0000"),
+     "line 7: bad number '3256100.00x0' for X (northing)",
+     "第 7 行：X（北坐标） 的数值 '3256100.00x0' 无效"),
+    (replace_line(8, "J3,1,3256000.0000,nan"),
+     "line 8: bad number 'nan' for Y (easting)", "第 8 行：Y（东坐标） 的数值 'nan' 无效"),
+    (replace_line(5, "5,1.0o,A-1,甲地块,面,,,,@"),
+     "line 5: bad number '1.0o' for the parcel area", "第 5 行：地块面积 的数值 '1.0o' 无效"),
+    (BOW_TIE, "line 5: parcel C-3 ring 1 is not a simple closed ring (the outline crosses "
+              "itself at [", "第 5 行：地块 C-3 第 1 圈不是简单闭合环（图形边界在 ["),
+    (OVERLAPPING_PARTS, "line 5: parcel A-1: the polygon is not valid (",
+     "第 5 行：地块 A-1：多边形无效（"),
+    (replace_line(5, "5,0.999000,A-1,甲地块,面,,工业用地,0601,@"),
+     "line 5: parcel A-1 declares 0.999 公顷 but its boundary encloses 1.000000 公顷",
+     "第 5 行：地块 A-1 申报面积 0.999 公顷，但其界址围成 1.000000 公顷"),
+])
+def test_line_messages_in_english_and_chinese(text, english, chinese):
+    """Every part of a line message is a catalogue text: the field a bad number is in, the
+    geometry's problem (GEOS's words mapped like the API's), in Chinese by default where
+    shown and in English on request."""
+    with pytest.raises(BadRequest) as err:
+        read_text(text)
+    assert str(err.value.message).startswith(english), err.value.message
+    zh = err.value.localize(ZH.gettext).message
+    assert zh.startswith(chinese), zh
+    assert not re.search(r"[A-Za-z]{3,}", zh.replace("nan", "")), zh  # no English words left
 
 
 def test_area_mismatch_names_the_parcel():

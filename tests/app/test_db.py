@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Every module that is not web glue: what the CLI, scripts and other front ends build on.
 WEB_MODULES = {"api", "auth", "cli", "i18n", "security", "web", "web_db", "web_errors",
-               "web_json", "web_projects", "web_ogc", "web_cleanup"}
+               "web_json", "web_projects", "web_ogc", "web_cleanup", "web_navigation"}
 DOMAIN = sorted(
     f"app.{p.stem}" for p in (ROOT / "app").glob("*.py")
     if p.stem != "__init__" and p.stem not in WEB_MODULES

@@ -90,7 +90,7 @@ def test_upload_choose_crs_fix_mapping_skip_commit_and_report(
     page, record = open_page(chromium_browser, 1440)
     try:
         login(page, live_server, *demo_users["planner"])
-        assert page.locator("a.nav-link[href='/imports']").inner_text() == "数据导入"
+        assert page.locator("#pa-menu a[href='/imports']").text_content() == "数据导入"
         open_imports(page, live_server)
         # the progress bar follows the upload (XMLHttpRequest's upload progress)
         page.evaluate("""() => { window.__progress = [];
@@ -246,7 +246,7 @@ def test_a_viewer_gets_403_and_no_menu_link(chromium_browser, live_server, demo_
     page, record = open_page(chromium_browser, 1440)
     try:
         login(page, live_server, *demo_users["viewer"])
-        assert page.locator("a.nav-link[href='/imports']").count() == 0
+        assert page.locator("#pa-menu a[href='/imports']").count() == 0
         assert page.goto(live_server + "/imports").status == 403
         assert record.external_requests() == []
     finally:
@@ -322,6 +322,11 @@ def test_a_drawing_takes_several_cad_layers_at_once(chromium_browser, live_serve
         chosen = page.eval_on_selector_all("#pa-import-source option:checked",
                                            "os => os.map(o => o.value)")
         assert sorted(chosen) == ["DLSS", "JZX"]
+        # the table names each feature's CAD layer
+        assert page.is_visible("#pa-import-layer-col")
+        layers = page.eval_on_selector_all("#pa-import-table td.pa-col-layer",
+                                           "tds => tds.map(td => td.textContent)")
+        assert sorted(layers) == ["DLSS", "JZX", "JZX"]
         page.screenshot(path=str(artifacts_dir / "imports-cad-layers-1024.png"), full_page=True)
         page.click("#pa-import-cancel")
         wait_until(page, f"document.querySelector('{PANEL}').dataset.state === 'cancelled'")

@@ -421,9 +421,12 @@ function showResult(view) {
   });
   $('problems').hidden = report.problems.length === 0;
   var props = {};
+  var several = false;  // features from several CAD layers: a column names each one's
   (view.preview ? view.preview.features : []).forEach(function (f) {
     props[f.properties.n] = f.properties;
+    several = several || Boolean(f.properties.source_layer);
   });
+  $('layer-col').hidden = !several;
   report.rows.slice(0, TABLE_ROWS).forEach(function (r) {
     var p = props[r.n] || {};
     var row = el('tr');
@@ -432,6 +435,11 @@ function showResult(view) {
     if (problemsByN[r.n]) { row.classList.add('pa-import-bad'); }
     row.appendChild(el('td', 'pa-num', r.n));
     row.appendChild(el('td', null, r.where));
+    if (several) {
+      var layerCell = el('td', 'pa-col-layer', p.source_layer || '');
+      layerCell.setAttribute('data-layer', p.source_layer || '');
+      row.appendChild(layerCell);
+    }
     row.appendChild(el('td', null, r.code || ''));
     row.appendChild(el('td', 'pa-col-name', p.name || ''));
     row.appendChild(el('td', 'text-end pa-num',

@@ -2,7 +2,8 @@
 -- One clean-up list as of a date (cleanup_plots, sql/source/20_cleanup.sql), filtered:
 -- zone code, a type/cause (one of the row's kinds), the land user (用地单位, a part of
 -- its name) and the deadline window (the next mark within that many days, or passed already).
-SELECT p.id, p.code, p.name, z.code AS zone, z.name AS zone_name, p.owner, p.land_user,
+SELECT p.id, p.code, p.name, z.code AS zone, z.name AS zone_name, z.name_en AS zone_name_en,
+       p.owner, p.land_user,
        p.contract_no, p.planned_use, m2_to_mu(p.area_m2) AS area_mu, p.land_price,
        p.approved_on, p.supplied_on, p.agreed_start_on, c.stage, c.flags, c.kinds,
        c.clock_from, c.deadline_on, c.mark_1y, c.mark_2y, c.days_left, c.days_over,

@@ -3,7 +3,8 @@
 -- that fills, validates and commits it. n numbers the features in file order; vals holds
 -- the mapped values (column → value), declared_m2 the declared area converted to m²; wkb
 -- the geometry as read, geom it in CGCS2000, geom_gk in the park's GK CRS; place how
--- messages name the feature (a Text as app.imports.incoming.dump writes it), for the report.
+-- messages name the feature (a Text as app.imports.incoming.dump writes it), for the report;
+-- layer the source layer of a feature when the read took several (a drawing's CAD layers).
 CREATE TEMPORARY TABLE import_stage (
   n integer PRIMARY KEY,
   code text,
@@ -14,5 +15,6 @@ CREATE TEMPORARY TABLE import_stage (
   geom_gk geometry,
   repaired boolean NOT NULL DEFAULT false,
   action text,
-  place jsonb
+  place jsonb,
+  layer text
 ) ON COMMIT DROP;

@@ -178,3 +178,30 @@ def test_xlsx_in_the_land_office_layout(client, conn, park, lang):
     assert first.value == "=甲公司" and first.data_type == "s"  # text, not a formula
     days = head.index("已历天数" if lang == "zh" else "Age (days)")
     assert body[0][days] == (D - date(2023, 6, 10)).days
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_zone_names_in_the_page_language_on_the_page_and_in_the_workbook(client, conn, park,
+                                                                         lang):
+    """Zones carry name_en: an English page and workbook name them in English (a zone
+    without one keeps its Chinese name), a Chinese one in Chinese."""
+    conn.execute("UPDATE zones SET name = '北片区', name_en = 'North Area' WHERE code = 'ZA'")
+    conn.execute("UPDATE zones SET name = '南片区', name_en = NULL WHERE code = 'ZB'")
+    conn.commit()
+    login(client, "viewer")
+    html = client.get(f"/cleanup/idle?park=CLN&as_of=2026-01-01&lang={lang}").get_data(
+        as_text=True)
+    cells = re.findall(r'<td class="pa-cleanup-text[^"]*">([^<]*)</td>', html)
+    options = re.findall(r'<option value="Z[AB]"[^>]*>([^<]*)</option>', html)
+    if lang == "en":
+        assert "North Area" in cells and "北片区" not in html
+        assert options == ["ZA North Area", "ZB 南片区"]
+    else:
+        assert "北片区" in cells and "North Area" not in html
+    response = client.get(f"/cleanup/idle/export.xlsx?park=CLN&as_of=2026-01-01&lang={lang}")
+    ws = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    zone = rows[3].index("Zone" if lang == "en" else "功能分区")
+    by_code = {r[1]: r[zone] for r in rows[4:-1]}
+    assert by_code == ({"I1": "North Area", "I2": "南片区"} if lang == "en" else
+                       {"I1": "北片区", "I2": "南片区"})

@@ -6,12 +6,21 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
 
 from app.imports import run
-from tests.builders import ORIGIN, bare_gbk_shapefile, gk_feature_collection, make_app, square
+from tests.builders import (
+    ORIGIN,
+    approval_txt,
+    bare_gbk_shapefile,
+    gk_feature_collection,
+    make_app,
+    square,
+    two_layer_dxf,
+)
 from tests.client import api_error, api_login
 
 API = "/api/v1"
@@ -223,3 +232,65 @@ def test_an_unreadable_upload_is_refused_and_leaves_no_file(app, client, conn):
     run = conn.execute("SELECT state, report FROM import_runs ORDER BY id DESC LIMIT 1").fetchone()
     assert run["state"] == "refused" and run["report"]["error"]
 
+
+
+def _upload_drawing(planner, path: Path, source_layer: str):
+    return planner.post(f"{API}/imports?park=JSCY&lang=en", content_type="multipart/form-data",
+                        data={"layer": "plots", "crs": "4526", "source_layer": source_layer,
+                              "file": (io.BytesIO(path.read_bytes()), path.name)})
+
+
+def test_several_cad_layers_import_together_one_only_itself(client, conn, tmp_path):
+    """Both layers chosen: the plots of both come in, each feature's layer in the preview
+    (ZDH numbers matched across them); one layer chosen: only its plots."""
+    path = two_layer_dxf(tmp_path / "宗地图.dxf", X, Y + 1500)
+    planner = api_login(client, "planner")
+    both = _upload_drawing(planner, path, "JZX,DK")
+    assert both.status_code == 201, both.get_data(as_text=True)[:500]
+    body = both.get_json()
+    assert body["source_layer"] == "JZX,DK" and body["layer_counts"]["DK"] == 1
+    assert sorted((f["properties"]["code"], f["properties"]["source_layer"])
+                  for f in body["preview"]["features"]) == [
+        ("CAD-A1", "JZX"), ("CAD-A2", "JZX"), ("CAD-B1", "DK")]
+    assert body["report"]["problems"] == []
+    done = planner.post(f"{API}/imports/{body['id']}/commit", json={}).get_json()
+    assert done["state"] == "committed" and done["counts"]["inserted"] == 3
+    assert [r["code"] for r in conn.execute(
+        "SELECT code FROM plots WHERE code LIKE 'CAD-%' ORDER BY code")] == [
+        "CAD-A1", "CAD-A2", "CAD-B1"]
+    conn.execute("DELETE FROM plots WHERE code LIKE 'CAD-%'")
+    conn.commit()
+    one = _upload_drawing(planner, path, "DK").get_json()
+    assert [f["properties"]["code"] for f in one["preview"]["features"]] == ["CAD-B1"]
+    done = planner.post(f"{API}/imports/{one['id']}/commit", json={}).get_json()
+    assert done["counts"]["inserted"] == 1
+    assert [r["code"] for r in conn.execute(
+        "SELECT code FROM plots WHERE code LIKE 'CAD-%'")] == ["CAD-B1"]
+    # and back to both with a PUT of the choice
+    again = _upload_drawing(planner, path, "JZX")
+    assert [f["properties"]["code"] for f in again.get_json()["preview"]["features"]] == [
+        "CAD-A1", "CAD-A2"]
+    chosen = planner.put(f"{API}/imports/{again.get_json()['id']}",
+                         json={"layer": "JZX,DK"}).get_json()
+    assert len(chosen["preview"]["features"]) == 3
+
+
+def test_a_broken_approval_txt_is_refused_naming_line_and_field_in_both_languages(
+        client, tmp_path):
+    """The 报批坐标 TXT reader's line messages reach the import API as catalogue texts:
+    Chinese by default, English on request, with the line, the field and the value."""
+    path = approval_txt(tmp_path / "报批坐标.txt",
+                        [(square(X, Y + 2500, 100), "TXT-1", "一号地块", "0601")])
+    broken = re.sub(rb"(?m)^J2,1,(\d+)\.", rb"J2,1,\1x.", path.read_bytes())
+    planner = api_login(client, "planner")
+
+    def refused(lang: str) -> dict:
+        return api_error(planner.post(
+            f"{API}/imports?park=JSCY&lang={lang}", content_type="multipart/form-data",
+            data={"layer": "plots", "file": (io.BytesIO(broken), "报批坐标.txt")}), 400)
+
+    zh, en = refused("zh")["message"], refused("en")["message"]
+    assert zh.startswith("报批坐标.txt"), zh
+    assert "第 14 行：X（北坐标） 的数值 '3267500x.0000' 无效" in zh, zh
+    assert "line 14: bad number '3267500x.0000'" in en and "for X (northing)" in en, en
+    assert "行" not in en and "数值" not in en

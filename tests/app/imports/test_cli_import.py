@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from tests.builders import ORIGIN, gk_feature_collection, square, table_checksums
+from tests.builders import ORIGIN, gk_feature_collection, square, table_checksums, two_layer_dxf
 
 X, Y = ORIGIN[0] + 2000, ORIGIN[1] + 7000
 
@@ -88,3 +88,18 @@ def test_a_refusal_by_the_database_mid_way_writes_nothing_and_is_recorded(run, t
     assert result.exit_code == 1 and "FAR-X" in result.output
     assert table_checksums(conn) | {"import_runs": None} == before
     assert conn.execute("SELECT state FROM import_runs").fetchone()["state"] == "refused"
+
+
+def test_several_cad_layers_with_layer(run, tmp_path, conn):
+    """`--layer JZX,DK` reads both layers of a drawing; `--layer DK` only its own."""
+    path = two_layer_dxf(tmp_path / "宗地图.dxf", X, Y + 1500)
+    one = run("import", "plots", path, "--park", "JSCY", "--crs", 4526, "--layer", "DK",
+              "--dry-run")
+    assert one.exit_code == 0, one.output
+    assert "inserted 1," in one.output
+    both = run("import", "plots", path, "--park", "JSCY", "--crs", 4526, "--layer", "JZX,DK")
+    assert both.exit_code == 0, both.output
+    assert "inserted 3," in both.output
+    assert [r["code"] for r in conn.execute(
+        "SELECT code FROM plots WHERE code LIKE 'CAD-%' ORDER BY code")] == [
+        "CAD-A1", "CAD-A2", "CAD-B1"]
