@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, jsonify, make_response, render_template, request, url_for
 from flask_babel import gettext
 
-from . import params
+from . import geojson, params
 from .auth import access, request_role
 from .errors import localized
 from .i18n import current_language
@@ -167,8 +167,7 @@ def _items(collection):
 
 def _features_json(doc: dict, features: str, crs: str):
     """A FeatureCollection whose features are the database's JSON text, passed on as is."""
-    body = json.dumps(doc, ensure_ascii=False)[:-1] + ', "features": ' + features + "}"
-    response = make_response(body)
+    response = make_response(geojson.with_features(doc, features))
     response.mimetype = FEATURES
     response.headers["Content-Crs"] = f"<{crs}>"
     response.vary.add("Accept")

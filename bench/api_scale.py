@@ -72,6 +72,8 @@ def main() -> None:
                         help="whole-park answers computed afresh, each")
     parser.add_argument("--whole-only", action="store_true",
                         help="only the whole-park answers (part 5)")
+    parser.add_argument("--no-whole", action="store_true",
+                        help="skip the whole-park answers (part 5)")
     args = parser.parse_args()
 
     data = generated(args.plots, 1)
@@ -148,7 +150,8 @@ def main() -> None:
         print(f"a page of 1000 plots: {len(page.data) / 1e6:.2f} MB plain, "
               f"{len(zipped.data) / 1e6:.2f} MB gzipped; "
               f"If-None-Match → {get_status(client, auth, page.headers['ETag'])}")
-        whole_park(client, auth, conn, args.runs, args.first_runs)
+        if not args.no_whole:
+            whole_park(client, auth, conn, args.runs, args.first_runs)
 
     print("load average " + _load())
 
