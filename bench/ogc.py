@@ -24,6 +24,7 @@ Usage: .venv/bin/python -m bench.ogc [--plots 100000] [--repeat 15] [--reuse]
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import threading
@@ -71,6 +72,8 @@ def _alternate(fns: dict, n: int) -> dict[str, list[float]]:
 
 def _serve(url: str) -> str:
     from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
 
     application = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "PUBLIC_READ": False})
     server = make_server("127.0.0.1", 0, application, threaded=True)
