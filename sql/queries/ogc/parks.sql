@@ -1,14 +1,16 @@
 -- name: parks(park_id)
 -- The parks a request reads (one, or every park): their Gauss-Krüger CRSs (with and
--- without the zone prefix) and the extent of their zones and plots in lon/lat.
-SELECT p.id, p.code, p.gk_epsg, p.gk_epsg_prefixed,
-       ST_XMin(e.extent) AS minx, ST_YMin(e.extent) AS miny,
-       ST_XMax(e.extent) AS maxx, ST_YMax(e.extent) AS maxy
+-- without the zone prefix). Every items request reads them (its CRSs): no geometry here.
+SELECT p.id, p.code, p.gk_epsg, p.gk_epsg_prefixed
 FROM parks p
-LEFT JOIN LATERAL (
-  SELECT ST_Extent(g) AS extent FROM (
-    SELECT geom AS g FROM zones WHERE park_id = p.id
-    UNION ALL SELECT geom FROM plots WHERE park_id = p.id) AS parts
-) AS e ON true
 WHERE :park_id::int IS NULL OR p.id = :park_id
 ORDER BY p.id;
+
+-- name: extent(park_id)^
+-- The extent of the zones and plots of the parks a request reads (one, or every park) in
+-- lon/lat (a collection's description; 0.3 s on a park of 100 000 plots).
+SELECT ST_XMin(e) AS minx, ST_YMin(e) AS miny, ST_XMax(e) AS maxx, ST_YMax(e) AS maxy
+FROM (SELECT ST_Extent(g) AS e FROM (
+  SELECT geom AS g FROM zones WHERE :park_id::int IS NULL OR park_id = :park_id
+  UNION ALL
+  SELECT geom FROM plots WHERE :park_id::int IS NULL OR park_id = :park_id) AS parts) AS x;
