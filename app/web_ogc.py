@@ -15,6 +15,7 @@ from flask import Blueprint, jsonify, make_response, render_template, request, u
 from flask_babel import gettext
 
 from . import geojson, params
+from .api import compress_and_tag
 from .auth import access, request_role
 from .errors import localized
 from .i18n import current_language
@@ -23,6 +24,9 @@ from .web_db import get_db
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 FEATURES = "application/geo+json"
+# as the API's GeoJSON: gzipped to a client that accepts it (a page of 1 000 plots is 1 MB,
+# 0.1 MB gzipped), a strong ETag and 304 for If-None-Match
+bp.after_request(compress_and_tag)
 
 
 def prefers_html() -> bool:
