@@ -92,6 +92,16 @@ class Layer:
         """The FROM clause of the rows found before any state is evaluated."""
         return self.rows or self.source
 
+    def hits(self, state: list[str]) -> str:
+        """The query of CTE `hit`: the rows of CTE `ev` that meet the predicates on the
+        state. The state's joins narrow nothing that no predicate reads (every row has its
+        state): without one, `ev` itself (a join and a view less to plan, issue 14)."""
+        if not (self.with_ and state):
+            return "SELECT * FROM ev"
+        id_ = self.id_column
+        return (f"SELECT ev.* FROM ev JOIN {self.source} ON f.{id_} = ev.{id_} {self.joins} "
+                f"WHERE {' AND '.join(state)}")
+
     @property
     def key_columns(self) -> str:
         """The select list of a row's id, park and paging key over the source."""
@@ -284,14 +294,10 @@ def _search_sql(layer: Layer, active: tuple[str, ...], bbox: bool, after: bool) 
     window = f"WHERE {start} ORDER BY {key} LIMIT %(limit)s + 1 OFFSET %(offset)s"
     early = not state  # the page is known before any state is evaluated
     id_ = layer.id_column
-    # the state's joins narrow nothing that no predicate reads (every row has its state):
-    # without one, `hit` is `ev` (a join and a view less to plan, issue 14)
-    hit = (f"SELECT ev.* FROM ev JOIN {layer.source} ON f.{id_} = ev.{id_} {layer.joins} "
-           f"WHERE {' AND '.join(state)}" if layer.with_ and state else "SELECT * FROM ev")
     return f"""WITH cand AS NOT MATERIALIZED (
   SELECT {layer.key_columns} FROM {layer.candidates} WHERE {' AND '.join(where) or 'true'}),
 ev AS (SELECT f.* FROM cand f {window if early else ''}),
-{layer.with_}hit AS ({hit}),
+{layer.with_}hit AS ({layer.hits(state)}),
 pg AS MATERIALIZED (SELECT f.* FROM hit f {'ORDER BY ' + key if early else window})
 SELECT (SELECT count(*) FROM {'cand' if early else 'hit'}) AS matched,
        (SELECT count(*) FROM pg) AS fetched,

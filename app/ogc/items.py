@@ -66,12 +66,10 @@ def _sql(layer: layers.Layer, active: tuple[str, ...], bbox: crs_.Crs | None,
     geometry = crs_.geometry_sql(layer.geometry_json(), layer.geometry, out)
     if layer.with_:
         early = not state  # the page is known before any state is evaluated
-        hit = (f"SELECT ev.* FROM ev JOIN {layer.source} ON {key} = ev.{id_} {layer.joins} "
-               f"WHERE {' AND '.join(state)}" if state else "SELECT * FROM ev")
         ctes = f"""cand AS NOT MATERIALIZED (
   SELECT {layer.key_columns} FROM {layer.candidates} WHERE {' AND '.join(where) or 'true'}),
 ev AS (SELECT f.* FROM cand f {window if early else ''}),
-{layer.with_}hit AS MATERIALIZED ({hit}),
+{layer.with_}hit AS MATERIALIZED ({layer.hits(state)}),
 """
         rows = f"FROM {'cand' if early else 'hit'} f WHERE true"
         page = (f"SELECT {layer.columns} FROM (SELECT * FROM hit f {'' if early else window}) pg"
