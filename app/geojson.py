@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 
 def feature(row: dict) -> dict:
     """A Feature from a row with id, geometry (GeoJSON object) and properties."""
@@ -14,9 +16,17 @@ def collection(rows: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": [feature(r) for r in rows]}
 
 
-def page(result: dict) -> dict:
-    """A FeatureCollection of one page of a layer search ({features, matched}), with
-    numberMatched and numberReturned; the web layer adds the paging links."""
-    features = result["features"]
-    return {"type": "FeatureCollection", "features": features,
-            "numberMatched": result["matched"], "numberReturned": len(features), "links": []}
+def page_json(result: dict, links: list[dict]) -> str:
+    """A FeatureCollection of one page of a layer search (its features as JSON text,
+    `returned` of them, and `matched`), with numberMatched, numberReturned and the paging
+    links, as JSON text."""
+    return with_features({"type": "FeatureCollection", "numberMatched": result["matched"],
+                          "numberReturned": result["returned"], "links": links},
+                         result["features"])
+
+
+def with_features(doc: dict, features: str) -> str:
+    """The JSON text of a FeatureCollection document and its features' JSON text (the
+    database's, passed on as is)."""
+    return json.dumps(doc, ensure_ascii=False)[:-1] + ', "features": ' + \
+        features + "}"

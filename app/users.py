@@ -167,7 +167,8 @@ def revoke_token(conn: psycopg.Connection, username: str, token_id: int | None =
 
 
 def by_token(conn: psycopg.Connection, token: str) -> dict | None:
-    """The active user holding this unexpired, unrevoked API token, or None."""
+    """The active user holding this unexpired, unrevoked API token, or None; the user
+    found is the connection's actor from now on (the audit's, as db.set_actor)."""
     user = queries().users.by_token(conn, token_sha256=_digest(token))
     if user is not None and user["touch"]:  # at most once a minute: one round trip less
         queries().users.touch_token(conn, id=user["token_id"])

@@ -4,10 +4,13 @@ Loads (once; --reuse keeps it) one generated park into `parkatlas_bench_scale`, 
 in the same run, through the app (Flask's test client with a Bearer token: routing, the
 access check, the SQL and the JSON serialisation; no network) and against the bare SQL:
 
-  1. a 250 m bbox through /api/v1/plots vs the bare `geom && bbox` query returning the same
-     plots as GeoJSON (code only) plus its serialisation in Python (target ≤ 1.5×);
-  2. the same bbox with as_of another date (every plot in it evaluated on the spot);
-  3. a deep page of the plot list: offset=N vs after=<key of the plot before it>;
+  1. a 250 m bbox through /api/v1/plots vs the bare SQL of the same plots with the same
+     properties, written as GeoJSON text by PostgreSQL (the honest comparison: target
+     ≤ 1.5×), and vs the bare `geom && bbox` alone; the sides alternate window by window;
+  2. the same bbox with as_of another date (every plot in it evaluated on the spot), and
+     with If-None-Match (a 304);
+  3. a deep page of the plot list: offset=N vs after=<key of the plot before it> vs the
+     bare SQL of that page, and the first page;
   4. the size of a page of 1 000 plots, plain and gzipped;
   5. last (the longest): /status/summary and /readiness/priority, today and as of another
      date (the whole park): the first answer (computed; 503 `computing` waited out) and
@@ -16,7 +19,7 @@ access check, the SQL and the JSON serialisation; no network) and against the ba
 Prints min/median/max and the load average before and after.
 
 Usage: .venv/bin/python -m bench.api_scale [--plots 100000] [--windows 30] [--reuse]
-                                          [--whole-only]
+                                          [--whole-only | --no-whole]
 """
 
 from __future__ import annotations
@@ -34,12 +37,30 @@ from bench.common import fresh_database, generated, machine, server_url, timed
 
 BENCH_DB = "parkatlas_bench_scale"
 OTHER_DAY = "2027-06-01"
-BARE = """SELECT coalesce(json_agg(json_build_object(
-            'type', 'Feature', 'id', id,
-            'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(geom, 4326)), 9)::json,
-            'properties', json_build_object('code', code)) ORDER BY code), '[]') AS features
-          FROM plots
-          WHERE park_id = %s AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4490)"""
+# The bare SQL of a page, for the honest comparison: the plots' features with the same
+# properties as the app's (plot_features, the stored status and readiness of the park's
+# today joined plainly), written as GeoJSON by PostgreSQL into one text that the client
+# fetches as it is. `where` and `tail` pick the plots.
+BARE = """SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
+  json_build_object('type', 'Feature', 'id', f.id,
+                    'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(f.geom, 4326)),
+                                             9)::json,
+                    'properties', f.properties || jsonb_build_object(
+                      'stage', s.stage, 'flags', s.flags, 'level', r.level,
+                      'level_name', r.level_name, 'level_name_en', r.level_name_en,
+                      'serviced', r.serviced, 'evaluated_on', s.evaluated_on))
+  ORDER BY {order}), '[]'))::text AS doc
+FROM (SELECT id, code, geom, properties FROM plot_features f WHERE f.park_id = %(park)s
+      AND {where} {tail}) AS f
+JOIN plot_status s ON s.plot_id = f.id AND s.evaluated_on = park_today(%(park)s)
+JOIN plot_readiness r ON r.plot_id = f.id AND r.evaluated_on = park_today(%(park)s)"""
+ENVELOPE = "ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4490)"
+BARE_BBOX = BARE.format(order="f.code", where=f"f.geom && {ENVELOPE}", tail="")
+# a page of 1 000 plots after a code (the list's order within one park)
+BARE_PAGE = BARE.format(order="f.code", where="f.code > %(after)s",
+                        tail="ORDER BY f.code LIMIT 1000")
+# the bare `geom && bbox` alone: the ids of the plots in the window
+BARE_IDS = f"SELECT id FROM plots WHERE park_id = %(park)s AND geom && {ENVELOPE}"
 
 
 def _load() -> str:
@@ -72,6 +93,8 @@ def main() -> None:
                         help="whole-park answers computed afresh, each")
     parser.add_argument("--whole-only", action="store_true",
                         help="only the whole-park answers (part 5)")
+    parser.add_argument("--no-whole", action="store_true",
+                        help="skip the whole-park answers (part 5)")
     args = parser.parse_args()
 
     data = generated(args.plots, 1)
@@ -99,9 +122,9 @@ def main() -> None:
             assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
             return response
 
-        def bare(box):
-            rows = conn.execute(BARE, [park, *box]).fetchone()["features"]
-            return json.dumps({"type": "FeatureCollection", "features": rows})
+        def bare(sql: str, box) -> None:
+            conn.execute(sql, {"park": park, **dict(zip(("minx", "miny", "maxx", "maxy"), box,
+                                                          strict=True))}).fetchall()
 
         if args.whole_only:
             whole_park(client, auth, conn, args.runs, args.first_runs)
@@ -109,38 +132,53 @@ def main() -> None:
             return
         bbox = [",".join(f"{v:.7f}" for v in box) for box in boxes]
         get(f"/api/v1/plots?bbox={bbox[0]}")  # warm the pool and the caches
-        app_t, bare_t, other_t, counts = [], [], [], []
-        for box, text in zip(boxes, bbox, strict=True):
-            fc = json.loads(timed(get, f"/api/v1/plots?park={park}&bbox={text}")[0].data)
-            app_t.append(timed(get, f"/api/v1/plots?park={park}&bbox={text}")[1])
-            bare_t.append(timed(bare, box)[1])
-            other_t.append(timed(get, f"/api/v1/plots?park={park}&bbox={text}"
-                                      f"&as_of={OTHER_DAY}")[1])
+        times = {k: [] for k in ("app", "bare", "ids", "other", "304")}
+        counts = []
+        for box, text in zip(boxes, bbox, strict=True):  # the sides alternate window by window
+            url = f"/api/v1/plots?park={park}&bbox={text}"
+            fc = json.loads(get(url).data)
+            times["app"].append(timed(get, url)[1])
+            times["bare"].append(timed(bare, BARE_BBOX, box)[1])
+            times["ids"].append(timed(bare, BARE_IDS, box)[1])
+            times["other"].append(timed(get, f"{url}&as_of={OTHER_DAY}")[1])
+            tag = {"If-None-Match": client.get(url, headers=auth).headers["ETag"]}
+            not_modified, seconds = timed(client.get, url, headers={**auth, **tag})
+            assert not_modified.status_code == 304
+            times["304"].append(seconds)
             counts.append(fc["numberReturned"])
-        ratio = [a / b for a, b in zip(app_t, bare_t, strict=True)]
+        ratio = [a / b for a, b in zip(times["app"], times["bare"], strict=True)]
         print(f"250 m bbox ({min(counts)}–{max(counts)} plots, median "
-              f"{statistics.median(counts):.0f}), {len(boxes)} windows:")
-        print(f"  app /plots?bbox                 {spread(app_t)}")
-        print(f"  bare geom && bbox + json.dumps  {spread(bare_t)}")
-        print(f"  ratio app / bare                median {statistics.median(ratio):.2f}×  "
-              f"max {max(ratio):.2f}×")
-        print(f"  app /plots?bbox&as_of={OTHER_DAY}  {spread(other_t)}")
+              f"{statistics.median(counts):.0f}), {len(boxes)} windows, load {_load()}:")
+        print(f"  app /plots?bbox                    {spread(times['app'])}")
+        print(f"  bare SQL, same GeoJSON (text)      {spread(times['bare'])}")
+        print(f"  bare geom && bbox alone (ids)      {spread(times['ids'])}")
+        print(f"  ratio app / bare GeoJSON           median {statistics.median(ratio):.2f}×  "
+              f"min {min(ratio):.2f}×  max {max(ratio):.2f}× (paired by window)")
+        print(f"  app /plots?bbox&as_of={OTHER_DAY}  {spread(times['other'])}")
+        print(f"  app /plots?bbox, If-None-Match     {spread(times['304'])}")
 
         # a deep page: the 1000 plots after the first `deep`, by offset and by key
         deep = total - 1000
         key = conn.execute("SELECT park_id, code FROM plots ORDER BY park_id, code "
                            "OFFSET %s LIMIT 1", [deep - 1]).fetchone()
         after = params.cursor_text([key["park_id"], key["code"]])
-        by_offset = [timed(get, f"/api/v1/plots?limit=1000&offset={deep}") for _ in
-                     range(args.runs)]
-        by_key = [timed(get, f"/api/v1/plots?limit=1000&after={after}") for _ in
-                  range(args.runs)]
-        assert json.loads(by_offset[0][0].data)["features"] == \
-            json.loads(by_key[0][0].data)["features"]
-        print(f"page of 1000 at offset {deep}         {spread([t for _r, t in by_offset])}")
-        print(f"the same page by after=<key>         {spread([t for _r, t in by_key])}")
-        first = [timed(get, "/api/v1/plots?limit=1000")[1] for _ in range(args.runs)]
-        print(f"the first page of 1000               {spread(first)}")
+        deep_times = {k: [] for k in ("offset", "key", "bare", "first", "bare first")}
+        for _ in range(args.runs):  # alternating
+            by_offset, seconds = timed(get, f"/api/v1/plots?limit=1000&offset={deep}")
+            deep_times["offset"].append(seconds)
+            by_key, seconds = timed(get, f"/api/v1/plots?limit=1000&after={after}")
+            deep_times["key"].append(seconds)
+            deep_times["bare"].append(timed(conn.execute, BARE_PAGE,
+                                            {"park": park, "after": key["code"]})[1])
+            deep_times["first"].append(timed(get, "/api/v1/plots?limit=1000")[1])
+            deep_times["bare first"].append(timed(conn.execute, BARE_PAGE,
+                                                  {"park": park, "after": ""})[1])
+        assert json.loads(by_offset.data)["features"] == json.loads(by_key.data)["features"]
+        print(f"page of 1000 at offset {deep}         {spread(deep_times['offset'])}")
+        print(f"the same page by after=<key>         {spread(deep_times['key'])}")
+        print(f"  bare SQL, same GeoJSON (text)      {spread(deep_times['bare'])}")
+        print(f"the first page of 1000               {spread(deep_times['first'])}")
+        print(f"  bare SQL, same GeoJSON (text)      {spread(deep_times['bare first'])}")
 
         page = get("/api/v1/plots?limit=1000")
         zipped = get("/api/v1/plots?limit=1000", **{"Accept-Encoding": "gzip"})
@@ -148,7 +186,8 @@ def main() -> None:
         print(f"a page of 1000 plots: {len(page.data) / 1e6:.2f} MB plain, "
               f"{len(zipped.data) / 1e6:.2f} MB gzipped; "
               f"If-None-Match → {get_status(client, auth, page.headers['ETag'])}")
-        whole_park(client, auth, conn, args.runs, args.first_runs)
+        if not args.no_whole:
+            whole_park(client, auth, conn, args.runs, args.first_runs)
 
     print("load average " + _load())
 

@@ -99,14 +99,15 @@ def feature_page(name: str):
     layer = layers.visible(name, request_role())
     filters = {f.name: params.boolean(args, f.name) if f.kind == "boolean"
                else params.text(args, f.name) for f in full.filters}
-    result = layers.search(get_db(), layer, park(), params.bbox(args) if layer.bbox else None,
-                           page, as_of() if full.as_of else None, **filters)
-    fc = geojson.page(result)
+    result = layers.search_json(get_db(), layer, park(),
+                                params.bbox(args) if layer.bbox else None, page,
+                                as_of() if full.as_of else None, **filters)
+    links = []
     if result["next"] is not None:  # keyset: the next page starts after this one's last key
-        fc["links"].append({"rel": "next", "type": "application/geo+json",
-                            "href": _href(after=params.cursor_text(result["next"]),
-                                          offset=None)})
-    return geo(fc)
+        links.append({"rel": "next", "type": GEOJSON,
+                      "href": _href(after=params.cursor_text(result["next"]), offset=None)})
+    # the features' JSON text goes out as PostgreSQL wrote it (no parse and dump again)
+    return current_app.response_class(geojson.page_json(result, links), mimetype=GEOJSON)
 
 
 def _href(**changes) -> str:

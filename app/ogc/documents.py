@@ -27,19 +27,21 @@ DESCRIPTION = N_("The park's plots, zones, roads, utility networks, projects and
 
 
 class Parks:
-    """The parks a request reads: their GK CRSs and their extent."""
+    """The parks a request reads: their GK CRSs and (read when asked) their extent."""
 
     def __init__(self, conn: psycopg.Connection, park_id: int | None):
+        self.conn, self.park_id = conn, park_id
         self.rows = list(queries().ogc.parks(conn, park_id=park_id))
         self.gk_srids = sorted({s for r in self.rows for s in (r["gk_epsg"],
                                                                 r["gk_epsg_prefixed"])})
 
     def bbox(self) -> list[float] | None:
-        boxes = [r for r in self.rows if r["minx"] is not None]
-        if not boxes:
+        """The extent of their zones and plots (lon/lat), None when they have none. Only
+        a collection's description reads it: an items page does not pay for it."""
+        box = queries().ogc.extent(self.conn, park_id=self.park_id)
+        if box is None or box["minx"] is None:
             return None
-        return [min(r["minx"] for r in boxes), min(r["miny"] for r in boxes),
-                max(r["maxx"] for r in boxes), max(r["maxy"] for r in boxes)]
+        return [box["minx"], box["miny"], box["maxx"], box["maxy"]]
 
 
 def link(href: str, rel: str, type_: str, title: str | None = None) -> dict:

@@ -67,14 +67,14 @@ def _sql(layer: layers.Layer, active: tuple[str, ...], bbox: crs_.Crs | None,
     if layer.with_:
         early = not state  # the page is known before any state is evaluated
         ctes = f"""cand AS NOT MATERIALIZED (
-  SELECT {layer.key_columns} FROM {layer.source} WHERE {' AND '.join(where) or 'true'}),
+  SELECT {layer.key_columns} FROM {layer.candidates} WHERE {' AND '.join(where) or 'true'}),
 ev AS (SELECT f.* FROM cand f {window if early else ''}),
-{layer.with_}hit AS (SELECT ev.* FROM ev JOIN {layer.source} ON {key} = ev.{id_} {layer.joins}
-  WHERE {' AND '.join(state) or 'true'}),
+{layer.with_}hit AS MATERIALIZED ({layer.hits(state)}),
 """
         rows = f"FROM {'cand' if early else 'hit'} f WHERE true"
         page = (f"SELECT {layer.columns} FROM (SELECT * FROM hit f {'' if early else window}) pg"
-                f" JOIN {layer.source} ON {key} = pg.{id_} {layer.joins}")
+                f" JOIN {layer.source} ON {key} = pg.{id_} AND {layers.among('hit', id_)}"
+                f" {layer.joins}")
     else:
         ctes, rows = "", f"FROM {layer.source} WHERE {' AND '.join(where) or 'true'}"
         page = (f"SELECT {layer.columns} {rows}{page_where} ORDER BY {key} {direction}"

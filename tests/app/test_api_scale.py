@@ -193,3 +193,58 @@ def test_geojson_is_gzipped_when_asked_and_has_an_etag_that_answers_304(client):
     # an error is sent as it is
     missing = client.get(f"{API}/plots/999999", headers={"Accept-Encoding": "gzip"})
     assert missing.status_code == 404 and "Content-Encoding" not in missing.headers
+
+
+def test_zone_and_search_filters_find_in_the_plots_table_what_the_view_finds(conn):
+    """The plot lists find their candidates in `plots`, not through plot_features (issue
+    14): the zone and search filters pick what the view's zone_code and name picked."""
+    zones = [r["z"] for r in conn.execute("SELECT DISTINCT zone_code AS z FROM plot_features "
+                                          "WHERE zone_code IS NOT NULL")]
+    assert len(zones) > 1
+    for zone in zones:
+        want = {r["id"] for r in conn.execute("SELECT id FROM plot_features WHERE zone_code = %s",
+                                              [zone])}
+        got = layers.search(conn, layers.LAYERS["plots"], None, None, ALL, zone=zone)
+        assert {f["id"] for f in got["features"]} == want and got["matched"] == len(want)
+        guest = layers.search(conn, layers.GUEST_LAYERS["plots"], None, None, ALL, zone=zone)
+        assert {f["id"] for f in guest["features"]} <= want
+    names = [r["name"] for r in conn.execute(
+        "SELECT properties ->> 'name' AS name FROM plot_features "
+        "WHERE length(properties ->> 'name') > 3 ORDER BY id LIMIT 4")]
+    code = conn.execute("SELECT code FROM plots ORDER BY id LIMIT 1").fetchone()["code"]
+    for q in [n[1:3] for n in names] + [code[:4].lower()]:
+        want = {r["id"] for r in conn.execute(
+            "SELECT id FROM plot_features WHERE starts_with(upper(code), upper(%(q)s)) "
+            "OR strpos(lower(properties ->> 'name'), lower(%(q)s)) > 0", {"q": q})}
+        got = layers.search(conn, layers.LAYERS["plots"], None, None, ALL, q=q)
+        assert want and {f["id"] for f in got["features"]} == want, q
+
+
+def test_a_bbox_page_is_the_views_features_and_answers_304_until_a_plot_changes(client, conn):
+    """The page's features go out as PostgreSQL wrote them: each plot's properties are the
+    plot_features view's plus its state; numberMatched / numberReturned count them; the
+    page's ETag answers 304, and no more once a plot in the box has changed."""
+    login(client, "viewer")
+    park, _today = _park_today(conn)
+    bbox = _a_box(conn)
+    inside = _in_box(conn, bbox)
+    url = f"{API}/plots?park={park}&bbox={','.join(map(str, bbox))}&limit=12"
+    response = client.get(url)
+    fc = response.get_json()
+    assert response.mimetype == "application/geo+json"
+    assert fc["numberMatched"] == len(inside) and fc["numberReturned"] == 12
+    assert [f["id"] for f in fc["features"]] == [r["id"] for r in conn.execute(
+        "SELECT id FROM plots WHERE id = ANY(%s) ORDER BY code LIMIT 12", [list(inside)])]
+    view = {r["id"]: r["properties"] for r in conn.execute(
+        "SELECT id, properties FROM plot_features WHERE id = ANY(%s)", [list(inside)])}
+    for feature in fc["features"]:
+        props = feature["properties"]
+        assert {k: props[k] for k in view[feature["id"]]} == view[feature["id"]]
+        assert feature["geometry"]["type"] == "MultiPolygon"
+    tag = response.headers["ETag"]
+    again = client.get(url, headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.data == b""
+    conn.execute("UPDATE plots SET owner = '新业主' WHERE id = %s", [fc["features"][0]["id"]])
+    changed = client.get(url, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    assert changed.get_json()["features"][0]["properties"]["owner"] == "新业主"

@@ -5,6 +5,7 @@ pages for people in both languages."""
 from __future__ import annotations
 
 import base64
+import gzip
 from urllib.parse import urlsplit
 
 import pytest
@@ -299,3 +300,17 @@ def test_pages_in_the_users_language(get, lang, words):
     assert get("/ogc/collections/plots/items?limit=2", lang=lang,
                Accept="application/geo+json").mimetype == "application/geo+json"
     api_error(get("/ogc?f=xml"), 400)
+
+
+def test_an_items_page_is_gzipped_when_asked_and_its_etag_answers_304(get):
+    url = "/ogc/collections/plots/items?limit=50&f=json"
+    plain = get(url)
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    zipped = get(url, **{"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain.data and len(zipped.data) < len(plain.data) / 3
+    for tag in (plain.headers["ETag"], zipped.headers["ETag"]):
+        again = get(url, **{"If-None-Match": tag})
+        assert again.status_code == 304 and again.data == b""
+    assert get(url.replace("50", "51"), **{"If-None-Match": plain.headers["ETag"]}
+               ).status_code == 200
