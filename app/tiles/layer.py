@@ -35,6 +35,7 @@ class TileLayer:
     fields: dict = field(compare=False)  # attribute name → TileJSON type/description
     with_: str = ""
     variant: str = "all"  # which rows and attributes: part of the tile's ETag
+    merge: bool = False  # at low zooms, features that look the same as one (tile.statement)
 
 
 # The stored status and readiness of the plots in the box as of the tile's date (the
@@ -93,7 +94,7 @@ _PLOT_FIELDS = {
 TILE_LAYERS: dict[str, TileLayer] = {t.name: t for t in (
     TileLayer(
         name="plots", title="Plots by stage, flags and readiness", fields=_PLOT_FIELDS,
-        with_=_PLOT_STATE,
+        with_=_PLOT_STATE, merge=True,
         select=f"""SELECT f.id, jsonb_build_object(
   'id', f.id, 'code', f.code, 'name', f.name, 'stage', st.stage,
   'flags', array_to_string(st.flags, ','), {_READINESS}) AS props, f.geom AS g
@@ -171,7 +172,7 @@ APPROVED_PLANS = TileLayer(
 GUEST_PLOTS = TileLayer(
     name="plots", title="Supplyable serviced plots", variant="guest",
     fields={k: v for k, v in _PLOT_FIELDS.items() if k not in ("name", "flags")},
-    with_=_PLOT_STATE,
+    with_=_PLOT_STATE, merge=True,
     select=f"""SELECT f.id, jsonb_build_object('id', f.id, 'code', f.code, 'stage', f.stage,
   {_READINESS}) AS props, f.geom AS g
 {_PLOTS_FROM.format(source="plot_features f")}

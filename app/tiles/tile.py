@@ -73,9 +73,27 @@ def check_address(z: int, x: int, y: int) -> None:
                                "are served"), z=z, x=x, y=y, low=MIN_ZOOM, high=MAX_ZOOM))
 
 
+# Up to this zoom a plot is at most a few pixels wide: the plots of a tile that look the same
+# (the same attributes but id, code and name) travel as one feature, a MultiPolygon of their
+# outlines (ST_Collect, no union): a whole-park tile of 17 000 plots becomes a few hundred
+# features for the client to decode and draw. Such a feature has no id; a click on it opens
+# nothing (zoom in to pick a plot).
+MERGE_MAX_ZOOM = 11
+_MERGED = """SELECT row_number() OVER () AS id, s.props, s.g FROM (
+  SELECT o.props - 'id' - 'code' - 'name' AS props, ST_Collect(d.geom) AS g
+  FROM o, ST_Dump(o.g) d GROUP BY 1) s"""
+
+
+def statement(layer: TileLayer, z: int) -> str:
+    """The statement that makes the layer's tile at zoom z."""
+    return sql(layer, merged=layer.merge and z <= MERGE_MAX_ZOOM)
+
+
 @cache
-def sql(layer: TileLayer) -> str:
-    """The statement that makes a tile of the layer: (tile bytea, version)."""
+def sql(layer: TileLayer, merged: bool = False) -> str:
+    """The statement that makes a tile of the layer: (tile bytea, version); `merged`: the
+    features that look the same as one (MERGE_MAX_ZOOM)."""
+    features = f"o AS ({layer.select}),\nt AS ({_MERGED})" if merged else f"t AS ({layer.select})"
     # px, py: a pixel of the tile in EPSG:4490 degrees (b spans the tile and its buffer)
     return f"""WITH frame AS (
   SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS e,
@@ -84,7 +102,7 @@ def sql(layer: TileLayer) -> str:
 box AS (
   SELECT e, b, (ST_XMax(b) - ST_XMin(b)) / {PIXELS * (1 + 2 * BUFFER / EXTENT)} AS px,
          (ST_YMax(b) - ST_YMin(b)) / {PIXELS * (1 + 2 * BUFFER / EXTENT)} AS py FROM frame),
-{layer.with_}t AS ({layer.select})
+{layer.with_}{features}
 SELECT coalesce((
   SELECT ST_AsMVT(m, %(layer)s, {EXTENT}, 'geom', 'id') FROM (
     SELECT t.id, t.props, ST_AsMVTGeom(ST_Simplify(ST_Transform(t.g, 3857), %(tolerance)s, true),
@@ -107,7 +125,7 @@ def lookup(conn: psycopg.Connection, code: str, layer: TileLayer, z: int, x: int
     tile's date (`as_of`, else the park's today) and the tile kept for both (None when
     none); NotFound when there is no such park."""
     row = queries().tiles.lookup(conn, code=code, layer=layer.name, variant=kept.variant(
-        layer, sql(layer)), z=z, x=x, y=y, as_of=as_of)
+        layer, statement(layer, z)), z=z, x=x, y=y, as_of=as_of)
     if row is None:
         raise NotFound(Text(N_("no park with code %(code)s"), code=code))
     return row
@@ -121,10 +139,11 @@ def render(conn: psycopg.Connection, layer: TileLayer, park: dict, z: int, x: in
     check_address(z, x, y)
     if park.get("tile") is not None:
         return Tile(version=park["version"], data=bytes(park["tile"]), kept=True)
-    row = conn.execute(sql(layer), params(layer, park["id"], z, x, y, park["day"])).fetchone()
+    made_by = statement(layer, z)
+    row = conn.execute(made_by, params(layer, park["id"], z, x, y, park["day"])).fetchone()
     made = Tile(version=row["version"], data=bytes(row["tile"]))
     if z <= keep_to_zoom and made.version == park["version"]:
-        kept.keep(conn, layer, sql(layer), park, z, x, y, made.data, limit_bytes)
+        kept.keep(conn, layer, made_by, park, z, x, y, made.data, limit_bytes)
     return made
 
 

@@ -78,19 +78,40 @@ def test_a_bad_date_is_a_400_in_the_readers_language(viewer, conn):
 def test_plots_under_a_pixel_are_left_out_at_low_zoom_and_drawn_close_up(viewer, conn,
                                                                         tmp_path):
     site = Site(conn)
-    small = site.plot(size=20.0)  # 20 m: under a pixel at z11 (~66 m), 8 pixels at z16
+    small = site.plot(size=20.0)  # 20 m: under a pixel at z12 (~33 m), 8 pixels at z16
     large = site.plot(size=150.0)
     spot = conn.execute("SELECT ST_X(c) AS x, ST_Y(c) AS y FROM plots, "
                         "ST_PointOnSurface(geom) c WHERE id = %s", (small.id,)).fetchone()
     p = park(conn)
     found = {}
-    for z in (11, 16):
+    for z in (12, 16):
         x, y = tile.address(spot["x"], spot["y"], z)
         features = decode(viewer.get(url(p, "plots", z, x, y)).data, z, x, y,
                           tmp_path).get("plots", [])
         found[z] = {f["id"] for f in features}
-    assert small.id not in found[11] and large.id in found[11]
+    assert small.id not in found[12] and large.id in found[12]
     assert small.id in found[16]
+
+
+def test_at_the_whole_park_zooms_plots_that_look_the_same_are_one_feature(viewer, conn,
+                                                                         tmp_path):
+    p = park(conn)
+    z = tile.MERGE_MAX_ZOOM
+    x, y = tile.address(*centre(conn), z)
+    features = decode(viewer.get(url(p, "plots", z, x, y)).data, z, x, y, tmp_path)["plots"]
+    looks = [(f["stage"], f["flags"], f["level"], f.get("level_name"), f["serviced"])
+             for f in features]
+    assert len(set(looks)) == len(looks) > 1  # one feature per look
+    assert not {"id", "code", "name"} & {k for f in features for k in f}
+    stored = {(r["stage"], r["flags"], r["level"], r["level_name"], int(r["serviced"]))
+              for r in conn.execute(
+        """SELECT s.stage, array_to_string(s.flags, ',') AS flags, r.level, r.level_name,
+                  r.serviced FROM plot_status s JOIN plot_readiness r USING (plot_id)""")}
+    assert set(looks) <= stored
+    # one zoom closer: a feature per plot again
+    closer = decode(viewer.get(url(p, "plots", z + 1, *tile.address(*centre(conn), z + 1))
+                               ).data, z + 1, *tile.address(*centre(conn), z + 1), tmp_path)
+    assert all("id" in f and "code" in f for f in closer["plots"])
 
 
 def kept(conn) -> list[dict]:

@@ -202,7 +202,11 @@ methods.createTileLayers = function () {
       shiftedSize: function (coords) { return self.shiftedTileSize(coords); },
       vectorTileLayerStyles: styles,
       interactive: true,
-      getFeatureId: function (f) { return f.properties.id; },
+      // a low-zoom plot feature of many plots (app/tiles/tile.py MERGE_MAX_ZOOM) has no id
+      // of its own: keyed by its MVT id, and a click on it opens nothing
+      getFeatureId: function (f) {
+        return isBlank(f.properties.id) ? 'merged:' + f.id : f.properties.id;
+      },
       fetchOptions: {credentials: 'same-origin'},
       // the zooms the server makes tiles for: outside them the layer asks for nothing
       minZoom: self.cfg.tiles.minZoom,
