@@ -147,6 +147,7 @@ def _authenticate_token(token: str) -> None:
     if row is None:
         raise Unauthorized(Text(N_("the API token is not valid")))
     g._login_user = User(row)
+    g.db_actor = row["actor"]  # the lookup named the connection's actor
 
 
 def _enforce():
@@ -166,8 +167,9 @@ def _enforce():
         csrf.protect()  # cookies are sent by any site; a token is not
     user = current_user if current_user.is_authenticated else None
     g.actor = user.username if user else "anonymous"
-    if "db" in g:
+    if "db" in g and g.get("db_actor") != g.actor:  # not named yet: one round trip
         set_actor(g.db, g.actor)
+        g.db_actor = g.actor
     if level == "public":
         return
     if user is None:

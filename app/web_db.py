@@ -90,7 +90,8 @@ def _connect() -> psycopg.Connection:
     for _ in range(p.max_size + 1):
         conn = p.getconn(timeout=wait)
         try:
-            set_actor(conn, g.get("actor") or "anonymous")
+            g.db_actor = g.get("actor") or "anonymous"
+            set_actor(conn, g.db_actor)
             return conn
         except psycopg.OperationalError:
             p.putconn(conn)  # broken: the pool discards it and opens a new one
