@@ -87,6 +87,10 @@ def from_env(environ=os.environ) -> dict:
         # The park map on vector tiles (app.maps.use_tiles): auto, on or off.
         "MAP_TILES": environ.get("PARKATLAS_MAP_TILES", "auto"),
         "MAP_TILES_FROM": int(environ.get("PARKATLAS_MAP_TILES_FROM", "5000")),
+        # Made tiles kept per data version (app.tiles.cache): up to this zoom (above it a
+        # tile is a few plots, quick to make, and there are many), this many MiB in all.
+        "TILE_CACHE_MAX_ZOOM": int(environ.get("PARKATLAS_TILE_CACHE_MAX_ZOOM", "14")),
+        "TILE_CACHE_MB": int(environ.get("PARKATLAS_TILE_CACHE_MB", "256")),
         # An offline basemap package the app serves at /basemap (.mbtiles or .pmtiles).
         "BASEMAP": environ.get("PARKATLAS_BASEMAP") or None,
         "SESSION_COOKIE_SECURE": environ.get("PARKATLAS_COOKIE_SECURE") == "1",

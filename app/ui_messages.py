@@ -103,7 +103,6 @@ UI_MESSAGES: dict[str, str] = {
     "legend.disposed": N_("Idle, disposed (outline)"),
     "legend.not_evaluated": N_("Not evaluated"),
     # the map on vector tiles (map/tiles.js): tiles carry today's status only
-    "legend.tiles_today": N_("Plot colours are today's; popups show the chosen date."),
     "legend.serviced": N_("Serviced land"),
     "legend.not_serviced": N_("Not serviced"),
     "legend.raw_land": N_("Raw land"),

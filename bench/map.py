@@ -14,27 +14,28 @@ twice — `PARKATLAS_MAP_TILES=on` and `off` — and drives Debian's headless Ch
   3. the JS heap in use after a forced collection (DevTools Runtime.getHeapUsage).
 
 Views: the whole park (the page's default, the worst case for tiles: every plot at low
-zoom) and a working view at zoom 16. Each is opened `--runs` times (the GeoJSON page
-`--geojson-runs`) in a fresh browser context (no HTTP cache). Prints min/median/max and
-the load average.
+zoom) and a working view at zoom 16. On tiles each is opened once with the tile cache
+emptied (its tiles made by the app) and then `--runs` times with the tiles the first run
+kept (the GeoJSON page `--geojson-runs` times), each in a fresh browser context (no HTTP
+cache). The app is served by gunicorn with `--workers` sync workers, as in production.
+Prints min/median/max and the load average.
 
-Usage: .venv/bin/python -m bench.map [--plots 100000] [--runs 3] [--reuse]
+Usage: .venv/bin/python -m bench.map [--plots 100000] [--runs 3] [--reuse] [--workers 4]
        [--geojson-runs 1] [--geojson-limit 120] [--skip-geojson]
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import statistics
-import threading
 import time
 
 import psycopg
 
-from app import create_app, db, importer, migrations, users
+from app import db, importer, migrations, users
 from bench.common import fresh_database, generated, machine, server_url
+from bench.tiles import gunicorn
 
 BENCH_DB = "parkatlas_bench_map"
 USER = ("bench-map-viewer", "bench-map-viewer-pw")
@@ -89,22 +90,16 @@ def prepare(plots: int, reuse: bool) -> str:
     return url
 
 
-def serve(url: str, tiles: str):
-    """The app with PARKATLAS_MAP_TILES=`tiles` on 127.0.0.1 in a thread: (base, stop)."""
-    from werkzeug.serving import make_server
+def serve(url: str, tiles: str, port: int, workers: int):
+    """The app with PARKATLAS_MAP_TILES=`tiles` served by gunicorn (`workers` sync workers, as
+    in production) on 127.0.0.1:`port` while the block runs: its base URL."""
+    return gunicorn(url, port, workers, MAP_TILES=tiles, DB_POOL_MAX="4")
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
-    application = create_app({"DATABASE_URL": url, "ADMIN_DATABASE_URL": url,
-                              "MAP_TILES": tiles, "DB_POOL_MAX": 8})
-    server = make_server("127.0.0.1", 0, application, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
 
-    def stop():
-        server.shutdown()
-        thread.join(timeout=10)
-        application.extensions["parkatlas_pool"].close()
-    return f"http://127.0.0.1:{server.server_port}", stop
+def forget_tiles(url: str) -> None:
+    """Empty the tile cache (app.tiles.cache): the next run's tiles are made afresh."""
+    with db.connect(url, actor="bench") as conn:
+        conn.execute("DELETE FROM tile_cache")
 
 
 def heap_mib(page) -> float:
@@ -195,6 +190,8 @@ def main() -> None:
     parser.add_argument("--geojson-runs", type=int, default=1,
                         help="runs of the GeoJSON page per view (it is slow)")
     parser.add_argument("--skip-geojson", action="store_true")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn's sync workers")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")) + 2)
     parser.add_argument("--chromium", default=os.environ.get("PARKATLAS_CHROMIUM",
                                                              "/usr/bin/chromium"))
     args = parser.parse_args()
@@ -211,18 +208,22 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=args.chromium, headless=True,
                                              args=CHROMIUM_ARGS)
         for setting, tiles in modes:
-            base, stop = serve(url, setting)
-            try:
+            with serve(url, setting, args.port, args.workers) as base:
                 count = args.runs if tiles else args.geojson_runs
                 print(f"PARKATLAS_MAP_TILES={setting} "
                       f"({'vector tiles' if tiles else 'GeoJSON, as before'}), "
-                      f"{args.plots} plots, 1440×900, {count} run(s) each", flush=True)
+                      f"{args.plots} plots, 1440×900, gunicorn {args.workers} workers, "
+                      f"{count} run(s) each", flush=True)
                 for label, path in views.items():
+                    if not tiles:
+                        report(label, [one_run(browser, base, path, tiles, args.geojson_limit)
+                                       for _ in range(count)])
+                        continue
+                    forget_tiles(url)  # the first run makes the view's tiles, the others
                     runs = [one_run(browser, base, path, tiles, args.geojson_limit)
-                            for _ in range(count)]
-                    report(label, runs)
-            finally:
-                stop()
+                            for _ in range(count + 1)]  # read them from the tile cache
+                    report(label + ": tiles made (tile cache empty)", runs[:1])
+                    report(label + ": tiles kept (made by the first run)", runs[1:])
         browser.close()
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

@@ -5,9 +5,11 @@ run, for tiles around random plots at z12, z14 and z16 (the plots layer: the hea
 each plot's stored status and readiness; and the roads and networks at z14):
 
   1. the tile through the app (Flask test client, a viewer's Bearer token: access rule,
-     version check, the tile statement, the response) against the same statement run bare
-     on a connection (`app.tiles.tile.sql`), and against a minimal bare ST_AsMVT (the
-     plots' geometry and id only, no status), each tile alternately; p50/p95 and min/max;
+     version check, the tile statement, the response; the tile cache emptied first, so the
+     app makes each tile) against the same statement run bare on a connection
+     (`app.tiles.tile.statement`), and against a minimal bare ST_AsMVT (the plots' geometry and
+     id only, no status), each tile alternately; p50/p95 and min/max; then the same tiles
+     through the app again (read from the tile cache up to z14);
   2. 50 concurrent tile clients (threads on 127.0.0.1, each waiting for its answer before
      the next request) against gunicorn (`--workers`, default 4) serving the app: requests
      per second, p50/p99, errors.
@@ -21,6 +23,7 @@ Usage: .venv/bin/python -m bench.tiles [--plots 100000] [--tiles 40] [--requests
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import math
 import os
@@ -38,6 +41,7 @@ from app.tiles import tile
 from bench.common import ROOT, loaded_park, machine
 
 DB_NAME = "parkatlas_bench_tiles"
+TILE_CACHE_MAX_ZOOM = 14  # the app's default (PARKATLAS_TILE_CACHE_MAX_ZOOM)
 BARE_SQL = """SELECT ST_AsMVT(m, 'plots', 4096, 'geom', 'id') FROM (
   SELECT p.id, ST_AsMVTGeom(ST_Transform(p.geom, 3857), ST_TileEnvelope(%(z)s, %(x)s, %(y)s),
                             4096, 64, true) AS geom
@@ -83,13 +87,15 @@ def compare(conn, client, headers, park: dict, name: str, tiles) -> None:
 
     for z, x, y in tiles[:3]:  # warm the caches for all three
         through_app(z, x, y)
+    conn.execute("DELETE FROM tile_cache")  # the app makes every tile below (app.tiles.cache)
     sizes.clear()
     for z, x, y in tiles:
-        statement, values = tile.sql(layer), tile.params(layer, park["id"], z, x, y)
+        statement, values = tile.statement(layer, z), tile.params(layer, park["id"], z, x, y)
         sql_t.append(seconds_of(conn.execute, statement, values))
         app_t.append(seconds_of(through_app, z, x, y))
         if name == "plots":
             bare_t.append(seconds_of(conn.execute, BARE_SQL, {"z": z, "x": x, "y": y}))
+    kept = [seconds_of(through_app, z, x, y) for z, x, y in tiles]  # again: kept up to z14
     z = tiles[0][0]
     ratio = statistics.median(app_t) / statistics.median(sql_t)
     print(f"z{z} {name:9s} app        {ms(app_t)}  {statistics.median(sizes) / 1024:.0f} KiB "
@@ -97,6 +103,8 @@ def compare(conn, client, headers, park: dict, name: str, tiles) -> None:
     print(f"z{z} {name:9s} its SQL    {ms(sql_t)}  app/SQL ×{ratio:.2f}")
     if bare_t:
         print(f"z{z} {name:9s} bare MVT   {ms(bare_t)}  (geometry and id only)")
+    print(f"z{z} {name:9s} app again  {ms(kept)}  (the same tiles: read from the cache up to "
+          f"z{TILE_CACHE_MAX_ZOOM}, made again above)", flush=True)
 
 
 def wait_for(port: int, seconds: float = 60) -> None:
@@ -110,16 +118,28 @@ def wait_for(port: int, seconds: float = 60) -> None:
     raise RuntimeError(f"the server on port {port} did not start")
 
 
-def concurrent(url: str, token: str, park: dict, tiles, port: int, workers: int,
-               clients: int, requests: int) -> None:
-    """`clients` threads share `requests` tile requests against gunicorn on 127.0.0.1."""
-    env = {**os.environ, "DATABASE_URL": url, "PARKATLAS_ADMIN_DATABASE_URL": url}
+@contextlib.contextmanager
+def gunicorn(url: str, port: int, workers: int, **settings: str):
+    """The app served by gunicorn (sync workers, as `parkatlas serve` runs it in production)
+    on 127.0.0.1:`port` while the block runs; `settings`: PARKATLAS_* environment values."""
+    env = {**os.environ, "DATABASE_URL": url, "PARKATLAS_ADMIN_DATABASE_URL": url,
+           **{f"PARKATLAS_{k}": v for k, v in settings.items()}}
     server = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
         [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
         cwd=ROOT, env=env)
     try:
         wait_for(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def concurrent(url: str, token: str, park: dict, tiles, port: int, workers: int,
+               clients: int, requests: int) -> None:
+    """`clients` threads share `requests` tile requests against gunicorn on 127.0.0.1."""
+    with gunicorn(url, port, workers):
         paths = [f"/tiles/{park['code']}/{park['version']}/plots/{z}/{x}/{y}.mvt"
                  for z, x, y in tiles]
         times, errors, lock = [], [], threading.Lock()
@@ -158,9 +178,6 @@ def concurrent(url: str, token: str, park: dict, tiles, port: int, workers: int,
               f"{len(times) / wall:.0f} tiles/s, p50 {statistics.median(v):.0f} ms, "
               f"p99 {p99:.0f} ms, max {v[-1]:.0f} ms, {len(errors)} errors "
               f"({len(times) + len(errors)} requests in {wall:.1f} s)")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def main() -> None:
@@ -190,7 +207,10 @@ def main() -> None:
         count = conn.execute("SELECT count(*) AS n FROM plots WHERE park_id = %s",
                              (park["id"],)).fetchone()["n"]
         print(machine(conn), f"; load average {os.getloadavg()[0]:.1f}")
-        print(f"park {park['code']}: {count} plots")
+        days = conn.execute("SELECT park_today(%s) AS today, (SELECT max(evaluated_on) FROM "
+                            "plot_status) AS stored", (park["id"],)).fetchone()
+        print(f"park {park['code']}: {count} plots; today {days['today']}, stored results of "
+              f"{days['stored']} (another day: every plot of a tile is evaluated on the spot)")
         headers = {"Authorization": f"Bearer {token}"}
         by_zoom = {z: sample_tiles(conn, z, args.tiles, rng) for z in (12, 14, 16)}
         for tiles in by_zoom.values():

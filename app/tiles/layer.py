@@ -35,14 +35,20 @@ class TileLayer:
     fields: dict = field(compare=False)  # attribute name → TileJSON type/description
     with_: str = ""
     variant: str = "all"  # which rows and attributes: part of the tile's ETag
+    merge: bool = False  # at low zooms, features that look the same as one (tile.statement)
 
 
-# Today's stored status and readiness of the plots in the box; a plot without a stored
-# row of today (the nightly recompute has not run yet) is evaluated on the spot, as
-# plot_status_as_of() does for a whole park, but for the tile's plots only.
+# The stored status and readiness of the plots in the box as of the tile's date (the
+# park's today when none is asked for); a plot without a stored row of that day (another
+# date, or today before the nightly recompute) is evaluated on the spot, as
+# plot_status_as_of() does for a whole park, but for the tile's plots only. A plot smaller
+# than a pixel of the tile both ways (box.px, box.py; its stored geometry's bounding box)
+# is left out: it cannot be drawn.
 _PLOT_STATE = """inbox AS MATERIALIZED (
-  SELECT p.id FROM plots p, box WHERE p.park_id = %(park_id)s AND p.geom && box.b),
-day AS (SELECT park_today(%(park_id)s) AS d),
+  SELECT p.id FROM plots p, box WHERE p.park_id = %(park_id)s AND p.geom && box.b
+    AND (ST_XMax(p.geom) - ST_XMin(p.geom) >= box.px
+         OR ST_YMax(p.geom) - ST_YMin(p.geom) >= box.py)),
+day AS (SELECT coalesce(%(as_of)s::date, park_today(%(park_id)s)) AS d),
 -- (evaluating even no plot costs the rules' set-up, ~0.1 s: only called when needed, and
 -- with a subquery argument, which keeps the SQL function from being inlined)
 unstored AS (
@@ -77,8 +83,8 @@ _FIELDS = {
     "code": "String", "name": "String",
 }
 _PLOT_FIELDS = {
-    **_FIELDS, "stage": "String: lifecycle stage today (DESIGN §4.1)",
-    "flags": "String: today's status flags, comma-joined ('' for none)",
+    **_FIELDS, "stage": "String: lifecycle stage as of the tile's date (DESIGN §4.1)",
+    "flags": "String: the status flags as of the tile's date, comma-joined ('' for none)",
     "level": "Number: readiness level (available utilities + levelled, 0–8)",
     "level_name": "String: the level's trade name (三通一平 …)",
     "level_name_en": "String: the level's name in English",
@@ -88,7 +94,7 @@ _PLOT_FIELDS = {
 TILE_LAYERS: dict[str, TileLayer] = {t.name: t for t in (
     TileLayer(
         name="plots", title="Plots by stage, flags and readiness", fields=_PLOT_FIELDS,
-        with_=_PLOT_STATE,
+        with_=_PLOT_STATE, merge=True,
         select=f"""SELECT f.id, jsonb_build_object(
   'id', f.id, 'code', f.code, 'name', f.name, 'stage', st.stage,
   'flags', array_to_string(st.flags, ','), {_READINESS}) AS props, f.geom AS g
@@ -166,7 +172,7 @@ APPROVED_PLANS = TileLayer(
 GUEST_PLOTS = TileLayer(
     name="plots", title="Supplyable serviced plots", variant="guest",
     fields={k: v for k, v in _PLOT_FIELDS.items() if k not in ("name", "flags")},
-    with_=_PLOT_STATE,
+    with_=_PLOT_STATE, merge=True,
     select=f"""SELECT f.id, jsonb_build_object('id', f.id, 'code', f.code, 'stage', f.stage,
   {_READINESS}) AS props, f.geom AS g
 {_PLOTS_FROM.format(source="plot_features f")}

@@ -8,12 +8,23 @@ than that to the line cannot be drawn) and clipped by ST_AsMVTGeom, encoded by S
 with the layer's name as the MVT layer name and the feature's id as the MVT feature id.
 The park's data version is read in the same statement, so a tile and the version it is
 served under come from one snapshot.
+
+A plot smaller than a pixel of the tile (its bounding box under 1/256 of the tile's side
+both ways) cannot be drawn and is left out: at the whole-park zooms most plots of a big park
+are a few pixels, and the test reads the stored geometry's box, so the GiST index still
+serves the tile. The plots' stage, flags and readiness are as of the tile's date (`as_of`,
+the park's today when none): the stored results of that day, the plots without one evaluated
+for the tile's plots only.
+
+Tiles once made are kept (app.tiles.cache) per park, data version, layer, variant, address
+and date, so a tile is made once per data version.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 import psycopg
@@ -22,12 +33,14 @@ from .. import parks
 from ..db import queries
 from ..errors import NotFound, Text
 from ..labels import N_
+from . import cache as kept
 from .layer import TileLayer
 
 EXTENT = 4096  # MVT units per tile side
 BUFFER = 64  # units drawn beyond the edge, so that strokes meet across tiles
 MIN_ZOOM, MAX_ZOOM = 8, 22  # zooms served; below 8 a tile of a large park is too big to make
 WORLD_M = 2 * 20037508.342789244  # the Web Mercator world's width in metres
+PIXELS = 256  # a tile's side on the screen: a plot under one of its pixels is left out
 CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 
 
@@ -35,6 +48,7 @@ CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 class Tile:
     version: int
     data: bytes
+    kept: bool = False  # read from the cache, not made now
 
 
 def park_version(conn: psycopg.Connection, code: str) -> dict:
@@ -59,14 +73,36 @@ def check_address(z: int, x: int, y: int) -> None:
                                "are served"), z=z, x=x, y=y, low=MIN_ZOOM, high=MAX_ZOOM))
 
 
+# Up to this zoom a plot is at most a few pixels wide: the plots of a tile that look the same
+# (the same attributes but id, code and name) travel as one feature, a MultiPolygon of their
+# outlines (ST_Collect, no union): a whole-park tile of 17 000 plots becomes a few hundred
+# features for the client to decode and draw. Such a feature has no id; a click on it opens
+# nothing (zoom in to pick a plot).
+MERGE_MAX_ZOOM = 11
+_MERGED = """SELECT row_number() OVER () AS id, s.props, s.g FROM (
+  SELECT o.props - 'id' - 'code' - 'name' AS props, ST_Collect(d.geom) AS g
+  FROM o, ST_Dump(o.g) d GROUP BY 1) s"""
+
+
+def statement(layer: TileLayer, z: int) -> str:
+    """The statement that makes the layer's tile at zoom z."""
+    return sql(layer, merged=layer.merge and z <= MERGE_MAX_ZOOM)
+
+
 @cache
-def sql(layer: TileLayer) -> str:
-    """The statement that makes a tile of the layer: (tile bytea, version)."""
-    return f"""WITH box AS (
+def sql(layer: TileLayer, merged: bool = False) -> str:
+    """The statement that makes a tile of the layer: (tile bytea, version); `merged`: the
+    features that look the same as one (MERGE_MAX_ZOOM)."""
+    features = f"o AS ({layer.select}),\nt AS ({_MERGED})" if merged else f"t AS ({layer.select})"
+    # px, py: a pixel of the tile in EPSG:4490 degrees (b spans the tile and its buffer)
+    return f"""WITH frame AS (
   SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS e,
          ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s,
                                       margin => {BUFFER / EXTENT}), 4490) AS b),
-{layer.with_}t AS ({layer.select})
+box AS (
+  SELECT e, b, (ST_XMax(b) - ST_XMin(b)) / {PIXELS * (1 + 2 * BUFFER / EXTENT)} AS px,
+         (ST_YMax(b) - ST_YMin(b)) / {PIXELS * (1 + 2 * BUFFER / EXTENT)} AS py FROM frame),
+{layer.with_}{features}
 SELECT coalesce((
   SELECT ST_AsMVT(m, %(layer)s, {EXTENT}, 'geom', 'id') FROM (
     SELECT t.id, t.props, ST_AsMVTGeom(ST_Simplify(ST_Transform(t.g, 3857), %(tolerance)s, true),
@@ -76,24 +112,46 @@ SELECT coalesce((
   (SELECT data_version FROM parks WHERE id = %(park_id)s) AS version"""
 
 
-def params(layer: TileLayer, park_id: int, z: int, x: int, y: int) -> dict:
-    """The statement's parameters for one tile."""
+def params(layer: TileLayer, park_id: int, z: int, x: int, y: int,
+           as_of: date | None = None) -> dict:
+    """The statement's parameters for one tile (as of the park's today when no date)."""
     return {"park_id": park_id, "layer": layer.name, "z": z, "x": x, "y": y,
-            "tolerance": WORLD_M / 2**z / EXTENT}
+            "as_of": as_of, "tolerance": WORLD_M / 2**z / EXTENT}
 
 
-def render(conn: psycopg.Connection, layer: TileLayer, park_id: int, z: int, x: int,
-           y: int) -> Tile:
-    """One tile of a park's layer (empty bytes when no feature meets it)."""
+def lookup(conn: psycopg.Connection, code: str, layer: TileLayer, z: int, x: int, y: int,
+           as_of: date | None) -> dict:
+    """{id, code, version, day, tile} of the park with that code: its data version, the
+    tile's date (`as_of`, else the park's today) and the tile kept for both (None when
+    none); NotFound when there is no such park."""
+    row = queries().tiles.lookup(conn, code=code, layer=layer.name, variant=kept.variant(
+        layer, statement(layer, z)), z=z, x=x, y=y, as_of=as_of)
+    if row is None:
+        raise NotFound(Text(N_("no park with code %(code)s"), code=code))
+    return row
+
+
+def render(conn: psycopg.Connection, layer: TileLayer, park: dict, z: int, x: int, y: int,
+           limit_bytes: int = 0, keep_to_zoom: int = -1) -> Tile:
+    """One tile of a park's layer as of park["day"] (empty bytes when no feature meets it):
+    the kept one (park["tile"], from lookup), else made now and kept when `z` is at most
+    `keep_to_zoom` and the park's version did not move meanwhile."""
     check_address(z, x, y)
-    row = conn.execute(sql(layer), params(layer, park_id, z, x, y)).fetchone()
-    return Tile(version=row["version"], data=bytes(row["tile"]))
+    if park.get("tile") is not None:
+        return Tile(version=park["version"], data=bytes(park["tile"]), kept=True)
+    made_by = statement(layer, z)
+    row = conn.execute(made_by, params(layer, park["id"], z, x, y, park["day"])).fetchone()
+    made = Tile(version=row["version"], data=bytes(row["tile"]))
+    if z <= keep_to_zoom and made.version == park["version"]:
+        kept.keep(conn, layer, made_by, park, z, x, y, made.data, limit_bytes)
+    return made
 
 
 def etag(park: dict, layer: TileLayer, z: int, x: int, y: int) -> str:
-    """The tile's entity tag: its data version and address, and the variant of the layer
-    the reader's role gets (a guest's plots are not a viewer's)."""
-    return f"{park['code']}-{park['version']}-{layer.name}-{layer.variant}-{z}-{x}-{y}"
+    """The tile's entity tag: its data version, date and address, and the variant of the
+    layer the reader's role gets (a guest's plots are not a viewer's)."""
+    return (f"{park['code']}-{park['version']}-{layer.name}-{layer.variant}-{z}-{x}-{y}-"
+            f"{park['day']:%Y%m%d}")
 
 
 def tilejson(conn: psycopg.Connection, park: dict, layer: TileLayer, url: str) -> dict:

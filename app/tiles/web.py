@@ -2,20 +2,23 @@
 
 - GET /tiles/<park>/version → {"version": n}
 - GET /tiles/<park>/<layer>.json → TileJSON 3.0.0, its tiles URL at the current version
-- GET /tiles/<park>/<version>/<layer>/<z>/<x>/<y>.mvt → the tile; an old version is a 302
-  to the same tile at the current version; an empty tile is an empty 200.
+- GET /tiles/<park>/<version>/<layer>/<z>/<x>/<y>.mvt[?as_of=YYYY-MM-DD] → the tile, its
+  plots as of that date (the park's today when none); an old version is a 302 to the same
+  tile at the current version; an empty tile is an empty 200. Made once per data version
+  and date and kept (app.tiles.cache) up to PARKATLAS_TILE_CACHE_MAX_ZOOM.
 
 Versioned tiles are immutable: `Cache-Control: private, max-age=31536000, immutable`
 (private: what a tile holds depends on the reader's role), `Vary: Cookie, Authorization`
-and an ETag of version, address and the role's variant (`If-None-Match` → 304).
+and an ETag of version, address, date and the role's variant (`If-None-Match` → 304).
 Access as for the API: session or Bearer, a guest gets the guest variant, anonymous 401
 unless PARKATLAS_PUBLIC_READ=1. Errors are JSON (web_errors).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, make_response, redirect, request, url_for
+from flask import Blueprint, current_app, jsonify, make_response, redirect, request, url_for
 
+from .. import params
 from ..auth import access, request_role
 from ..web_db import get_db
 from . import layer as tile_layers
@@ -56,21 +59,27 @@ def _tilejson(park_code: str, name: str) -> dict:
 
 
 def _tile(park_code: str, data_version: int, name: str, z: int, x: int, y: int):
-    """The tile, a 302 to the current version's, or a 304 when the reader has it."""
+    """The tile (kept or made now), a 302 to the current version's, or a 304 when the reader
+    has it."""
     conn = get_db()
-    park = tile.park_version(conn, park_code)
     layer = tile_layers.for_role(name, request_role())
     tile.check_address(z, x, y)
+    as_of = params.as_of(request.args.get("as_of"))
+    park = tile.lookup(conn, park_code, layer, z, x, y, as_of)
     if data_version != park["version"]:
         response = redirect(url_for("tiles.mvt", park_code=park["code"],
-                                    data_version=park["version"], layer=name, z=z, x=x, y=y))
+                                    data_version=park["version"], layer=name, z=z, x=x, y=y,
+                                    **({"as_of": as_of.isoformat()} if as_of else {})))
         response.headers["Cache-Control"] = NO_STORE
         return response
     tag = tile.etag(park, layer, z, x, y)
     if request.if_none_match.contains(tag):
         response = make_response("", 304)
     else:
-        response = make_response(tile.render(conn, layer, park["id"], z, x, y).data)
+        config = current_app.config
+        response = make_response(tile.render(
+            conn, layer, park, z, x, y, limit_bytes=config["TILE_CACHE_MB"] * 2**20,
+            keep_to_zoom=config["TILE_CACHE_MAX_ZOOM"]).data)
         response.mimetype = tile.CONTENT_TYPE
     response.set_etag(tag)
     response.headers.update({"Cache-Control": IMMUTABLE, "Vary": "Cookie, Authorization"})

@@ -238,3 +238,41 @@ def test_an_edit_moves_the_page_to_the_new_versions_tiles(tiled_server, demo_use
     assert not record.page_errors
     # the 409 itself is the one console error a refused request logs
     assert all("409" in m[1] for m in record.console_errors()), record.console_errors()
+
+
+@pytest.mark.browser
+def test_a_date_in_the_date_control_draws_that_dates_tiles(tiled_server, demo_users, ui_pages,
+                                                          artifacts_dir):
+    page, record = ui_pages(1440, 900)
+    login(page, tiled_server, *demo_users["viewer"])
+    open_tiled_map(page, tiled_server)
+    built = api(page, "/api/v1/plots?stage=operating&limit=1")["features"][0]
+    spot = shape(built["geometry"]).representative_point()
+    page.evaluate("([lon, lat]) => { const pa = ParkAtlas.current;"
+                  " pa.map.setView(pa.toDisplay(lon, lat), 16, {animate: false}); }",
+                  [spot.x, spot.y])
+    wait_until(page, TILES_LOADED)
+    colours = page.evaluate("ParkAtlas.stageColours")
+    assert colours["operating"] != colours["planned"]
+    assert drawn_in(page, spot, colours["operating"])
+
+    # before every event of the demo: the plot is still planned, and drawn so
+    page.fill("#pa-asof-input", "2000-01-01")
+    page.dispatch_event("#pa-asof-input", "change")
+    wait_until(page, "document.querySelector('.folium-map')"
+                     ".getAttribute('data-as-of') === '2000-01-01'", 30)
+    wait_until(page, TILES_LOADED)
+    dated = [u for u in record.requests if "/plots/" in u and ".mvt" in u and "as_of=" in u]
+    assert dated and all(u.endswith(".mvt?as_of=2000-01-01") for u in dated)
+    assert drawn_in(page, spot, colours["planned"])
+    assert not page.locator(".pa-legend-tiles-today").count()
+    page.screenshot(path=str(artifacts_dir / "map-tiles-asof-1440.png"))
+
+    # back to today: today's tiles, without a date
+    page.fill("#pa-asof-input", "")
+    page.dispatch_event("#pa-asof-input", "change")
+    wait_until(page, "document.querySelector('.folium-map')"
+                     ".getAttribute('data-as-of') === ''", 30)
+    wait_until(page, TILES_LOADED)
+    assert drawn_in(page, spot, colours["operating"])
+    assert_clean(record)

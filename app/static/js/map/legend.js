@@ -178,10 +178,6 @@ methods.updateLegend = function () {
   if (this.asOf) {
     body.appendChild(el('p', 'pa-legend-note pa-legend-asof',
       format(this.msg('popup.as_of'), {date: this.asOf})));
-    if (this.tileLayers) {  // the tiles are today's (map/tiles.js)
-      body.appendChild(el('p', 'pa-legend-note pa-legend-tiles-today',
-        this.msg('legend.tiles_today')));
-    }
   }
   if (this.gcj) {
     body.appendChild(el('p', 'pa-legend-note', this.msg('basemap.gcj_note')));

@@ -88,9 +88,12 @@ export function tileProps(props) {
   return p;
 }
 
+/** A layer's tile URL template at the current version; the plots' as of the page's date
+ * (?as_of=, in the URL so that the browser's cache and the ETag tell the dates apart). */
 methods.tileUrl = function (layer) {
-  return this.cfg.tiles.base + '/' + encodeURIComponent(String(this.tileVersion)) + '/' +
+  var url = this.cfg.tiles.base + '/' + encodeURIComponent(String(this.tileVersion)) + '/' +
     layer + '/{z}/{x}/{y}.mvt';
+  return layer === 'plots' && this.asOf ? url + '?as_of=' + encodeURIComponent(this.asOf) : url;
 };
 
 /** GET the park's current data version. */
@@ -199,7 +202,11 @@ methods.createTileLayers = function () {
       shiftedSize: function (coords) { return self.shiftedTileSize(coords); },
       vectorTileLayerStyles: styles,
       interactive: true,
-      getFeatureId: function (f) { return f.properties.id; },
+      // a low-zoom plot feature of many plots (app/tiles/tile.py MERGE_MAX_ZOOM) has no id
+      // of its own: keyed by its MVT id, and a click on it opens nothing
+      getFeatureId: function (f) {
+        return isBlank(f.properties.id) ? 'merged:' + f.id : f.properties.id;
+      },
       fetchOptions: {credentials: 'same-origin'},
       // the zooms the server makes tiles for: outside them the layer asks for nothing
       minZoom: self.cfg.tiles.minZoom,
@@ -338,13 +345,17 @@ methods.refreshTiles = function () {
 };
 
 /**
- * Another as-of date on tiles: the tiles carry today's status only, so they stay; the
- * picked plots and popups are read again for that date (the legend says so).
+ * Another as-of date on tiles: the plot layer is pointed at that date's tiles and redrawn
+ * (resolved once they are drawn); the picked plots and popups are read again for it.
  */
 methods.tilesAsOf = function () {
   this.data.plots = [];
   this.drawLayer('plots');
-  return Promise.resolve(true);
+  var tiles = this.tileLayers.plots;
+  if (!tiles) { return Promise.resolve(true); }
+  var drawn = new Promise(function (resolve) { tiles.once('load', resolve); });
+  tiles.setUrl(this.tileUrl('plots'));
+  return tiles._noTilesToLoad() ? Promise.resolve(true) : drawn;
 };
 
 /** Restyle the drawn plot tiles in place (a view switch, a highlight): no new request. */
