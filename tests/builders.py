@@ -230,7 +230,9 @@ def make_app(db_url: str, **overrides):
     """The app on a test database, with test settings, connected as the app's role; the CLI
     parts (ADMIN_DATABASE_URL) as the owner."""
     settings = {"DATABASE_URL": app_url(db_url), "ADMIN_DATABASE_URL": db_url,
-                "TESTING": True, "SECRET_KEY": "test-secret", "DB_POOL_MAX": 4, **overrides}
+                "TESTING": True, "SECRET_KEY": "test-secret", "DB_POOL_MAX": 4,
+                # no job worker threads: a test that wants one runs a Worker or asks
+                "JOB_WORKERS": 0, **overrides}
     return create_app(settings)
 
 

@@ -26,7 +26,9 @@ import zipfile
 from decimal import Decimal
 
 from app import exporters
+from app.errors import Text
 from app.exporters.headings import COMPONENTS, OWNER_TYPES, PLAN_STATUSES, crs_name, name, pick
+from app.labels import N_
 from app.plan_result import COMPONENTS as COMPONENT_KEYS
 from app.plan_result import PlanResult, to_ha, to_mu
 
@@ -36,6 +38,9 @@ MANIFEST_JSON = "manifest.json"
 MANIFEST_TEXT = ("清单.txt", "manifest.txt")
 MANIFEST_VERSION = 1
 NEWLINE = "\r\n"  # the 清单 is read in Windows Notepad
+# its progress, as a job shows it
+WRITING = N_("Writing the %(file)s")
+ZIPPING = N_("Writing the manifest and packing the ZIP")
 
 H = {
     "title": ("报批材料包清单", "Submission package manifest"),
@@ -55,12 +60,16 @@ H = {
 }
 
 
-def write_package(result: PlanResult, lang: str = "zh") -> bytes:
-    """The plan's 报批材料包 (zip) in Chinese (default) or English file names and 清单."""
+def write_package(result: PlanResult, lang: str = "zh", progress=None) -> bytes:
+    """The plan's 报批材料包 (zip) in Chinese (default) or English file names and 清单;
+    `progress(done, total, message)` hears of each file before it is written."""
     lang = "en" if lang == "en" else "zh"
     folder = exporters.filename(result, "package", lang).removesuffix(".zip")
     files: list[tuple[str, str, bytes]] = []  # (format, path in the folder, bytes)
-    for fmt in CONTENTS:
+    steps = len(CONTENTS) + 1
+    for step, fmt in enumerate(CONTENTS):
+        if progress:
+            progress(step, steps, Text(WRITING, file=Text(exporters.FORMATS[fmt].label)))
         data = exporters.export(result, fmt, lang=lang)
         if fmt == "shp":
             shp_folder = exporters.filename(result, "shp", lang).removesuffix(".zip")
@@ -69,6 +78,8 @@ def write_package(result: PlanResult, lang: str = "zh") -> bytes:
                           for member in inner.namelist() if not member.endswith("/")]
         else:
             files.append((fmt, exporters.filename(result, fmt, lang), data))
+    if progress:
+        progress(len(CONTENTS), steps, Text(ZIPPING))
     data = manifest(result, files, lang)
     text = manifest_text(data, lang)
     buffer = io.BytesIO()
