@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from app import migrations
 from app.cli import main
 from app.exporters import package
-from tests.app.jobs.test_jobs import run_all
 from tests.app.test_api_plans import DEMO_PLAN, session
+from tests.builders import run_jobs as run_all
 from tests.client import api_error
 
 API = "/api/v1"

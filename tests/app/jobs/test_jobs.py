@@ -16,8 +16,7 @@ from app.errors import Forbidden, NotFound, Text
 from app.exporters import package
 from app.jobs import job, kinds, worker
 from tests.builders import app_url
-
-SETTINGS = worker.Settings(workers=0, stale_seconds=60, retention_hours=24, poll_seconds=0.1)
+from tests.builders import run_jobs as run_all
 
 
 @pytest.fixture
@@ -32,11 +31,6 @@ def export_job(conn, plan_id: int, fmt: str = "package", actor: str = "test-plan
 
 def row(conn, job_id: int) -> dict:
     return conn.execute("SELECT * FROM jobs WHERE id = %s", (job_id,)).fetchone()
-
-
-def run_all(db_url: str) -> int:
-    """Run the waiting jobs with one worker, as `parkatlas jobs work --once` does."""
-    return worker.Worker(app_url(db_url), SETTINGS).work(threading.Event(), once=True)
 
 
 def translated(data: dict, lang: str, app) -> str:
