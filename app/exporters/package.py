@@ -41,6 +41,7 @@ NEWLINE = "\r\n"  # the 清单 is read in Windows Notepad
 # its progress, as a job shows it
 WRITING = N_("Writing the %(file)s")
 ZIPPING = N_("Writing the manifest and packing the ZIP")
+STEP = 100  # the progress of one file of the package
 
 H = {
     "title": ("报批材料包清单", "Submission package manifest"),
@@ -66,11 +67,13 @@ def write_package(result: PlanResult, lang: str = "zh", progress=None) -> bytes:
     lang = "en" if lang == "en" else "zh"
     folder = exporters.filename(result, "package", lang).removesuffix(".zip")
     files: list[tuple[str, str, bytes]] = []  # (format, path in the folder, bytes)
-    steps = len(CONTENTS) + 1
+    total = (len(CONTENTS) + 1) * STEP
     for step, fmt in enumerate(CONTENTS):
+        inner = None
         if progress:
-            progress(step, steps, Text(WRITING, file=Text(exporters.FORMATS[fmt].label)))
-        data = exporters.export(result, fmt, lang=lang)
+            progress(step * STEP, total, Text(WRITING, file=Text(exporters.FORMATS[fmt].label)))
+            inner = _within(progress, step * STEP, total)  # the PDF reports its pages
+        data = exporters.export(result, fmt, lang=lang, progress=inner)
         if fmt == "shp":
             shp_folder = exporters.filename(result, "shp", lang).removesuffix(".zip")
             with zipfile.ZipFile(io.BytesIO(data)) as inner:
@@ -79,7 +82,7 @@ def write_package(result: PlanResult, lang: str = "zh", progress=None) -> bytes:
         else:
             files.append((fmt, exporters.filename(result, fmt, lang), data))
     if progress:
-        progress(len(CONTENTS), steps, Text(ZIPPING))
+        progress(len(CONTENTS) * STEP, total, Text(ZIPPING))
     data = manifest(result, files, lang)
     text = manifest_text(data, lang)
     buffer = io.BytesIO()
@@ -92,6 +95,14 @@ def write_package(result: PlanResult, lang: str = "zh", progress=None) -> bytes:
         archive.writestr(_entry(f"{folder}/{pick(MANIFEST_TEXT, lang)}", result),
                          "\ufeff".encode() + text.encode())
     return buffer.getvalue()
+
+
+def _within(progress, start: int, total: int):
+    """A file's own progress (a long format's, such as the PDF's pages) as a part of its
+    step of the package's."""
+    def report(done: int, of: int, message: Text) -> None:
+        progress(start + STEP * done // max(1, of), total, message)
+    return report
 
 
 def _entry(path: str, result: PlanResult) -> zipfile.ZipInfo:

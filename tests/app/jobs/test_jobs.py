@@ -166,6 +166,8 @@ def test_progress_comes_from_the_work_and_only_moves_forward(conn, db_url, plan_
     # a stage per file of the package, then the ZIP
     assert {kinds.COMPUTING, package.WRITING, package.ZIPPING} <= messages
     assert len(seen) >= len(package.CONTENTS) + 2
+    # the PDF inside the package reports its pages within its step
+    assert any(m.startswith("Laying out page") for m in messages)
     # a lower figure written later does not move it back
     conn.execute("UPDATE jobs SET state = 'running', worker = 'w', progress_done = 500")
     worker.Reporter(conn, job_id, "w")(100, 1000, Text(kinds.COMPUTING))
