@@ -1,6 +1,7 @@
 """Benchmark: a big plan's package and PDF as jobs, against the same export in the request.
 
     .venv/bin/python -m bench.jobs [--park-plots 100000] [--plots 2000] [--reuse] [--runs 3]
+                                   [--formats package pdf]
 
 Uses the database of `bench.requisition` (`parkatlas_bench_plan`; `--reuse` keeps it, and
 the migrations, 0030 among them, are applied), makes its plan of N plots, then for the
@@ -37,14 +38,14 @@ def in_request(conn, plan_id: int, fmt: str) -> int:
 
 def as_job(conn, url: str, plan_id: int, fmt: str) -> dict:
     """Queue, run with one worker, read back; the times of each part and the progress."""
-    writes: list[float] = []
+    writes: list[tuple[float, str]] = []  # (when, the stage that started then)
     write = worker.Reporter.__call__
 
     def timed_write(self, done, total, message):
         before = self.written
         write(self, done, total, message)
         if self.written != before:
-            writes.append(time.perf_counter())
+            writes.append((time.perf_counter(), str(message)))
     worker.Reporter.__call__ = timed_write
     try:
         start = time.perf_counter()
@@ -57,10 +58,11 @@ def as_job(conn, url: str, plan_id: int, fmt: str) -> dict:
         read = time.perf_counter()
     finally:
         worker.Reporter.__call__ = write
-    marks = [queued, *writes, ran]
+    marks = [(queued, "queued"), *writes, (ran, "done")]
+    gap, stage = max((b[0] - a[0], a[1]) for a, b in zip(marks, marks[1:], strict=False))
     return {"request": queued - start, "worker": ran - queued, "read": read - ran,
-            "total": read - start, "size": size, "writes": len(writes),
-            "gap": max(b - a for a, b in zip(marks, marks[1:], strict=False))}
+            "total": read - start, "size": size, "writes": len(writes), "gap": gap,
+            "stage": stage}
 
 
 def main(argv=None) -> None:
@@ -69,6 +71,8 @@ def main(argv=None) -> None:
     parser.add_argument("--park-plots", type=int, default=100000, help="plots in the park")
     parser.add_argument("--reuse", action="store_true", help="reuse the loaded database")
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each")
+    parser.add_argument("--formats", nargs="*", default=list(exporters.LONG_FORMATS),
+                        help="the formats timed (default: the ones run as jobs)")
     args = parser.parse_args(argv)
 
     url = load(args.park_plots, args.reuse)
@@ -77,14 +81,15 @@ def main(argv=None) -> None:
         print(machine(conn), f"; load average {os.getloadavg()[0]:.1f}")
         plan = make_plan(conn, args.plots)
         conn.execute("DELETE FROM jobs WHERE created_by = 'bench'")
-        for fmt in exporters.LONG_FORMATS:
+        for fmt in args.formats:
             direct = [timed(in_request, conn, plan["id"], fmt)[1] for _ in range(args.runs)]
             jobs = [as_job(conn, url, plan["id"], fmt) for _ in range(args.runs)]
             print(f"{fmt}: in the request        {spread(direct)}")
             for part in ("request", "worker", "read", "total", "gap"):
                 print(f"{fmt}: job {part:<8}            {spread([j[part] for j in jobs])}")
             print(f"{fmt}: {jobs[-1]['size']:,} bytes; progress writes "
-                  f"{[j['writes'] for j in jobs]}")
+                  f"{[j['writes'] for j in jobs]}; the longest gap after: "
+                  f"{[j['stage'] for j in jobs]}")
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
         conn.execute("DELETE FROM jobs WHERE created_by = 'bench'")
 
