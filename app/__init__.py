@@ -16,6 +16,7 @@ def create_app(config: dict | None = None):
     from .basemap import web as basemap_web
     from .dashboard import web as dashboard_web
     from .evaluation import web as evaluation_web
+    from .jobs import web as jobs_web
     from .tiles import web as tiles_web
     from .web_json import JSONProvider
 
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None):
     web.init_app(app)
     web_errors.init_app(app)
     security.init_app(app)
+    jobs_web.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(tiles_web.bp)
     app.register_blueprint(basemap_web.bp)

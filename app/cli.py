@@ -459,3 +459,39 @@ def export_plan(plan_id, fmt, output, version_no, encoding, lang, numbering):
                    f" {result.area_m2:.2f} m², {len(data)} bytes", err=True)
         for e in result.excluded:
             click.echo(f"Left out {e.code}: already requisitioned on {e.since}", err=True)
+
+
+@main.group()
+def jobs():
+    """Jobs (long exports, recomputes): run them, purge the finished ones."""
+
+
+@jobs.command("work")
+@click.option("--once", is_flag=True, help="Run the waiting jobs, then stop.")
+@with_appcontext
+def jobs_work(once):
+    """Run jobs in the foreground (besides or instead of the app's worker threads) until
+    interrupted; a job whose worker died is taken again."""
+    import threading
+
+    from .jobs import worker
+
+    settings = worker.Settings.of(current_app.config)
+    ran = worker.Worker(current_app.config["DATABASE_URL"], settings).work(
+        threading.Event(), once=once)
+    click.echo(f"Ran {ran} job(s).")
+
+
+@jobs.command("purge")
+@click.option("--hours", type=float, default=None,
+              help="Remove jobs finished more than this many hours ago "
+                   "(default PARKATLAS_JOB_RETENTION_HOURS, 24).")
+@with_appcontext
+def jobs_purge(hours):
+    """Remove finished jobs and their files after the retention time."""
+    from .jobs import worker
+
+    with _conn() as conn:
+        n = worker.purge(conn, current_app.config["JOB_RETENTION_HOURS"] if hours is None
+                         else hours)
+    click.echo(f"Removed {n} finished job(s).")

@@ -101,6 +101,14 @@ def from_env(environ=os.environ) -> dict:
         # How long a request waits for a whole-park answer being computed (app.answers)
         # before answering 503 with Retry-After: below the worker's 30 s timeout.
         "ANSWER_WAIT_SECONDS": float(environ.get("PARKATLAS_ANSWER_WAIT_SECONDS", "20")),
+        # Jobs (app.jobs): worker threads per app process (0: none; `parkatlas jobs work`
+        # runs one apart), seconds without a heartbeat after which a running job is taken
+        # again, claims at most, hours a finished job and its file are kept, the poll.
+        "JOB_WORKERS": int(environ.get("PARKATLAS_JOB_WORKERS", "1")),
+        "JOB_STALE_SECONDS": float(environ.get("PARKATLAS_JOB_STALE_SECONDS", "120")),
+        "JOB_MAX_ATTEMPTS": int(environ.get("PARKATLAS_JOB_MAX_ATTEMPTS", "3")),
+        "JOB_RETENTION_HOURS": float(environ.get("PARKATLAS_JOB_RETENTION_HOURS", "24")),
+        "JOB_POLL_SECONDS": float(environ.get("PARKATLAS_JOB_POLL_SECONDS", "2")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

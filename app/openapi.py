@@ -77,6 +77,7 @@ def document() -> dict:
     paths.update(_project_plot_paths())
     paths.update(_board_paths())
     paths.update(_cleanup_paths())
+    paths.update(_job_paths())
     return {**_document_head(), "paths": paths, "components": _components()}
 
 
@@ -399,6 +400,42 @@ def _plan_paths() -> dict:
         "/compensation-rates/{rate_id}": {"patch": _body(
             "Change one row of the rate table (admin, audited)", "Object",
             schemas.RATE_EDIT, extra=[_id("rate_id")])},
+    }
+
+
+def _job_paths() -> dict:
+    """Jobs (app/jobs/): the long exports and the recompute, with their progress."""
+    from .exporters import FORMATS, LONG_FORMATS
+
+    job = _id("job_id")
+    started = ("202 with the job (state, progress, message) and `Location: /api/v1/jobs/"
+               "<id>`; ask that URL until `state` is done or failed")
+    export = _status(_body(
+        "Start a plan version's export as a job (the export's options in the body; the "
+        f"plan page runs {', '.join(LONG_FORMATS)} so); " + started, "Object",
+        schemas.EXPORT_JOB, extra=[_id("plan_id")]), "202")
+    recompute = _status(_body("Start the land status and readiness recompute of one park "
+                              "(`park`: code or id) or of every park (admin); " + started,
+                              "Object", schemas.RECOMPUTE_JOB), "202")
+    result = _op("A finished job's file (named as the export's download names it)",
+                 response="Object", extra=[job])
+    result["responses"]["200"] = {"description": "the file", "content": {
+        f.media_type: {"schema": {"type": "string", "format": "binary"}}
+        for f in FORMATS.values()}}
+    mine = _op("The jobs I started, newest first (at most 100)", response="Array", extra=[
+        {"name": "plan", "in": "query", "schema": {"type": "integer"},
+         "description": "only this plan's"},
+        {"name": "active", "in": "query", "schema": {"enum": ["1"]},
+         "description": "1: only queued and running ones"}])
+    return {
+        "/plans/{plan_id}/export-jobs": {"post": export},
+        "/recompute-jobs": {"post": recompute},
+        "/jobs": {"get": mine},
+        "/jobs/{job_id}": {"get": _op(
+            "A job: state (queued, running, done, failed), progress (done of total, "
+            "percent), message in the user's language, result_url once done; 404 to anyone "
+            "but the asker and admins", response="Object", extra=[job])},
+        "/jobs/{job_id}/result": {"get": result},
     }
 
 

@@ -208,9 +208,24 @@ def export_format(conn: psycopg.Connection, result: PlanResult, fmt: str,
                   role: str | None = None) -> str:
     """The export format, if the role may download it: one that carries money only for a
     role that sees money."""
-    if fmt in MONEY_FREE_FORMATS or sees_money(conn, result.park_id, role):
+    return _money_free(conn, result.park_id, fmt, role)
+
+
+def _money_free(conn: psycopg.Connection, park_id: int, fmt: str, role: str | None) -> str:
+    if fmt in MONEY_FREE_FORMATS or sees_money(conn, park_id, role):
         return fmt
     raise Forbidden(Text(NO_MONEY_EXPORT))
+
+
+def export_version(conn: psycopg.Connection, plan_id: int, version_no: int | None, fmt: str,
+                   role: str | None = None) -> tuple[dict, int]:
+    """The plan and the version number (the current one as the role sees it) a role may
+    export in format `fmt`: what `compute` and `export_format` refuse, checked without
+    computing (an export job checks it when it is asked for)."""
+    plan = get(conn, plan_id, role)
+    version_no = _version_no(conn, plan, version_no, role)
+    _money_free(conn, plan["park_id"], fmt, role)
+    return plan, version_no
 
 
 def create(conn: psycopg.Connection, park_id: int, name: str, selection: dict,

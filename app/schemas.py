@@ -143,6 +143,19 @@ VERSION_ONLY = {
     "type": "object", "additionalProperties": False,
     "properties": {"version": _VERSION},
 }
+# Jobs (app/jobs/): a plan export (the format and the export's options) and a recompute.
+_SHORT = {"type": "string", "maxLength": 20}
+EXPORT_JOB = {
+    "type": "object", "additionalProperties": False, "required": ["format"],
+    "properties": {"format": _SHORT, "version": {"type": "integer", "minimum": 1,
+                                                 "maximum": 2**31 - 1},
+                   "lang": _SHORT, "encoding": _SHORT, "numbering": _SHORT},
+}
+RECOMPUTE_JOB = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"park": {"type": ["string", "integer", "null"], "maxLength": 50},
+                   "as_of": {"type": ["string", "null"], "maxLength": 10}},
+}
 # Geometry editing (app/plot_shapes.py).
 _PLOT_CODE = {"type": "string", "minLength": 1, "maxLength": 50,
               "pattern": r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"}

@@ -15,10 +15,14 @@ import psycopg
 
 from . import labels
 from .db import connect, queries, transaction
+from .errors import Text
 
 FLAGS = ("idle", "idle_a", "idle_b", "government_cause", "idle_fee_due", "reclaim_due",
          "idle_warning", "idle_disposed", "approved_not_supplied", "supplied_not_used",
          "low_efficiency", "zoning_conflict", "use_conflict", "double_claim")
+
+
+RECOMPUTED = labels.N_("%(plots)s of %(total)s plots recomputed")
 
 
 def recompute_park(conn: psycopg.Connection, park_id: int, as_of: date | None = None,
@@ -29,7 +33,8 @@ def recompute_park(conn: psycopg.Connection, park_id: int, as_of: date | None = 
 
 
 def recompute(url: str, park_id: int | None = None, as_of: date | None = None,
-              workers: int = 2, chunk: int = 20000) -> dict:
+              workers: int = 2, chunk: int = 20000, progress=None,
+              reindex: bool = True) -> dict:
     """Recompute every park (or one) in chunks of plots spread over `workers` connections.
 
     Chunks are independent (each plot's result depends on the data, not on other
@@ -37,11 +42,15 @@ def recompute(url: str, park_id: int | None = None, as_of: date | None = None,
     the same per plot whatever its size, so a large park is cut into four chunks per
     worker (at most `chunk`, at least 1000 plots each): the workers then finish within a
     small chunk of each other, where 5 chunks on 2 workers left one doing 3.
+
+    `progress(done, total, message)` hears of each chunk stored (plots done of all). The
+    nearest-feature indexes are rebuilt first unless `reindex` is false (that needs the
+    tables' owner: the app's own role, which runs the recompute job, is not).
     """
     started = time.perf_counter()
     with connect(url) as conn:
-        # the nearest-feature indexes, compact again after a day of edits (0009_status.sql)
-        queries().status.rebuild_knn_indexes(conn)
+        if reindex:  # the nearest-feature indexes, compact after a day of edits (0009)
+            queries().status.rebuild_knn_indexes(conn)
         parks = [park_id] if park_id else [r["id"] for r in queries().parks.ids(conn)]
         jobs = []
         for pid in parks:
@@ -54,8 +63,12 @@ def recompute(url: str, park_id: int | None = None, as_of: date | None = None,
         with connect(url, actor="recompute") as worker:
             return recompute_park(worker, pid, as_of, ids)
 
+    total, plots = sum(len(ids) for _pid, ids in jobs), 0
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        plots = sum(pool.map(run, jobs))
+        for stored in pool.map(run, jobs):  # in order: a report per chunk stored
+            plots += stored
+            if progress:
+                progress(plots, max(1, total), Text(RECOMPUTED, plots=plots, total=total))
     return {"parks": len(parks), "plots": plots, "seconds": time.perf_counter() - started}
 
 

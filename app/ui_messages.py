@@ -206,6 +206,9 @@ UI_MESSAGES: dict[str, str] = {
     "plan.drawCont": N_("Click to continue drawing the polygon."),
     "plan.drawEnd": N_("Click the first point to close the polygon."),
     "plan.drawCrossing": N_("The edges of the polygon must not cross."),
+    # the long exports, run as jobs (static/js/plan-jobs.js)
+    "plan.jobDownload": N_("Download {file}"),
+    "plan.jobError": N_("The export could not be started:"),
     # project page (/projects/<id>: static/js/parkatlas-project.js): its plots on the map,
     # marking them, and the timeline, progress and investment charts
     "project.layer": N_("Project plots"),

@@ -225,7 +225,12 @@ def plan_page_context(plan_id: int, version_no: int | None) -> dict:
                 "id": plan_id, "version": plan["version"], "versionNo": version_no,
                 "current": current, "status": plan["status"],
                 "editable": current and request_can("planner") and plan["status"] == "draft",
-                "api": url_for("api.index").rstrip("/"), "parkId": plan["park_id"]}}
+                "api": url_for("api.index").rstrip("/"), "parkId": plan["park_id"],
+                # the long exports run as jobs (static/js/plan-jobs.js)
+                "jobs": {"start": url_for("api.plan_export_job", plan_id=plan_id),
+                         "list": url_for("api.job_list", plan=plan_id),
+                         "version": version_no, "lang": current_language()}},
+            "long_formats": exporters.LONG_FORMATS}
 
 
 def _version_arg() -> int | None:

@@ -226,11 +226,22 @@ def serving(application):
         thread.join(timeout=10)
 
 
+def run_jobs(db_url: str) -> int:
+    """Run the waiting jobs with one worker, as `parkatlas jobs work --once` does; how many."""
+    from app.jobs import worker
+
+    settings = worker.Settings(workers=0, stale_seconds=60, retention_hours=24,
+                               poll_seconds=0.1)
+    return worker.Worker(app_url(db_url), settings).work(threading.Event(), once=True)
+
+
 def make_app(db_url: str, **overrides):
     """The app on a test database, with test settings, connected as the app's role; the CLI
     parts (ADMIN_DATABASE_URL) as the owner."""
     settings = {"DATABASE_URL": app_url(db_url), "ADMIN_DATABASE_URL": db_url,
-                "TESTING": True, "SECRET_KEY": "test-secret", "DB_POOL_MAX": 4, **overrides}
+                "TESTING": True, "SECRET_KEY": "test-secret", "DB_POOL_MAX": 4,
+                # no job worker threads: a test that wants one runs a Worker or asks
+                "JOB_WORKERS": 0, **overrides}
     return create_app(settings)
 
 

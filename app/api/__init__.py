@@ -123,6 +123,7 @@ from . import (  # noqa: E402, F401
     features,
     imports,
     indicators,
+    jobs,
     plans,
     plots,
     projects,

@@ -112,12 +112,9 @@ def _download(result, fmt: str) -> Response:
     """An export as a file download, named by the plan (RFC 6266: an ASCII `filename` and
     the plan's name in `filename*`)."""
     options = params.export_options(request.args)
-    content_type = exporters.get_format(fmt).media_type
+    content_type = exporters.media_type(fmt, options)
     fmt = requisition.export_format(get_db(), result, fmt, request_role())
     data = exporters.export(result, fmt, **options)
-    if content_type.startswith("text/"):  # Flask would say utf-8; the TXT is GBK by default
-        gbk = fmt == "txt" and options.get("encoding", "gbk").strip().lower() == "gbk"
-        content_type += "; charset=" + ("gbk" if gbk else "utf-8")
     return Response(data, content_type=content_type, headers={
         "Content-Disposition": exporters.content_disposition(result, fmt,
                                                              options.get("lang", "zh")),

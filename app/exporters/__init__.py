@@ -43,9 +43,9 @@ def _report():
     return report
 
 
-def _package(result, lang):
+def _package(result, lang, progress=None):
     from app.exporters import package
-    return package.write_package(result, lang)
+    return package.write_package(result, lang, progress)
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,9 @@ class Format:
     writer: Callable[..., bytes]   # writer(result, lang=…, **options) -> bytes
     label: str                     # shown on the plan page (an English message id)
     options: tuple[str, ...] = ()  # keyword options it takes besides lang
+    # whether the writer takes `progress` (a jobs.Progress: done, total, message), and
+    # so is long enough to be run as a job rather than inside a request
+    long: bool = False
 
     @property
     def writes_points(self) -> bool:
@@ -74,7 +77,7 @@ NUMBERING = "numbering"
 FORMATS: dict[str, Format] = {f.name: f for f in (
     # first: the one download a land officer takes to the bureau (every file below in it)
     Format("package", "zip", "application/zip", _package, N_("Submission package (ZIP)"),
-           options=(NUMBERING,)),
+           options=(NUMBERING,), long=True),
     Format("xlsx", "xlsx", XLSX, workbook.write_workbook, N_("Excel workbook (XLSX)"),
            options=(NUMBERING,)),
     Format("txt", "txt", "text/plain", coordinate_file.write,
@@ -97,12 +100,15 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            lambda result, lang: _cad().write_dxf(result, lang), N_("DXF (CAD)"),
            options=(NUMBERING,)),
     Format("pdf", "pdf", "application/pdf",
-           lambda result, lang: _report().write_pdf(result, lang), N_("PDF report"),
-           options=(NUMBERING,)),
+           lambda result, lang, progress=None: _report().write_pdf(result, lang, progress),
+           N_("PDF report"), options=(NUMBERING,), long=True),
 )}
 
 #: The formats that write 界址点 numbers (and take the `numbering` option).
 POINT_FORMATS = tuple(k for k, f in FORMATS.items() if f.writes_points)
+#: The formats the plan page and the API run as jobs (`export-jobs`), with progress; the
+#: others are small and fast, and stay direct downloads. The one place that decides.
+LONG_FORMATS = tuple(k for k, f in FORMATS.items() if f.long)
 
 
 def get_format(name: str) -> Format:
@@ -114,8 +120,8 @@ def get_format(name: str) -> Format:
                               name=repr(name), known=", ".join(FORMATS))) from None
 
 
-def export(result: PlanResult, name: str, lang: str = "zh", **options) -> bytes:
-    """Write `result` in format `name` and return the file's bytes."""
+def check_options(name: str, lang: str, options: dict) -> Format:
+    """The format `name`, if it takes the language and options given (else a 400)."""
     fmt = get_format(name)
     if lang not in ("zh", "en"):
         raise BadRequest(Text(N_("lang must be zh or en, not %(lang)s"), lang=repr(lang)))
@@ -123,8 +129,18 @@ def export(result: PlanResult, name: str, lang: str = "zh", **options) -> bytes:
     if unknown:
         raise BadRequest(Text(N_("format %(name)s does not take %(options)s"), name=name,
                               options=", ".join(unknown)))
+    return fmt
+
+
+def export(result: PlanResult, name: str, lang: str = "zh", progress=None,
+           **options) -> bytes:
+    """Write `result` in format `name` and return the file's bytes; a long format reports
+    its progress to `progress(done, total, message)` when given."""
+    fmt = check_options(name, lang, options)
     if NUMBERING in options:  # the writers read the points from the result
         result = result.numbered(params.numbering(options.pop(NUMBERING)))
+    if progress is not None and fmt.long:
+        options["progress"] = progress
     return fmt.writer(result, lang=lang, **options)
 
 
@@ -191,5 +207,20 @@ def ascii_filename(result: PlanResult, name: str) -> str:
 def content_disposition(result: PlanResult, name: str, lang: str = "zh") -> str:
     """An RFC 6266 `attachment` header value: the ASCII fallback in `filename`, the plan's
     name in `filename*` (RFC 5987, UTF-8, percent-encoded)."""
-    return (f'attachment; filename="{ascii_filename(result, name)}"; '
-            f"filename*=UTF-8''{quote(filename(result, name, lang), safe='')}")
+    return attachment(filename(result, name, lang), ascii_filename(result, name))
+
+
+def attachment(name: str, ascii_name: str) -> str:
+    """The `Content-Disposition` of a download called `name` (`ascii_name` for clients that
+    cannot read `filename*`)."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def media_type(name: str, options: dict) -> str:
+    """The `Content-Type` of export `name`: a text format with its charset (the TXT is GBK
+    by default; Flask would say utf-8)."""
+    content_type = get_format(name).media_type
+    if content_type.startswith("text/"):
+        gbk = name == "txt" and options.get("encoding", "gbk").strip().lower() == "gbk"
+        content_type += "; charset=" + ("gbk" if gbk else "utf-8")
+    return content_type

@@ -26,7 +26,9 @@ import zipfile
 from decimal import Decimal
 
 from app import exporters
+from app.errors import Text
 from app.exporters.headings import COMPONENTS, OWNER_TYPES, PLAN_STATUSES, crs_name, name, pick
+from app.labels import N_
 from app.plan_result import COMPONENTS as COMPONENT_KEYS
 from app.plan_result import PlanResult, to_ha, to_mu
 
@@ -36,6 +38,10 @@ MANIFEST_JSON = "manifest.json"
 MANIFEST_TEXT = ("清单.txt", "manifest.txt")
 MANIFEST_VERSION = 1
 NEWLINE = "\r\n"  # the 清单 is read in Windows Notepad
+# its progress, as a job shows it
+WRITING = N_("Writing the %(file)s")
+ZIPPING = N_("Writing the manifest and packing the ZIP")
+STEP = 100  # the progress of one file of the package
 
 H = {
     "title": ("报批材料包清单", "Submission package manifest"),
@@ -55,13 +61,19 @@ H = {
 }
 
 
-def write_package(result: PlanResult, lang: str = "zh") -> bytes:
-    """The plan's 报批材料包 (zip) in Chinese (default) or English file names and 清单."""
+def write_package(result: PlanResult, lang: str = "zh", progress=None) -> bytes:
+    """The plan's 报批材料包 (zip) in Chinese (default) or English file names and 清单;
+    `progress(done, total, message)` hears of each file before it is written."""
     lang = "en" if lang == "en" else "zh"
     folder = exporters.filename(result, "package", lang).removesuffix(".zip")
     files: list[tuple[str, str, bytes]] = []  # (format, path in the folder, bytes)
-    for fmt in CONTENTS:
-        data = exporters.export(result, fmt, lang=lang)
+    total = (len(CONTENTS) + 1) * STEP
+    for step, fmt in enumerate(CONTENTS):
+        inner = None
+        if progress:
+            progress(step * STEP, total, Text(WRITING, file=Text(exporters.FORMATS[fmt].label)))
+            inner = _within(progress, step * STEP, total)  # the PDF reports its pages
+        data = exporters.export(result, fmt, lang=lang, progress=inner)
         if fmt == "shp":
             shp_folder = exporters.filename(result, "shp", lang).removesuffix(".zip")
             with zipfile.ZipFile(io.BytesIO(data)) as inner:
@@ -69,6 +81,8 @@ def write_package(result: PlanResult, lang: str = "zh") -> bytes:
                           for member in inner.namelist() if not member.endswith("/")]
         else:
             files.append((fmt, exporters.filename(result, fmt, lang), data))
+    if progress:
+        progress(len(CONTENTS) * STEP, total, Text(ZIPPING))
     data = manifest(result, files, lang)
     text = manifest_text(data, lang)
     buffer = io.BytesIO()
@@ -81,6 +95,14 @@ def write_package(result: PlanResult, lang: str = "zh") -> bytes:
         archive.writestr(_entry(f"{folder}/{pick(MANIFEST_TEXT, lang)}", result),
                          "\ufeff".encode() + text.encode())
     return buffer.getvalue()
+
+
+def _within(progress, start: int, total: int):
+    """A file's own progress (a long format's, such as the PDF's pages) as a part of its
+    step of the package's."""
+    def report(done: int, of: int, message: Text) -> None:
+        progress(start + STEP * done // max(1, of), total, message)
+    return report
 
 
 def _entry(path: str, result: PlanResult) -> zipfile.ZipInfo:

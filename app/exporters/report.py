@@ -45,6 +45,7 @@ from reportlab.platypus import (
 )
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon, box
 
+from app.errors import Text
 from app.exporters.headings import (
     COMPONENTS,
     EXCLUSION_REASONS,
@@ -59,6 +60,7 @@ from app.exporters.headings import (
     pick,
 )
 from app.exporters.workbook import COORD_DECIMALS, POINT_COLUMNS, SIDE_DECIMALS, point_tables
+from app.labels import N_
 from app.plan_result import COMPONENTS as COMPONENT_KEYS
 from app.plan_result import LAND_GROUPS as GROUP_KEYS
 from app.plan_result import PlanResult, to_ha, to_mu
@@ -227,8 +229,10 @@ def _register_font(path: str) -> str:
 
 # --- public -----------------------------------------------------------------------------
 
-def write_pdf(result: PlanResult, lang: str = "zh") -> bytes:
-    """The plan's PDF report (A4 landscape) in Chinese (default) or English (`lang="en"`)."""
+def write_pdf(result: PlanResult, lang: str = "zh", progress=None) -> bytes:
+    """The plan's PDF report (A4 landscape) in Chinese (default) or English (`lang="en"`);
+    `progress(done, total, message)` hears of each page laid out (done and total count
+    the story's parts: the pages are not known before they are laid out)."""
     font = cjk_font()
     lang = "en" if lang == "en" else "zh"
     buf = io.BytesIO()
@@ -257,8 +261,25 @@ def write_pdf(result: PlanResult, lang: str = "zh") -> bytes:
               NextPageTemplate("body"), PageBreak()]
     story += _detail_tables(result, lang, styles)
     story += _point_pages(result, lang, styles)
+    if progress:
+        doc.setProgressCallBack(_progress_of(progress, len(story)))
     doc.build(story, canvasmaker=_numbered_canvas(result, lang, font))
     return buf.getvalue()
+
+
+def _progress_of(progress, parts: int):
+    """ReportLab's progress callback (typ, value) as `progress(done, total, message)`: a
+    report per page, with the parts of the story laid out so far (+1: the footers and the
+    file are written after the last part)."""
+    state = {"done": 0}
+
+    def hear(typ: str, value: int) -> None:
+        if typ == "PROGRESS":
+            state["done"] = value
+        elif typ == "PAGE":
+            progress(min(state["done"], parts), parts + 1,
+                     Text(N_("Laying out page %(page)s of the PDF report"), page=value))
+    return hear
 
 
 # --- paragraphs and tables ------------------------------------------------------------

@@ -29,6 +29,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SAMPLE_FILES = {"filename": "css/parkatlas.css"}
 # path arguments with no table row to borrow (an import that does not exist: a 404)
 SAMPLE_VALUES = {"import_id": 1, "fmt": "csv", "collection_id": "plots", "key": "development_rate",
+                 "job_id": 1,  # a job (issue 14 item 5) of nobody: a 404
                  "list": "idle",  # a clean-up list (issue 15)
                  # a vector tile (issue 14) of the demo's centre, a layer a guest may read
                  "layer": "plots", "z": 14, "x": 13334, "y": 6788}

@@ -143,6 +143,14 @@ def _get_routes(app, conn) -> list[str]:
                "SELECT code AS park_code, data_version FROM parks ORDER BY id LIMIT 1"
            ).fetchone()}
     ids["feature_id"] = ids["plot_id"]
+    # a planner's finished export job (issue 14 item 5): its state and file are the asker's
+    ids["job_id"] = conn.execute(
+        """INSERT INTO jobs (kind, plan_id, state, message, result, file_name, file_ascii,
+                             media_type, created_by, finished_at)
+           SELECT 'plan_export', id, 'done', 'Done', convert_to(name, 'UTF8'), name || '.txt',
+                  'plan.txt', 'text/plain', 'test-planner', now()
+           FROM requisition_plans WHERE id = %s RETURNING id""", (ids["plan_id"],)
+    ).fetchone()["id"]
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and rule.endpoint != "static":

@@ -23,6 +23,7 @@ import shapely
 from shapely import affinity
 
 from app import exporters, requisition
+from tests.builders import run_jobs as run_all
 
 from .browser import api, fold_legend, plot_shape
 from .conftest import PageRecord
@@ -237,7 +238,7 @@ def test_plan_list_and_create(live_server, browse, artifacts_dir):
 
 # --- the plan page ----------------------------------------------------------------------
 
-def test_plan_page(live_server, browse, artifacts_dir):
+def test_plan_page(live_server, browse, artifacts_dir, db_url):
     page = browse("planner")  # the demo plan is a draft: a viewer does not read it
     page.goto(live_server + "/plans")
     plan = plan_id(page, DEMO_PLAN)
@@ -311,8 +312,13 @@ def test_plan_page(live_server, browse, artifacts_dir):
     assert first.get_attribute("data-format") == "package"
     assert page.locator("#pa-plan-exports a.btn-primary").count() == 1
     assert "btn-primary" in first.get_attribute("class")
+    # It runs as a job (test_plan_jobs.py): a row with its progress, then the link; no
+    # worker runs in this app until the test runs one.
+    first.click()
+    page.wait_for_selector("#pa-plan-jobs .pa-job[data-state='queued']")
+    run_all(db_url)
     with page.expect_download() as download:
-        first.click()
+        page.click("#pa-plan-jobs .pa-job a.pa-job-download")
     assert download.value.suggested_filename == f"{DEMO_PLAN}_v1_报批材料包.zip"
     assert download.value.failure() is None
     with zipfile.ZipFile(download.value.path()) as archive:

@@ -1,0 +1,2 @@
+-- name: purge(hours)$
+SELECT purge_jobs(:hours);
