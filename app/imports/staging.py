@@ -2,10 +2,11 @@
 
 The features of an `Incoming` go, with their mapped values, into a temporary table in ONE
 COPY (geometry as WKB); one INSERT stages them transformed from the file's CRS to CGCS2000
-and the park's GK CRS (each row written once: no UPDATE pass over the staged rows); one query (`sql/queries/imports/problems.sql`) finds every problem of every
-feature at once — nothing is checked feature by feature in SQL. The table lives as long as
-the transaction that filled it: the caller's, which also commits (app.imports.commit) or
-only previews. Each problem names the feature (`Feature.where`), the field and what is
+and the park's GK CRS (each row written once: no UPDATE pass over the staged rows); one
+query (`sql/queries/imports/problems.sql`) finds every problem of every feature at once —
+nothing is checked feature by feature in SQL. The tables live as long as the transaction
+that filled them: the caller's, which also commits (app.imports.commit) or only previews.
+Each problem names the feature (`Feature.where`), the field and what is
 wrong, in the user's language.
 """
 
