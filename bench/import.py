@@ -18,6 +18,12 @@ EPSG:4526; bench/imports.py's), writes them once as a GeoPackage, and times, alt
 With --load N: `parkatlas load` of a generated N-plot park (gis_data/generate.py) into a
 fresh database holding the demo park (the issue's 59× case), once.
 
+CPU seconds as well as wall time (the machine is shared: the wall clock measures the queue
+for the CPU as much as the work): the client's (ogr2ogr, or the parkatlas child: its
+rusage) and the server's, the database processes' CPU over the run read from /proc for the
+postmaster and its reaped children (the run's backend, and whatever else of this cluster
+ended meanwhile: an autovacuum worker), when the server is local and readable.
+
 Usage: .venv/bin/python -m bench.import [--features 100000] [--repeats 3] [--load 100000]
 """
 
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -78,20 +85,74 @@ def child(args: list[str], url: str) -> tuple[float, float, str]:
     return seconds, usage.ru_maxrss / 1024, out
 
 
+def _postmaster(conn) -> Path | None:
+    """/proc/<pid>/stat of the server's postmaster, when it runs on this machine."""
+    try:
+        folder = conn.execute("SELECT current_setting('data_directory') AS d").fetchone()["d"]
+        pid = (Path(folder) / "postmaster.pid").read_text().split()[0]
+    except (OSError, IndexError, db.psycopg.Error):
+        return None
+    stat = Path("/proc") / pid / "stat"
+    return stat if stat.exists() else None
+
+
+def _server_cpu(stat: Path | None) -> float:
+    """CPU seconds of the postmaster and its reaped children (utime, stime, cutime, cstime)."""
+    if stat is None:
+        return float("nan")
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _settled(conn) -> None:
+    """Wait until the other sessions have ended and been reaped (their CPU then counts in
+    the postmaster's cutime)."""
+    for _ in range(100):
+        if not conn.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = "
+                            "'client backend' AND pid <> pg_backend_pid()").fetchone()["n"]:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+
+
+def measured(conn, stat: Path | None, run, *args):
+    """(result, wall seconds, client CPU, server CPU) of `run(*args)`, which runs child
+    processes."""
+    _settled(conn)
+    client, server = _children_cpu(), _server_cpu(stat)
+    start = time.perf_counter()
+    result = run(*args)
+    seconds = time.perf_counter() - start
+    _settled(conn)
+    return result, seconds, _children_cpu() - client, _server_cpu(stat) - server
+
+
 def bench_import(features: int, repeats: int) -> None:
     url = demo_database(BENCH_DB)
     times: dict[str, list[float]] = {"ogr2ogr": [], "import": []}
+    cpu: dict[str, list[tuple[float, float]]] = {"ogr2ogr": [], "import": []}
     memory: list[float] = []
     with tempfile.TemporaryDirectory() as tmp, db.connect(url, actor="bench") as conn:
         print(machine(conn))
+        stat = _postmaster(conn)
         path = geopackage(squares(features), Path(tmp))
         for _ in range(repeats):
-            start = time.perf_counter()
-            ogr2ogr(url, path)
-            times["ogr2ogr"].append(time.perf_counter() - start)
-            seconds, mib, out = child(["import", "plots", str(path), "--park", "JSCY"], url)
+            _, seconds, client, server = measured(conn, stat, ogr2ogr, url, path)
+            times["ogr2ogr"].append(seconds)
+            cpu["ogr2ogr"].append((client, server))
+            (_, mib, out), seconds, client, server = measured(
+                conn, stat, child, ["import", "plots", str(path), "--park", "JSCY"], url)
             times["import"].append(seconds)
+            cpu["import"].append((client, server))
             memory.append(mib)
+            print(f"  run: ogr2ogr {times['ogr2ogr'][-1]:.2f} s (CPU {_cpu(cpu['ogr2ogr'][-1])}), "
+                  f"import {seconds:.2f} s (CPU {_cpu(cpu['import'][-1])}); load average "
+                  f"{os.getloadavg()[0]:.1f}", flush=True)
             assert f"inserted {features}" in out, out[-2000:]
             audit = conn.execute("SELECT count(*) AS n, max(cardinality(row_ids)) AS ids "
                                  "FROM audit_log WHERE table_name = 'plots' AND "
@@ -105,10 +166,19 @@ def bench_import(features: int, repeats: int) -> None:
     print(f"  {'ogr2ogr -f PostgreSQL (transform only)':60} {spread(times['ogr2ogr'])}")
     print(f"  {'parkatlas import (read, validate, insert, audit, recompute)':60} "
           f"{spread(times['import'])}")
+    for name, label in (("ogr2ogr", "ogr2ogr CPU (client + server)"),
+                        ("import", "parkatlas import CPU (client + server)")):
+        print(f"  {label:60} {spread([c + s for c, s in cpu[name]])}")
     ratio = statistics.median(times["import"]) / statistics.median(times["ogr2ogr"])
-    print(f"  ratio (medians) {ratio:.2f}×; "
+    cpu_ratio = statistics.median([c + s for c, s in cpu["import"]]) / \
+        statistics.median([c + s for c, s in cpu["ogr2ogr"]])
+    print(f"  ratio (medians) {ratio:.2f}× wall, {cpu_ratio:.2f}× CPU; "
           f"import peak memory max {max(memory):.0f} MiB; "
           f"bulk audit entries {audit['n']} (last holds {audit['ids']} ids)")
+
+
+def _cpu(pair: tuple[float, float]) -> str:
+    return f"{pair[0]:.2f} + {pair[1]:.2f} = {sum(pair):.2f} s"
 
 
 def bench_load(plots: int) -> None:

@@ -1,11 +1,12 @@
 """Staging and validation of an import in PostGIS.
 
 The features of an `Incoming` go, with their mapped values, into a temporary table in ONE
-COPY (geometry as WKB); one UPDATE transforms them from the file's CRS to CGCS2000 and the
-park's GK CRS; one query (`sql/queries/imports/problems.sql`) finds every problem of every
-feature at once — nothing is checked feature by feature in SQL. The table lives as long as
-the transaction that filled it: the caller's, which also commits (app.imports.commit) or
-only previews. Each problem names the feature (`Feature.where`), the field and what is
+COPY (geometry as WKB); one INSERT stages them transformed from the file's CRS to CGCS2000
+and the park's GK CRS (each row written once: no UPDATE pass over the staged rows); one
+query (`sql/queries/imports/problems.sql`) finds every problem of every feature at once —
+nothing is checked feature by feature in SQL. The tables live as long as the transaction
+that filled them: the caller's, which also commits (app.imports.commit) or only previews.
+Each problem names the feature (`Feature.where`), the field and what is
 wrong, in the user's language.
 """
 
@@ -165,7 +166,7 @@ def stage(conn: psycopg.Connection, park_id: int, layer: str, incoming: Incoming
     q.create_stage(conn)
     values: dict[int, dict] = {}
     field_problems: list[tuple[int, str, Text]] = []
-    with conn.cursor().copy("COPY import_stage (n, code, vals, declared_m2, wkb, place, layer) "
+    with conn.cursor().copy("COPY import_read (n, code, vals, declared_m2, wkb, place, layer) "
                             "FROM STDIN") as copy:
         for i, row in enumerate(_rows(layer, incoming, mapping, field_problems, values), 1):
             copy.write_row(row)

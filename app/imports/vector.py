@@ -65,6 +65,17 @@ def _value(value):
     return value
 
 
+def _column(column) -> list:
+    """A column's values as Python values (`_value`): numbers and booleans converted by numpy
+    in one call, only the non-finite floats looked at again; other columns value by value."""
+    if type(column) is not np.ndarray or column.dtype.kind not in "biuf":
+        return [_value(v) for v in column]
+    values = column.tolist()
+    if column.dtype.kind == "f" and not np.isfinite(column).all():
+        return [v if math.isfinite(v) else None for v in values]
+    return values
+
+
 def read(path: Path, *, file: str, format: str, layer: str | None = None,
          codec: str | None = None, encoding_source: str | None = None) -> Incoming:
     """Read one layer of a GDAL-readable file into an Incoming."""
@@ -79,7 +90,7 @@ def read(path: Path, *, file: str, format: str, layer: str | None = None,
     geoms = shapely.from_wkb(wkb, on_invalid="ignore") if wkb is not None else \
         np.full(len(columns[0]) if columns else 0, None)
     names = [str(n) for n in meta["fields"]]
-    values = [[_value(v) for v in column] for column in columns]
+    values = [_column(column) for column in columns]
     features = [
         Feature(i + 1, Text(FEATURE, n=i + 1), geom if geom is not None else None,
                 {name: column[i] for name, column in zip(names, values, strict=True)})

@@ -77,5 +77,15 @@ SELECT coalesce(
   'planned');
 $$;
 
+-- Only for a row that has something to check or an updated_at to set (issue 13): a row
+-- without lifecycle dates passes every check, and its updated_at is already now() (the
+-- column default on insert, or set earlier in this transaction), which is all the function
+-- would do to it. An import or a bulk load of undated plots thus skips the per-row call and
+-- its query of plot_events() (0.2 s of CPU for 20 000 plots).
 CREATE OR REPLACE TRIGGER plots_lifecycle BEFORE INSERT OR UPDATE ON plots
-  FOR EACH ROW EXECUTE FUNCTION check_plot_lifecycle();
+  FOR EACH ROW
+  WHEN (num_nonnulls(NEW.approved_on, NEW.requisitioned_on, NEW.banked_on, NEW.supplied_on,
+                     NEW.delivered_on, NEW.started_on, NEW.completed_on, NEW.operating_on,
+                     NEW.agreed_start_on) > 0
+        OR NEW.updated_at IS DISTINCT FROM now())
+  EXECUTE FUNCTION check_plot_lifecycle();

@@ -290,3 +290,40 @@ def test_the_nearest_feature_search_of_a_park_without_statistics_is_a_knn_search
                                                       "gas", "heat")} | {"road_pieces_knn_idx"}
     assert not [s for s in scans if s[3] and s[2] in ("networks", "road_pieces")
                 or s[1] == "networks_park_utility_idx"], scans
+
+
+def _lifecycle_calls(conn) -> int:
+    """Calls of the lifecycle trigger function in this transaction (track_functions)."""
+    return conn.execute("SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_xact_user_functions "
+                        "WHERE funcname = 'check_plot_lifecycle'").fetchone()["n"]
+
+
+def test_the_lifecycle_check_runs_only_for_rows_it_could_change(conn):
+    with transaction(conn):
+        conn.execute("SET LOCAL track_functions = 'pl'")
+        bulk.begin(conn, "#3 undated.gpkg")
+        undated = _insert(conn, [("BULK-L1", square(X + 400, Y, 50)),
+                                 ("BULK-L2", square(X + 500, Y, 50))])
+        # an undated row has nothing to check and its updated_at is already now()
+        assert _lifecycle_calls(conn) == 0
+        assert conn.execute("SELECT bool_and(updated_at = now()) AS ok FROM plots "
+                            "WHERE id = ANY(%s)", [undated]).fetchone()["ok"]
+        conn.execute("UPDATE plots SET approved_on = '2020-01-01' WHERE id = %s", [undated[0]])
+        assert _lifecycle_calls(conn) == 1
+    # a later update of an undated plot is still dated by the trigger
+    with transaction(conn):
+        conn.execute("SET LOCAL track_functions = 'pl'")
+        conn.execute("UPDATE plots SET name = '改名' WHERE id = %s", [undated[1]])
+        assert _lifecycle_calls(conn) >= 1
+        assert conn.execute("SELECT updated_at = now() AS ok FROM plots WHERE id = %s",
+                            [undated[1]]).fetchone()["ok"]
+    # dates out of order are refused on the bulk path as before
+    before = table_checksums(conn)
+    with pytest.raises(AtlasError) as refused, transaction(conn):
+        bulk.begin(conn, "#4 dated.gpkg")
+        conn.execute("INSERT INTO plots (park_id, code, geom, approved_on, supplied_on) "
+                     "VALUES (%s, 'BULK-L3', ST_Multi(ST_GeomFromText(%s, 4490)), "
+                     "'2021-05-01', '2020-01-01')",
+                     [_park(conn), polygon_wkt(square(X + 600, Y, 50))])
+    assert "BULK-L3" in str(refused.value)
+    assert table_checksums(conn) == before
