@@ -8,7 +8,7 @@ and the date the plots are evaluated as of (the park's today when none is asked 
 new day makes new keys even before the nightly recompute moves the version on). Why a table
 and not files under the instance folder: every gunicorn worker and every app server reads
 the same cache, a tile is kept under the version of the snapshot it was made from, and
-older versions, the size bound and a rules change (sql/source/23_tile_cache.sql) are one
+older versions, the size bound and a rules change (forget_kept, 10_upkeep.sql) are one
 statement each; the table is UNLOGGED (no WAL; a crash empties it, which a cache can bear).
 """
 

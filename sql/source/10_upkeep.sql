@@ -255,19 +255,28 @@ BEGIN
 END;
 $$;
 
--- Whole-park answers (park_answers, migration 0034; app/answers.py) are kept per park data
--- version. The reference tables the rules read (industries, planned_uses) are no park's
--- data and have no version: a change to them forgets every answer; so does every upgrade
--- (this file is re-applied by each: the rules themselves may have changed).
-CREATE OR REPLACE FUNCTION forget_park_answers() RETURNS trigger
+-- Whole-park answers (park_answers, migration 0034; app/answers.py) and made vector tiles
+-- (tile_cache, migration 0035; app/tiles/cache.py) are kept per park data version. The
+-- reference tables the rules read (industries, planned_uses) are no park's data and have no
+-- version: a change to them forgets every kept answer and tile; so does every upgrade (this
+-- file is re-applied by each: the rules, and so the plots' colours, may have changed).
+CREATE OR REPLACE FUNCTION forget_kept() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM park_answers;
+  DELETE FROM tile_cache;
   RETURN NULL;
 END;
 $$;
-CREATE OR REPLACE TRIGGER forget_park_answers AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-  ON industries FOR EACH STATEMENT EXECUTE FUNCTION forget_park_answers();
-CREATE OR REPLACE TRIGGER forget_park_answers AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-  ON planned_uses FOR EACH STATEMENT EXECUTE FUNCTION forget_park_answers();
+DROP TRIGGER IF EXISTS forget_park_answers ON industries;
+DROP TRIGGER IF EXISTS forget_park_answers ON planned_uses;
+DROP TRIGGER IF EXISTS forget_tiles ON industries;
+DROP TRIGGER IF EXISTS forget_tiles ON planned_uses;
+DROP FUNCTION IF EXISTS forget_park_answers();
+DROP FUNCTION IF EXISTS forget_tiles();
+CREATE OR REPLACE TRIGGER forget_kept AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+  ON industries FOR EACH STATEMENT EXECUTE FUNCTION forget_kept();
+CREATE OR REPLACE TRIGGER forget_kept AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+  ON planned_uses FOR EACH STATEMENT EXECUTE FUNCTION forget_kept();
 DELETE FROM park_answers;
+DELETE FROM tile_cache;

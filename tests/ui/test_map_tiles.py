@@ -75,6 +75,14 @@ def open_tiled_map(page, base: str, query: str = "") -> None:
     wait_until(page, TILES_LOADED, 30)
 
 
+def tiled_map_as(ui_pages, base: str, user: tuple, size=(1440, 900)):
+    """A page logged in as `user` on the tiled map; (page, record)."""
+    page, record = ui_pages(*size)
+    login(page, base, *user)
+    open_tiled_map(page, base)
+    return page, record
+
+
 def centre_of(page, code: str):
     feature = api(page, f"/api/v1/plots?code={code}&limit=1")["features"][0]
     return feature, shape(feature["geometry"]).representative_point()
@@ -97,9 +105,7 @@ def assert_clean(record) -> None:
 @pytest.mark.browser
 def test_plots_from_tiles_with_views_popup_and_search(tiled_server, demo_users, ui_pages,
                                                       artifacts_dir):
-    page, record = ui_pages(1440, 900)
-    login(page, tiled_server, *demo_users["viewer"])
-    open_tiled_map(page, tiled_server)
+    page, record = tiled_map_as(ui_pages, tiled_server, demo_users["viewer"])
 
     plot_tiles = [u for u in record.requests if "/plots/" in u and u.endswith(".mvt")]
     assert plot_tiles and all("/tiles/" in u for u in plot_tiles)
@@ -162,9 +168,7 @@ def test_plots_from_tiles_with_views_popup_and_search(tiled_server, demo_users, 
 @pytest.mark.browser
 def test_hidden_networks_are_not_fetched_and_shown_ones_come_from_tiles(
         tiled_server, demo_users, ui_pages):
-    page, record = ui_pages(1024, 768)
-    login(page, tiled_server, *demo_users["viewer"])
-    open_tiled_map(page, tiled_server)
+    page, record = tiled_map_as(ui_pages, tiled_server, demo_users["viewer"], (1024, 768))
     assert not [u for u in record.requests if "/networks/" in u]
     page.evaluate("""() => { const pa = ParkAtlas.current;
                        pa.map.addLayer(pa.groups['network.power']); }""")
@@ -203,9 +207,7 @@ def test_gaode_moves_the_tiles_with_the_overlays(tiled_server, demo_users, ui_pa
 @pytest.mark.browser
 def test_an_edit_moves_the_page_to_the_new_versions_tiles(tiled_server, demo_users,
                                                           ui_pages, artifacts_dir):
-    page, record = ui_pages(1024, 768)
-    login(page, tiled_server, *demo_users["planner"])
-    open_tiled_map(page, tiled_server)
+    page, record = tiled_map_as(ui_pages, tiled_server, demo_users["planner"], (1024, 768))
     for layer in ("roads", "projects"):  # the whole picture for the screenshot
         wait_until(page, f"document.querySelector('.folium-map')"
                          f".getAttribute('data-tiles-{layer}') === 'loaded'", 30)
@@ -243,9 +245,7 @@ def test_an_edit_moves_the_page_to_the_new_versions_tiles(tiled_server, demo_use
 @pytest.mark.browser
 def test_a_date_in_the_date_control_draws_that_dates_tiles(tiled_server, demo_users, ui_pages,
                                                           artifacts_dir):
-    page, record = ui_pages(1440, 900)
-    login(page, tiled_server, *demo_users["viewer"])
-    open_tiled_map(page, tiled_server)
+    page, record = tiled_map_as(ui_pages, tiled_server, demo_users["viewer"])
     built = api(page, "/api/v1/plots?stage=operating&limit=1")["features"][0]
     spot = shape(built["geometry"]).representative_point()
     page.evaluate("([lon, lat]) => { const pa = ParkAtlas.current;"
