@@ -29,6 +29,9 @@ DEMO_TODAY = date(2026, 11, 22)
 DEMO_PASSWORDS = {"guest": "guest-pass-123", "viewer": "viewer-pass-123",
                   "planner": "planner-pass-123", "admin": "admin-pass-123"}
 
+# The demo park's requisition plan (gis_data/demo), by name.
+DEMO_PLAN = "北区2026年度第一批次城镇建设用地征收方案"
+
 _TO_CGCS = Transformer.from_crs(GK_EPSG, 4490, always_xy=True)
 _codes = itertools.count(1)
 

@@ -20,10 +20,10 @@ import pytest
 from werkzeug.http import parse_options_header
 
 from app import exporters, requisition, users
+from tests.builders import DEMO_PLAN
 from tests.client import api_error, csrf_token, login
 
 API = "/api/v1"
-DEMO_PLAN = "北区2026年度第一批次城镇建设用地征收方案"
 DEMO_PLOTS = 22
 REQUISITIONED = "NQ-10-01"
 NOT_IN_DEMO_PLAN = "NQ-05-08"

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.builders import DEMO_PLAN
+
 from .conftest import open_page
 from .test_map import MAP, login
 
 pytestmark = pytest.mark.browser
 
-DEMO_PLAN = "北区2026年度第一批次城镇建设用地征收方案"
 # page → (path, selector that marks its data as loaded)
 PAGES = {
     "map": ("/", f"{MAP}[data-loaded='true']"),

@@ -23,6 +23,7 @@ import shapely
 from shapely import affinity
 
 from app import exporters, requisition
+from tests.builders import DEMO_PLAN
 from tests.builders import run_jobs as run_all
 
 from .browser import api, fold_legend, plot_shape
@@ -31,7 +32,6 @@ from .test_map import MAP, login
 
 pytestmark = pytest.mark.browser
 
-DEMO_PLAN = "北区2026年度第一批次城镇建设用地征收方案"
 DEMO_PLOTS = 22
 EXCLUDED = "NQ-10-01"  # requisitioned before the plan: listed as left out
 # Collective plots of the park, not requisitioned yet, that are not in the demo plan.

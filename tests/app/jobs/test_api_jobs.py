@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from app import migrations
 from app.cli import main
 from app.exporters import package
-from tests.app.test_api_plans import DEMO_PLAN, session
+from tests.builders import DEMO_PLAN
 from tests.builders import run_jobs as run_all
-from tests.client import api_error
+from tests.client import api_error, api_login
 
 API = "/api/v1"
 
@@ -32,7 +32,7 @@ def plan_id(conn) -> int:
 
 @pytest.fixture
 def planner(app):
-    return session(app, "planner")
+    return api_login(app.test_client(), "planner")
 
 
 def start(client, plan_id: int, status: int = 202, **body) -> dict:
@@ -85,14 +85,14 @@ def test_what_the_export_refuses_the_job_refuses_at_once(app, planner, plan_id, 
     api_error(planner.post(f"{API}/plans/{plan_id}/export-jobs", json={}), 400)
     api_error(planner.post(f"{API}/plans/999999/export-jobs", json={"format": "pdf"}), 404)
     # a viewer reads approved versions only: the demo plan is a draft
-    viewer = session(app, "viewer")
+    viewer = api_login(app.test_client(), "viewer")
     api_error(viewer.post(f"{API}/plans/{plan_id}/export-jobs", json={"format": "pdf"}), 403)
     assert conn.execute("SELECT count(*) AS n FROM jobs").fetchone()["n"] == 0
 
 
 def test_only_the_asker_or_an_admin_sees_a_job_others_get_404(app, planner, plan_id):
     job = start(planner, plan_id, format="pdf")
-    admin, other = session(app, "admin"), session(app, "viewer")
+    admin, other = api_login(app.test_client(), "admin"), api_login(app.test_client(), "viewer")
     assert admin.get(job["url"]).status_code == 200
     for path in (job["url"], f"{job['url']}/result"):
         error = api_error(other.get(path), 404)
@@ -118,8 +118,8 @@ def test_a_failed_job_says_why_in_the_users_language(planner, plan_id, conn, db_
 
 
 def test_the_recompute_job_is_the_admins(app, db_url, conn):
-    api_error(session(app, "planner").post(f"{API}/recompute-jobs", json={}), 403)
-    admin = session(app, "admin")
+    api_error(api_login(app.test_client(), "planner").post(f"{API}/recompute-jobs", json={}), 403)
+    admin = api_login(app.test_client(), "admin")
     api_error(admin.post(f"{API}/recompute-jobs", json={"park": "NOPE"}), 404)
     job = admin.post(f"{API}/recompute-jobs", json={"park": "JSCY"}).get_json()
     assert job["kind"] == "recompute" and job["park_id"] is not None
