@@ -88,6 +88,18 @@ def centre_of(page, code: str):
     return feature, shape(feature["geometry"]).representative_point()
 
 
+def zoom_to_first(page, query: str):
+    """Centre the map at zoom 16 on the first plot the API's `query` finds, its tiles
+    drawn; (the plot's feature, its representative point)."""
+    feature = api(page, f"/api/v1/plots?{query}&limit=1")["features"][0]
+    spot = shape(feature["geometry"]).representative_point()
+    page.evaluate("([lon, lat]) => { const pa = ParkAtlas.current;"
+                  " pa.map.setView(pa.toDisplay(lon, lat), 16, {animate: false}); }",
+                  [spot.x, spot.y])
+    wait_until(page, TILES_LOADED)
+    return feature, spot
+
+
 def drawn_in(page, point, colour: str) -> bool:
     """Whether the plot tile under a lon/lat point is drawn in `colour` (#rrggbb; canvas
     pixels are stored premultiplied, so a channel may be a unit or two off)."""
@@ -128,12 +140,7 @@ def test_plots_from_tiles_with_views_popup_and_search(tiled_server, demo_users, 
     assert drawn_in(page, point, colours[stage])
 
     # the flags view restyles the drawn tiles: a reclaim-due plot turns dark red
-    reclaim = api(page, "/api/v1/plots?flag=reclaim_due&limit=1")["features"][0]
-    spot = shape(reclaim["geometry"]).representative_point()
-    page.evaluate("([lon, lat]) => { const pa = ParkAtlas.current;"
-                  " pa.map.setView(pa.toDisplay(lon, lat), 16, {animate: false}); }",
-                  [spot.x, spot.y])
-    wait_until(page, TILES_LOADED)
+    reclaim, spot = zoom_to_first(page, "flag=reclaim_due")
     page.select_option(".pa-legend-select", "flags")
     wait_until(page, "document.querySelector('.folium-map')"
                      ".getAttribute('data-plot-view') === 'flags'")
@@ -246,12 +253,7 @@ def test_an_edit_moves_the_page_to_the_new_versions_tiles(tiled_server, demo_use
 def test_a_date_in_the_date_control_draws_that_dates_tiles(tiled_server, demo_users, ui_pages,
                                                           artifacts_dir):
     page, record = tiled_map_as(ui_pages, tiled_server, demo_users["viewer"])
-    built = api(page, "/api/v1/plots?stage=operating&limit=1")["features"][0]
-    spot = shape(built["geometry"]).representative_point()
-    page.evaluate("([lon, lat]) => { const pa = ParkAtlas.current;"
-                  " pa.map.setView(pa.toDisplay(lon, lat), 16, {animate: false}); }",
-                  [spot.x, spot.y])
-    wait_until(page, TILES_LOADED)
+    _, spot = zoom_to_first(page, "stage=operating")
     colours = page.evaluate("ParkAtlas.stageColours")
     assert colours["operating"] != colours["planned"]
     assert drawn_in(page, spot, colours["operating"])
