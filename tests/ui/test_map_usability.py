@@ -12,7 +12,7 @@ from tests.ui.browser import login, wait_until
 
 MAP = ".folium-map"
 LOADED = f"{MAP}[data-loaded]:not([data-loaded='false'])"
-PLOT_LABELS = ".leaflet-tooltip.pa-plot-label"
+PLOT_LABELS = ".pa-label.pa-plot-label"
 
 
 def open_map(page, url: str) -> None:
@@ -53,10 +53,10 @@ def test_plot_codes_are_labels_from_zoom_16_for_the_plots_in_view(live_server, d
     assert sorted(labels) == sorted(in_view)
     assert 0 < len(labels) < total  # only the plots in view get a label
     # road names along the roads in view (zoom ≥ 15)
-    assert page.locator(".leaflet-tooltip.pa-road-label").count() > 0
+    assert page.locator(".pa-label.pa-road-label").count() > 0
     set_zoom(page, 14)
     wait_until(page, f"document.querySelectorAll('{PLOT_LABELS}').length === 0")
-    assert page.locator(".leaflet-tooltip.pa-road-label").count() == 0
+    assert page.locator(".pa-label.pa-road-label").count() == 0
     assert not record.page_errors, record.page_errors
 
 

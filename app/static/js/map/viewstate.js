@@ -7,12 +7,12 @@
  *  - a date picker (<input type=date>) for the as-of date, which reloads the plots
  *    (their status and readiness are evaluated on that date);
  *  - plot codes as labels from zoom `plotLabelZoom` (16) and road names from
- *    `roadLabelZoom` (15): Leaflet tooltips (permanent, direction center) made only for
- *    the features in view, so a park of 400 plots stays fluid (on tiles, map/tiles.js
- *    finds them in the drawn tiles). Road names sit at the
+ *    `roadLabelZoom` (15), on one layer (map/labels.js), made only for the features in
+ *    view (on tiles, map/tiles.js finds them in the drawn tiles). Road names sit at the
  *    middle of the road, horizontal (see README: no text-path plugin).
  */
 import {el, isBlank, stopMapEvents} from './dom.js';
+import {Labels} from './labels.js';
 const L = window.L;
 
 export const methods = {};
@@ -177,8 +177,7 @@ methods.setAsOf = function (value) {
 
 methods.addLabels = function () {
   var self = this;
-  this.labelLayer = L.layerGroup().addTo(this.map);
-  this.labels = {};
+  this.labelLayer = new Labels().addTo(this.map);
   this.map.on('moveend zoomend', function () { self.updateLabels(); });
   this.map.on('parkatlas:loaded', function () { self.updateLabels(); });
 };
@@ -212,23 +211,8 @@ methods.updateLabels = function () {
     });
   }
   this.tileLabels(wanted, bounds, zoom);  // on tiles: the drawn tiles' plots and roads
-  Object.keys(this.labels).forEach(function (key) {
-    var label = self.labels[key];
-    if (!wanted[key] || !label.getLatLng().equals(wanted[key].at)) {
-      self.labelLayer.removeLayer(label);
-      delete self.labels[key];
-    }
-  });
-  Object.keys(wanted).forEach(function (key) {
-    if (self.labels[key]) { return; }
-    var w = wanted[key];
-    self.labels[key] = L.tooltip({permanent: true, direction: 'center', interactive: false,
-      className: w.className, pane: 'tooltipPane'})
-      .setLatLng(w.at).setContent(el('span', null, w.text));
-    self.labelLayer.addLayer(self.labels[key]);
-  });
-  this.container.setAttribute('data-plot-labels', String(
-    Object.keys(this.labels).filter(function (k) { return k.indexOf('plot:') === 0; }).length));
+  this.labelLayer.update(wanted);
+  this.container.setAttribute('data-plot-labels', String(this.labelLayer.count('plot:')));
 };
 
 /** The point halfway along a (multi)line, by length in degrees (enough to place a name). */
