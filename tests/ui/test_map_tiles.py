@@ -15,6 +15,7 @@ import pytest
 from shapely.geometry import shape
 
 from app import maps
+from app.tiles import tile
 from tests.builders import make_app, serving
 from tests.ui.browser import api, login, screen_point, wait_until
 
@@ -88,14 +89,14 @@ def centre_of(page, code: str):
     return feature, shape(feature["geometry"]).representative_point()
 
 
-def zoom_to_first(page, query: str):
-    """Centre the map at zoom 16 on the first plot the API's `query` finds, its tiles
+def zoom_to_first(page, query: str, zoom: int = 16):
+    """Centre the map at `zoom` on the first plot the API's `query` finds, its tiles
     drawn; (the plot's feature, its representative point)."""
     feature = api(page, f"/api/v1/plots?{query}&limit=1")["features"][0]
     spot = shape(feature["geometry"]).representative_point()
-    page.evaluate("([lon, lat]) => { const pa = ParkAtlas.current;"
-                  " pa.map.setView(pa.toDisplay(lon, lat), 16, {animate: false}); }",
-                  [spot.x, spot.y])
+    page.evaluate("([lon, lat, zoom]) => { const pa = ParkAtlas.current;"
+                  " pa.map.setView(pa.toDisplay(lon, lat), zoom, {animate: false}); }",
+                  [spot.x, spot.y, zoom])
     wait_until(page, TILES_LOADED)
     return feature, spot
 
@@ -169,6 +170,19 @@ def test_plots_from_tiles_with_views_popup_and_search(tiled_server, demo_users, 
                            str(other["id"]))
     assert picked == ["#00bcd4", 3]
     assert page.evaluate("ParkAtlas.current.map.getZoom()") >= 17
+    page.evaluate("ParkAtlas.current.map.closePopup()")
+
+    # at the whole-park zooms a tile feature is many plots (no id): a click asks the API
+    # for the plot under the point and opens its popup (roads and projects hidden: at this
+    # zoom their lines' click tolerance covers much of a plot)
+    page.evaluate("const pa = ParkAtlas.current;"
+                  " [pa.groups.roads, pa.groups.projects].forEach(g => pa.map.removeLayer(g))")
+    whole, spot = zoom_to_first(page, "flag=low_efficiency", zoom=tile.MERGE_MAX_ZOOM)
+    at = screen_point(page, spot.x, spot.y)
+    page.mouse.click(at["x"], at["y"])
+    page.locator(".leaflet-popup-content").filter(has_text=whole["properties"]["code"]).wait_for()
+    assert any("/api/v1/plots?" in u and "bbox=" in u for u in record.requests)
+    assert page.get_attribute(MAP, "data-selected-plot") == str(whole["id"])
     assert_clean(record)
 
 

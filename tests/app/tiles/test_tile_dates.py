@@ -78,18 +78,20 @@ def test_a_bad_date_is_a_400_in_the_readers_language(viewer, conn):
 def test_plots_under_a_pixel_are_left_out_at_low_zoom_and_drawn_close_up(viewer, conn,
                                                                         tmp_path):
     site = Site(conn)
-    small = site.plot(size=20.0)  # 20 m: under a pixel at z12 (~33 m), 8 pixels at z16
+    # 10 m: under a pixel at z13 (~17 m; the first zoom with a feature per plot), 4 at z16
+    small = site.plot(size=10.0)
     large = site.plot(size=150.0)
     spot = conn.execute("SELECT ST_X(c) AS x, ST_Y(c) AS y FROM plots, "
                         "ST_PointOnSurface(geom) c WHERE id = %s", (small.id,)).fetchone()
     p = park(conn)
     found = {}
-    for z in (12, 16):
+    for z in (tile.MERGE_MAX_ZOOM + 1, 16):
         x, y = tile.address(spot["x"], spot["y"], z)
         features = decode(viewer.get(url(p, "plots", z, x, y)).data, z, x, y,
                           tmp_path).get("plots", [])
         found[z] = {f["id"] for f in features}
-    assert small.id not in found[12] and large.id in found[12]
+    low = tile.MERGE_MAX_ZOOM + 1
+    assert small.id not in found[low] and large.id in found[low]
     assert small.id in found[16]
 
 

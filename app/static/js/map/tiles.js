@@ -203,7 +203,7 @@ methods.createTileLayers = function () {
       vectorTileLayerStyles: styles,
       interactive: true,
       // a low-zoom plot feature of many plots (app/tiles/tile.py MERGE_MAX_ZOOM) has no id
-      // of its own: keyed by its MVT id, and a click on it opens nothing
+      // of its own: keyed by its MVT id; a click on it asks the API for the plot (openPlotAt)
       getFeatureId: function (f) {
         return isBlank(f.properties.id) ? 'merged:' + f.id : f.properties.id;
       },
@@ -413,7 +413,11 @@ methods.tileClicked = function (e) {
     if (!feat) { continue; }
     var props = feat.properties || {};
     if (order[i] === 'plots') {
-      if (!isBlank(props.id)) { this.openTilePlot(String(props.id), e.latlng); }
+      if (isBlank(props.id)) {
+        this.openPlotAt(e.latlng);  // a whole-park feature of many plots
+      } else {
+        this.openTilePlot(String(props.id), e.latlng);
+      }
     } else if (order[i] === 'projects') {
       this.openTileProject(props, e.latlng);
     } else {
@@ -436,6 +440,27 @@ methods.openTileProject = function (props, latlng) {
     }).catch(function (err) {
       if (!(err instanceof AuthRedirect)) { self.showError([(err && err.message) || String(err)]); }
     });
+};
+
+/**
+ * The plot under a point of a merged whole-park feature (app/tiles/tile.py MERGE_MAX_ZOOM),
+ * which carries no id: asked of the API with a box a tenth of a metre wide around the
+ * point (the API tests the plots' shapes, not their boxes), then opened as a click on a
+ * single plot opens it.
+ */
+methods.openPlotAt = function (latlng) {
+  var self = this;
+  var at = this.gcj ? Gcj02.toWgs84(latlng.lng, latlng.lat) : [latlng.lng, latlng.lat];
+  var d = 1e-6;  // degrees: about 0.1 m
+  var bbox = [at[0] - d, at[1] - d, at[0] + d, at[1] + d].join(',');
+  return this.fetchJson(this.apiUrl('/plots', {park: this.cfg.park.id, bbox: bbox, limit: 1,
+    as_of: this.asOf})).then(function (doc) {
+    var hit = doc && doc.features && doc.features[0];
+    return hit ? self.openTilePlot(String(hit.id), latlng) : null;
+  }).catch(function (err) {
+    if (!(err instanceof AuthRedirect)) { self.showError([(err && err.message) || String(err)]); }
+    return null;
+  });
 };
 
 /** Fetch a plot, draw it as picked and open its popup at `latlng` (its centre if none). */
