@@ -97,8 +97,11 @@ def session_policy() -> users.SessionPolicy:
 
 @login_manager.user_loader
 def _load_user(sid: str):
-    row = users.by_session(get_db(), sid, session_policy()) if sid else None
-    return User(row, sid) if row else None
+    row = users.by_session(get_db(name_actor=False), sid, session_policy()) if sid else None
+    if row is None:
+        return None
+    g.db_actor = row["actor"]  # by_session made the user the connection's actor
+    return User(row, sid)
 
 
 def _bearer_token(req) -> str | None:
@@ -143,7 +146,7 @@ def _authenticate_token(token: str) -> None:
     The user goes where Flask-Login keeps the request's user (g._login_user), so a token
     request neither reads nor creates a session.
     """
-    row = users.by_token(get_db(), token) if token else None
+    row = users.by_token(get_db(name_actor=False), token) if token else None
     if row is None:
         raise Unauthorized(Text(N_("the API token is not valid")))
     g._login_user = User(row)

@@ -8,6 +8,7 @@ when it ends, and the pool reconnects by itself.
 from __future__ import annotations
 
 import logging
+import select
 import threading
 import time
 
@@ -83,15 +84,27 @@ def pool() -> ConnectionPool:
     return p
 
 
-def _connect() -> psycopg.Connection:
+def _connect(name_actor: bool) -> psycopg.Connection:
     """A working connection from the pool. A pooled connection the server dropped (after an
-    outage) fails its first statement and is thrown away; the next one is tried."""
+    outage) fails its first statement and is thrown away; the next one is tried.
+
+    `name_actor`: make the request's user (else "anonymous") the connection's actor now.
+    Authentication passes False: its query names the user it finds (users/by_token.sql,
+    by_session.sql), and the access check names anyone else (auth._enforce) before any
+    view runs, which spares a round trip per request."""
     p, wait = pool(), current_app.config.get("DB_WAIT_SECONDS", 5)
     for _ in range(p.max_size + 1):
         conn = p.getconn(timeout=wait)
         try:
-            g.db_actor = g.get("actor") or "anonymous"
-            set_actor(conn, g.db_actor)
+            if name_actor:
+                g.db_actor = g.get("actor") or "anonymous"
+                set_actor(conn, g.db_actor)
+            elif _dropped(conn):
+                conn.close()
+                p.putconn(conn)  # closed: the pool discards it and opens a new one
+                continue
+            else:
+                g.db_actor = None  # whoever the pooled connection last served
             return conn
         except psycopg.OperationalError:
             p.putconn(conn)  # broken: the pool discards it and opens a new one
@@ -100,12 +113,22 @@ def _connect() -> psycopg.Connection:
     raise psycopg.OperationalError("no working connection in the pool")
 
 
-def get_db() -> psycopg.Connection:
-    """The request's connection, taken from the pool on first use."""
+def _dropped(conn: psycopg.Connection) -> bool:
+    """Whether the server closed an idle pooled connection, without a round trip: a server
+    that shuts down or ends a connection says so (or the OS closes the socket), so the idle
+    connection's socket has something to read."""
+    if conn.closed:
+        return True
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    return bool(readable)
+
+
+def get_db(name_actor: bool = True) -> psycopg.Connection:
+    """The request's connection, taken from the pool on first use (`name_actor`: _connect)."""
     if "db" not in g:
         outage = current_app.extensions["parkatlas_outage"]
         try:
-            g.db = _connect()
+            g.db = _connect(name_actor)
         except psycopg.OperationalError as exc:  # PoolTimeout included
             outage.failed(exc)
             raise DatabaseUnavailable() from exc

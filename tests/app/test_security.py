@@ -14,7 +14,7 @@ import pytest
 from flask import request
 
 from tests.builders import app_url, make_app
-from tests.client import api_error, login
+from tests.client import api_error, api_login, login
 
 COMMON = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
           "Referrer-Policy": "same-origin"}
@@ -229,6 +229,30 @@ def test_the_app_recovers_by_itself_and_a_second_outage_is_logged_again(relay_ap
     assert [m.split(",")[0].split(" after")[0] for m in messages] == [
         "database unavailable", "database available again",
         "database unavailable", "database available again"], messages
+
+
+def test_pooled_connections_the_server_ended_are_replaced_before_a_request_uses_them(
+        db_url, conn):
+    """A request authenticated by its session or token names its user in the same query
+    (no round trip to probe the pooled connection first): a connection the server ended
+    while it sat in the pool is still found and replaced, and the writes are the user's."""
+    app = make_app(db_url, DB_POOL_MAX=2)
+    client = api_login(app.test_client(), "planner")
+    assert client.get("/api/v1/parks").status_code == 200
+    ended = conn.execute(
+        """SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) AS n
+           FROM pg_stat_activity WHERE datname = current_database()
+             AND pid <> pg_backend_pid() AND backend_type = 'client backend'""").fetchone()
+    assert ended["n"] > 0
+    assert client.get("/api/v1/parks").status_code == 200
+    plot = conn.execute("SELECT id, version FROM plots ORDER BY id LIMIT 1").fetchone()
+    edited = client.patch(f"/api/v1/plots/{plot['id']}", json={
+        "version": plot["version"], "properties": {"name": "池中连接"}})
+    assert edited.status_code == 200, edited.get_json()
+    actor = conn.execute("""SELECT actor FROM audit_log WHERE table_name = 'plots'
+                            ORDER BY id DESC LIMIT 1""").fetchone()["actor"]
+    assert actor == "test-planner"
+    app.extensions["parkatlas_pool"].close(timeout=1)
 
 
 def _once_back(request, within: float = 15.0):
