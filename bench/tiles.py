@@ -90,7 +90,7 @@ def compare(conn, client, headers, park: dict, name: str, tiles) -> None:
     conn.execute("DELETE FROM tile_cache")  # the app makes every tile below (app.tiles.cache)
     sizes.clear()
     for z, x, y in tiles:
-        statement, values = tile.statement(layer, z), tile.params(layer, park["id"], z, x, y)
+        statement, values = tile.statement(layer, z), tile.params(layer, park["code"], z, x, y)
         sql_t.append(seconds_of(conn.execute, statement, values))
         app_t.append(seconds_of(through_app, z, x, y))
         if name == "plots":

@@ -4,7 +4,8 @@ A `TileLayer` is a query of the features of one park that meet a tile's box: CTE
 needs (`with_`, each followed by a comma) and a SELECT of `id`, `props` (jsonb: the
 feature's attributes in the tile) and `g` (its EPSG:4490 geometry) FROM sources aliased so
 that the box test (`f.geom && box.b`, by the GiST index) applies. The tile query
-(app.tiles.tile) wraps it. The attributes are what the map's styles, labels and legend
+(app.tiles.tile) wraps it and gives it the CTE `park` (the park's `id`, and `day`: the
+date the tile's plots are as of). The attributes are what the map's styles, labels and legend
 read (app/static/js/map/styles.js, views.js, battle.js); a popup fetches the feature from
 the API on click, so nothing else travels in a tile.
 
@@ -31,7 +32,7 @@ from ..labels import N_
 class TileLayer:
     name: str
     title: str
-    select: str  # SELECT id, props, g FROM … WHERE … (over the CTE box and %(park_id)s)
+    select: str  # SELECT id, props, g FROM … WHERE … (over the CTEs park and box)
     fields: dict = field(compare=False)  # attribute name → TileJSON type/description
     with_: str = ""
     variant: str = "all"  # which rows and attributes: part of the tile's ETag
@@ -45,10 +46,10 @@ class TileLayer:
 # than a pixel of the tile both ways (box.px, box.py; its stored geometry's bounding box)
 # is left out: it cannot be drawn.
 _PLOT_STATE = """inbox AS MATERIALIZED (
-  SELECT p.id FROM plots p, box WHERE p.park_id = %(park_id)s AND p.geom && box.b
+  SELECT p.id FROM plots p, box WHERE p.park_id = (SELECT id FROM park) AND p.geom && box.b
     AND (ST_XMax(p.geom) - ST_XMin(p.geom) >= box.px
          OR ST_YMax(p.geom) - ST_YMin(p.geom) >= box.py)),
-day AS (SELECT coalesce(%(as_of)s::date, park_today(%(park_id)s)) AS d),
+day AS (SELECT park.day AS d FROM park),
 -- (evaluating even no plot costs the rules' set-up, ~0.1 s: only called when needed, and
 -- with a subquery argument, which keeps the SQL function from being inlined)
 unstored AS (
@@ -62,13 +63,15 @@ st AS (SELECT s.plot_id, s.stage, s.flags FROM inbox JOIN plot_status s ON s.plo
               day WHERE s.evaluated_on = day.d
        UNION ALL
        SELECT e.plot_id, e.stage, e.flags
-       FROM day, evaluate_status(%(park_id)s, day.d, (SELECT u.status FROM unstored u)) e
+       FROM day, evaluate_status((SELECT id FROM park), day.d,
+                                 (SELECT u.status FROM unstored u)) e
        WHERE (SELECT cardinality(u.status) > 0 FROM unstored u)),
 rd AS (SELECT r.plot_id, r.level, r.level_name, r.level_name_en, r.serviced
        FROM inbox JOIN plot_readiness r ON r.plot_id = inbox.id, day WHERE r.evaluated_on = day.d
        UNION ALL
        SELECT e.plot_id, e.level, e.level_name, e.level_name_en, e.serviced
-       FROM day, evaluate_readiness(%(park_id)s, day.d, (SELECT u.readiness FROM unstored u)) e
+       FROM day, evaluate_readiness((SELECT id FROM park), day.d,
+                                    (SELECT u.readiness FROM unstored u)) e
        WHERE (SELECT cardinality(u.readiness) > 0 FROM unstored u)),
 """
 _READINESS = """'level', rd.level, 'level_name', rd.level_name, 'level_name_en', rd.level_name_en,
@@ -103,7 +106,7 @@ TILE_LAYERS: dict[str, TileLayer] = {t.name: t for t in (
         name="zones", title="Zones", fields={**_FIELDS, "name_en": "String"},
         select="""SELECT f.id, jsonb_build_object('id', f.id, 'code', f.code, 'name', f.name,
   'name_en', f.name_en) AS props, f.geom AS g
-FROM zones f, box WHERE f.park_id = %(park_id)s AND f.geom && box.b"""),
+FROM zones f, box WHERE f.park_id = (SELECT id FROM park) AND f.geom && box.b"""),
     TileLayer(
         name="roads", title="Roads",
         fields={"id": _FIELDS["id"], "name": "String",
@@ -111,7 +114,7 @@ FROM zones f, box WHERE f.park_id = %(park_id)s AND f.geom && box.b"""),
                 "class": "String: arterial, secondary, branch …", "width_m": "Number"},
         select="""SELECT f.id, jsonb_build_object('id', f.id, 'name', f.name,
   'status', f.status, 'class', f.class, 'width_m', f.width_m) AS props, f.geom AS g
-FROM roads f, box WHERE f.park_id = %(park_id)s AND f.geom && box.b"""),
+FROM roads f, box WHERE f.park_id = (SELECT id FROM park) AND f.geom && box.b"""),
     TileLayer(
         name="networks", title="Utility networks",
         fields={"id": _FIELDS["id"], "name": "String",
@@ -120,7 +123,7 @@ FROM roads f, box WHERE f.park_id = %(park_id)s AND f.geom && box.b"""),
                                                 "in_service"},
         select="""SELECT f.id, jsonb_build_object('id', f.id, 'utility', f.utility,
   'subtype', f.subtype, 'status', f.status, 'name', f.name) AS props, f.geom AS g
-FROM networks f, box WHERE f.park_id = %(park_id)s AND f.geom && box.b"""),
+FROM networks f, box WHERE f.park_id = (SELECT id FROM park) AND f.geom && box.b"""),
     TileLayer(
         name="projects", title="Projects with their flag",
         fields={**_FIELDS, "stage": "String: project stage (DESIGN §4.7)",
@@ -128,14 +131,14 @@ FROM networks f, box WHERE f.park_id = %(park_id)s AND f.geom && box.b"""),
         # the projects with a plot in the box, drawn as the union of their plots
         with_="""inbox AS MATERIALIZED (
   SELECT DISTINCT pp.project_id AS id FROM plots p, box, project_plots pp
-  WHERE p.park_id = %(park_id)s AND p.geom && box.b AND pp.plot_id = p.id),
+  WHERE p.park_id = (SELECT id FROM park) AND p.geom && box.b AND pp.plot_id = p.id),
 """,
         select="""SELECT f.id, jsonb_build_object('id', f.id, 'code', f.code, 'name', f.name,
   'stage', f.stage, 'flag', fl.flag) AS props, occ.g
 FROM inbox JOIN projects f ON f.id = inbox.id
 JOIN LATERAL (SELECT ST_Multi(ST_Union(pl.geom)) AS g FROM project_plots pp
               JOIN plots pl ON pl.id = pp.plot_id WHERE pp.project_id = f.id) occ ON true
-LEFT JOIN project_flags(%(park_id)s) fl ON fl.project_id = f.id"""),
+LEFT JOIN project_flags((SELECT id FROM park)) fl ON fl.project_id = f.id"""),
 )}
 
 # A plan's outline: the union of the plots of the version a reader is shown (the staff:
@@ -144,7 +147,7 @@ LEFT JOIN project_flags(%(park_id)s) fl ON fl.project_id = f.id"""),
 # (plan_geojson.sql).
 _PLAN_WITH = """inbox AS MATERIALIZED (
   SELECT pp.plan_id, pp.plan_version FROM plots p, box, plan_plots pp
-  WHERE p.park_id = %(park_id)s AND p.geom && box.b AND pp.plot_id = p.id
+  WHERE p.park_id = (SELECT id FROM park) AND p.geom && box.b AND pp.plot_id = p.id
   UNION
   SELECT pp.plan_id, pp.plan_version FROM plan_plots pp, box
   WHERE pp.plot_id IS NULL AND pp.geom && box.b),
@@ -152,7 +155,7 @@ _PLAN_WITH = """inbox AS MATERIALIZED (
 _PLAN_SELECT = """SELECT f.id, jsonb_build_object('id', f.id, 'name', f.name,
   'status', {status}, 'version', f.shown) AS props, occ.g
 FROM (SELECT rp.id, rp.name, rp.status, {shown} AS shown FROM requisition_plans rp
-      WHERE rp.park_id = %(park_id)s) f
+      WHERE rp.park_id = (SELECT id FROM park)) f
 JOIN LATERAL (SELECT ST_Multi(ST_Union(coalesce(p.geom, pp.geom))) AS g
               FROM plan_plots pp LEFT JOIN plots p ON p.id = pp.plot_id
               WHERE pp.plan_id = f.id AND pp.plan_version = f.shown) occ ON true

@@ -6,8 +6,9 @@ buffer, in EPSG:4490 so the GiST index on the stored geometry serves the test), 
 to Web Mercator, simplified to the tile's pixel (one 4096th of the tile: a vertex closer
 than that to the line cannot be drawn) and clipped by ST_AsMVTGeom, encoded by ST_AsMVT
 with the layer's name as the MVT layer name and the feature's id as the MVT feature id.
-The park's data version is read in the same statement, so a tile and the version it is
-served under come from one snapshot.
+One statement per request (`fetch`) reads the park's data version, the tile's date, the
+tile kept for them and, when none is kept, makes it: a tile and the version it is served
+under come from one snapshot, and a request spends one round trip on its tile.
 
 A plot smaller than a pixel of the tile (its bounding box under 1/256 of the tile's side
 both ways) cannot be drawn and is left out: at the whole-park zooms most plots of a big park
@@ -86,17 +87,29 @@ _MERGED = """SELECT row_number() OVER () AS id, s.props, s.g FROM (
 
 
 def statement(layer: TileLayer, z: int) -> str:
-    """The statement that makes the layer's tile at zoom z."""
+    """The statement that serves the layer's tiles at zoom z (`sql`)."""
     return sql(layer, merged=layer.merge and z <= MERGE_MAX_ZOOM)
 
 
 @cache
 def sql(layer: TileLayer, merged: bool = False) -> str:
-    """The statement that makes a tile of the layer: (tile bytea, version); `merged`: the
-    features that look the same as one (MERGE_MAX_ZOOM)."""
+    """The statement that serves a tile of the layer: the park with that code (`id`, `code`,
+    `version`), the tile's date (`day`), the tile kept for them (`kept`, else NULL) and, when
+    none is kept, the park's version is the one asked for and `make` is true, the tile made
+    now (`made`, else NULL). CASE and the lazily run sub-plans make nothing that is not
+    asked for. `merged`: the features that look the same as one (MERGE_MAX_ZOOM)."""
     features = f"o AS ({layer.select}),\nt AS ({_MERGED})" if merged else f"t AS ({layer.select})"
     # px, py: a pixel of the tile in EPSG:4490 degrees (b spans the tile and its buffer)
-    return f"""WITH frame AS (
+    return f"""WITH park AS MATERIALIZED (
+  SELECT p.id, p.code, p.data_version AS version,
+         coalesce(%(as_of)s::date, park_today(p.id)) AS day
+  FROM parks p WHERE p.code = %(code)s),
+kept AS MATERIALIZED (
+  SELECT c.tile FROM tile_cache c, park
+  WHERE c.park_id = park.id AND c.data_version = park.version AND c.layer = %(layer)s
+    AND c.variant = %(variant)s AND c.z = %(z)s AND c.x = %(x)s AND c.y = %(y)s
+    AND c.as_of = park.day),
+frame AS (
   SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS e,
          ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s,
                                       margin => {BUFFER / EXTENT}), 4490) AS b),
@@ -104,48 +117,50 @@ box AS (
   SELECT e, b, (ST_XMax(b) - ST_XMin(b)) / {PIXELS * (1 + 2 * BUFFER / EXTENT)} AS px,
          (ST_YMax(b) - ST_YMin(b)) / {PIXELS * (1 + 2 * BUFFER / EXTENT)} AS py FROM frame),
 {layer.with_}{features}
-SELECT coalesce((
-  SELECT ST_AsMVT(m, %(layer)s, {EXTENT}, 'geom', 'id') FROM (
-    SELECT t.id, t.props, ST_AsMVTGeom(ST_Simplify(ST_Transform(t.g, 3857), %(tolerance)s, true),
-                                       box.e, {EXTENT}, {BUFFER}, true) AS geom
-    FROM t, box) m
-  WHERE m.geom IS NOT NULL), '') AS tile,
-  (SELECT data_version FROM parks WHERE id = %(park_id)s) AS version"""
+SELECT park.id, park.code, park.version, park.day, (SELECT tile FROM kept) AS kept,
+  CASE WHEN %(make)s AND coalesce(park.version = %(version)s::int, true)
+            AND NOT EXISTS (SELECT FROM kept)
+  THEN coalesce((
+    SELECT ST_AsMVT(m, %(layer)s, {EXTENT}, 'geom', 'id') FROM (
+      SELECT t.id, t.props, ST_AsMVTGeom(ST_Simplify(ST_Transform(t.g, 3857), %(tolerance)s,
+                                                     true), box.e, {EXTENT}, {BUFFER}, true) AS geom
+      FROM t, box) m
+    WHERE m.geom IS NOT NULL), '') END AS made
+FROM park"""
 
 
-def params(layer: TileLayer, park_id: int, z: int, x: int, y: int,
-           as_of: date | None = None) -> dict:
-    """The statement's parameters for one tile (as of the park's today when no date)."""
-    return {"park_id": park_id, "layer": layer.name, "z": z, "x": x, "y": y,
-            "as_of": as_of, "tolerance": WORLD_M / 2**z / EXTENT}
+def params(layer: TileLayer, code: str, z: int, x: int, y: int, as_of: date | None = None,
+           version: int | None = None, make: bool = True) -> dict:
+    """The statement's parameters for one tile of the park with that code, as of `as_of`
+    (the park's today when None), made when `make` and the park is at `version` (any
+    version when None)."""
+    return {"code": code, "layer": layer.name, "variant": kept.variant(layer, statement(layer, z)),
+            "z": z, "x": x, "y": y, "as_of": as_of, "tolerance": WORLD_M / 2**z / EXTENT,
+            "version": version, "make": make}
 
 
-def lookup(conn: psycopg.Connection, code: str, layer: TileLayer, z: int, x: int, y: int,
-           as_of: date | None) -> dict:
+def fetch(conn: psycopg.Connection, code: str, layer: TileLayer, z: int, x: int, y: int,
+          as_of: date | None, version: int | None = None, make: bool = True,
+          limit_bytes: int = 0, keep_to_zoom: int = -1) -> dict:
     """{id, code, version, day, tile} of the park with that code: its data version, the
-    tile's date (`as_of`, else the park's today) and the tile kept for both (None when
-    none); NotFound when there is no such park."""
-    row = queries().tiles.lookup(conn, code=code, layer=layer.name, variant=kept.variant(
-        layer, statement(layer, z)), z=z, x=x, y=y, as_of=as_of)
+    tile's date (`as_of`, else the park's today) and the tile (a `Tile`): the kept one, else
+    made now when `make` and the park is at `version` (None: at any), else None. A tile made
+    at most at `keep_to_zoom` is kept. NotFound when there is no such park."""
+    check_address(z, x, y)
+    made_by = statement(layer, z)
+    row = conn.execute(made_by, params(layer, code, z, x, y, as_of, version, make)).fetchone()
     if row is None:
         raise NotFound(Text(N_("no park with code %(code)s"), code=code))
-    return row
-
-
-def render(conn: psycopg.Connection, layer: TileLayer, park: dict, z: int, x: int, y: int,
-           limit_bytes: int = 0, keep_to_zoom: int = -1) -> Tile:
-    """One tile of a park's layer as of park["day"] (empty bytes when no feature meets it):
-    the kept one (park["tile"], from lookup), else made now and kept when `z` is at most
-    `keep_to_zoom` and the park's version did not move meanwhile."""
-    check_address(z, x, y)
-    if park.get("tile") is not None:
-        return Tile(version=park["version"], data=bytes(park["tile"]), kept=True)
-    made_by = statement(layer, z)
-    row = conn.execute(made_by, params(layer, park["id"], z, x, y, park["day"])).fetchone()
-    made = Tile(version=row["version"], data=bytes(row["tile"]))
-    if z <= keep_to_zoom and made.version == park["version"]:
-        kept.keep(conn, layer, made_by, park, z, x, y, made.data, limit_bytes)
-    return made
+    park = {k: row[k] for k in ("id", "code", "version", "day")}
+    if row["kept"] is not None:
+        park["tile"] = Tile(version=row["version"], data=bytes(row["kept"]), kept=True)
+    elif row["made"] is not None:
+        park["tile"] = Tile(version=row["version"], data=bytes(row["made"]))
+        if z <= keep_to_zoom:
+            kept.keep(conn, layer, made_by, park, z, x, y, park["tile"].data, limit_bytes)
+    else:
+        park["tile"] = None
+    return park
 
 
 def etag(park: dict, layer: TileLayer, z: int, x: int, y: int) -> str:

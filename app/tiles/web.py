@@ -60,27 +60,36 @@ def _tilejson(park_code: str, name: str) -> dict:
 
 def _tile(park_code: str, data_version: int, name: str, z: int, x: int, y: int):
     """The tile (kept or made now), a 302 to the current version's, or a 304 when the reader
-    has it."""
+    has it. One statement serves the tile; a reader holding an ETag is answered before any
+    tile is made (a second statement makes it when the reader's is not the current one)."""
     conn = get_db()
     layer = tile_layers.for_role(name, request_role())
-    tile.check_address(z, x, y)
     as_of = params.as_of(request.args.get("as_of"))
-    park = tile.lookup(conn, park_code, layer, z, x, y, as_of)
-    if data_version != park["version"]:
+    config = current_app.config
+    keeping = {"limit_bytes": config["TILE_CACHE_MB"] * 2**20,
+               "keep_to_zoom": config["TILE_CACHE_MAX_ZOOM"]}
+    park = tile.fetch(conn, park_code, layer, z, x, y, as_of, version=data_version,
+                      make=not request.if_none_match, **keeping)
+    if park["version"] == data_version:
+        tag = tile.etag(park, layer, z, x, y)
+        if request.if_none_match.contains(tag):
+            return _immutable(make_response("", 304), tag)
+        if park["tile"] is None:  # the reader's tag is another one: make the tile now
+            park = tile.fetch(conn, park_code, layer, z, x, y, park["day"],
+                              version=data_version, **keeping)
+    if park["version"] != data_version or park["tile"] is None:  # an older version's URL
         response = redirect(url_for("tiles.mvt", park_code=park["code"],
                                     data_version=park["version"], layer=name, z=z, x=x, y=y,
                                     **({"as_of": as_of.isoformat()} if as_of else {})))
         response.headers["Cache-Control"] = NO_STORE
         return response
-    tag = tile.etag(park, layer, z, x, y)
-    if request.if_none_match.contains(tag):
-        response = make_response("", 304)
-    else:
-        config = current_app.config
-        response = make_response(tile.render(
-            conn, layer, park, z, x, y, limit_bytes=config["TILE_CACHE_MB"] * 2**20,
-            keep_to_zoom=config["TILE_CACHE_MAX_ZOOM"]).data)
-        response.mimetype = tile.CONTENT_TYPE
+    response = make_response(park["tile"].data)
+    response.mimetype = tile.CONTENT_TYPE
+    return _immutable(response, tile.etag(park, layer, z, x, y))
+
+
+def _immutable(response, tag: str):
+    """A versioned tile's answer: its ETag, cached for good by the reader (private)."""
     response.set_etag(tag)
     response.headers.update({"Cache-Control": IMMUTABLE, "Vary": "Cookie, Authorization"})
     return response

@@ -283,6 +283,14 @@ def test_versioned_tiles_are_immutable_private_and_answer_304_to_their_etag(view
     assert again.headers["ETag"] == etag
     other = viewer.get(url(p, "plots", 14, x, y), headers={"If-None-Match": '"other"'})
     assert other.status_code == 200 and other.data == first.data
+    # above the kept zooms: a reader revalidating another tag gets the tile made for it
+    x, y = tile.address(*centre(conn), 17)
+    close = viewer.get(url(p, "plots", 17, x, y))
+    assert close.status_code == 200 and close.data
+    assert viewer.get(url(p, "plots", 17, x, y), headers={
+        "If-None-Match": close.headers["ETag"]}).status_code == 304
+    made = viewer.get(url(p, "plots", 17, x, y), headers={"If-None-Match": '"other"'})
+    assert made.status_code == 200 and made.data == close.data
 
 
 # --- who sees what -----------------------------------------------------------------------------
