@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.builders import make_app, serving
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -99,3 +101,13 @@ def ui_pages(chromium_browser):
     yield make
     for page in opened:
         page.context.close()
+
+
+@pytest.fixture
+def job_server(db_url):
+    """The app with one job worker thread (as in production), served on 127.0.0.1."""
+    application = make_app(db_url, JOB_WORKERS=1, JOB_POLL_SECONDS=0.2)
+    with serving(application) as base:
+        yield base
+    application.extensions["parkatlas_jobs"]["stop"].set()
+    application.extensions["parkatlas_pool"].close()

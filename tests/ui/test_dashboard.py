@@ -59,3 +59,35 @@ def test_a_viewer_reads_the_dashboard_and_follows_a_number_to_its_plots(
     assert f"zone={zone}" in page.url
     assert page.locator(".pa-card").count() == 14
     clean(record)
+
+
+@pytest.mark.parametrize("width", [1440, 1024])
+def test_an_administrator_recomputes_the_park_from_the_dashboard_and_sees_its_progress(
+        ui_pages, job_server, demo_users, conn, artifacts_dir, width):
+    """The recompute (issue 14 item 5) starts as a job from the dashboard; its row shows the
+    progress in the page's language until it is done, then a reload link; the stored
+    results are today's afresh. A viewer has no such button."""
+    before = conn.execute("SELECT max(computed_at) AS t FROM plot_status").fetchone()["t"]
+    page, record = ui_pages(width, 900)
+    login(page, job_server, *demo_users["admin"])
+    page.goto(job_server + "/dashboard?lang=zh")
+    page.click("#pa-recompute-start")
+    row = page.locator("#pa-recompute-jobs .pa-job")
+    row.wait_for()
+    assert "重算" in row.locator(".pa-job-label").inner_text()
+    wait_until(page, "document.querySelector('#pa-recompute-jobs .pa-job')"
+                     ".dataset.state === 'done'", timeout_s=120)
+    assert row.locator(".progress").get_attribute("aria-valuenow") == "100"
+    assert row.locator(".pa-job-reload").inner_text() == "重新加载"
+    page.screenshot(path=str(artifacts_dir / f"dashboard-recompute-{width}.png"))
+    job = conn.execute("SELECT kind, state, park_id, created_by FROM jobs "
+                       "ORDER BY id DESC LIMIT 1").fetchone()
+    assert (job["kind"], job["state"], job["created_by"]) == ("recompute", "done", "test-admin")
+    after = conn.execute("SELECT min(computed_at) AS t FROM plot_status").fetchone()["t"]
+    assert after > before  # every plot's status was written again
+    clean(record)
+    if width == 1024:
+        viewer, _ = ui_pages(width, 900)
+        login(viewer, job_server, *demo_users["viewer"])
+        viewer.goto(job_server + "/dashboard?lang=zh")
+        assert viewer.locator("#pa-recompute").count() == 0
