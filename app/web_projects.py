@@ -67,7 +67,7 @@ def filter_options(conn, park_id: int, lang: str) -> dict:
 
 
 def _zone_label(zone: dict, lang: str) -> str:
-    return f'{zone["code"]} {(zone["name_en"] or zone["name"]) if lang == "en" else zone["name"]}'
+    return f'{zone["code"]} {labels.local_name(zone, lang)}'
 
 
 @bp.get("/projects/new")

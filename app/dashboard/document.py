@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from ..exporters.headings import pick, vocabulary_name
 from ..indicators.indicator import INDICATORS
+from ..labels import local_name
 from ..projects.report import PDF, XLSX, new_workbook, write_cell
 
 __all__ = ["PDF", "XLSX", "pdf", "xlsx"]
@@ -32,7 +33,7 @@ FORMULAS = {k: spec.formula for k, spec in INDICATORS.items()}
 def _scope_name(found: dict, park: dict, lang: str) -> str:
     zone = next((z for z in found["zones"] if z["code"] == found["zone"]), None)
     named = zone or park
-    name = (named.get("name_en") or named["name"]) if lang == "en" else named["name"]
+    name = local_name(named, lang)
     return f'{pick(H["zone"], lang)} {zone["code"]} {name}' if zone else name
 
 

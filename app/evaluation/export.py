@@ -5,7 +5,7 @@ heading; a missing figure is an empty cell (never 0); text never becomes a formu
 from __future__ import annotations
 
 from ..exporters.headings import vocabulary_name
-from ..labels import N_
+from ..labels import N_, local_name
 from ..projects.report import new_workbook, write_cell
 from .evaluation import FIGURES, METHODS
 
@@ -34,8 +34,7 @@ def named(code: str | None, name: str | None) -> str | None:
 def cells(row: dict, lang: str) -> dict:
     en = lang == "en"
     return {**row,
-            "zone": named(row["zone_code"], (row["zone_name_en"] or row["zone_name"]) if en
-                          else row["zone_name"]),
+            "zone": named(row["zone_code"], local_name(row, lang, "zone_name")),
             "industry": named(row["industry_code"], row["industry_name_en" if en else
                                                         "industry_name_zh"])}
 
@@ -48,8 +47,7 @@ def workbook(park: dict, found: dict, lang: str = "zh") -> bytes:
     fmt["int"] = book.add_format({"border": 1, "num_format": "0", "valign": "top"})
     title = vocabulary_name({"t": TITLE}, "t", lang) % {"year": found["year"]}
     ws = book.add_worksheet(str(found["year"]))
-    park_name = (park.get("name_en") or park["name"]) if lang == "en" else park["name"]
-    write_cell(ws, 0, 0, f"{park_name} {title}", fmt["title"])
+    write_cell(ws, 0, 0, f"{local_name(park, lang)} {title}", fmt["title"])
     method = found["method"]
     write_cell(ws, 1, 0, f'{vocabulary_name({"m": METHOD}, "m", lang)}: '
           f'{vocabulary_name(METHODS, method, lang) if method else "—"}', None)

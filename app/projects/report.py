@@ -20,7 +20,7 @@ import xlsxwriter
 
 from ..db import queries
 from ..exporters.headings import pick, vocabulary_name
-from ..labels import PROJECT_STAGES
+from ..labels import PROJECT_STAGES, local_name
 from .period import Period, as_of_reading
 from .project import FLAGS, TAGS
 
@@ -146,7 +146,7 @@ def period_xlsx(conn: psycopg.Connection, park: dict, period: Period, lang: str 
     """The 旬报 as a workbook: a title row (park, 旬, its last day), then one row a project."""
     out, book, fmt = new_workbook()
     ws = book.add_worksheet(pick(H["title"], lang)[:31])
-    write_cell(ws, 0, 0, f'{_park_name(park, lang)} {pick(H["title"], lang)}', fmt["title"])
+    write_cell(ws, 0, 0, f'{local_name(park, lang)} {pick(H["title"], lang)}', fmt["title"])
     write_cell(ws, 1, 0, f'{pick(H["period"], lang)}: {period.name(lang)}  '
           f'{pick(H["as_of"], lang)} {period.end.isoformat()}', None)
     for c, col in enumerate(COLUMNS):
@@ -159,10 +159,6 @@ def period_xlsx(conn: psycopg.Connection, park: dict, period: Period, lang: str 
     ws.freeze_panes(4, 3)
     book.close()
     return out.getvalue()
-
-
-def _park_name(park: dict, lang: str) -> str:
-    return (park.get("name_en") or park["name"]) if lang == "en" else park["name"]
 
 
 def period_pdf(conn: psycopg.Connection, park: dict, period: Period, lang: str = "zh") -> bytes:
@@ -190,7 +186,7 @@ def period_pdf(conn: psycopg.Connection, park: dict, period: Period, lang: str =
                             rightMargin=8 * mm, topMargin=10 * mm, bottomMargin=10 * mm,
                             title=pick(H["title"], lang), author="ParkAtlas",
                             initialFontName=font)
-    doc.build([Paragraph(escape(f'{_park_name(park, lang)} {pick(H["title"], lang)}'), title),
+    doc.build([Paragraph(escape(f'{local_name(park, lang)} {pick(H["title"], lang)}'), title),
                Paragraph(escape(f'{pick(H["period"], lang)}: {period.name(lang)}  '
                                 f'{pick(H["as_of"], lang)} {period.end.isoformat()}'), body),
                table])
@@ -222,7 +218,7 @@ def roster_xlsx(conn: psycopg.Connection, park: dict, period: Period, lang: str 
     months = roster_months(period)
     out, book, fmt = new_workbook()
     ws = book.add_worksheet(pick(H["roster"], lang))
-    write_cell(ws, 0, 0, f'{_park_name(park, lang)} {pick(H["roster"], lang)}', fmt["title"])
+    write_cell(ws, 0, 0, f'{local_name(park, lang)} {pick(H["roster"], lang)}', fmt["title"])
     write_cell(ws, 1, 0, f'{pick(H["period"], lang)}: {period.name(lang)}', None)
     heads = [pick(H[k], lang) for k in ("n", "code", "name", "company", "tags", "stage")] + [
         f'{pick(H["target"], lang)}: {pick(H["planned_investment"], lang)}',
