@@ -54,6 +54,11 @@ def test_plot_codes_are_labels_from_zoom_16_for_the_plots_in_view(live_server, d
     assert 0 < len(labels) < total  # only the plots in view get a label
     # road names along the roads in view (zoom ≥ 15)
     assert page.locator(".pa-label.pa-road-label").count() > 0
+    # the plots switched off (the layer control): their labels go, and come back with them
+    page.evaluate("ParkAtlas.current.map.removeLayer(ParkAtlas.current.groups.plots)")
+    wait_until(page, f"document.querySelectorAll('{PLOT_LABELS}').length === 0")
+    page.evaluate("ParkAtlas.current.map.addLayer(ParkAtlas.current.groups.plots)")
+    page.wait_for_selector(PLOT_LABELS)
     set_zoom(page, 14)
     wait_until(page, f"document.querySelectorAll('{PLOT_LABELS}').length === 0")
     assert page.locator(".pa-label.pa-road-label").count() == 0

@@ -178,7 +178,8 @@ methods.setAsOf = function (value) {
 methods.addLabels = function () {
   var self = this;
   this.labelLayer = new Labels().addTo(this.map);
-  this.map.on('moveend zoomend', function () { self.updateLabels(); });
+  // a layer switched off takes its labels with it (and back on, brings them)
+  this.map.on('moveend zoomend overlayadd overlayremove', function () { self.updateLabels(); });
   this.map.on('parkatlas:loaded', function () { self.updateLabels(); });
 };
 
