@@ -86,7 +86,8 @@ def pool() -> ConnectionPool:
 
 def _connect(name_actor: bool) -> psycopg.Connection:
     """A working connection from the pool. A pooled connection the server dropped (after an
-    outage) fails its first statement and is thrown away; the next one is tried.
+    outage) fails its first statement, or is seen closed from its socket (`_dropped`), and
+    is thrown away; the next one is tried.
 
     `name_actor`: make the request's user (else "anonymous") the connection's actor now.
     Authentication passes False: its query names the user it finds (users/by_token.sql,

@@ -85,7 +85,7 @@ def _tile(park_code: str, data_version: int, name: str, z: int, x: int, y: int):
         return response
     response = make_response(park["tile"].data)
     response.mimetype = tile.CONTENT_TYPE
-    return _immutable(response, tile.etag(park, layer, z, x, y))
+    return _immutable(response, tag)  # the version and the date the tag was made of
 
 
 def _immutable(response, tag: str):

@@ -9,32 +9,25 @@
  *   rows.show(job);      // a job document of the API (POST …-jobs, GET /api/v1/jobs/<id>)
  *   rows.failed(err);    // a request that failed
  */
-import {AuthRedirect} from './http.js';
+import {AuthRedirect, el} from './parkatlas-status.js';
 
 var POLL_MS = 1000;
-
-function element(tag, className, text) {
-  var el = document.createElement(tag);
-  if (className) { el.className = className; }
-  if (text !== undefined) { el.textContent = text; }
-  return el;
-}
 
 export function jobRows(box, options) {
   var rows = {};  // job id -> its row
 
   function rowOf(job) {
     if (rows[job.id]) { return rows[job.id]; }
-    var row = element('div', 'pa-job border rounded p-2 mb-2 small');
+    var row = el('div', 'pa-job border rounded p-2 mb-2 small');
     row.dataset.job = job.id;
-    row.appendChild(element('div', 'fw-semibold mb-1 pa-job-label', job.title));
-    var bar = element('div', 'progress');
+    row.appendChild(el('div', 'fw-semibold mb-1 pa-job-label', job.title));
+    var bar = el('div', 'progress');
     bar.setAttribute('role', 'progressbar');
     bar.setAttribute('aria-valuemin', '0');
     bar.setAttribute('aria-valuemax', '100');
-    bar.appendChild(element('div', 'progress-bar progress-bar-striped progress-bar-animated'));
+    bar.appendChild(el('div', 'progress-bar progress-bar-striped progress-bar-animated'));
     row.appendChild(bar);
-    row.appendChild(element('div', 'text-body-secondary mt-1 pa-job-message'));
+    row.appendChild(el('div', 'text-body-secondary mt-1 pa-job-message'));
     box.prepend(row);
     box.hidden = false;
     rows[job.id] = row;
@@ -57,7 +50,7 @@ export function jobRows(box, options) {
       fill.classList.add(job.state === 'done' ? 'bg-success' : 'bg-danger');
     }
     if (job.state === 'done' && job.result_url && !row.querySelector('a')) {
-      var link = element('a', 'btn btn-sm btn-success mt-1 pa-job-download',
+      var link = el('a', 'btn btn-sm btn-success mt-1 pa-job-download',
                          options.download.replace('{file}', job.file_name));
       link.href = job.result_url;
       row.appendChild(link);
@@ -79,7 +72,7 @@ export function jobRows(box, options) {
 
   function failed(err) {
     if (err instanceof AuthRedirect) { return; }
-    box.prepend(element('div', 'alert alert-danger py-2 small pa-job-error',
+    box.prepend(el('div', 'alert alert-danger py-2 small pa-job-error',
                         options.error + ' ' + err.message));
     box.hidden = false;
   }

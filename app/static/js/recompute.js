@@ -5,7 +5,7 @@
  * page's figures are read when it is drawn). After a reload, the user's running
  * recomputes are followed again (GET /api/v1/jobs?active=1).
  */
-import {fetchJson} from './http.js';
+import {el, fetchJson} from './parkatlas-status.js';
 import {jobRows} from './jobs.js';
 
 var cfg = JSON.parse(document.getElementById('pa-dashboard-config').textContent).recompute;
@@ -21,14 +21,9 @@ var rows = jobRows(box, {
   request: request, download: cfg.download, error: cfg.error,
   done: function (job, row) {
     if (job.state !== 'done') { return; }
-    var again = document.createElement('a');
-    again.className = 'btn btn-sm btn-success mt-1 ms-2 pa-job-reload';
+    var again = el('a', 'btn btn-sm btn-success mt-1 ms-2 pa-job-reload', cfg.reload);
     again.href = window.location.href;
-    again.textContent = cfg.reload;
-    var note = document.createElement('span');
-    note.className = 'text-success';
-    note.textContent = cfg.done;
-    row.appendChild(note);
+    row.appendChild(el('span', 'text-success', cfg.done));
     row.appendChild(again);
   }
 });

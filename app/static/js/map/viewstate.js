@@ -189,7 +189,6 @@ methods.updateLabels = function () {
   var zoom = this.map.getZoom();
   var bounds = this.map.getBounds().pad(0.1);
   var wanted = {};
-  var self = this;
   if (zoom >= (this.cfg.plotLabelZoom || 16) && this.geo.plots &&
       this.map.hasLayer(this.groups.plots)) {
     this.geo.plots.eachLayer(function (layer) {
